@@ -1,0 +1,37 @@
+/*
+ * Input shapes checked the same way by the daemon and the client: slugs,
+ * usernames, calendar dates, passwords and UTF-8. Pure functions, no
+ * allocation; the personnummer guard is in pnr.h.
+ */
+#ifndef SVK_VALIDATE_H
+#define SVK_VALIDATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* ^[a-z0-9][a-z0-9-]{0,62}$ (organisations, groups, categories). NULL is
+ * invalid. */
+bool validate_slug(const char *s);
+
+/* ^[a-z0-9][a-z0-9._-]{1,62}$. NULL is invalid. */
+bool validate_username(const char *s);
+
+/* Exactly YYYY-MM-DD and a real proleptic Gregorian date, year 0001..9999.
+ * NULL is invalid. */
+bool validate_date(const char *s);
+
+/*
+ * 12..1024 bytes of valid UTF-8. When invalid and why is non-NULL, *why
+ * points to a static sentence for the client (it never repeats the
+ * password).
+ */
+bool validate_password(const char *s, const char **why);
+
+/*
+ * True when s[0..len) is well-formed UTF-8 (RFC 3629: no overlong forms,
+ * no surrogates, nothing above U+10FFFF). U+0000 counts as valid; callers
+ * that pass C strings never see it.
+ */
+bool validate_utf8(const char *s, size_t len);
+
+#endif

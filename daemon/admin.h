@@ -1,0 +1,36 @@
+/*
+ * The operator's commands that run before or beside the server, each a
+ * short synchronous program (blocking libpq is fine here: no event loop):
+ * `migrate` applies the embedded migrations, `seed` loads the agreement's
+ * seed data, and the start-up check that refuses to serve an old schema.
+ */
+#ifndef SVK_ADMIN_H
+#define SVK_ADMIN_H
+
+#include <stddef.h>
+
+struct config;
+struct log;
+
+/* Applies pending migrations as [database] admin_url; 0 or 1. */
+int admin_migrate(const struct config *cfg, struct log *log);
+
+/* 0: schema current; 1: migrations pending or changed (message logged);
+ * 2: the database could not be reached (the server starts anyway). */
+int admin_schema_check(const struct config *cfg, struct log *log);
+
+/* Loads the seed file; creates the admin account when missing, writing its
+ * password to password_file (mode 0600). 0 or 1. */
+int admin_seed(const struct config *cfg, struct log *log, const char *seed_file,
+	       const char *password_file);
+
+/* Number of migrations embedded in this binary. */
+size_t admin_migrations_count(void);
+
+/* Argon2id hash of password into out (crypto_pwhash_STRBYTES); 0 or -1. */
+int admin_hash_password(const struct config *cfg, const char *password, char *out);
+
+/* A random password of len base62 characters (len + 1 bytes in out). */
+void admin_random_password(char *out, size_t len);
+
+#endif

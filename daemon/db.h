@@ -1,0 +1,96 @@
+/*
+ * The database pool of one worker: a few asynchronous libpq connections
+ * driven by the worker's event loop. Nothing here blocks: connections are
+ * made with PQconnectStart/PQconnectPoll, every named statement of sql/ is
+ * prepared once per connection, and queries go out with
+ * PQsendQueryPrepared in pipeline mode, so a batch of statements costs one
+ * round trip and runs in one implicit transaction.
+ *
+ * A caller submits a batch and gets one callback with the results; the
+ * results belong to the pool and are freed after the callback returns.
+ * Past the connection wait queue's cap, or when no connection comes up in
+ * time, the callback gets SVK_ERR_UNAVAILABLE.
+ */
+#ifndef SVK_DB_H
+#define SVK_DB_H
+
+#include <libpq-fe.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "error.h"
+
+struct event_base;
+struct db_pool;
+struct db_op;
+struct log;
+
+#define DB_MAX_PARAMS 24
+#define DB_MAX_BATCH 4
+
+struct db_pool_config {
+	const char *conninfo;
+	int size;            /* connections in this pool */
+	int queue_max;       /* waiting batches before 503 */
+	int queue_timeout_ms; /* how long a batch may wait for a connection */
+	int connect_timeout_ms;
+};
+
+/* One statement of a batch: a name from sql/queries and its parameters
+ * (NULL = SQL NULL). The pool copies the parameters. */
+struct db_call {
+	const char *stmt;
+	int nparams;
+	const char *params[DB_MAX_PARAMS];
+};
+
+struct db_result {
+	enum svk_err err;       /* SVK_OK when every statement succeeded */
+	const char *sqlstate;   /* of the failing statement, or NULL */
+	const char *message;    /* its primary message (for the log) */
+	const char *detail;     /* its detail, or NULL */
+	const char *column;     /* PG_DIAG_COLUMN_NAME, or NULL */
+	int n;                  /* number of results */
+	PGresult *res[DB_MAX_BATCH]; /* per statement; NULL when it did not run */
+};
+
+typedef void (*db_cb)(void *arg, const struct db_result *result);
+
+/* Creates a pool on base and starts connecting. Returns NULL on no memory. */
+struct db_pool *db_pool_new(struct event_base *base,
+			    const struct db_pool_config *cfg, struct log *log);
+/* Closes every connection; pending callbacks are not called. */
+void db_pool_free(struct db_pool *pool);
+
+/*
+ * Submits a batch of n (1..DB_MAX_BATCH) statements. cb is called exactly
+ * once, later, from the event loop — unless the returned op is cancelled
+ * first. Returns NULL only when out of memory (cb not called).
+ */
+struct db_op *db_submit(struct db_pool *pool, const struct db_call *calls,
+			int n, db_cb cb, void *arg);
+
+/* Withdraws an op: a queued one is dropped, a running one is cancelled on
+ * the server. Its callback will not be called. */
+void db_op_cancel(struct db_op *op);
+
+/* True when at least one connection is up and prepared. */
+bool db_pool_ready(const struct db_pool *pool);
+
+/* Counters for /metrics. */
+struct db_stats {
+	unsigned long queries;
+	unsigned long errors;
+	unsigned long unavailable;
+	int connected;
+	int queued;
+};
+void db_pool_stats(const struct db_pool *pool, struct db_stats *out);
+
+/* Convenience readers for callbacks. */
+static inline const char *db_get(const PGresult *r, int row, int col)
+{
+	return PQgetisnull(r, row, col) ? NULL : PQgetvalue(r, row, col);
+}
+
+#endif

@@ -1,0 +1,278 @@
+/*
+ * Sessions and tokens: POST /v1/sessions (login), DELETE
+ * /v1/sessions/current (logout), GET /v1/me, POST /v1/me/tokens.
+ *
+ * Login is three steps: one query reads the throttle state and the
+ * password hash; Argon2id verification runs on the work pool; then either
+ * the session is created (with its audit entry) or the failure is counted
+ * and audited. Throttled attempts are refused before any hashing.
+ */
+#include <event2/http.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "auth.h"
+#include "request.h"
+#include "routes.h"
+#include "token.h"
+
+static const struct jf_field login_fields[] = {
+	{ .name = "username", .type = JF_STRING, .required = true, .max = 200 },
+	{ .name = "password", .type = JF_STRING, .required = true, .max = AUTH_PASSWORD_MAX },
+};
+
+static void int_str(char *out, size_t len, long v)
+{
+	snprintf(out, len, "%ld", v);
+}
+
+static void login_failure_recorded(struct req *r, const struct db_result *res)
+{
+	if (res->err != SVK_OK) {
+		req_reply_db_error(r, res);
+		return;
+	}
+	req_problem(r, SVK_ERR_UNAUTHORIZED, "wrong username or password");
+}
+
+static void session_created(struct req *r, const struct db_result *res)
+{
+	char *token = r->scratch ? ((struct pw_job *)r->scratch)->new_password : NULL;
+	const char *text;
+	json_t *doc;
+
+	if (res->err != SVK_OK) {
+		req_reply_db_error(r, res);
+		return;
+	}
+	text = req_result_text(res, 0);
+	doc = text ? json_loads(text, 0, NULL) : NULL;
+	if (!doc || !token || json_object_set_new(doc, "token", json_string(token)) != 0) {
+		json_decref(doc);
+		req_problem(r, SVK_ERR_INTERNAL, "cannot build the session");
+		return;
+	}
+	req_reply_json(r, 201, doc, "/v1/sessions/current");
+}
+
+static void password_checked(struct req *r, struct pw_job *job)
+{
+	struct app *app = r->w->app;
+	const char *username = jf_str(r->body, "username");
+	char window[16], hours[16], hash[TOKEN_HASH_HEX_LEN + 1];
+	const char *user_id = r->params[0];
+
+	sodium_memzero(job->password, sizeof job->password);
+	int_str(window, sizeof window, app->cfg.login_window_seconds);
+	if (!job->verified || !user_id) {
+		const char *p[3] = { username, r->addr, window };
+		req_db1(r, "login_failed", 3, p, login_failure_recorded);
+		return;
+	}
+	/* The new token travels in the job until the answer is sent. */
+	if (token_generate(job->new_password, sizeof job->new_password) != 0 ||
+	    token_hash_hex(job->new_password, strlen(job->new_password), hash, sizeof hash) != 0) {
+		req_problem(r, SVK_ERR_INTERNAL, "cannot make a token");
+		return;
+	}
+	int_str(hours, sizeof hours, app->cfg.session_hours);
+	const char *p[4] = { user_id, hash, hours, r->addr };
+	req_db1(r, "session_create", 4, p, session_created);
+}
+
+static void login_looked_up(struct req *r, const struct db_result *res)
+{
+	const PGresult *pr = res->n > 0 ? res->res[0] : NULL;
+	struct pw_job *job;
+	const char *retry, *user_id, *hash;
+
+	if (res->err != SVK_OK) {
+		req_reply_db_error(r, res);
+		return;
+	}
+	if (!pr || PQntuples(pr) != 1) {
+		req_problem(r, SVK_ERR_INTERNAL, "login lookup returned nothing");
+		return;
+	}
+	retry = db_get(pr, 0, 0);
+	if (retry && strcmp(retry, "0") != 0) {
+		evhttp_add_header(evhttp_request_get_output_headers(r->ereq), "Retry-After", retry);
+		req_problem(r, SVK_ERR_RATE_LIMITED,
+			    "too many failed logins for this username or address; wait and try again");
+		return;
+	}
+	user_id = db_get(pr, 0, 1);
+	hash = db_get(pr, 0, 2);
+	job = auth_job(r);
+	if (!job)
+		return;
+	/* The user id rides in the request's parameter slot (login has no
+	 * path parameters), copied into the segment buffer. */
+	if (user_id && strlen(user_id) < sizeof r->segbuf) {
+		snprintf(r->segbuf, sizeof r->segbuf, "%s", user_id);
+		r->params[0] = r->segbuf;
+	}
+	snprintf(job->password, sizeof job->password, "%s", jf_str(r->body, "password"));
+	if (hash && strlen(hash) < sizeof job->stored)
+		snprintf(job->stored, sizeof job->stored, "%s", hash);
+	auth_run(r, job, password_checked);
+}
+
+void h_session_create(struct req *r)
+{
+	struct app *app = r->w->app;
+	char max_user[16], max_addr[16], window[16];
+
+	if (!req_body_ok(r, login_fields, sizeof login_fields / sizeof login_fields[0]))
+		return;
+	int_str(max_user, sizeof max_user, app->cfg.login_max_failures);
+	int_str(max_addr, sizeof max_addr, app->cfg.login_max_failures_address);
+	int_str(window, sizeof window, app->cfg.login_window_seconds);
+	const char *p[5] = { jf_str(r->body, "username"), r->addr, max_user, max_addr, window };
+	req_db1(r, "login_lookup", 5, p, login_looked_up);
+}
+
+static void session_revoked(struct req *r, const struct db_result *res)
+{
+	if (res->err != SVK_OK) {
+		req_reply_db_error(r, res);
+		return;
+	}
+	req_reply_empty(r, 204);
+}
+
+void h_session_delete(struct req *r)
+{
+	const char *p[2] = { r->actor.user_id, r->actor.token_id };
+
+	req_db1(r, "session_revoke", 2, p, session_revoked);
+}
+
+/* The actions the actor may take somewhere, for GET /v1/me. */
+static json_t *actions_json(const struct actor *a)
+{
+	json_t *list = json_array();
+	const struct policy_actor *p = &a->p;
+
+	if (!list)
+		return NULL;
+	for (int act = 0; act < ACT__COUNT; act++) {
+		struct policy_target t = { 0 };
+		bool ok = policy_check(p, (enum policy_action)act, NULL, NULL);
+
+		/* Target-dependent rights: try the targets the actor's own
+		 * memberships and organisation make possible. */
+		for (size_t i = 0; !ok && i < p->n_memberships; i++) {
+			t.municipality = p->memberships[i].municipality;
+			t.group = p->memberships[i].group;
+			t.group_tier = TIER_ARBETSGRUPP;
+			t.organisation = p->organisation;
+			t.affected = true;
+			t.decided = false;
+			ok = policy_check(p, (enum policy_action)act, &t, NULL);
+		}
+		if (!ok) {
+			t.organisation = p->organisation;
+			t.group_tier = TIER_ARBETSGRUPP;
+			t.affected = true;
+			ok = policy_check(p, (enum policy_action)act, &t, NULL);
+		}
+		if (ok)
+			json_array_append_new(list, json_string(policy_action_name((enum policy_action)act)));
+	}
+	return list;
+}
+
+static void me_loaded(struct req *r, const struct db_result *res)
+{
+	const char *text;
+	json_t *doc;
+	const char *tier;
+
+	if (res->err != SVK_OK) {
+		req_reply_db_error(r, res);
+		return;
+	}
+	text = req_result_text(res, 0);
+	doc = text ? json_loads(text, 0, NULL) : NULL;
+	if (!doc) {
+		req_problem(r, SVK_ERR_NOT_FOUND, "the user no longer exists");
+		return;
+	}
+	tier = policy_tier_name(policy_tier(&r->actor.p));
+	json_object_set_new(doc, "tier", tier ? json_string(tier) : json_null());
+	json_object_set_new(doc, "admin", json_boolean(r->actor.p.admin));
+	json_object_set_new(doc, "actions", actions_json(&r->actor));
+	req_reply_json(r, 200, doc, NULL);
+}
+
+void h_me(struct req *r)
+{
+	const char *p[1] = { r->actor.user_id };
+
+	req_db1(r, "me", 1, p, me_loaded);
+}
+
+static const struct jf_field token_fields[] = {
+	{ .name = "name", .type = JF_STRING, .required = true, .max = 100 },
+	{ .name = "expires_in_days", .type = JF_INT, .required = true, .min = 1, .max = 366 },
+};
+
+struct token_scratch {
+	char token[TOKEN_LEN + 1];
+};
+
+static void token_free(void *p)
+{
+	sodium_memzero(p, sizeof(struct token_scratch));
+	free(p);
+}
+
+static void token_created(struct req *r, const struct db_result *res)
+{
+	struct token_scratch *ts = r->scratch;
+	const char *text;
+	json_t *doc;
+	char location[96];
+
+	if (res->err != SVK_OK) {
+		req_reply_db_error(r, res);
+		return;
+	}
+	text = req_result_text(res, 0);
+	doc = text ? json_loads(text, 0, NULL) : NULL;
+	if (!doc || json_object_set_new(doc, "token", json_string(ts->token)) != 0) {
+		json_decref(doc);
+		req_problem(r, SVK_ERR_INTERNAL, "cannot build the token");
+		return;
+	}
+	snprintf(location, sizeof location, "/v1/me/tokens/%s",
+		 json_string_value(json_object_get(doc, "id")));
+	req_reply_json(r, 201, doc, location);
+}
+
+void h_token_create(struct req *r)
+{
+	struct token_scratch *ts;
+	char hash[TOKEN_HASH_HEX_LEN + 1], days[16];
+
+	if (!req_body_ok(r, token_fields, sizeof token_fields / sizeof token_fields[0]))
+		return;
+	ts = calloc(1, sizeof *ts);
+	if (!ts) {
+		req_problem(r, SVK_ERR_INTERNAL, "out of memory");
+		return;
+	}
+	r->scratch = ts;
+	r->scratch_free = token_free;
+	if (token_generate(ts->token, sizeof ts->token) != 0 ||
+	    token_hash_hex(ts->token, strlen(ts->token), hash, sizeof hash) != 0) {
+		req_problem(r, SVK_ERR_INTERNAL, "cannot make a token");
+		return;
+	}
+	int_str(days, sizeof days, (long)json_integer_value(json_object_get(r->body, "expires_in_days")));
+	const char *p[4] = { r->actor.user_id, hash, jf_str(r->body, "name"), days };
+	req_db1(r, "token_create", 4, p, token_created);
+}

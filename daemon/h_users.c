@@ -1,0 +1,225 @@
+/*
+ * Users: GET|POST /v1/users, GET|PATCH /v1/users/{username},
+ * POST /v1/users/{username}/password.
+ *
+ * A new user gets the password the admin gives, or a generated one that
+ * is shown once in the answer. Disabling a user (PATCH active=false)
+ * revokes every token in the same transaction.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "admin.h"
+#include "app.h"
+#include "auth.h"
+#include "request.h"
+#include "routes.h"
+#include "validate.h"
+
+#define GENERATED_PASSWORD_LEN 20
+
+static void listed(struct req *r, const struct db_result *res)
+{
+	req_reply_row(r, res, 0, 200, "no result", NULL);
+}
+
+void h_user_list(struct req *r)
+{
+	char limit[16];
+	int n = req_limit(r);
+
+	if (n < 0)
+		return;
+	snprintf(limit, sizeof limit, "%d", n);
+	const char *p[3] = { limit, req_query(r, "cursor"), req_query(r, "organisation") };
+	req_db1(r, "user_list", 3, p, listed);
+}
+
+static void got(struct req *r, const struct db_result *res)
+{
+	req_reply_row(r, res, 0, 200, "no such user", NULL);
+}
+
+void h_user_get(struct req *r)
+{
+	const char *p[1] = { req_param(r, 0) };
+
+	req_db1(r, "user_get", 1, p, got);
+}
+
+static const struct jf_field user_fields[] = {
+	{ .name = "username", .type = JF_USERNAME, .required = true },
+	{ .name = "display_name", .type = JF_STRING, .required = true, .max = 200 },
+	{ .name = "organisation", .type = JF_SLUG, .required = true },
+	{ .name = "password", .type = JF_STRING, .max = AUTH_PASSWORD_MAX },
+	{ .name = "admin", .type = JF_BOOL },
+};
+
+static void user_created(struct req *r, const struct db_result *res)
+{
+	struct pw_job *job = r->scratch;
+	const char *text;
+	json_t *doc;
+	char location[128];
+
+	if (res->err != SVK_OK) {
+		req_reply_db_error(r, res);
+		return;
+	}
+	text = req_result_text(res, 0);
+	doc = text ? json_loads(text, 0, NULL) : NULL;
+	if (!doc) {
+		req_problem(r, SVK_ERR_INTERNAL, "cannot read the new user");
+		return;
+	}
+	/* A generated password is shown exactly once, here. */
+	if (!json_object_get(r->body, "password"))
+		json_object_set_new(doc, "password", json_string(job->new_password));
+	snprintf(location, sizeof location, "/v1/users/%s", jf_str(r->body, "username"));
+	req_reply_json(r, 201, doc, location);
+}
+
+static void user_hashed(struct req *r, struct pw_job *job)
+{
+	if (!job->hashed) {
+		req_problem(r, SVK_ERR_INTERNAL, "cannot hash the password");
+		return;
+	}
+	const char *p[6] = { r->actor.user_id, jf_str(r->body, "username"),
+			     jf_str(r->body, "display_name"), jf_str(r->body, "organisation"),
+			     jf_bool(r->body, "admin") == 1 ? "true" : "false", job->new_hash };
+	req_db1(r, "user_create", 6, p, user_created);
+}
+
+void h_user_create(struct req *r)
+{
+	const char *given, *why = NULL;
+	struct pw_job *job;
+
+	if (!req_body_ok(r, user_fields, sizeof user_fields / sizeof user_fields[0]))
+		return;
+	given = jf_str(r->body, "password");
+	if (given && !validate_password(given, &why)) {
+		req_problem_field(r, "password", why ? why : "is not acceptable");
+		return;
+	}
+	job = auth_job(r);
+	if (!job)
+		return;
+	if (given)
+		snprintf(job->new_password, sizeof job->new_password, "%s", given);
+	else
+		admin_random_password(job->new_password, GENERATED_PASSWORD_LEN);
+	auth_run(r, job, user_hashed);
+}
+
+static const struct jf_field patch_fields[] = {
+	{ .name = "display_name", .type = JF_STRING, .max = 200 },
+	{ .name = "active", .type = JF_BOOL },
+	{ .name = "admin", .type = JF_BOOL },
+};
+
+static const char *bool_param(int v)
+{
+	return v < 0 ? NULL : v ? "true" : "false";
+}
+
+static void patched(struct req *r, const struct db_result *res)
+{
+	req_reply_row(r, res, 0, 200, "no such user", NULL);
+}
+
+void h_user_patch(struct req *r)
+{
+	if (!req_body_ok(r, patch_fields, sizeof patch_fields / sizeof patch_fields[0]))
+		return;
+	if (json_object_size(r->body) == 0) {
+		req_problem_field(r, "body", "give at least one of display_name, active, admin");
+		return;
+	}
+	const char *p[5] = { r->actor.user_id, req_param(r, 0), jf_str(r->body, "display_name"),
+			     bool_param(jf_bool(r->body, "active")),
+			     bool_param(jf_bool(r->body, "admin")) };
+	req_db1(r, "user_update", 5, p, patched);
+}
+
+static const struct jf_field password_fields[] = {
+	{ .name = "password", .type = JF_STRING, .required = true, .max = AUTH_PASSWORD_MAX },
+	{ .name = "current_password", .type = JF_STRING, .max = AUTH_PASSWORD_MAX },
+};
+
+static void password_set(struct req *r, const struct db_result *res)
+{
+	if (res->err != SVK_OK) {
+		req_reply_db_error(r, res);
+		return;
+	}
+	req_reply_empty(r, 204);
+}
+
+static void password_hashed(struct req *r, struct pw_job *job)
+{
+	bool own = strcmp(req_param(r, 0), r->actor.username) == 0;
+
+	if (own && !job->verified) {
+		req_problem_field(r, "current_password", "is not the current password");
+		return;
+	}
+	if (!job->hashed) {
+		req_problem(r, SVK_ERR_INTERNAL, "cannot hash the password");
+		return;
+	}
+	/* Changing one's own password keeps the session in use; an admin's
+	 * reset ends every session of the user. */
+	const char *p[4] = { r->actor.user_id, req_param(r, 0), job->new_hash,
+			     own ? r->actor.token_id : NULL };
+	req_db1(r, "user_set_password", 4, p, password_set);
+}
+
+static void current_hash_loaded(struct req *r, const struct db_result *res)
+{
+	struct pw_job *job = r->scratch;
+	const char *hash;
+
+	if (res->err != SVK_OK) {
+		req_reply_db_error(r, res);
+		return;
+	}
+	hash = req_result_text(res, 0);
+	if (hash && strlen(hash) < sizeof job->stored)
+		snprintf(job->stored, sizeof job->stored, "%s", hash);
+	auth_run(r, job, password_hashed);
+}
+
+void h_user_password(struct req *r)
+{
+	const char *target = req_param(r, 0), *why = NULL, *current;
+	bool own = strcmp(target, r->actor.username) == 0;
+	struct pw_job *job;
+
+	if (!own && !req_allow(r, ACT_ADMIN, NULL))
+		return;
+	if (!req_body_ok(r, password_fields, sizeof password_fields / sizeof password_fields[0]))
+		return;
+	current = jf_str(r->body, "current_password");
+	if (own && !current) {
+		req_problem_field(r, "current_password", "is required to change your own password");
+		return;
+	}
+	if (!validate_password(jf_str(r->body, "password"), &why)) {
+		req_problem_field(r, "password", why ? why : "is not acceptable");
+		return;
+	}
+	job = auth_job(r);
+	if (!job)
+		return;
+	snprintf(job->new_password, sizeof job->new_password, "%s", jf_str(r->body, "password"));
+	if (!own) {
+		auth_run(r, job, password_hashed);
+		return;
+	}
+	snprintf(job->password, sizeof job->password, "%s", current);
+	const char *p[1] = { target };
+	req_db1(r, "user_password_hash", 1, p, current_hash_loaded);
+}

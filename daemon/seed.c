@@ -1,0 +1,248 @@
+/*
+ * `samverkand seed FILE`: loads the agreement's seed data (deploy/seed/)
+ * in one transaction, idempotently — rows that exist are left as they are —
+ * and creates the first admin account with a generated password written to
+ * a file only the operator can read. There are no default accounts.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <libpq-fe.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "admin.h"
+#include "config.h"
+#include "log.h"
+
+void admin_random_password(char *out, size_t len)
+{
+	static const char alphabet[] =
+		"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+	for (size_t i = 0; i < len; i++)
+		out[i] = alphabet[randombytes_uniform(62)];
+	out[len] = '\0';
+}
+
+int admin_hash_password(const struct config *cfg, const char *password, char *out)
+{
+	return crypto_pwhash_str(out, password, strlen(password),
+				 (unsigned long long)cfg->argon2_ops,
+				 (size_t)cfg->argon2_mem_kib * 1024U);
+}
+
+static int run(PGconn *pg, struct log *log, const char *what, const char *sql,
+	       int n, const char *const *params, PGresult **out)
+{
+	PGresult *r = PQexecParams(pg, sql, n, NULL, params, NULL, NULL, 0);
+	ExecStatusType st = PQresultStatus(r);
+
+	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+		log_error(log, "msg=\"seed failed, nothing loaded\" step=\"%s\" error=\"%s\"", what,
+			  PQresultErrorMessage(r));
+		PQclear(r);
+		return -1;
+	}
+	if (out)
+		*out = r;
+	else
+		PQclear(r);
+	return 0;
+}
+
+static int seed_organisations(PGconn *pg, struct log *log, json_t *orgs, int *added)
+{
+	size_t i;
+	json_t *o;
+
+	json_array_foreach(orgs, i, o) {
+		const char *slug, *name, *kind;
+		int party = 0;
+		PGresult *r;
+
+		if (json_unpack(o, "{s:s, s:s, s:s, s?b}", "slug", &slug, "name", &name,
+				"kind", &kind, "party", &party) != 0) {
+			log_error(log, "msg=\"seed: organisations[%zu] needs slug, name, kind\"", i);
+			return -1;
+		}
+		const char *p[4] = { slug, name, kind, party ? "true" : "false" };
+		if (run(pg, log, "organisation",
+			"INSERT INTO svk.organisations (slug, name, kind, party) "
+			"VALUES ($1, $2, $3, $4::boolean) ON CONFLICT (slug) DO NOTHING RETURNING id",
+			4, p, &r) != 0)
+			return -1;
+		*added += PQntuples(r);
+		PQclear(r);
+	}
+	return 0;
+}
+
+static int seed_groups(PGconn *pg, struct log *log, json_t *groups, int *added)
+{
+	size_t i;
+	json_t *g;
+
+	json_array_foreach(groups, i, g) {
+		const char *slug, *name, *tier, *mun = json_string_value(json_object_get(g, "municipality"));
+		json_t *ignored = NULL;
+		PGresult *r;
+
+		if (json_unpack(g, "{s:s, s:s, s:s, s?o}", "slug", &slug, "name", &name,
+				"tier", &tier, "municipality", &ignored) != 0) {
+			log_error(log, "msg=\"seed: groups[%zu] needs slug, name, tier\"", i);
+			return -1;
+		}
+		const char *p[4] = { slug, name, tier, mun };
+		if (run(pg, log, "group",
+			"INSERT INTO svk.groups (slug, name, tier, municipality_id) "
+			"SELECT $1, $2, $3, (SELECT id FROM svk.organisations WHERE slug = $4) "
+			"ON CONFLICT (slug) DO NOTHING RETURNING id",
+			4, p, &r) != 0)
+			return -1;
+		*added += PQntuples(r);
+		PQclear(r);
+	}
+	return 0;
+}
+
+static int write_secret_file(const char *path, const char *content, struct log *log)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	size_t len = strlen(content);
+	int rc = -1;
+
+	if (fd < 0) {
+		log_error(log, "msg=\"cannot write password file\" path=\"%s\" error=\"%s\"", path,
+			  strerror(errno));
+		return -1;
+	}
+	if (fchmod(fd, 0600) == 0 && write(fd, content, len) == (ssize_t)len &&
+	    write(fd, "\n", 1) == 1 && fsync(fd) == 0)
+		rc = 0;
+	if (close(fd) != 0)
+		rc = -1;
+	if (rc != 0)
+		log_error(log, "msg=\"cannot write password file\" path=\"%s\"", path);
+	return rc;
+}
+
+static int seed_admin(const struct config *cfg, PGconn *pg, struct log *log,
+		      json_t *admin, const char *password_file, int *created)
+{
+	const char *username, *display, *org;
+	char password[25], hash[crypto_pwhash_STRBYTES];
+	PGresult *r;
+	int exists;
+
+	if (json_unpack(admin, "{s:s, s:s, s:s}", "username", &username, "display_name",
+			&display, "organisation", &org) != 0) {
+		log_error(log, "msg=\"seed: admin needs username, display_name, organisation\"");
+		return -1;
+	}
+	const char *q[1] = { username };
+	if (run(pg, log, "admin lookup", "SELECT 1 FROM svk.users WHERE username = $1", 1, q, &r) != 0)
+		return -1;
+	exists = PQntuples(r) > 0;
+	PQclear(r);
+	if (exists)
+		return 0;
+	if (!password_file) {
+		log_error(log, "msg=\"seed: the admin account is missing; give --admin-password-file\"");
+		return -1;
+	}
+	admin_random_password(password, 24);
+	if (admin_hash_password(cfg, password, hash) != 0) {
+		log_error(log, "msg=\"cannot hash password (out of memory?)\"");
+		return -1;
+	}
+	const char *p[4] = { username, display, org, hash };
+	if (run(pg, log, "admin",
+		"INSERT INTO svk.users (username, display_name, organisation_id, admin, password_hash) "
+		"SELECT $1, $2, o.id, true, $4 FROM svk.organisations o WHERE o.slug = $3 RETURNING id",
+		4, p, &r) != 0)
+		return -1;
+	if (PQntuples(r) != 1) {
+		PQclear(r);
+		log_error(log, "msg=\"seed: the admin's organisation does not exist\" organisation=%s", org);
+		return -1;
+	}
+	PQclear(r);
+	/* The file is written before COMMIT: if it cannot be written, the
+	 * account is not created and nobody is locked out. */
+	if (write_secret_file(password_file, password, log) != 0)
+		return -1;
+	sodium_memzero(password, sizeof password);
+	*created = 1;
+	return 0;
+}
+
+int admin_seed(const struct config *cfg, struct log *log, const char *seed_file,
+	       const char *password_file)
+{
+	json_error_t jerr;
+	json_t *seed = json_load_file(seed_file, JSON_REJECT_DUPLICATES, &jerr);
+	const char *url = cfg->db_admin_url[0] ? cfg->db_admin_url : cfg->db_url;
+	PGconn *pg = NULL;
+	int status = 1, orgs = 0, groups = 0, admin_created = 0;
+	json_t *summary = NULL, *v;
+	char *summary_text = NULL;
+
+	if (sodium_init() < 0)
+		goto out;
+	if (!seed) {
+		log_error(log, "msg=\"cannot read seed file\" file=\"%s\" error=\"%s\" line=%d",
+			  seed_file, jerr.text, jerr.line);
+		goto out;
+	}
+	pg = PQconnectdb(url);
+	if (PQstatus(pg) != CONNECTION_OK) {
+		log_error(log, "msg=\"cannot connect to the database\" error=\"%s\"", PQerrorMessage(pg));
+		goto out;
+	}
+	if (run(pg, log, "begin", "BEGIN", 0, NULL, NULL) != 0)
+		goto out;
+	v = json_object_get(seed, "organisations");
+	if (json_is_array(v) && seed_organisations(pg, log, v, &orgs) != 0)
+		goto rollback;
+	v = json_object_get(seed, "groups");
+	if (json_is_array(v) && seed_groups(pg, log, v, &groups) != 0)
+		goto rollback;
+	v = json_object_get(seed, "admin");
+	if (json_is_object(v) && seed_admin(cfg, pg, log, v, password_file, &admin_created) != 0)
+		goto rollback;
+	summary = json_pack("{s:i, s:i, s:b}", "organisations_added", orgs, "groups_added",
+			    groups, "admin_created", admin_created);
+	summary_text = summary ? json_dumps(summary, JSON_COMPACT) : NULL;
+	if (!summary_text)
+		goto rollback;
+	const char *ap[1] = { summary_text };
+	if (run(pg, log, "audit",
+		"SELECT svk.audit_write(NULL, 'seed.load', 'seed', NULL, NULL, $1::jsonb)",
+		1, ap, NULL) != 0)
+		goto rollback;
+	if (run(pg, log, "commit", "COMMIT", 0, NULL, NULL) != 0)
+		goto out;
+	log_info(log, "msg=\"seed loaded\" organisations_added=%d groups_added=%d admin_created=%s",
+		 orgs, groups, admin_created ? "yes" : "no");
+	status = 0;
+	goto out;
+rollback:
+	{
+		PGresult *r = PQexec(pg, "ROLLBACK");
+		PQclear(r);
+	}
+	if (admin_created && password_file)
+		unlink(password_file);
+out:
+	free(summary_text);
+	json_decref(summary);
+	json_decref(seed);
+	if (pg)
+		PQfinish(pg);
+	return status;
+}

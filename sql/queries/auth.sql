@@ -1,0 +1,59 @@
+-- Authentication and sessions. Statements are prepared once per database
+-- connection under the name after "-- name:".
+
+-- name: auth_actor
+-- The actor behind a token hash: the user, its organisation and its live
+-- memberships. No row: unknown, expired or revoked token, or disabled user.
+SELECT u.id, u.username, u.admin, u.active, o.slug, o.party, t.id,
+       coalesce((SELECT json_agg(json_build_object(
+                        'group', g.slug, 'tier', g.tier, 'role', m.role,
+                        'municipality', mo.slug) ORDER BY g.slug)
+                 FROM svk.memberships m
+                 JOIN svk.groups g ON g.id = m.group_id
+                 LEFT JOIN svk.organisations mo ON mo.id = g.municipality_id
+                 WHERE m.user_id = u.id
+                   AND (m.until IS NULL OR m.until >= current_date)), '[]')
+FROM svk.tokens t
+JOIN svk.users u ON u.id = t.user_id
+JOIN svk.organisations o ON o.id = u.organisation_id
+WHERE t.hash = decode($1::text, 'hex')
+  AND t.revoked_at IS NULL
+  AND t.expires_at > now()
+  AND u.active
+
+-- name: login_lookup
+SELECT retry_after, user_id, password_hash
+FROM svk.login_lookup($1::text, $2::text, $3::int, $4::int, $5::int)
+
+-- name: login_failed
+SELECT svk.login_failed($1::text, $2::text, $3::int)
+
+-- name: session_create
+SELECT svk.session_create($1::bigint, $2::text, $3::int, $4::text)
+
+-- name: session_revoke
+SELECT svk.session_revoke($1::bigint, $2::uuid)
+
+-- name: token_create
+SELECT svk.token_create($1::bigint, $2::text, $3::text, $4::int)
+
+-- name: audit_refusal
+SELECT svk.audit_refusal($1::bigint, $2::text, $3::text)
+
+-- name: me
+SELECT json_build_object(
+	'user', svk.user_json(u.id),
+	'organisation', svk.org_json(o),
+	'memberships', coalesce((
+		SELECT json_agg(json_build_object('group', g.slug, 'name', g.name, 'tier', g.tier,
+		                                  'role', m.role, 'municipality', mo.slug,
+		                                  'until', m.until) ORDER BY g.slug)
+		FROM svk.memberships m
+		JOIN svk.groups g ON g.id = m.group_id
+		LEFT JOIN svk.organisations mo ON mo.id = g.municipality_id
+		WHERE m.user_id = u.id AND (m.until IS NULL OR m.until >= current_date)), '[]'))
+FROM svk.users u JOIN svk.organisations o ON o.id = u.organisation_id
+WHERE u.id = $1::bigint
+
+-- name: schema_status
+SELECT count(*) FROM svk_meta.migrations

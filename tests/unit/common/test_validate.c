@@ -1,0 +1,231 @@
+/*
+ * Input shapes: slugs, usernames, dates, passwords, UTF-8.
+ */
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+#include <string.h>
+
+#include "validate.h"
+
+struct str_case {
+	char s[80]; /* inline: Criterion re-executes the binary, so no pointers */
+	bool valid;
+};
+
+#define LONG63 "a23456789012345678901234567890123456789012345678901234567890123"
+#define LONG64 LONG63 "4"
+
+ParameterizedTestParameters(validate, slug)
+{
+	static struct str_case cases[] = {
+		{ "sigtuna", true },
+		{ "upplands-vasby", true },
+		{ "est-sigtuna", true },
+		{ "a", true },
+		{ "0", true },
+		{ "hot-vald", true },
+		{ "2024", true },
+		{ "a-", true },
+		{ LONG63, true },
+		{ LONG64, false },
+		{ "", false },
+		{ "-a", false },
+		{ "Sigtuna", false },
+		{ "upplands_vasby", false },
+		{ "upplands.vasby", false },
+		{ "ö", false },
+		{ "a b", false },
+		{ "a/b", false },
+		{ "a\n", false },
+	};
+	return cr_make_param_array(struct str_case, cases,
+				   sizeof cases / sizeof cases[0]);
+}
+
+ParameterizedTest(struct str_case *c, validate, slug)
+{
+	cr_assert_eq(validate_slug(c->s), c->valid, "\"%s\"", c->s);
+}
+
+ParameterizedTestParameters(validate, username)
+{
+	static struct str_case cases[] = {
+		{ "admin", true },
+		{ "anna.berg", true },
+		{ "anna_berg", true },
+		{ "anna-berg", true },
+		{ "ab", true },
+		{ "a.", true },
+		{ "0x", true },
+		{ LONG63, true },
+		{ LONG64, false },
+		{ "a", false },
+		{ "", false },
+		{ ".anna", false },
+		{ "_anna", false },
+		{ "-anna", false },
+		{ "Anna", false },
+		{ "anna berg", false },
+		{ "anna@berg", false },
+		{ "åsa", false },
+	};
+	return cr_make_param_array(struct str_case, cases,
+				   sizeof cases / sizeof cases[0]);
+}
+
+ParameterizedTest(struct str_case *c, validate, username)
+{
+	cr_assert_eq(validate_username(c->s), c->valid, "\"%s\"", c->s);
+}
+
+ParameterizedTestParameters(validate, date)
+{
+	static struct str_case cases[] = {
+		{ "2023-01-01", true },
+		{ "2026-12-31", true },
+		{ "2024-02-29", true },
+		{ "2000-02-29", true },
+		{ "0001-01-01", true },
+		{ "9999-12-31", true },
+		{ "2023-04-30", true },
+		{ "2023-02-29", false },
+		{ "1900-02-29", false },
+		{ "2023-04-31", false },
+		{ "2023-13-01", false },
+		{ "2023-00-10", false },
+		{ "2023-01-00", false },
+		{ "2023-01-32", false },
+		{ "0000-01-01", false },
+		{ "2023-1-01", false },
+		{ "2023-01-1", false },
+		{ "20230101", false },
+		{ "2023/01/01", false },
+		{ "2023-01-01 ", false },
+		{ " 2023-01-01", false },
+		{ "2023-01-01T00:00:00Z", false },
+		{ "+023-01-01", false },
+		{ "2023-0a-01", false },
+		{ "", false },
+	};
+	return cr_make_param_array(struct str_case, cases,
+				   sizeof cases / sizeof cases[0]);
+}
+
+ParameterizedTest(struct str_case *c, validate, date)
+{
+	cr_assert_eq(validate_date(c->s), c->valid, "\"%s\"", c->s);
+}
+
+Test(validate, null_is_invalid)
+{
+	cr_assert_not(validate_slug(NULL));
+	cr_assert_not(validate_username(NULL));
+	cr_assert_not(validate_date(NULL));
+	cr_assert_not(validate_password(NULL, NULL));
+}
+
+ParameterizedTestParameters(validate, password)
+{
+	static struct str_case cases[] = {
+		{ "correct horse battery", true },
+		{ "123456789012", true },
+		{ "lösenordet är långt", true },
+		{ "åäöåäö", true },        /* 12 bytes, 6 characters */
+		{ "12345678901", false },
+		{ "åäöåä", false },        /* 10 bytes */
+		{ "", false },
+		{ "abcdefghijk\xff", false },
+		{ "abcdefghijkl\xc3", false },
+		{ "abcdefghij\xed\xa0\x80", false },
+	};
+	return cr_make_param_array(struct str_case, cases,
+				   sizeof cases / sizeof cases[0]);
+}
+
+ParameterizedTest(struct str_case *c, validate, password)
+{
+	const char *why = "unset";
+	bool ok = validate_password(c->s, &why);
+
+	cr_assert_eq(ok, c->valid, "\"%s\"", c->s);
+	if (ok)
+		cr_assert_null(why);
+	else
+		cr_assert(why && strstr(why, "password"), "reason for \"%s\"",
+			  c->s);
+}
+
+Test(validate, password_length_bounds)
+{
+	char pw[1100];
+	const char *why = NULL;
+
+	memset(pw, 'x', sizeof pw);
+	pw[1024] = '\0';
+	cr_assert(validate_password(pw, &why));
+	pw[1024] = 'x';
+	pw[1025] = '\0';
+	cr_assert_not(validate_password(pw, &why));
+	cr_assert(strstr(why, "1024"));
+	pw[11] = '\0';
+	cr_assert_not(validate_password(pw, &why));
+	cr_assert(strstr(why, "12"));
+}
+
+struct utf8_case {
+	char s[16]; /* inline, may hold NUL bytes: len says how many count */
+	size_t len;
+	bool valid;
+};
+
+ParameterizedTestParameters(validate, utf8)
+{
+	static struct utf8_case cases[] = {
+		{ "", 0, true },
+		{ "abc", 3, true },
+		{ "\xc3\xa5\xc3\xa4\xc3\xb6", 6, true },   /* åäö */
+		{ "\xe2\x82\xac", 3, true },               /* € */
+		{ "\xf0\x9f\x98\x80", 4, true },           /* U+1F600 */
+		{ "\xf4\x8f\xbf\xbf", 4, true },           /* U+10FFFF */
+		{ "\xed\x9f\xbf", 3, true },               /* U+D7FF */
+		{ "\xee\x80\x80", 3, true },               /* U+E000 */
+		{ "a\0b", 3, true },                       /* U+0000 */
+		{ "\x80", 1, false },                      /* lone continuation */
+		{ "\xbf", 1, false },
+		{ "\xc0\xaf", 2, false },                  /* overlong '/' */
+		{ "\xc1\xbf", 2, false },
+		{ "\xe0\x80\xaf", 3, false },              /* overlong */
+		{ "\xe0\x9f\xbf", 3, false },
+		{ "\xf0\x80\x80\xaf", 4, false },
+		{ "\xf0\x8f\xbf\xbf", 4, false },
+		{ "\xed\xa0\x80", 3, false },              /* surrogate D800 */
+		{ "\xed\xbf\xbf", 3, false },              /* surrogate DFFF */
+		{ "\xf4\x90\x80\x80", 4, false },          /* U+110000 */
+		{ "\xf5\x80\x80\x80", 4, false },
+		{ "\xff", 1, false },
+		{ "\xfe", 1, false },
+		{ "\xe2\x82", 2, false },                  /* truncated */
+		{ "\xf0\x9f\x98", 3, false },
+		{ "\xc3", 1, false },
+		{ "\xc3\x28", 2, false },                  /* bad continuation */
+		{ "\xe2\x28\xa1", 3, false },
+		{ "\xe2\x82\x28", 3, false },
+		{ "\xf0\x9f\x98\x28", 4, false },
+		/* len cuts a valid sequence short. */
+		{ "\xe2\x82\xac", 2, false },
+	};
+	return cr_make_param_array(struct utf8_case, cases,
+				   sizeof cases / sizeof cases[0]);
+}
+
+ParameterizedTest(struct utf8_case *c, validate, utf8)
+{
+	cr_assert_eq(validate_utf8(c->s, c->len), c->valid, "case of %zu bytes "
+		     "starting %02x", c->len, (unsigned char)c->s[0]);
+}
+
+Test(validate, utf8_null)
+{
+	cr_assert(validate_utf8(NULL, 0));
+	cr_assert_not(validate_utf8(NULL, 1));
+}
