@@ -16,6 +16,7 @@
 #include "auth.h"
 #include "request.h"
 #include "routes.h"
+#include "tls.h"
 #include "token.h"
 
 static const struct jf_field login_fields[] = {
@@ -86,7 +87,7 @@ static void login_looked_up(struct req *r, const struct db_result *res)
 {
 	const PGresult *pr = res->n > 0 ? res->res[0] : NULL;
 	struct pw_job *job;
-	const char *retry, *user_id, *hash;
+	const char *retry, *user_id, *hash, *org;
 
 	if (res->err != SVK_OK) {
 		req_reply_db_error(r, res);
@@ -105,6 +106,20 @@ static void login_looked_up(struct req *r, const struct db_result *res)
 	}
 	user_id = db_get(pr, 0, 1);
 	hash = db_get(pr, 0, 2);
+	org = db_get(pr, 0, 3);
+	if (user_id && tls_mutual(r->w->app->tls)) {
+		char cert_org[POLICY_SLUG_MAX];
+		if (!r->conn || tls_peer_organisation(r->conn->bev, cert_org, sizeof cert_org) != 0 ||
+		    !org || strcmp(cert_org, org) != 0) {
+			/* Audited as the user who tried, before any password check. */
+			r->authenticated = true;
+			snprintf(r->actor.user_id, sizeof r->actor.user_id, "%s", user_id);
+			snprintf(r->actor.username, sizeof r->actor.username, "%s",
+				 jf_str(r->body, "username"));
+			req_forbidden(r, "the client certificate was issued to another organisation");
+			return;
+		}
+	}
 	job = auth_job(r);
 	if (!job)
 		return;

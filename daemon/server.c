@@ -36,9 +36,11 @@
 #include "tls.h"
 #include "work.h"
 
-/* evhttp's own limits sit above ours, so that our checks (with problem
- * documents and the right status) are the ones a client normally meets. */
-#define EVHTTP_LIMIT_FACTOR 4
+/* evhttp's own limits sit well above ours, so that our checks (a problem
+ * document with 431 or 413) are the ones a client meets; past evhttp's
+ * limit it answers by itself: 400 for headers, an HTML 413 for bodies. */
+#define EVHTTP_HEADER_FACTOR 64
+#define EVHTTP_BODY_FACTOR 16
 
 static void worker_request_done(struct worker *w)
 {
@@ -265,8 +267,8 @@ static int worker_init(struct worker *w, struct app *app, int id, char *err, siz
 	evhttp_set_bevcb(w->http, worker_bevcb, w);
 	evhttp_set_gencb(w->http, request_handle, w);
 	evhttp_set_timeout(w->http, app->cfg.request_timeout);
-	evhttp_set_max_headers_size(w->http, (ev_ssize_t)app->cfg.max_header * EVHTTP_LIMIT_FACTOR);
-	evhttp_set_max_body_size(w->http, (ev_ssize_t)app->cfg.max_body * EVHTTP_LIMIT_FACTOR);
+	evhttp_set_max_headers_size(w->http, (ev_ssize_t)app->cfg.max_header * EVHTTP_HEADER_FACTOR);
+	evhttp_set_max_body_size(w->http, (ev_ssize_t)app->cfg.max_body * EVHTTP_BODY_FACTOR);
 	evhttp_set_flags(w->http, EVHTTP_SERVER_LINGERING_CLOSE);
 	evhttp_set_allowed_methods(w->http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD | EVHTTP_REQ_POST |
 					    EVHTTP_REQ_PUT | EVHTTP_REQ_PATCH |

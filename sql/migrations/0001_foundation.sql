@@ -214,7 +214,7 @@ $$;
 
 CREATE FUNCTION svk.login_lookup(p_username text, p_addr text, p_max_user int,
                                  p_max_addr int, p_window int)
-RETURNS TABLE (retry_after int, user_id bigint, password_hash text)
+RETURNS TABLE (retry_after int, user_id bigint, password_hash text, organisation text)
 LANGUAGE sql STABLE AS $$
 	SELECT coalesce((
 		SELECT max(ceil(extract(epoch FROM f.first_at + make_interval(secs => p_window) - now())))::int
@@ -222,9 +222,10 @@ LANGUAGE sql STABLE AS $$
 		WHERE f.first_at > now() - make_interval(secs => p_window)
 		  AND ((f.key = 'u:' || p_username AND f.failures >= p_max_user)
 		    OR (f.key = 'a:' || p_addr AND f.failures >= p_max_addr))), 0),
-	       u.id, u.password_hash
+	       u.id, u.password_hash, o.slug
 	FROM (SELECT 1) one
 	LEFT JOIN svk.users u ON u.username = p_username AND u.active
+	LEFT JOIN svk.organisations o ON o.id = u.organisation_id
 $$;
 
 CREATE FUNCTION svk.login_failed(p_username text, p_addr text, p_window int)

@@ -22,7 +22,7 @@ WHERE t.hash = decode($1::text, 'hex')
   AND u.active
 
 -- name: login_lookup
-SELECT retry_after, user_id, password_hash
+SELECT retry_after, user_id, password_hash, organisation
 FROM svk.login_lookup($1::text, $2::text, $3::int, $4::int, $5::int)
 
 -- name: login_failed
