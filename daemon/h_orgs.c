@@ -7,33 +7,36 @@
 #include "request.h"
 #include "routes.h"
 
-static void listed(struct req *r, const struct db_result *res)
+void h_org_listed(struct req *r, const struct db_result *res)
 {
 	req_reply_row(r, res, 0, 200, "no result", NULL);
 }
 
-void h_org_list(struct req *r)
+int q_org_list(struct req *r, struct db_call *c)
 {
-	char limit[16];
-	int n = req_limit(r);
+	int n = req_limit_value(r);
 
 	if (n < 0)
-		return;
-	snprintf(limit, sizeof limit, "%d", n);
-	const char *p[2] = { limit, req_query(r, "cursor") };
-	req_db1(r, "org_list", 2, p, listed);
+		return -1;
+	snprintf(r->qbuf[0], sizeof r->qbuf[0], "%d", n);
+	c->stmt = "org_list";
+	c->nparams = 2;
+	c->params[0] = r->qbuf[0];
+	c->params[1] = req_query(r, "cursor");
+	return 0;
 }
 
-static void got(struct req *r, const struct db_result *res)
+void h_org_got(struct req *r, const struct db_result *res)
 {
 	req_reply_row(r, res, 0, 200, "no such organisation", NULL);
 }
 
-void h_org_get(struct req *r)
+int q_org_get(struct req *r, struct db_call *c)
 {
-	const char *p[1] = { req_param(r, 0) };
-
-	req_db1(r, "org_get", 1, p, got);
+	c->stmt = "org_get";
+	c->nparams = 1;
+	c->params[0] = req_param(r, 0);
+	return 0;
 }
 
 static const struct jf_field org_fields[] = {

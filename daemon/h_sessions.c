@@ -200,7 +200,7 @@ static json_t *actions_json(const struct actor *a)
 	return list;
 }
 
-static void me_loaded(struct req *r, const struct db_result *res)
+void h_me_loaded(struct req *r, const struct db_result *res)
 {
 	const char *text;
 	json_t *doc;
@@ -223,11 +223,13 @@ static void me_loaded(struct req *r, const struct db_result *res)
 	req_reply_json(r, 200, doc, NULL);
 }
 
-void h_me(struct req *r)
+/* By token hash, so that it can go out with the token lookup. */
+int q_me(struct req *r, struct db_call *c)
 {
-	const char *p[1] = { r->actor.user_id };
-
-	req_db1(r, "me", 1, p, me_loaded);
+	c->stmt = "me";
+	c->nparams = 1;
+	c->params[0] = r->token_hash;
+	return 0;
 }
 
 static const struct jf_field token_fields[] = {

@@ -19,33 +19,37 @@
 
 #define GENERATED_PASSWORD_LEN 20
 
-static void listed(struct req *r, const struct db_result *res)
+void h_user_listed(struct req *r, const struct db_result *res)
 {
 	req_reply_row(r, res, 0, 200, "no result", NULL);
 }
 
-void h_user_list(struct req *r)
+int q_user_list(struct req *r, struct db_call *c)
 {
-	char limit[16];
-	int n = req_limit(r);
+	int n = req_limit_value(r);
 
 	if (n < 0)
-		return;
-	snprintf(limit, sizeof limit, "%d", n);
-	const char *p[3] = { limit, req_query(r, "cursor"), req_query(r, "organisation") };
-	req_db1(r, "user_list", 3, p, listed);
+		return -1;
+	snprintf(r->qbuf[0], sizeof r->qbuf[0], "%d", n);
+	c->stmt = "user_list";
+	c->nparams = 3;
+	c->params[0] = r->qbuf[0];
+	c->params[1] = req_query(r, "cursor");
+	c->params[2] = req_query(r, "organisation");
+	return 0;
 }
 
-static void got(struct req *r, const struct db_result *res)
+void h_user_got(struct req *r, const struct db_result *res)
 {
 	req_reply_row(r, res, 0, 200, "no such user", NULL);
 }
 
-void h_user_get(struct req *r)
+int q_user_get(struct req *r, struct db_call *c)
 {
-	const char *p[1] = { req_param(r, 0) };
-
-	req_db1(r, "user_get", 1, p, got);
+	c->stmt = "user_get";
+	c->nparams = 1;
+	c->params[0] = req_param(r, 0);
+	return 0;
 }
 
 static const struct jf_field user_fields[] = {

@@ -447,7 +447,7 @@ const char *req_query(struct req *r, const char *name)
 	return evhttp_find_header(&r->query, name);
 }
 
-int req_limit(struct req *r)
+int req_limit_value(struct req *r)
 {
 	const char *s = req_query(r, "limit");
 	char *end;
@@ -457,10 +457,32 @@ int req_limit(struct req *r)
 		return 50;
 	v = strtol(s, &end, 10);
 	if (end == s || *end != '\0' || v < 1 || v > 500) {
-		req_problem_field(r, "limit", "must be a whole number from 1 to 500");
+		r->qerr_field = "limit";
+		r->qerr_message = "must be a whole number from 1 to 500";
 		return -1;
 	}
 	return (int)v;
+}
+
+int req_limit(struct req *r)
+{
+	int v = req_limit_value(r);
+
+	if (v < 0)
+		req_problem_field(r, r->qerr_field, r->qerr_message);
+	return v;
+}
+
+void h_prefetched(struct req *r)
+{
+	struct db_call call = { 0 };
+
+	if (r->route->prefetch(r, &call) != 0) {
+		req_problem_field(r, r->qerr_field ? r->qerr_field : "query",
+				  r->qerr_message ? r->qerr_message : "is not valid");
+		return;
+	}
+	req_db(r, &call, 1, r->route->prefetched);
 }
 
 /* ---- refusals ----------------------------------------------------------- */
@@ -563,11 +585,13 @@ static void actor_loaded(struct req *r, const struct db_result *res)
 {
 	const PGresult *pr = res->n > 0 ? res->res[0] : NULL;
 
-	if (res->err != SVK_OK) {
+	/* With a prefetched query, an error of the second statement is for
+	 * the route to report, after authentication. */
+	if (!pr || PQresultStatus(pr) != PGRES_TUPLES_OK) {
 		req_reply_db_error(r, res);
 		return;
 	}
-	if (!pr || PQntuples(pr) != 1) {
+	if (PQntuples(pr) != 1) {
 		req_problem(r, SVK_ERR_UNAUTHORIZED,
 			    "the token is unknown, expired or revoked, or the user is disabled");
 		return;
@@ -587,6 +611,15 @@ static void actor_loaded(struct req *r, const struct db_result *res)
 	}
 	if (r->route->action != ACT_NONE && !req_allow(r, r->route->action, NULL))
 		return;
+	if (res->n == 2) {
+		/* The route's own query ran in the same round trip. */
+		struct db_result view = *res;
+		view.n = 1;
+		view.res[0] = res->res[1];
+		view.res[1] = NULL;
+		r->route->prefetched(r, &view);
+		return;
+	}
 	dispatch(r);
 }
 
@@ -610,6 +643,14 @@ static void authenticate(struct req *r)
 		return;
 	}
 	params[0] = r->token_hash;
+	if (r->route->prefetch) {
+		struct db_call calls[2] = { { .stmt = "auth_actor", .nparams = 1 } };
+		calls[0].params[0] = r->token_hash;
+		if (r->route->prefetch(r, &calls[1]) == 0) {
+			req_db(r, calls, 2, actor_loaded);
+			return;
+		}
+	}
 	req_db1(r, "auth_actor", 1, params, actor_loaded);
 }
 

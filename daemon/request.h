@@ -52,6 +52,8 @@ struct req {
 	char token_hash[65];
 	struct db_op *op;
 	req_db_cb db_done;
+	char qbuf[2][32];  /* small parameters made for a prefetched query */
+	const char *qerr_field, *qerr_message; /* why it could not be made */
 	struct timespec start;
 	/* handler scratch that lives as long as the request */
 	void *scratch;
@@ -69,6 +71,12 @@ const char *req_param(const struct req *r, int i);
 const char *req_query(struct req *r, const char *name);
 /* ?limit= (default 50, 1..500); returns -1 after replying 422. */
 int req_limit(struct req *r);
+/* The same without replying: -1 sets qerr_field/qerr_message. */
+int req_limit_value(struct req *r);
+
+/* The handler of routes with a prefetch builder, for when the query could
+ * not go out with the token lookup: builds it (or answers 422) and runs it. */
+void h_prefetched(struct req *r);
 
 /*
  * Runs a batch on the worker's pool; done is called with the results

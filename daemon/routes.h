@@ -9,6 +9,10 @@
 #include "router.h"
 
 struct req;
+struct db_call;
+struct db_result;
+/* h_prefetched is in request.c */
+void h_prefetched(struct req *r);
 
 extern const struct route svk_routes[];
 extern const size_t svk_routes_count;
@@ -21,23 +25,31 @@ void h_openapi(struct req *r);
 /* h_sessions.c */
 void h_session_create(struct req *r);
 void h_session_delete(struct req *r);
-void h_me(struct req *r);
+int q_me(struct req *r, struct db_call *c);
+void h_me_loaded(struct req *r, const struct db_result *res);
 void h_token_create(struct req *r);
 /* h_orgs.c */
-void h_org_list(struct req *r);
+int q_org_list(struct req *r, struct db_call *c);
+void h_org_listed(struct req *r, const struct db_result *res);
 void h_org_create(struct req *r);
-void h_org_get(struct req *r);
+int q_org_get(struct req *r, struct db_call *c);
+void h_org_got(struct req *r, const struct db_result *res);
 /* h_users.c */
-void h_user_list(struct req *r);
+int q_user_list(struct req *r, struct db_call *c);
+void h_user_listed(struct req *r, const struct db_result *res);
 void h_user_create(struct req *r);
-void h_user_get(struct req *r);
+int q_user_get(struct req *r, struct db_call *c);
+void h_user_got(struct req *r, const struct db_result *res);
 void h_user_patch(struct req *r);
 void h_user_password(struct req *r);
 /* h_groups.c */
-void h_group_list(struct req *r);
+int q_group_list(struct req *r, struct db_call *c);
+void h_group_listed(struct req *r, const struct db_result *res);
 void h_group_create(struct req *r);
-void h_group_get(struct req *r);
-void h_group_members(struct req *r);
+int q_group_get(struct req *r, struct db_call *c);
+void h_group_got(struct req *r, const struct db_result *res);
+int q_group_members(struct req *r, struct db_call *c);
+void h_group_members_listed(struct req *r, const struct db_result *res);
 void h_member_put(struct req *r);
 void h_member_delete(struct req *r);
 

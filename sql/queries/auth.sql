@@ -52,8 +52,10 @@ SELECT json_build_object(
 		JOIN svk.groups g ON g.id = m.group_id
 		LEFT JOIN svk.organisations mo ON mo.id = g.municipality_id
 		WHERE m.user_id = u.id AND (m.until IS NULL OR m.until >= current_date)), '[]'))
-FROM svk.users u JOIN svk.organisations o ON o.id = u.organisation_id
-WHERE u.id = $1::bigint
+FROM svk.tokens t
+JOIN svk.users u ON u.id = t.user_id
+JOIN svk.organisations o ON o.id = u.organisation_id
+WHERE t.hash = decode($1::text, 'hex')
 
 -- name: schema_status
 SELECT count(*) FROM svk_meta.migrations
