@@ -131,11 +131,18 @@ LANGUAGE sql STABLE AS $$
 	                         'party', o.party, 'created_at', svk.ts(o.created_at))
 $$;
 
-CREATE FUNCTION svk.user_json(p_id bigint) RETURNS json
+-- Without FROM, so that the planner inlines it into hot queries; the
+-- by-id form below is for functions that change a user.
+CREATE FUNCTION svk.user_json(u svk.users, p_org text) RETURNS json
 LANGUAGE sql STABLE AS $$
 	SELECT json_build_object('username', u.username, 'display_name', u.display_name,
-	                         'organisation', o.slug, 'active', u.active, 'admin', u.admin,
+	                         'organisation', p_org, 'active', u.active, 'admin', u.admin,
 	                         'created_at', svk.ts(u.created_at))
+$$;
+
+CREATE FUNCTION svk.user_json(p_id bigint) RETURNS json
+LANGUAGE sql STABLE AS $$
+	SELECT svk.user_json(u, o.slug)
 	FROM svk.users u JOIN svk.organisations o ON o.id = u.organisation_id
 	WHERE u.id = p_id
 $$;

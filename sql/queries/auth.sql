@@ -42,7 +42,7 @@ SELECT svk.audit_refusal($1::bigint, $2::text, $3::text)
 
 -- name: me
 SELECT json_build_object(
-	'user', svk.user_json(u.id),
+	'user', svk.user_json(u, o.slug),
 	'organisation', svk.org_json(o),
 	'memberships', coalesce((
 		SELECT json_agg(json_build_object('group', g.slug, 'name', g.name, 'tier', g.tier,

@@ -21,20 +21,21 @@ SELECT svk.org_create($1::bigint, $2::text, $3::text, $4::text, $5::boolean)
 
 -- name: user_list
 WITH page AS (
-	SELECT u.id, u.username FROM svk.users u
+	SELECT svk.user_json(u, o.slug) AS j, u.username FROM svk.users u
 	JOIN svk.organisations o ON o.id = u.organisation_id
 	WHERE ($2::text IS NULL OR u.username > $2::text)
 	  AND ($3::text IS NULL OR o.slug = $3::text)
 	ORDER BY u.username LIMIT $1::int + 1)
 SELECT json_build_object(
-	'items', coalesce((SELECT json_agg(svk.user_json(p.id) ORDER BY p.username)
+	'items', coalesce((SELECT json_agg(p.j ORDER BY p.username)
 	                   FROM (SELECT * FROM page ORDER BY username LIMIT $1::int) p), '[]'),
 	'next_cursor', CASE WHEN (SELECT count(*) FROM page) > $1::int
 	                    THEN (SELECT max(username) FROM (SELECT username FROM page ORDER BY username LIMIT $1::int) q)
 	               END)
 
 -- name: user_get
-SELECT svk.user_json(u.id) FROM svk.users u WHERE u.username = $1::text
+SELECT svk.user_json(u, o.slug) FROM svk.users u
+JOIN svk.organisations o ON o.id = u.organisation_id WHERE u.username = $1::text
 
 -- name: user_create
 SELECT svk.user_create($1::bigint, $2::text, $3::text, $4::text, $5::boolean, $6::text)
