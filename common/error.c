@@ -43,6 +43,7 @@ static const struct {
 	{ "SV412", SVK_ERR_PRECONDITION_FAILED },
 	{ "SV422", SVK_ERR_VALIDATION },
 	{ "SV429", SVK_ERR_RATE_LIMITED },
+	{ "SV503", SVK_ERR_UNAVAILABLE },
 	{ "23505", SVK_ERR_CONFLICT },         /* unique_violation */
 	{ "23P01", SVK_ERR_CONFLICT },         /* exclusion_violation */
 	{ "23503", SVK_ERR_VALIDATION },       /* foreign_key_violation */

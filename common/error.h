@@ -39,7 +39,7 @@ const struct svk_err_info *svk_err_info(enum svk_err err);
 /*
  * Maps a five-character SQLSTATE to an error. The product's own SQL
  * functions raise class "SV" codes (SV401, SV403, SV404, SV409, SV412,
- * SV422, SV429) whose message is meant for the client; everything else is
+ * SV422, SV429, SV503) whose message is meant for the client; everything else is
  * mapped by class. NULL or unknown gives SVK_ERR_INTERNAL.
  */
 enum svk_err svk_err_from_sqlstate(const char *sqlstate);

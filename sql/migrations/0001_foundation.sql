@@ -204,15 +204,22 @@ BEGIN
 	PERFORM pg_advisory_xact_lock(7417000201);
 	SELECT hash INTO v_prev FROM svk.audit ORDER BY seq DESC LIMIT 1;
 	v_prev := coalesce(v_prev, '\x0000000000000000000000000000000000000000000000000000000000000000'::bytea);
-	v_seq := nextval(pg_get_serial_sequence('svk.audit', 'seq'));
 	v_at := clock_timestamp();
-	INSERT INTO svk.audit (seq, at, actor, organisation, action, entity, entity_id,
-	                       before, after, prev_hash, hash)
-	OVERRIDING SYSTEM VALUE
-	VALUES (v_seq, v_at, v_user, v_org, p_action, p_entity, p_entity_id,
-	        p_before, p_after, v_prev,
-	        svk.audit_hash(v_prev, v_seq, v_at, v_user, v_org, p_action, p_entity,
-	                       p_entity_id, p_before, p_after));
+	BEGIN
+		v_seq := nextval(pg_get_serial_sequence('svk.audit', 'seq'));
+		INSERT INTO svk.audit (seq, at, actor, organisation, action, entity, entity_id,
+		                       before, after, prev_hash, hash)
+		OVERRIDING SYSTEM VALUE
+		VALUES (v_seq, v_at, v_user, v_org, p_action, p_entity, p_entity_id,
+		        p_before, p_after, v_prev,
+		        svk.audit_hash(v_prev, v_seq, v_at, v_user, v_org, p_action, p_entity,
+		                       p_entity_id, p_before, p_after));
+	EXCEPTION WHEN OTHERS THEN
+		-- Fail closed: the change this entry records is rolled back with it.
+		RAISE EXCEPTION USING ERRCODE = 'SV503',
+			MESSAGE = 'the audit log cannot be written; nothing was changed',
+			DETAIL = SQLERRM;
+	END;
 END
 $$;
 
