@@ -93,18 +93,13 @@ static const struct jf_field member_fields[] = {
 
 static void member_saved(struct req *r, const struct db_result *res)
 {
-	const char *text;
-	json_t *doc, *m;
+	json_t *doc = req_result_json(r, res, 0, "no membership"), *m;
 	int created;
 	char location[200];
 
-	if (res->err != SVK_OK) {
-		req_reply_db_error(r, res);
+	if (!doc)
 		return;
-	}
-	text = req_result_text(res, 0);
-	doc = text ? json_loads(text, 0, NULL) : NULL;
-	m = doc ? json_object_get(doc, "membership") : NULL;
+	m = json_object_get(doc, "membership");
 	if (!m) {
 		json_decref(doc);
 		req_problem(r, SVK_ERR_INTERNAL, "cannot read the membership");

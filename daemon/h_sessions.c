@@ -41,16 +41,11 @@ static void login_failure_recorded(struct req *r, const struct db_result *res)
 static void session_created(struct req *r, const struct db_result *res)
 {
 	char *token = r->scratch ? ((struct pw_job *)r->scratch)->new_password : NULL;
-	const char *text;
-	json_t *doc;
+	json_t *doc = req_result_json(r, res, 0, "no session");
 
-	if (res->err != SVK_OK) {
-		req_reply_db_error(r, res);
+	if (!doc)
 		return;
-	}
-	text = req_result_text(res, 0);
-	doc = text ? json_loads(text, 0, NULL) : NULL;
-	if (!doc || !token || json_object_set_new(doc, "token", json_string(token)) != 0) {
+	if (!token || json_object_set_new(doc, "token", json_string(token)) != 0) {
 		json_decref(doc);
 		req_problem(r, SVK_ERR_INTERNAL, "cannot build the session");
 		return;
@@ -202,20 +197,11 @@ static json_t *actions_json(const struct actor *a)
 
 void h_me_loaded(struct req *r, const struct db_result *res)
 {
-	const char *text;
-	json_t *doc;
+	json_t *doc = req_result_json(r, res, 0, "the user no longer exists");
 	const char *tier;
 
-	if (res->err != SVK_OK) {
-		req_reply_db_error(r, res);
+	if (!doc)
 		return;
-	}
-	text = req_result_text(res, 0);
-	doc = text ? json_loads(text, 0, NULL) : NULL;
-	if (!doc) {
-		req_problem(r, SVK_ERR_NOT_FOUND, "the user no longer exists");
-		return;
-	}
 	tier = policy_tier_name(policy_tier(&r->actor.p));
 	json_object_set_new(doc, "tier", tier ? json_string(tier) : json_null());
 	json_object_set_new(doc, "admin", json_boolean(r->actor.p.admin));
@@ -250,17 +236,12 @@ static void token_free(void *p)
 static void token_created(struct req *r, const struct db_result *res)
 {
 	struct token_scratch *ts = r->scratch;
-	const char *text;
-	json_t *doc;
+	json_t *doc = req_result_json(r, res, 0, "no token");
 	char location[96];
 
-	if (res->err != SVK_OK) {
-		req_reply_db_error(r, res);
+	if (!doc)
 		return;
-	}
-	text = req_result_text(res, 0);
-	doc = text ? json_loads(text, 0, NULL) : NULL;
-	if (!doc || json_object_set_new(doc, "token", json_string(ts->token)) != 0) {
+	if (json_object_set_new(doc, "token", json_string(ts->token)) != 0) {
 		json_decref(doc);
 		req_problem(r, SVK_ERR_INTERNAL, "cannot build the token");
 		return;

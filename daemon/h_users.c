@@ -63,20 +63,11 @@ static const struct jf_field user_fields[] = {
 static void user_created(struct req *r, const struct db_result *res)
 {
 	struct pw_job *job = r->scratch;
-	const char *text;
-	json_t *doc;
+	json_t *doc = req_result_json(r, res, 0, "no user");
 	char location[128];
 
-	if (res->err != SVK_OK) {
-		req_reply_db_error(r, res);
+	if (!doc)
 		return;
-	}
-	text = req_result_text(res, 0);
-	doc = text ? json_loads(text, 0, NULL) : NULL;
-	if (!doc) {
-		req_problem(r, SVK_ERR_INTERNAL, "cannot read the new user");
-		return;
-	}
 	/* A generated password is shown exactly once, here. */
 	if (!json_object_get(r->body, "password"))
 		json_object_set_new(doc, "password", json_string(job->new_password));

@@ -340,6 +340,27 @@ void req_reply_row(struct req *r, const struct db_result *res, int i, int status
 	req_reply_json_text(r, status, text, location);
 }
 
+json_t *req_result_json(struct req *r, const struct db_result *res, int i,
+			const char *not_found)
+{
+	const char *text;
+	json_t *doc;
+
+	if (res->err != SVK_OK) {
+		req_reply_db_error(r, res);
+		return NULL;
+	}
+	text = req_result_text(res, i);
+	if (!text) {
+		req_problem(r, SVK_ERR_NOT_FOUND, not_found);
+		return NULL;
+	}
+	doc = json_loads(text, 0, NULL);
+	if (!doc)
+		req_problem(r, SVK_ERR_INTERNAL, "cannot read the database's answer");
+	return doc;
+}
+
 bool req_body_ok(struct req *r, const struct jf_field *fields, size_t n)
 {
 	json_t *errors = NULL;

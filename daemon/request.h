@@ -121,6 +121,14 @@ bool req_allow(struct req *r, enum policy_action action,
 void req_reply_row(struct req *r, const struct db_result *res, int i, int status,
 		   const char *not_found, const char *location);
 
+/*
+ * The parsed JSON of statement i's single value (caller decrefs). On a
+ * database error, or when there is no row (404 with not_found), answers
+ * and returns NULL.
+ */
+json_t *req_result_json(struct req *r, const struct db_result *res, int i,
+			const char *not_found);
+
 /* Checks the body against a field table (jsonfields.h); on failure answers
  * 422 listing every bad field and returns false. */
 bool req_body_ok(struct req *r, const struct jf_field *fields, size_t n);
