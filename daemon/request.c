@@ -586,9 +586,11 @@ static int actor_from_row(struct actor *a, const PGresult *pr)
 
 		if (a->p.n_memberships >= POLICY_MAX_MEMBERSHIPS)
 			break;
-		if (json_unpack(m, "{s:s, s:s, s:s, s?s}", "group", &group, "tier", &tier,
-				"role", &role, "municipality", &mun) != 0)
+		/* municipality is null outside the arbetsgrupper. */
+		if (json_unpack(m, "{s:s, s:s, s:s}", "group", &group, "tier", &tier, "role",
+				&role) != 0)
 			continue;
+		mun = json_string_value(json_object_get(m, "municipality"));
 		pm = &a->p.memberships[a->p.n_memberships++];
 		snprintf(pm->group, sizeof pm->group, "%s", group);
 		pm->tier = policy_tier_parse(tier);

@@ -1,0 +1,294 @@
+/*
+ * The command line: every usage mistake exits 2 before any request is
+ * made, help and version exit 0, and the option parser accepts the forms a
+ * person types (--name=value, -ojson, global options after the command).
+ */
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "args.h"
+#include "client.h"
+
+#define MAX_ARGS 10
+
+struct argv_case {
+	char argv[MAX_ARGS][40]; /* ends at the first empty string */
+	int exit_code;
+};
+
+static char tmpdir[64];
+
+static void setup(void)
+{
+	static const char *const vars[] = {
+		"SAMVERKAN_SERVER", "SAMVERKAN_CACERT", "SAMVERKAN_CERT",
+		"SAMVERKAN_KEY",    "SAMVERKAN_OUTPUT", "SAMVERKAN_TOKEN",
+	};
+
+	snprintf(tmpdir, sizeof tmpdir, "/tmp/svk-test-args.XXXXXX");
+	cr_assert_not_null(mkdtemp(tmpdir));
+	cr_assert_eq(setenv("XDG_CONFIG_HOME", tmpdir, 1), 0);
+	for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++)
+		cr_assert_eq(unsetenv(vars[i]), 0);
+}
+
+static void teardown(void)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+	cr_assert_eq(system(cmd), 0);
+}
+
+/* Runs the command line; *err_text (may be NULL) gets what went to stderr. */
+static int run(const struct argv_case *c, char **err_text)
+{
+	struct app app;
+	char *argv[MAX_ARGS + 1];
+	char *ebuf = NULL;
+	size_t elen = 0;
+	int argc = 0, rc;
+
+	while (argc < MAX_ARGS && c->argv[argc][0])
+		argc++;
+	for (int i = 0; i < argc; i++)
+		argv[i] = (char *)c->argv[i];
+	argv[argc] = NULL;
+	app_init(&app);
+	app.out.out = fopen("/dev/null", "w");
+	app.out.err = open_memstream(&ebuf, &elen);
+	cr_assert(app.out.out && app.out.err);
+	rc = cli_run(&app, argc, argv);
+	app_cleanup(&app);
+	fclose(app.out.out);
+	fclose(app.out.err);
+	if (err_text)
+		*err_text = ebuf;
+	else
+		free(ebuf);
+	return rc;
+}
+
+ParameterizedTestParameters(args, usage_errors)
+{
+	static struct argv_case cases[] = {
+		{ { "" }, CLI_USAGE },
+		{ { "frobnicate" }, CLI_USAGE },
+		{ { "--bogus" }, CLI_USAGE },
+		{ { "-x", "orgs", "list" }, CLI_USAGE },
+		{ { "orgs" }, CLI_USAGE },
+		{ { "orgs", "frob" }, CLI_USAGE },
+		{ { "orgs", "list", "--bogus" }, CLI_USAGE },
+		{ { "orgs", "list", "extra" }, CLI_USAGE },
+		{ { "orgs", "show" }, CLI_USAGE },
+		{ { "orgs", "show", "a", "b" }, CLI_USAGE },
+		{ { "orgs", "create", "--slug", "x", "--name", "n" },
+		  CLI_USAGE },
+		{ { "orgs", "create", "--slug", "x", "--name", "n", "--kind",
+		    "pirate" },
+		  CLI_USAGE },
+		{ { "orgs", "create", "--slug", "x", "--name", "n", "--kind",
+		    "police", "--party", "--no-party" },
+		  CLI_USAGE },
+		{ { "orgs", "list", "--output" }, CLI_USAGE },
+		{ { "orgs", "list", "--output", "xml" }, CLI_USAGE },
+		{ { "-o", "yaml", "orgs", "list" }, CLI_USAGE },
+		{ { "orgs", "list", "--quiet=yes" }, CLI_USAGE },
+		{ { "users", "list", "--organisation" }, CLI_USAGE },
+		{ { "users", "create", "--name", "N", "--organisation", "o" },
+		  CLI_USAGE },
+		{ { "users", "create", "u", "--organisation", "o" },
+		  CLI_USAGE },
+		{ { "users", "passwd", "a", "b" }, CLI_USAGE },
+		{ { "users", "disable" }, CLI_USAGE },
+		{ { "groups", "add-member", "styrgrupp" }, CLI_USAGE },
+		{ { "groups", "add-member", "s", "u", "--role", "boss" },
+		  CLI_USAGE },
+		{ { "groups", "add-member", "s", "u", "--until", "31/12/2025",
+		    "--server", "https://127.0.0.1:1" },
+		  CLI_USAGE },
+		{ { "groups", "create", "--slug", "s", "--name", "n", "--tier",
+		    "kommitte" },
+		  CLI_USAGE },
+		{ { "tokens", "create", "--name", "x" }, CLI_USAGE },
+		{ { "tokens", "create", "--name", "x", "--expires-in-days",
+		    "soon", "--server", "https://127.0.0.1:1" },
+		  CLI_USAGE },
+		{ { "login", "--password-stdin", "--server",
+		    "https://127.0.0.1:1" },
+		  CLI_USAGE },
+		{ { "login", "extra" }, CLI_USAGE },
+		{ { "whoami", "--username", "x" }, CLI_USAGE },
+		{ { "whoami", "--server", "http://plain.example" }, CLI_USAGE },
+		{ { "whoami" }, CLI_USAGE }, /* no server anywhere */
+		{ { "help", "nothing" }, CLI_USAGE },
+	};
+	return cr_make_param_array(struct argv_case, cases,
+				   sizeof cases / sizeof cases[0]);
+}
+
+ParameterizedTest(struct argv_case *c, args, usage_errors, .init = setup,
+		  .fini = teardown)
+{
+	char *err = NULL;
+	int rc = run(c, &err);
+
+	cr_assert_eq(rc, c->exit_code, "argv[0] '%s': exit %d, stderr: %s",
+		     c->argv[0], rc, err);
+	cr_assert(strncmp(err, "samverkan: ", 11) == 0, "stderr: %s", err);
+	free(err);
+}
+
+ParameterizedTestParameters(args, help_and_version)
+{
+	static struct argv_case cases[] = {
+		{ { "--help" }, CLI_OK },
+		{ { "-h" }, CLI_OK },
+		{ { "help" }, CLI_OK },
+		{ { "--version" }, CLI_OK },
+		{ { "orgs", "--help" }, CLI_OK },
+		{ { "help", "users" }, CLI_OK },
+		{ { "help", "users", "passwd" }, CLI_OK },
+		{ { "orgs", "create", "--help" }, CLI_OK },
+		{ { "groups", "add-member", "-h" }, CLI_OK },
+		/* help wins over a missing argument or option */
+		{ { "users", "create", "--help" }, CLI_OK },
+		{ { "login", "--help" }, CLI_OK },
+		{ { "-o", "json", "tokens", "--quiet", "create", "--help" },
+		  CLI_OK },
+	};
+	return cr_make_param_array(struct argv_case, cases,
+				   sizeof cases / sizeof cases[0]);
+}
+
+ParameterizedTest(struct argv_case *c, args, help_and_version, .init = setup,
+		  .fini = teardown)
+{
+	char *err = NULL;
+
+	cr_assert_eq(run(c, &err), c->exit_code, "stderr: %s", err);
+	cr_assert_str_eq(err, "", "nothing on stderr");
+	free(err);
+}
+
+static const struct opt_def test_opts[] = {
+	{ "name", 0, OPT_VALUE | OPT_REQUIRED, "NAME", NULL, "a name" },
+	{ "admin", 0, 0, NULL, NULL, "a flag" },
+	{ "role", 'r', OPT_VALUE, "ROLE", "member|chair", "a choice" },
+};
+
+Test(args, forms_of_options)
+{
+	char *argv[] = { "--name=Anna Berg",
+			 "pos1",
+			 "-ojson",
+			 "--admin",
+			 "-r",
+			 "chair",
+			 "--server",
+			 "https://x",
+			 "-q",
+			 "--",
+			 "--not-an-option" };
+	struct global_flags g = { 0 };
+	struct cmd_args a;
+	struct strbuf err;
+
+	strbuf_init(&err, 0);
+	cr_assert_eq(args_parse(test_opts, 3, 11, argv, 0, &g, &a, NULL, &err),
+		     0, "%s", err.data);
+	cr_assert_str_eq(args_get(&a, "name"), "Anna Berg");
+	cr_assert(args_has(&a, "admin"));
+	cr_assert_str_eq(args_get(&a, "role"), "chair");
+	cr_assert_str_eq(g.output, "json");
+	cr_assert_str_eq(g.server, "https://x");
+	cr_assert(g.quiet);
+	cr_assert_eq(a.npos, 2);
+	cr_assert_str_eq(a.pos[0], "pos1");
+	cr_assert_str_eq(a.pos[1], "--not-an-option");
+	cr_assert_null(args_missing_required(&a));
+	strbuf_cleanup(&err);
+}
+
+Test(args, stop_at_first_word)
+{
+	char *argv[] = { "-v", "--output", "csv", "orgs", "--help" };
+	struct global_flags g = { 0 };
+	struct cmd_args a;
+	struct strbuf err;
+	int used = 0;
+
+	strbuf_init(&err, 0);
+	cr_assert_eq(args_parse(NULL, 0, 5, argv, 1, &g, &a, &used, &err), 0);
+	cr_assert_eq(used, 3);
+	cr_assert(g.verbose);
+	cr_assert_str_eq(g.output, "csv");
+	cr_assert_not(g.help);
+	strbuf_cleanup(&err);
+}
+
+Test(args, required_option_reported)
+{
+	char *argv[] = { "--admin" };
+	struct global_flags g = { 0 };
+	struct cmd_args a;
+	struct strbuf err;
+
+	strbuf_init(&err, 0);
+	cr_assert_eq(args_parse(test_opts, 3, 1, argv, 0, &g, &a, NULL, &err),
+		     0);
+	cr_assert_not_null(args_missing_required(&a));
+	cr_assert_str_eq(args_missing_required(&a)->name, "name");
+	strbuf_cleanup(&err);
+}
+
+struct parse_err_case {
+	char argv[3][24];
+	int argc;
+	char message[48]; /* a part of the message */
+};
+
+ParameterizedTestParameters(args, parse_errors)
+{
+	static struct parse_err_case cases[] = {
+		{ { "--nope" }, 1, "unknown option '--nope'" },
+		{ { "--name" }, 1, "needs a value" },
+		{ { "--admin=1" }, 1, "takes no value" },
+		{ { "-r", "boss" }, 2, "invalid value 'boss' for --role" },
+		{ { "--output=xml" }, 1, "invalid value 'xml' for --output" },
+		{ { "-qv" }, 1, "unknown option '-qv'" },
+		{ { "-z" }, 1, "unknown option '-z'" },
+	};
+	return cr_make_param_array(struct parse_err_case, cases,
+				   sizeof cases / sizeof cases[0]);
+}
+
+ParameterizedTest(struct parse_err_case *c, args, parse_errors)
+{
+	char *argv[3];
+	struct global_flags g = { 0 };
+	struct cmd_args a;
+	struct strbuf err;
+
+	for (int i = 0; i < c->argc; i++)
+		argv[i] = c->argv[i];
+	strbuf_init(&err, 0);
+	cr_assert_eq(
+		args_parse(test_opts, 3, c->argc, argv, 0, &g, &a, NULL, &err),
+		-1);
+	cr_assert(strstr(err.data, c->message) != NULL, "got: %s", err.data);
+	strbuf_cleanup(&err);
+}
+
+Test(args, choices)
+{
+	cr_assert(args_choice_ok("table|json|csv", "json"));
+	cr_assert(args_choice_ok("table|json|csv", "csv"));
+	cr_assert(args_choice_ok("table|json|csv", "table"));
+	cr_assert_not(args_choice_ok("table|json|csv", "jso"));
+	cr_assert_not(args_choice_ok("table|json|csv", "json|csv"));
+	cr_assert_not(args_choice_ok("table|json|csv", ""));
+}
