@@ -81,7 +81,7 @@ void h_group_create(struct req *r)
 		return;
 	const char *p[5] = { r->actor.user_id, jf_str(r->body, "slug"), jf_str(r->body, "name"),
 			     jf_str(r->body, "tier"), jf_str(r->body, "municipality") };
-	req_db1(r, "group_create", 5, p, created);
+	req_write1(r, "group_create", 5, p, created);
 }
 
 /* ---- memberships -------------------------------------------------------- */

@@ -62,5 +62,5 @@ void h_org_create(struct req *r)
 	const char *p[5] = { r->actor.user_id, jf_str(r->body, "slug"), jf_str(r->body, "name"),
 			     jf_str(r->body, "kind"),
 			     jf_bool(r->body, "party") == 1 ? "true" : "false" };
-	req_db1(r, "org_create", 5, p, created);
+	req_write1(r, "org_create", 5, p, created);
 }

@@ -272,5 +272,5 @@ void h_token_create(struct req *r)
 	}
 	int_str(days, sizeof days, (long)json_integer_value(json_object_get(r->body, "expires_in_days")));
 	const char *p[4] = { r->actor.user_id, hash, jf_str(r->body, "name"), days };
-	req_db1(r, "token_create", 4, p, token_created);
+	req_write1(r, "token_create", 4, p, token_created);
 }

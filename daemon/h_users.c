@@ -84,7 +84,7 @@ static void user_hashed(struct req *r, struct pw_job *job)
 	const char *p[6] = { r->actor.user_id, jf_str(r->body, "username"),
 			     jf_str(r->body, "display_name"), jf_str(r->body, "organisation"),
 			     jf_bool(r->body, "admin") == 1 ? "true" : "false", job->new_hash };
-	req_db1(r, "user_create", 6, p, user_created);
+	req_write1(r, "user_create", 6, p, user_created);
 }
 
 void h_user_create(struct req *r)
@@ -133,10 +133,10 @@ void h_user_patch(struct req *r)
 		req_problem_field(r, "body", "give at least one of display_name, active, admin");
 		return;
 	}
-	const char *p[5] = { r->actor.user_id, req_param(r, 0), jf_str(r->body, "display_name"),
+	const char *p[6] = { r->actor.user_id, req_param(r, 0), jf_str(r->body, "display_name"),
 			     bool_param(jf_bool(r->body, "active")),
-			     bool_param(jf_bool(r->body, "admin")) };
-	req_db1(r, "user_update", 5, p, patched);
+			     bool_param(jf_bool(r->body, "admin")), req_if_match(r) };
+	req_write1(r, "user_update", 6, p, patched);
 }
 
 static const struct jf_field password_fields[] = {
@@ -169,7 +169,7 @@ static void password_hashed(struct req *r, struct pw_job *job)
 	 * reset ends every session of the user. */
 	const char *p[4] = { r->actor.user_id, req_param(r, 0), job->new_hash,
 			     own ? r->actor.token_id : NULL };
-	req_db1(r, "user_set_password", 4, p, password_set);
+	req_write1(r, "user_set_password", 4, p, password_set);
 }
 
 static void current_hash_loaded(struct req *r, const struct db_result *res)

@@ -53,6 +53,13 @@ struct req {
 	struct db_op *op;
 	req_db_cb db_done;
 	char qbuf[2][32];  /* small parameters made for a prefetched query */
+	/* Idempotency-Key (idem.c) */
+	char idem_key[201];
+	char idem_hash[65];
+	bool idem;          /* the key was new: the write claims it */
+	bool idem_claimed;  /* and did: store the answer */
+	req_db_cb write_done;
+	char if_match[40];
 	const char *qerr_field, *qerr_message; /* why it could not be made */
 	struct timespec start;
 	/* handler scratch that lives as long as the request */
@@ -62,6 +69,15 @@ struct req {
 
 /* Entry point from evhttp for every request (arg is the worker). */
 void request_handle(struct evhttp_request *ereq, void *arg);
+
+/* For the request path itself (request.c, reply.c): frees everything the
+ * request owns; handlers never call it, they answer. */
+void req_free(struct req *r);
+const char *req_method_name(unsigned method);
+/* idem.c: runs the handler, after replaying or refusing a repeated key. */
+void idem_dispatch(struct req *r);
+/* idem.c: stores a 2xx answer under the request's claimed key. */
+void idem_store(struct req *r, int status, const char *body, const char *location);
 
 /* ---- for handlers ------------------------------------------------------- */
 
@@ -84,6 +100,22 @@ void h_prefetched(struct req *r);
  * is cancelled and the request freed without an answer.
  */
 void req_db(struct req *r, const struct db_call *calls, int n, req_db_cb done);
+/*
+ * The handler's write (the statement that changes something). With an
+ * Idempotency-Key it runs in one transaction with the claim of the key.
+ * The results passed to done are the write's own.
+ */
+void req_write(struct req *r, const struct db_call *calls, int n, req_db_cb done);
+void req_write1(struct req *r, const char *stmt, int nparams,
+		const char *const *params, req_db_cb done);
+
+/*
+ * The If-Match entity tag without quotes (for the write statement to
+ * compare with the current representation's), NULL when there is none or
+ * it is "*"; a malformed one gives "" (which matches nothing).
+ */
+const char *req_if_match(struct req *r);
+
 /* One statement. */
 void req_db1(struct req *r, const char *stmt, int nparams,
 	     const char *const *params, req_db_cb done);

@@ -25,7 +25,7 @@ const struct route svk_routes[] = {
 	{ M_GET, "/v1/users", h_prefetched, 0, ACT_READ_DIRECTORY, q_user_list, h_user_listed },
 	{ M_POST, "/v1/users", h_user_create, ROUTE_BODY | ROUTE_SECRET, ACT_ADMIN, NULL, NULL },
 	{ M_GET, "/v1/users/{}", h_prefetched, ROUTE_ETAG, ACT_READ_DIRECTORY, q_user_get, h_user_got },
-	{ M_PATCH, "/v1/users/{}", h_user_patch, ROUTE_BODY, ACT_ADMIN, NULL, NULL },
+	{ M_PATCH, "/v1/users/{}", h_user_patch, ROUTE_BODY | ROUTE_ETAG, ACT_ADMIN, NULL, NULL },
 	{ M_POST, "/v1/users/{}/password", h_user_password, ROUTE_BODY | ROUTE_SECRET, ACT_NONE, NULL, NULL },
 
 	{ M_GET, "/v1/groups", h_prefetched, 0, ACT_READ_DIRECTORY, q_group_list, h_group_listed },

@@ -167,6 +167,24 @@ LANGUAGE sql STABLE AS $$
 	WHERE m.group_id = p_group AND m.user_id = p_user
 $$;
 
+-- The entity tag of a representation: the first 16 bytes of the SHA-256 of
+-- the exact JSON text a GET answers with (the daemon computes the same).
+CREATE FUNCTION svk.etag(j json) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$
+	SELECT encode(substr(sha256(convert_to(j::text, 'UTF8')), 1, 16), 'hex')
+$$;
+
+-- A write with If-Match proceeds only on the current representation.
+CREATE FUNCTION svk.check_etag(current json, p_if_match text) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+	IF p_if_match IS NOT NULL AND p_if_match <> svk.etag(current) THEN
+		RAISE EXCEPTION USING ERRCODE = 'SV412',
+			MESSAGE = 'the resource has changed since you read it (If-Match does not match); read it again';
+	END IF;
+END
+$$;
+
 -- ---------------------------------------------------------------------------
 -- The audit log. Every change calls audit_write in its own transaction, so
 -- that if the entry cannot be written nothing changes. The advisory lock
@@ -360,8 +378,8 @@ END
 $$;
 
 CREATE FUNCTION svk.user_update(p_actor bigint, p_username text, p_display text,
-                                p_active boolean, p_admin boolean) RETURNS json
-LANGUAGE plpgsql AS $$
+                                p_active boolean, p_admin boolean, p_if_match text)
+RETURNS json LANGUAGE plpgsql AS $$
 DECLARE
 	v_id bigint;
 	v_before jsonb;
@@ -371,6 +389,7 @@ BEGIN
 	IF NOT FOUND THEN
 		RAISE EXCEPTION USING ERRCODE = 'SV404', MESSAGE = format('no user named "%s"', p_username);
 	END IF;
+	PERFORM svk.check_etag(svk.user_json(v_id), p_if_match);
 	v_before := svk.user_json(v_id)::jsonb;
 	UPDATE svk.users SET
 		display_name = coalesce(p_display, display_name),

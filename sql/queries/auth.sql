@@ -4,10 +4,12 @@
 -- name: auth_actor
 -- The actor behind a token hash: the user, its organisation and its live
 -- memberships. No row: unknown, expired or revoked token, or disabled user.
+-- A group without a municipality (styrgrupp, beredningsgrupp) has no
+-- municipality key at all: the reader takes it as optional, not as null.
 SELECT u.id, u.username, u.admin, u.active, o.slug, o.party, t.id,
-       coalesce((SELECT json_agg(json_build_object(
+       coalesce((SELECT json_agg(json_strip_nulls(json_build_object(
                         'group', g.slug, 'tier', g.tier, 'role', m.role,
-                        'municipality', mo.slug) ORDER BY g.slug)
+                        'municipality', mo.slug)) ORDER BY g.slug)
                  FROM svk.memberships m
                  JOIN svk.groups g ON g.id = m.group_id
                  LEFT JOIN svk.organisations mo ON mo.id = g.municipality_id
@@ -59,3 +61,16 @@ WHERE t.hash = decode($1::text, 'hex')
 
 -- name: schema_status
 SELECT count(*) FROM svk_meta.migrations
+
+-- name: idem_lookup
+SELECT encode(request_hash, 'hex'), status, response, location
+FROM svk.idempotency_keys WHERE user_id = $1::bigint AND key = $2::text
+
+-- name: idem_claim
+-- Fails with a unique violation when the key was claimed meanwhile.
+INSERT INTO svk.idempotency_keys (user_id, key, method, path, request_hash)
+VALUES ($1::bigint, $2::text, $3::text, $4::text, decode($5::text, 'hex'))
+
+-- name: idem_store
+UPDATE svk.idempotency_keys SET status = $3::int, response = $4::text, location = $5::text
+WHERE user_id = $1::bigint AND key = $2::text

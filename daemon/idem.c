@@ -1,0 +1,197 @@
+/*
+ * Idempotency-Key for POST (SPEC §7): a POST repeated with the same key is
+ * applied once, and the repeat gets the first answer again.
+ *
+ * Before the handler runs, the key is looked up: a stored answer is
+ * replayed (the same request) or refused with 422 (another request under
+ * the same key); an unfinished one gives 409. The handler's write then
+ * goes out as one batch — claim the key, write, in one transaction — so
+ * the key and the change commit together or not at all, and the answer is
+ * stored once it has been sent. Secrets in an answer (a new token, a
+ * generated password) are shown once and never stored.
+ */
+#include <event2/buffer.h>
+#include <event2/http.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "log.h"
+#include "request.h"
+
+#define IDEM_KEY_MAX 200
+
+static bool key_ok(const char *k)
+{
+	size_t n = strlen(k);
+
+	if (n == 0 || n > IDEM_KEY_MAX)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (k[i] < 0x21 || k[i] > 0x7e)
+			return false;
+	return true;
+}
+
+/* sha256(method \n path \n body) in hex: what "the same request" means. */
+static void request_hash(struct req *r, char out[65])
+{
+	struct evbuffer *in = evhttp_request_get_input_buffer(r->ereq);
+	size_t len = evbuffer_get_length(in);
+	unsigned char *body = len ? evbuffer_pullup(in, -1) : NULL;
+	crypto_hash_sha256_state st;
+	unsigned char h[crypto_hash_sha256_BYTES];
+	const char *m = req_method_name(r->method);
+
+	crypto_hash_sha256_init(&st);
+	crypto_hash_sha256_update(&st, (const unsigned char *)m, strlen(m));
+	crypto_hash_sha256_update(&st, (const unsigned char *)"\n", 1);
+	crypto_hash_sha256_update(&st, (const unsigned char *)r->path, strlen(r->path));
+	crypto_hash_sha256_update(&st, (const unsigned char *)"\n", 1);
+	if (body)
+		crypto_hash_sha256_update(&st, body, len);
+	crypto_hash_sha256_final(&st, h);
+	sodium_bin2hex(out, 65, h, sizeof h);
+}
+
+static void looked_up(struct req *r, const struct db_result *res)
+{
+	const PGresult *pr = res->n > 0 ? res->res[0] : NULL;
+	const char *hash, *status, *body, *location;
+	char *end;
+	long code;
+
+	if (res->err != SVK_OK) {
+		req_reply_db_error(r, res);
+		return;
+	}
+	if (!pr || PQntuples(pr) == 0) {
+		r->idem = true;
+		r->route->handler(r);
+		return;
+	}
+	hash = db_get(pr, 0, 0);
+	status = db_get(pr, 0, 1);
+	body = db_get(pr, 0, 2);
+	location = db_get(pr, 0, 3);
+	if (!hash || strcmp(hash, r->idem_hash) != 0) {
+		req_problem_field(r, "Idempotency-Key",
+				  "was already used for a different request; use a new key");
+		return;
+	}
+	if (!status) {
+		req_problem(r, SVK_ERR_CONFLICT,
+			    "a request with this Idempotency-Key is still being processed");
+		return;
+	}
+	code = strtol(status, &end, 10);
+	if (*end != '\0' || code < 200 || code > 299) {
+		req_problem(r, SVK_ERR_INTERNAL, "the stored answer is not readable");
+		return;
+	}
+	evhttp_add_header(evhttp_request_get_output_headers(r->ereq), "Idempotent-Replayed", "true");
+	req_reply_text(r, (int)code, body ? "application/json" : NULL, body ? body : "",
+		       body ? strlen(body) : 0, location);
+}
+
+void idem_dispatch(struct req *r)
+{
+	const char *key = evhttp_find_header(evhttp_request_get_input_headers(r->ereq),
+					     "Idempotency-Key");
+
+	if (!key || r->method != M_POST || !r->authenticated) {
+		r->route->handler(r);
+		return;
+	}
+	if (!key_ok(key)) {
+		req_problem_field(r, "Idempotency-Key",
+				  "must be 1 to 200 visible ASCII characters");
+		return;
+	}
+	snprintf(r->idem_key, sizeof r->idem_key, "%s", key);
+	request_hash(r, r->idem_hash);
+	const char *p[2] = { r->actor.user_id, r->idem_key };
+	req_db1(r, "idem_lookup", 2, p, looked_up);
+}
+
+/* The write's callback sees only its own statements. */
+static void written(struct req *r, const struct db_result *res)
+{
+	struct db_result view = *res;
+	const PGresult *claim = res->n > 0 ? res->res[0] : NULL;
+
+	if (claim && PQresultStatus(claim) == PGRES_FATAL_ERROR) {
+		if (res->err == SVK_ERR_CONFLICT) {
+			req_problem(r, SVK_ERR_CONFLICT,
+				    "a request with this Idempotency-Key was processed at the same "
+				    "moment; repeat it to get its answer");
+			return;
+		}
+		req_reply_db_error(r, res);
+		return;
+	}
+	r->idem_claimed = res->err == SVK_OK;
+	view.n = res->n - 1;
+	for (int i = 0; i < DB_MAX_BATCH - 1; i++)
+		view.res[i] = res->res[i + 1];
+	view.res[DB_MAX_BATCH - 1] = NULL;
+	r->write_done(r, &view);
+}
+
+void req_write(struct req *r, const struct db_call *calls, int n, req_db_cb done)
+{
+	struct db_call batch[DB_MAX_BATCH];
+
+	if (!r->idem || n + 1 > DB_MAX_BATCH) {
+		req_db(r, calls, n, done);
+		return;
+	}
+	memset(&batch[0], 0, sizeof batch[0]);
+	batch[0].stmt = "idem_claim";
+	batch[0].nparams = 5;
+	batch[0].params[0] = r->actor.user_id;
+	batch[0].params[1] = r->idem_key;
+	batch[0].params[2] = req_method_name(r->method);
+	batch[0].params[3] = r->path;
+	batch[0].params[4] = r->idem_hash;
+	for (int i = 0; i < n; i++)
+		batch[i + 1] = calls[i];
+	r->write_done = done;
+	req_db(r, batch, n + 1, written);
+}
+
+void req_write1(struct req *r, const char *stmt, int nparams, const char *const *params,
+		req_db_cb done)
+{
+	struct db_call call = { .stmt = stmt, .nparams = nparams };
+
+	for (int i = 0; i < nparams && i < DB_MAX_PARAMS; i++)
+		call.params[i] = params[i];
+	req_write(r, &call, 1, done);
+}
+
+void idem_store(struct req *r, int status, const char *body, const char *location)
+{
+	json_t *doc = body ? json_loads(body, 0, NULL) : NULL;
+	char *kept = NULL, code[8];
+	struct db_call call = { .stmt = "idem_store", .nparams = 5 };
+
+	if (doc && json_is_object(doc)) {
+		json_object_del(doc, "token");
+		json_object_del(doc, "password");
+		kept = json_dumps(doc, JSON_COMPACT);
+	}
+	json_decref(doc);
+	snprintf(code, sizeof code, "%d", status);
+	call.params[0] = r->actor.user_id;
+	call.params[1] = r->idem_key;
+	call.params[2] = code;
+	call.params[3] = kept;
+	call.params[4] = location;
+	/* Nobody waits for this answer: the client has its own. */
+	if (!db_submit(r->w->db, &call, 1, NULL, NULL))
+		log_warn(&r->w->app->log, "msg=\"cannot store idempotent answer\" id=%s", r->id);
+	free(kept);
+}
