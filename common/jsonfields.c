@@ -41,6 +41,28 @@ static const char *check_value(const struct jf_field *f, const json_t *v, char *
 	switch (f->type) {
 	case JF_BOOL:
 		return json_is_boolean(v) ? NULL : "must be true or false";
+	case JF_NUMBER:
+		if (!json_is_number(v))
+			return "must be a number";
+		if (json_number_value(v) < (double)f->min || json_number_value(v) > (double)f->max) {
+			snprintf(buf, buflen, "must be from %lld to %lld", f->min, f->max);
+			return buf;
+		}
+		return NULL;
+	case JF_STRINGS: {
+		size_t i;
+		json_t *e;
+		if (!json_is_array(v))
+			return "must be an array of strings";
+		if ((long long)json_array_size(v) < (f->min ? f->min : 1))
+			return "must not be empty";
+		json_array_foreach(v, i, e) {
+			if (!json_is_string(e) || json_string_length(e) == 0 ||
+			    (f->max && (long long)json_string_length(e) > f->max))
+				return "must be an array of non-empty strings";
+		}
+		return NULL;
+	}
 	case JF_INT:
 		if (!json_is_integer(v))
 			return "must be a whole number";
@@ -68,6 +90,8 @@ static const char *check_value(const struct jf_field *f, const json_t *v, char *
 		return NULL;
 	case JF_DATE:
 		return validate_date(s) ? NULL : "must be a date YYYY-MM-DD";
+	case JF_UUID:
+		return validate_uuid(s) ? NULL : "must be an id (a UUID)";
 	case JF_SLUG:
 		return validate_slug(s) ? NULL :
 		       "must be lowercase letters, digits and '-' (at most 63, starting with a letter or digit)";

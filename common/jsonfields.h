@@ -19,6 +19,9 @@ enum jf_type {
 	JF_SLUG,     /* ^[a-z0-9][a-z0-9-]{0,62}$ */
 	JF_USERNAME, /* ^[a-z0-9][a-z0-9._-]{1,62}$ */
 	JF_ENUM,     /* one of choices ("a|b|c") */
+	JF_NUMBER,   /* integer or real, min..max */
+	JF_UUID,     /* 8-4-4-4-12 hexadecimal */
+	JF_STRINGS,  /* array of strings, each 1..max characters; min..(choices unused) items */
 };
 
 struct jf_field {

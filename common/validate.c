@@ -5,6 +5,7 @@
  */
 #include "validate.h"
 
+#include <ctype.h>
 #include <string.h>
 
 #define VALIDATE_NAME_MAX 63
@@ -148,5 +149,37 @@ bool validate_utf8(const char *s, size_t len)
 				return false;
 		i += n + 1;
 	}
+	return true;
+}
+
+bool validate_uuid(const char *s)
+{
+	static const int dash[] = { 8, 13, 18, 23 };
+	size_t d = 0;
+
+	if (!s || strlen(s) != 36)
+		return false;
+	for (size_t i = 0; i < 36; i++) {
+		if (d < 4 && (int)i == dash[d]) {
+			if (s[i] != '-')
+				return false;
+			d++;
+			continue;
+		}
+		if (!isxdigit((unsigned char)s[i]))
+			return false;
+	}
+	return true;
+}
+
+bool validate_digits(const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	if (n == 0 || n > 18)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
 	return true;
 }

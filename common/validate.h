@@ -34,4 +34,10 @@ bool validate_password(const char *s, const char **why);
  */
 bool validate_utf8(const char *s, size_t len);
 
+/* True for a UUID in its canonical 8-4-4-4-12 hexadecimal form. */
+bool validate_uuid(const char *s);
+
+/* True for a whole number 0..2^63-1 written in decimal digits only. */
+bool validate_digits(const char *s);
+
 #endif

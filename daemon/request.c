@@ -24,6 +24,7 @@
 #include "routes.h"
 #include "tls.h"
 #include "token.h"
+#include "validate.h"
 
 #define REQ_ID_MAX 40
 
@@ -213,13 +214,61 @@ int req_limit(struct req *r)
 	return v;
 }
 
+int req_cursor_seq(struct req *r, const char **out)
+{
+	const char *s = req_query(r, "cursor");
+
+	*out = NULL;
+	if (!s)
+		return 0;
+	if (!validate_digits(s)) {
+		r->qerr_field = "cursor";
+		r->qerr_message = "is not a cursor this list gave out";
+		return -1;
+	}
+	*out = s;
+	return 0;
+}
+
+const char *req_uuid_param(struct req *r, int i, const char *what)
+{
+	const char *s = req_param(r, i);
+
+	if (s && validate_uuid(s))
+		return s;
+	r->qerr_not_found = true;
+	r->qerr_message = what;
+	return NULL;
+}
+
+int req_uuid_query(struct req *r, const char *name, const char **out)
+{
+	const char *s = req_query(r, name);
+
+	*out = s;
+	if (!s || validate_uuid(s))
+		return 0;
+	r->qerr_field = name;
+	r->qerr_message = "must be an id (a UUID)";
+	return -1;
+}
+
+void req_problem_qerr(struct req *r)
+{
+	if (r->qerr_not_found) {
+		req_problem(r, SVK_ERR_NOT_FOUND, r->qerr_message ? r->qerr_message : "not found");
+		return;
+	}
+	req_problem_field(r, r->qerr_field ? r->qerr_field : "query",
+			  r->qerr_message ? r->qerr_message : "is not valid");
+}
+
 void h_prefetched(struct req *r)
 {
 	struct db_call call = { 0 };
 
 	if (r->route->prefetch(r, &call) != 0) {
-		req_problem_field(r, r->qerr_field ? r->qerr_field : "query",
-				  r->qerr_message ? r->qerr_message : "is not valid");
+		req_problem_qerr(r);
 		return;
 	}
 	req_db(r, &call, 1, r->route->prefetched);

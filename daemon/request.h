@@ -61,6 +61,7 @@ struct req {
 	req_db_cb write_done;
 	char if_match[40];
 	const char *qerr_field, *qerr_message; /* why it could not be made */
+	bool qerr_not_found; /* ...and it is a 404 (a malformed id in the path) */
 	struct timespec start;
 	/* handler scratch that lives as long as the request */
 	void *scratch;
@@ -89,6 +90,14 @@ const char *req_query(struct req *r, const char *name);
 int req_limit(struct req *r);
 /* The same without replying: -1 sets qerr_field/qerr_message. */
 int req_limit_value(struct req *r);
+/* ?cursor= for seq-ordered lists (digits) into *out or NULL; -1 sets qerr. */
+int req_cursor_seq(struct req *r, const char **out);
+/* Path parameter i when it is a UUID; NULL sets qerr (404, "no such what"). */
+const char *req_uuid_param(struct req *r, int i, const char *what);
+/* Query parameter name when absent or a UUID (*out may be NULL); -1 sets qerr. */
+int req_uuid_query(struct req *r, const char *name, const char **out);
+/* Answers the problem recorded in qerr (404 or 422). */
+void req_problem_qerr(struct req *r);
 
 /* The handler of routes with a prefetch builder, for when the query could
  * not go out with the token lookup: builds it (or answers 422) and runs it. */

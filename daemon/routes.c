@@ -34,6 +34,23 @@ const struct route svk_routes[] = {
 	{ M_GET, "/v1/groups/{}/members", h_prefetched, 0, ACT_READ_DIRECTORY, q_group_members, h_group_members_listed },
 	{ M_PUT, "/v1/groups/{}/members/{}", h_member_put, ROUTE_BODY, ACT_NONE, NULL, NULL },
 	{ M_DELETE, "/v1/groups/{}/members/{}", h_member_delete, 0, ACT_NONE, NULL, NULL },
+
+	{ M_GET, "/v1/agreements", h_prefetched, 0, ACT_READ_SHARED, q_agreement_list, h_agreement_listed },
+	{ M_POST, "/v1/agreements", h_agreement_create, ROUTE_BODY, ACT_ADMIN, NULL, NULL },
+	{ M_GET, "/v1/agreements/{}", h_prefetched, ROUTE_ETAG, ACT_READ_SHARED, q_agreement_get, h_agreement_got },
+	{ M_GET, "/v1/agreements/{}/focus-areas", h_prefetched, 0, ACT_READ_SHARED, q_focus_area_list, h_focus_areas_listed },
+	{ M_POST, "/v1/agreements/{}/focus-areas", h_focus_area_create, ROUTE_BODY, ACT_EDIT_PLANS, NULL, NULL },
+
+	{ M_GET, "/v1/action-plans", h_prefetched, 0, ACT_READ_SHARED, q_plan_list, h_plan_listed },
+	{ M_POST, "/v1/action-plans", h_plan_create, ROUTE_BODY, ACT_EDIT_PLANS, NULL, NULL },
+	{ M_GET, "/v1/action-plans/{}", h_prefetched, ROUTE_ETAG, ACT_READ_SHARED, q_plan_get, h_plan_got },
+	{ M_PATCH, "/v1/action-plans/{}", h_plan_patch, ROUTE_BODY | ROUTE_ETAG, ACT_EDIT_PLANS, NULL, NULL },
+	{ M_GET, "/v1/action-plans/{}/interventions", h_prefetched, 0, ACT_READ_SHARED, q_intervention_list, h_interventions_listed },
+	{ M_POST, "/v1/action-plans/{}/interventions", h_intervention_create, ROUTE_BODY, ACT_EDIT_PLANS, NULL, NULL },
+	{ M_GET, "/v1/interventions/{}", h_prefetched, ROUTE_ETAG, ACT_READ_SHARED, q_intervention_get, h_intervention_got },
+	{ M_PATCH, "/v1/interventions/{}", h_intervention_patch, ROUTE_BODY | ROUTE_ETAG, ACT_EDIT_PLANS, NULL, NULL },
+	{ M_GET, "/v1/interventions/{}/updates", h_prefetched, 0, ACT_READ_SHARED, q_update_list, h_updates_listed },
+	{ M_POST, "/v1/interventions/{}/updates", h_update_create, ROUTE_BODY, ACT_NONE, NULL, NULL },
 };
 
 const size_t svk_routes_count = sizeof svk_routes / sizeof svk_routes[0];

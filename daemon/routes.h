@@ -53,4 +53,31 @@ void h_group_members_listed(struct req *r, const struct db_result *res);
 void h_member_put(struct req *r);
 void h_member_delete(struct req *r);
 
+/* h_agreements.c */
+int q_agreement_list(struct req *r, struct db_call *c);
+void h_agreement_listed(struct req *r, const struct db_result *res);
+int q_agreement_get(struct req *r, struct db_call *c);
+void h_agreement_got(struct req *r, const struct db_result *res);
+void h_agreement_create(struct req *r);
+int q_focus_area_list(struct req *r, struct db_call *c);
+void h_focus_areas_listed(struct req *r, const struct db_result *res);
+void h_focus_area_create(struct req *r);
+/* h_plans.c */
+int q_plan_list(struct req *r, struct db_call *c);
+void h_plan_listed(struct req *r, const struct db_result *res);
+int q_plan_get(struct req *r, struct db_call *c);
+void h_plan_got(struct req *r, const struct db_result *res);
+void h_plan_create(struct req *r);
+void h_plan_patch(struct req *r);
+/* h_interventions.c */
+int q_intervention_list(struct req *r, struct db_call *c);
+void h_interventions_listed(struct req *r, const struct db_result *res);
+int q_intervention_get(struct req *r, struct db_call *c);
+void h_intervention_got(struct req *r, const struct db_result *res);
+void h_intervention_create(struct req *r);
+void h_intervention_patch(struct req *r);
+int q_update_list(struct req *r, struct db_call *c);
+void h_updates_listed(struct req *r, const struct db_result *res);
+void h_update_create(struct req *r);
+
 #endif

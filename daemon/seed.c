@@ -110,6 +110,70 @@ static int seed_groups(PGconn *pg, struct log *log, json_t *groups, int *added)
 	return 0;
 }
 
+/* The agreement, its focus areas and one draft plan per municipality. */
+static int seed_agreement(PGconn *pg, struct log *log, json_t *a, json_t *plans, int *added)
+{
+	const char *title, *goal, *from, *to;
+	json_t *parties = NULL, *areas = NULL, *v;
+	char agreement_id[40];
+	PGresult *r;
+	size_t i;
+
+	if (json_unpack(a, "{s:s, s:s, s:s, s:s, s:o, s?o}", "title", &title, "goal", &goal,
+			"valid_from", &from, "valid_to", &to, "parties", &parties,
+			"focus_areas", &areas) != 0 || !json_is_array(parties)) {
+		log_error(log, "msg=\"seed: agreement needs title, goal, valid_from, valid_to, parties\"");
+		return -1;
+	}
+	const char *p[4] = { title, goal, from, to };
+	if (run(pg, log, "agreement",
+		"INSERT INTO svk.agreements (title, goal, valid_from, valid_to) "
+		"VALUES ($1, $2, $3::date, $4::date) ON CONFLICT (title, valid_from) DO NOTHING RETURNING id",
+		4, p, &r) != 0)
+		return -1;
+	*added += PQntuples(r);
+	PQclear(r);
+	if (run(pg, log, "agreement id",
+		"SELECT id FROM svk.agreements WHERE title = $1 AND valid_from = $2::date",
+		2, (const char *const[]){ title, from }, &r) != 0)
+		return -1;
+	snprintf(agreement_id, sizeof agreement_id, "%s", PQgetvalue(r, 0, 0));
+	PQclear(r);
+	json_array_foreach(parties, i, v) {
+		const char *q[2] = { agreement_id, json_string_value(v) };
+		if (!q[1] || run(pg, log, "party",
+				 "INSERT INTO svk.agreement_parties (agreement_id, organisation_id) "
+				 "SELECT $1::uuid, id FROM svk.organisations WHERE slug = $2 "
+				 "ON CONFLICT DO NOTHING", 2, q, NULL) != 0)
+			return -1;
+	}
+	json_array_foreach(areas, i, v) {
+		const char *ftitle = json_string_value(json_object_get(v, "title"));
+		const char *fgoal = json_string_value(json_object_get(v, "goal"));
+		char ordinal[16];
+		snprintf(ordinal, sizeof ordinal, "%lld",
+			 (long long)json_integer_value(json_object_get(v, "ordinal")));
+		const char *q[4] = { agreement_id, ordinal, ftitle, fgoal };
+		if (!ftitle || !fgoal ||
+		    run(pg, log, "focus area",
+			"INSERT INTO svk.focus_areas (agreement_id, ordinal, title, goal) "
+			"VALUES ($1::uuid, $2::int, $3, $4) ON CONFLICT DO NOTHING", 4, q, NULL) != 0)
+			return -1;
+	}
+	json_array_foreach(plans, i, v) {
+		const char *mun = json_string_value(json_object_get(v, "municipality"));
+		const char *ptitle = json_string_value(json_object_get(v, "title"));
+		const char *q[3] = { agreement_id, mun, ptitle };
+		if (!mun || !ptitle ||
+		    run(pg, log, "action plan",
+			"INSERT INTO svk.action_plans (agreement_id, municipality_id, title) "
+			"SELECT $1::uuid, id, $3 FROM svk.organisations WHERE slug = $2 "
+			"ON CONFLICT DO NOTHING", 3, q, NULL) != 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int write_secret_file(const char *path, const char *content, struct log *log)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
@@ -188,7 +252,7 @@ int admin_seed(const struct config *cfg, struct log *log, const char *seed_file,
 	json_t *seed = json_load_file(seed_file, JSON_REJECT_DUPLICATES, &jerr);
 	const char *url = cfg->db_admin_url[0] ? cfg->db_admin_url : cfg->db_url;
 	PGconn *pg = NULL;
-	int status = 1, orgs = 0, groups = 0, admin_created = 0;
+	int status = 1, orgs = 0, groups = 0, agreements = 0, admin_created = 0;
 	json_t *summary = NULL, *v;
 	char *summary_text = NULL;
 
@@ -212,11 +276,15 @@ int admin_seed(const struct config *cfg, struct log *log, const char *seed_file,
 	v = json_object_get(seed, "groups");
 	if (json_is_array(v) && seed_groups(pg, log, v, &groups) != 0)
 		goto rollback;
+	v = json_object_get(seed, "agreement");
+	if (json_is_object(v) &&
+	    seed_agreement(pg, log, v, json_object_get(seed, "action_plans"), &agreements) != 0)
+		goto rollback;
 	v = json_object_get(seed, "admin");
 	if (json_is_object(v) && seed_admin(cfg, pg, log, v, password_file, &admin_created) != 0)
 		goto rollback;
-	summary = json_pack("{s:i, s:i, s:b}", "organisations_added", orgs, "groups_added",
-			    groups, "admin_created", admin_created);
+	summary = json_pack("{s:i, s:i, s:i, s:b}", "organisations_added", orgs, "groups_added",
+			    groups, "agreements_added", agreements, "admin_created", admin_created);
 	summary_text = summary ? json_dumps(summary, JSON_COMPACT) : NULL;
 	if (!summary_text)
 		goto rollback;
@@ -227,8 +295,9 @@ int admin_seed(const struct config *cfg, struct log *log, const char *seed_file,
 		goto rollback;
 	if (run(pg, log, "commit", "COMMIT", 0, NULL, NULL) != 0)
 		goto out;
-	log_info(log, "msg=\"seed loaded\" organisations_added=%d groups_added=%d admin_created=%s",
-		 orgs, groups, admin_created ? "yes" : "no");
+	log_info(log, "msg=\"seed loaded\" organisations_added=%d groups_added=%d "
+		      "agreements_added=%d admin_created=%s",
+		 orgs, groups, agreements, admin_created ? "yes" : "no");
 	status = 0;
 	goto out;
 rollback:

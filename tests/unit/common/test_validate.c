@@ -229,3 +229,21 @@ Test(validate, utf8_null)
 	cr_assert(validate_utf8(NULL, 0));
 	cr_assert_not(validate_utf8(NULL, 1));
 }
+
+Test(validate, uuid_and_digits)
+{
+	cr_assert(validate_uuid("0b6f6a3e-3c1d-4c7e-9a7b-1f2e3d4c5b6a"));
+	cr_assert(validate_uuid("0B6F6A3E-3C1D-4C7E-9A7B-1F2E3D4C5B6A"));
+	cr_assert_not(validate_uuid("0b6f6a3e3c1d4c7e9a7b1f2e3d4c5b6a"));
+	cr_assert_not(validate_uuid("0b6f6a3e-3c1d-4c7e-9a7b-1f2e3d4c5b6"));
+	cr_assert_not(validate_uuid("0b6f6a3e-3c1d-4c7e-9a7b-1f2e3d4c5b6g"));
+	cr_assert_not(validate_uuid("0b6f6a3e-3c1d-4c7e-9a7b_1f2e3d4c5b6a"));
+	cr_assert_not(validate_uuid(""));
+	cr_assert_not(validate_uuid(NULL));
+	cr_assert(validate_digits("0"));
+	cr_assert(validate_digits("123456789012345678"));
+	cr_assert_not(validate_digits("1234567890123456789"));
+	cr_assert_not(validate_digits("-1"));
+	cr_assert_not(validate_digits("1a"));
+	cr_assert_not(validate_digits(""));
+}

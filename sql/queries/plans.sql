@@ -1,0 +1,122 @@
+-- The agreement, focus areas, action plans, interventions and their log.
+-- Lists are keyset-paginated on seq (creation order); the cursor is the
+-- last seq of the page.
+
+-- name: agreement_list
+WITH page AS (
+	SELECT * FROM svk.agreements
+	WHERE $2::bigint IS NULL OR seq > $2::bigint
+	ORDER BY seq LIMIT $1::int + 1)
+SELECT json_build_object(
+	'items', coalesce((SELECT json_agg(svk.agreement_json(p) ORDER BY p.seq)
+	                   FROM (SELECT * FROM page ORDER BY seq LIMIT $1::int) p), '[]'),
+	'next_cursor', CASE WHEN (SELECT count(*) FROM page) > $1::int
+	                    THEN (SELECT max(seq)::text FROM (SELECT seq FROM page ORDER BY seq LIMIT $1::int) q)
+	               END)
+
+-- name: agreement_get
+SELECT svk.agreement_json(a) FROM svk.agreements a WHERE a.id = $1::uuid
+
+-- name: agreement_create
+SELECT svk.agreement_create($1::bigint, $2::text, $3::text,
+	ARRAY(SELECT json_array_elements_text($4::json)), $5::date, $6::date)
+
+-- name: focus_area_list
+SELECT json_build_object('items', coalesce((
+	SELECT json_agg(svk.focus_area_json(f) ORDER BY f.ordinal)
+	FROM svk.focus_areas f WHERE f.agreement_id = a.id), '[]'), 'next_cursor', NULL)
+FROM svk.agreements a WHERE a.id = $1::uuid
+
+-- name: focus_area_create
+SELECT svk.focus_area_create($1::bigint, $2::uuid, $3::int, $4::text, $5::text)
+
+-- name: plan_list
+WITH page AS (
+	SELECT p.* FROM svk.action_plans p
+	JOIN svk.organisations o ON o.id = p.municipality_id
+	WHERE ($2::bigint IS NULL OR p.seq > $2::bigint)
+	  AND ($3::uuid IS NULL OR p.agreement_id = $3::uuid)
+	  AND ($4::text IS NULL OR o.slug = $4::text)
+	ORDER BY p.seq LIMIT $1::int + 1)
+SELECT json_build_object(
+	'items', coalesce((SELECT json_agg(svk.plan_json(p) ORDER BY p.seq)
+	                   FROM (SELECT * FROM page ORDER BY seq LIMIT $1::int) p), '[]'),
+	'next_cursor', CASE WHEN (SELECT count(*) FROM page) > $1::int
+	                    THEN (SELECT max(seq)::text FROM (SELECT seq FROM page ORDER BY seq LIMIT $1::int) q)
+	               END)
+
+-- name: plan_get
+SELECT svk.plan_json(p) FROM svk.action_plans p WHERE p.id = $1::uuid
+
+-- name: plan_create
+SELECT svk.plan_create($1::bigint, $2::uuid, $3::text, $4::text)
+
+-- name: plan_update
+SELECT svk.plan_update($1::bigint, $2::uuid, $3::text, $4::boolean, $5::text)
+
+-- name: plan_export
+-- The plan in the rows of Brå's action-plan template, for the CSV export.
+SELECT json_build_object('plan', svk.plan_json(p), 'rows', coalesce((
+	SELECT json_agg(json_build_object(
+		'focus_area', f.ordinal || '. ' || f.title, 'title', i.title, 'cause', i.cause,
+		'description', i.description, 'operational_goal', i.operational_goal,
+		'starts_on', i.starts_on, 'due_on', i.due_on, 'recurring', i.recurring,
+		'responsible', o.name, 'responsible_role', i.responsible_role,
+		'status', i.status, 'rag', i.rag, 'progress_percent', i.progress_percent,
+		'hours_spent', i.hours_spent,
+		'last_update', (SELECT u.note FROM svk.intervention_updates u
+		                WHERE u.intervention_id = i.id ORDER BY u.seq DESC LIMIT 1))
+		ORDER BY f.ordinal, i.seq)
+	FROM svk.interventions i
+	JOIN svk.focus_areas f ON f.id = i.focus_area_id
+	JOIN svk.organisations o ON o.id = i.responsible_organisation_id
+	WHERE i.plan_id = p.id), '[]'))
+FROM svk.action_plans p WHERE p.id = $1::uuid
+
+-- name: intervention_list
+WITH page AS (
+	SELECT i.* FROM svk.interventions i
+	JOIN svk.organisations o ON o.id = i.responsible_organisation_id
+	WHERE i.plan_id = $1::uuid
+	  AND ($3::bigint IS NULL OR i.seq > $3::bigint)
+	  AND ($4::text IS NULL OR i.status = $4::text)
+	  AND ($5::text IS NULL OR i.rag = $5::text)
+	  AND ($6::uuid IS NULL OR i.focus_area_id = $6::uuid)
+	  AND ($7::text IS NULL OR o.slug = $7::text)
+	  AND (NOT coalesce($8::boolean, false)
+	       OR (i.due_on < current_date AND i.status NOT IN ('done', 'cancelled')))
+	ORDER BY i.seq LIMIT $2::int + 1)
+SELECT json_build_object(
+	'items', coalesce((SELECT json_agg(svk.intervention_json(x) ORDER BY x.seq)
+	                   FROM (SELECT * FROM page ORDER BY seq LIMIT $2::int) x), '[]'),
+	'next_cursor', CASE WHEN (SELECT count(*) FROM page) > $2::int
+	                    THEN (SELECT max(seq)::text FROM (SELECT seq FROM page ORDER BY seq LIMIT $2::int) q)
+	               END)
+FROM svk.action_plans p WHERE p.id = $1::uuid
+
+-- name: intervention_get
+SELECT svk.intervention_json(i), o.slug
+FROM svk.interventions i JOIN svk.organisations o ON o.id = i.responsible_organisation_id
+WHERE i.id = $1::uuid
+
+-- name: intervention_create
+SELECT svk.intervention_create($1::bigint, $2::uuid, $3::jsonb)
+
+-- name: intervention_patch
+SELECT svk.intervention_patch($1::bigint, $2::uuid, $3::jsonb, $4::text)
+
+-- name: update_list
+WITH page AS (
+	SELECT * FROM svk.intervention_updates
+	WHERE intervention_id = $1::uuid AND ($3::bigint IS NULL OR seq > $3::bigint)
+	ORDER BY seq LIMIT $2::int + 1)
+SELECT json_build_object(
+	'items', coalesce((SELECT json_agg(svk.intervention_update_json(u) ORDER BY u.seq)
+	                   FROM (SELECT * FROM page ORDER BY seq LIMIT $2::int) u), '[]'),
+	'next_cursor', CASE WHEN (SELECT count(*) FROM page) > $2::int
+	                    THEN (SELECT max(seq)::text FROM (SELECT seq FROM page ORDER BY seq LIMIT $2::int) q)
+	               END)
+FROM svk.interventions i WHERE i.id = $1::uuid
+
+-- name: update_create
+SELECT svk.intervention_log($1::bigint, $2::uuid, $3::jsonb)
