@@ -9,10 +9,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/queue.h>
 
 #include "app.h"
 #include "log.h"
 #include "request.h"
+#include "strbuf.h"
 
 static const char *reason_phrase(int status)
 {
@@ -111,6 +113,46 @@ static void add_etag(struct req *r, const char *json, size_t len, bool *not_modi
 	*not_modified = inm && strstr(inm, etag) != NULL;
 }
 
+/*
+ * A list page with a next_cursor gets `Link: <…&cursor=…>; rel="next"`.
+ * The text comes from json_build_object, whose layout is fixed, and
+ * cursors are slugs, usernames or numbers, so a scan suffices.
+ */
+static void add_link_next(struct req *r, const char *json)
+{
+	static const char key[] = "\"next_cursor\" : \"";
+	const char *p = strstr(json, key), *end;
+	struct strbuf sb;
+	struct evkeyval *kv;
+	char cursor[128];
+	size_t n;
+
+	if (!p)
+		return;
+	p += sizeof key - 1;
+	end = strchr(p, '"');
+	n = end ? (size_t)(end - p) : 0;
+	if (n == 0 || n >= sizeof cursor)
+		return;
+	memcpy(cursor, p, n);
+	cursor[n] = '\0';
+	req_query(r, "cursor"); /* parses the query string */
+	strbuf_init(&sb, 4096);
+	strbuf_printf(&sb, "<%s?", r->path);
+	TAILQ_FOREACH(kv, &r->query, next) {
+		char *v;
+		if (strcmp(kv->key, "cursor") == 0)
+			continue;
+		v = evhttp_encode_uri(kv->value);
+		if (v)
+			strbuf_printf(&sb, "%s=%s&", kv->key, v);
+		free(v);
+	}
+	if (strbuf_printf(&sb, "cursor=%s>; rel=\"next\"", cursor) == 0 && sb.data)
+		evhttp_add_header(evhttp_request_get_output_headers(r->ereq), "Link", sb.data);
+	strbuf_cleanup(&sb);
+}
+
 void req_reply_json_text(struct req *r, int status, const char *json,
 			 const char *location)
 {
@@ -120,6 +162,8 @@ void req_reply_json_text(struct req *r, int status, const char *json,
 		req_problem(r, SVK_ERR_INTERNAL, "empty result");
 		return;
 	}
+	if (status == 200 && r->method == M_GET && strstr(json, "\"next_cursor\""))
+		add_link_next(r, json);
 	if (status == 200 && r->route && (r->route->flags & ROUTE_ETAG)) {
 		bool nm = false;
 		add_etag(r, json, len, &nm);
