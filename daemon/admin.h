@@ -20,9 +20,11 @@ int admin_migrate(const struct config *cfg, struct log *log);
 int admin_schema_check(const struct config *cfg, struct log *log);
 
 /* Loads the seed file; creates the admin account when missing, writing its
- * password to password_file (mode 0600). 0 or 1. */
+ * password to password_file (mode 0600). With demo_users_file, also loads
+ * demo.json beside the seed file: demo users (their passwords written to
+ * that file, 0600) and example interventions. 0 or 1. */
 int admin_seed(const struct config *cfg, struct log *log, const char *seed_file,
-	       const char *password_file);
+	       const char *password_file, const char *demo_users_file);
 
 /* Number of migrations embedded in this binary. */
 size_t admin_migrations_count(void);

@@ -18,9 +18,11 @@ static void usage(FILE *out)
 	      "commands:\n"
 	      "  serve                  run the HTTPS server (the default)\n"
 	      "  migrate                apply pending database migrations ([database] admin_url)\n"
-	      "  seed FILE [--admin-password-file PATH]\n"
+	      "  seed FILE [--admin-password-file PATH] [--demo-users-file PATH]\n"
 	      "                         load seed data; create the admin account when missing,\n"
-	      "                         writing its generated password to PATH (mode 0600)\n"
+	      "                         writing its generated password to PATH (mode 0600);\n"
+	      "                         --demo-users-file also loads demo.json beside FILE:\n"
+	      "                         demo users (passwords to PATH, 0600) and examples\n"
 	      "  check-config           load the configuration and report problems\n"
 	      "\n"
 	      "options:\n"
@@ -41,10 +43,11 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "admin-password-file", required_argument, NULL, 'p' },
+		{ "demo-users-file", required_argument, NULL, 'd' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct app app;
-	const char *config_path = NULL, *password_file = NULL, *cmd;
+	const char *config_path = NULL, *password_file = NULL, *demo_users_file = NULL, *cmd;
 	char err[512];
 	int opt, status = 1;
 
@@ -57,6 +60,9 @@ int main(int argc, char **argv)
 			break;
 		case 'p':
 			password_file = optarg;
+			break;
+		case 'd':
+			demo_users_file = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -94,7 +100,8 @@ int main(int argc, char **argv)
 			fputs("samverkand: seed needs a FILE\n", stderr);
 			status = 2;
 		} else {
-			status = admin_seed(&app.cfg, &app.log, argv[optind + 1], password_file);
+			status = admin_seed(&app.cfg, &app.log, argv[optind + 1], password_file,
+					    demo_users_file);
 		}
 	} else if (strcmp(cmd, "check-config") == 0) {
 		puts("configuration ok");

@@ -18,6 +18,7 @@
 #include "admin.h"
 #include "config.h"
 #include "log.h"
+#include "strbuf.h"
 
 void admin_random_password(char *out, size_t len)
 {
@@ -245,9 +246,136 @@ static int seed_admin(const struct config *cfg, PGconn *pg, struct log *log,
 	return 0;
 }
 
-int admin_seed(const struct config *cfg, struct log *log, const char *seed_file,
-	       const char *password_file)
+/* Demo users with generated passwords, listed in users_file (0600). */
+static int seed_demo_users(const struct config *cfg, PGconn *pg, struct log *log, json_t *users,
+			   struct strbuf *listing, int *created)
 {
+	size_t i;
+	json_t *u;
+
+	json_array_foreach(users, i, u) {
+		const char *username, *display, *org;
+		json_t *ms = NULL, *m;
+		char password[21], hash[crypto_pwhash_STRBYTES];
+		PGresult *r;
+		size_t k;
+		int fresh;
+
+		if (json_unpack(u, "{s:s, s:s, s:s, s?o}", "username", &username, "display_name",
+				&display, "organisation", &org, "memberships", &ms) != 0) {
+			log_error(log, "msg=\"seed: demo users[%zu] needs username, display_name, organisation\"", i);
+			return -1;
+		}
+		admin_random_password(password, 20);
+		if (admin_hash_password(cfg, password, hash) != 0)
+			return -1;
+		const char *p[4] = { username, display, org, hash };
+		if (run(pg, log, "demo user",
+			"INSERT INTO svk.users (username, display_name, organisation_id, password_hash) "
+			"SELECT $1, $2, o.id, $4 FROM svk.organisations o WHERE o.slug = $3 "
+			"ON CONFLICT (username) DO NOTHING RETURNING id", 4, p, &r) != 0)
+			return -1;
+		fresh = PQntuples(r) == 1;
+		PQclear(r);
+		if (!fresh)
+			continue;
+		(*created)++;
+		strbuf_printf(listing, "%-26s %-22s %-16s", username, password, org);
+		json_array_foreach(ms, k, m) {
+			const char *group = json_string_value(json_object_get(m, "group"));
+			const char *role = json_string_value(json_object_get(m, "role"));
+			const char *until = json_string_value(json_object_get(m, "until"));
+			const char *q[4] = { group, username, role ? role : "member", until };
+			if (!group || run(pg, log, "demo membership",
+					  "INSERT INTO svk.memberships (group_id, user_id, role, until) "
+					  "SELECT g.id, u.id, $3, $4::date FROM svk.groups g, svk.users u "
+					  "WHERE g.slug = $1 AND u.username = $2 ON CONFLICT DO NOTHING",
+					  4, q, NULL) != 0)
+				return -1;
+			strbuf_printf(listing, " %s:%s", group, q[2]);
+		}
+		strbuf_puts(listing, "\n");
+		sodium_memzero(password, sizeof password);
+	}
+	return 0;
+}
+
+/* Example interventions, once per plan and title. */
+static int seed_demo_interventions(PGconn *pg, struct log *log, json_t *list)
+{
+	size_t i;
+	json_t *v;
+
+	json_array_foreach(list, i, v) {
+		char *fields = json_dumps(v, JSON_COMPACT);
+		int rc;
+
+		if (!fields)
+			return -1;
+		rc = run(pg, log, "demo intervention",
+			 "INSERT INTO svk.interventions (plan_id, focus_area_id, title, cause, description, "
+			 " operational_goal, responsible_organisation_id, responsible_role, starts_on, due_on, "
+			 " recurring, status, rag, progress_percent) "
+			 "SELECT p.id, f.id, j->>'title', j->>'cause', j->>'description', "
+			 " j->>'operational_goal', r.id, j->>'responsible_role', (j->>'starts_on')::date, "
+			 " (j->>'due_on')::date, coalesce((j->>'recurring')::boolean, false), j->>'status', "
+			 " j->>'rag', (j->>'progress_percent')::int "
+			 "FROM (SELECT $1::jsonb AS j) x "
+			 "JOIN svk.organisations m ON m.slug = j->>'municipality' "
+			 "JOIN svk.action_plans p ON p.municipality_id = m.id "
+			 "JOIN svk.focus_areas f ON f.agreement_id = p.agreement_id "
+			 " AND f.ordinal = (j->>'focus_area')::int "
+			 "JOIN svk.organisations r ON r.slug = j->>'responsible_organisation' "
+			 "WHERE NOT EXISTS (SELECT 1 FROM svk.interventions i "
+			 "                  WHERE i.plan_id = p.id AND i.title = j->>'title')",
+			 1, (const char *const[]){ fields }, NULL);
+		free(fields);
+		if (rc != 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int seed_demo(const struct config *cfg, PGconn *pg, struct log *log, const char *seed_file,
+		     const char *users_file, int *created)
+{
+	char path[4096];
+	const char *slash = strrchr(seed_file, '/');
+	json_error_t jerr;
+	json_t *demo;
+	struct strbuf listing;
+	int orgs = 0, rc = -1;
+
+	snprintf(path, sizeof path, "%.*sdemo.json", slash ? (int)(slash - seed_file + 1) : 0,
+		 seed_file);
+	demo = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+	if (!demo) {
+		log_error(log, "msg=\"cannot read demo data\" file=\"%s\" error=\"%s\"", path, jerr.text);
+		return -1;
+	}
+	strbuf_init(&listing, 0);
+	strbuf_puts(&listing, "# Demo users (username, password, organisation, group:role).\n"
+			      "# Log in: samverkan login --username NAME\n");
+	if (seed_organisations(pg, log, json_object_get(demo, "organisations"), &orgs) != 0 ||
+	    seed_demo_users(cfg, pg, log, json_object_get(demo, "users"), &listing, created) != 0 ||
+	    seed_demo_interventions(pg, log, json_object_get(demo, "interventions")) != 0)
+		goto out;
+	if (*created > 0 && write_secret_file(users_file, listing.data, log) != 0)
+		goto out;
+	rc = 0;
+out:
+	if (listing.data)
+		sodium_memzero(listing.data, listing.len);
+	strbuf_cleanup(&listing);
+	json_decref(demo);
+	return rc;
+}
+
+int admin_seed(const struct config *cfg, struct log *log, const char *seed_file,
+	       const char *password_file, const char *demo_users_file)
+{
+	int demo_created = 0;
+
 	json_error_t jerr;
 	json_t *seed = json_load_file(seed_file, JSON_REJECT_DUPLICATES, &jerr);
 	const char *url = cfg->db_admin_url[0] ? cfg->db_admin_url : cfg->db_url;
@@ -283,8 +411,12 @@ int admin_seed(const struct config *cfg, struct log *log, const char *seed_file,
 	v = json_object_get(seed, "admin");
 	if (json_is_object(v) && seed_admin(cfg, pg, log, v, password_file, &admin_created) != 0)
 		goto rollback;
-	summary = json_pack("{s:i, s:i, s:i, s:b}", "organisations_added", orgs, "groups_added",
-			    groups, "agreements_added", agreements, "admin_created", admin_created);
+	if (demo_users_file &&
+	    seed_demo(cfg, pg, log, seed_file, demo_users_file, &demo_created) != 0)
+		goto rollback;
+	summary = json_pack("{s:i, s:i, s:i, s:b, s:i}", "organisations_added", orgs, "groups_added",
+			    groups, "agreements_added", agreements, "admin_created", admin_created,
+			    "demo_users_added", demo_created);
 	summary_text = summary ? json_dumps(summary, JSON_COMPACT) : NULL;
 	if (!summary_text)
 		goto rollback;
@@ -296,8 +428,8 @@ int admin_seed(const struct config *cfg, struct log *log, const char *seed_file,
 	if (run(pg, log, "commit", "COMMIT", 0, NULL, NULL) != 0)
 		goto out;
 	log_info(log, "msg=\"seed loaded\" organisations_added=%d groups_added=%d "
-		      "agreements_added=%d admin_created=%s",
-		 orgs, groups, agreements, admin_created ? "yes" : "no");
+		      "agreements_added=%d admin_created=%s demo_users_added=%d",
+		 orgs, groups, agreements, admin_created ? "yes" : "no", demo_created);
 	status = 0;
 	goto out;
 rollback:
