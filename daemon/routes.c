@@ -51,6 +51,17 @@ const struct route svk_routes[] = {
 	{ M_PATCH, "/v1/interventions/{}", h_intervention_patch, ROUTE_BODY | ROUTE_ETAG, ACT_EDIT_PLANS, NULL, NULL },
 	{ M_GET, "/v1/interventions/{}/updates", h_prefetched, 0, ACT_READ_SHARED, q_update_list, h_updates_listed },
 	{ M_POST, "/v1/interventions/{}/updates", h_update_create, ROUTE_BODY, ACT_NONE, NULL, NULL },
+
+	{ M_GET, "/v1/proposals", h_prefetched, 0, ACT_READ_SHARED, q_proposal_list, h_proposals_listed },
+	{ M_POST, "/v1/proposals", h_proposal_create, ROUTE_BODY, ACT_EDIT_PROPOSALS, NULL, NULL },
+	{ M_GET, "/v1/proposals/{}", h_prefetched, ROUTE_ETAG, ACT_READ_SHARED, q_proposal_get, h_proposal_got },
+	{ M_PATCH, "/v1/proposals/{}", h_proposal_patch, ROUTE_BODY | ROUTE_ETAG, ACT_EDIT_PROPOSALS, NULL, NULL },
+	{ M_POST, "/v1/proposals/{}/submit", h_proposal_submit, 0, ACT_EDIT_PROPOSALS, NULL, NULL },
+	{ M_POST, "/v1/proposals/{}/withdraw", h_proposal_withdraw, 0, ACT_EDIT_PROPOSALS, NULL, NULL },
+	{ M_GET, "/v1/proposals/{}/decisions", h_prefetched, 0, ACT_READ_SHARED, q_decision_list, h_decisions_listed },
+	{ M_POST, "/v1/proposals/{}/decisions", h_decision_create, ROUTE_BODY, ACT_NONE, NULL, NULL },
+	{ M_GET, "/v1/me/pending", h_prefetched, 0, ACT_NONE, q_pending, h_pending_listed },
+	{ M_GET, "/v1/agreements/{}/priorities", h_prefetched, 0, ACT_READ_SHARED, q_priorities, h_priorities_listed },
 };
 
 const size_t svk_routes_count = sizeof svk_routes / sizeof svk_routes[0];

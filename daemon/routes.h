@@ -80,4 +80,21 @@ int q_update_list(struct req *r, struct db_call *c);
 void h_updates_listed(struct req *r, const struct db_result *res);
 void h_update_create(struct req *r);
 
+/* h_proposals.c */
+int q_proposal_list(struct req *r, struct db_call *c);
+void h_proposals_listed(struct req *r, const struct db_result *res);
+int q_proposal_get(struct req *r, struct db_call *c);
+void h_proposal_got(struct req *r, const struct db_result *res);
+void h_proposal_create(struct req *r);
+void h_proposal_patch(struct req *r);
+void h_proposal_submit(struct req *r);
+void h_proposal_withdraw(struct req *r);
+int q_decision_list(struct req *r, struct db_call *c);
+void h_decisions_listed(struct req *r, const struct db_result *res);
+void h_decision_create(struct req *r);
+int q_pending(struct req *r, struct db_call *c);
+void h_pending_listed(struct req *r, const struct db_result *res);
+int q_priorities(struct req *r, struct db_call *c);
+void h_priorities_listed(struct req *r, const struct db_result *res);
+
 #endif

@@ -142,7 +142,9 @@ struct tls *tls_new(const struct config *cfg, struct log *log,
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
-	tls->ex_index = SSL_get_ex_new_index(0, NULL, NULL, NULL, conn_ex_free);
+	/* argp is what conn_ex_free gets: without it a connection's conn is
+	 * never freed and the worker's connection count never falls. */
+	tls->ex_index = SSL_get_ex_new_index(0, tls, NULL, NULL, conn_ex_free);
 	if (tls->ex_index < 0) {
 		ssl_errors(err, errlen, "cannot register connection data");
 		goto fail;

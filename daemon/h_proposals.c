@@ -1,0 +1,362 @@
+/*
+ * Decision documents and decisions (SPEC §4): GET|POST /v1/proposals,
+ * GET|PATCH /v1/proposals/{id}, POST …/submit, POST …/withdraw,
+ * GET|POST /v1/proposals/{id}/decisions, GET /v1/me/pending and
+ * GET /v1/agreements/{id}/priorities.
+ *
+ * The beredningsgrupp prepares; each affected organisation decides once
+ * per round through one of its styrgrupp decision makers. Before a
+ * decision the dispatcher's policy gets the facts it needs (is the
+ * organisation affected, has it decided this round); the decision itself
+ * is one SQL function that locks the proposal and re-checks, so that two
+ * decision makers — on one server or two — leave one decision per
+ * organisation per round and one effect.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "request.h"
+#include "routes.h"
+#include "validate.h"
+
+#define KINDS "prioritisation|action_plan|follow_up|extension"
+#define STATUSES "draft|submitted|approved|rejected|withdrawn"
+
+void h_proposals_listed(struct req *r, const struct db_result *res)
+{
+	req_reply_row(r, res, 0, 200, "no result", NULL);
+}
+
+int q_proposal_list(struct req *r, struct db_call *c)
+{
+	const char *cursor, *status = req_query(r, "status"), *kind = req_query(r, "kind");
+	int n = req_limit_value(r);
+
+	if (n < 0 || req_cursor_seq(r, &cursor) != 0)
+		return -1;
+	if (status && !strstr("|" STATUSES "|", status)) {
+		r->qerr_field = "status";
+		r->qerr_message = "must be one of: draft, submitted, approved, rejected, withdrawn";
+		return -1;
+	}
+	if (kind && !strstr("|" KINDS "|", kind)) {
+		r->qerr_field = "kind";
+		r->qerr_message = "must be one of: prioritisation, action_plan, follow_up, extension";
+		return -1;
+	}
+	snprintf(r->qbuf[0], sizeof r->qbuf[0], "%d", n);
+	c->stmt = "proposal_list";
+	c->nparams = 5;
+	c->params[0] = r->qbuf[0];
+	c->params[1] = cursor;
+	c->params[2] = status;
+	c->params[3] = kind;
+	c->params[4] = req_query(r, "affects");
+	return 0;
+}
+
+void h_proposal_got(struct req *r, const struct db_result *res)
+{
+	req_reply_row(r, res, 0, 200, "no such proposal", NULL);
+}
+
+int q_proposal_get(struct req *r, struct db_call *c)
+{
+	const char *id = req_uuid_param(r, 0, "no such proposal");
+
+	if (!id)
+		return -1;
+	c->stmt = "proposal_get";
+	c->nparams = 1;
+	c->params[0] = id;
+	return 0;
+}
+
+#define PROPOSAL_FIELDS(req)                                                          \
+	{ .name = "agreement", .type = JF_UUID, .required = (req) },                  \
+	{ .name = "kind", .type = JF_ENUM, .required = (req), .choices = KINDS },     \
+	{ .name = "title", .type = JF_STRING, .required = (req), .max = 300 },        \
+	{ .name = "background", .type = JF_STRING, .max = 20000 },                    \
+	{ .name = "proposal_text", .type = JF_STRING, .max = 20000 },                 \
+	{ .name = "focus_area", .type = JF_UUID, .nullable = true },                  \
+	{ .name = "action_plan", .type = JF_UUID, .nullable = true },                 \
+	{ .name = "follow_up_year", .type = JF_INT, .nullable = true, .min = 2000, .max = 2100 }, \
+	{ .name = "extension_years", .type = JF_INT, .nullable = true, .min = 1, .max = 4 }
+
+static const struct jf_field create_fields[] = { PROPOSAL_FIELDS(true) };
+/* A draft's kind and agreement stay what they were created as. */
+static const struct jf_field patch_fields[] = {
+	{ .name = "title", .type = JF_STRING, .max = 300 },
+	{ .name = "background", .type = JF_STRING, .max = 20000 },
+	{ .name = "proposal_text", .type = JF_STRING, .max = 20000 },
+	{ .name = "focus_area", .type = JF_UUID, .nullable = true },
+	{ .name = "action_plan", .type = JF_UUID, .nullable = true },
+	{ .name = "follow_up_year", .type = JF_INT, .nullable = true, .min = 2000, .max = 2100 },
+	{ .name = "extension_years", .type = JF_INT, .nullable = true, .min = 1, .max = 4 },
+};
+
+static const struct jf_field resource_fields[] = {
+	{ .name = "organisation", .type = JF_SLUG, .required = true },
+	{ .name = "description", .type = JF_STRING, .required = true, .max = 1000 },
+	{ .name = "amount", .type = JF_NUMBER, .required = true, .min = 0, .max = 1000000000 },
+	{ .name = "unit", .type = JF_STRING, .required = true, .max = 50 },
+};
+
+/* Checks the body's fields and each resource line, naming every bad one
+ * (resources[2].amount); answers 422 and returns false when any is. */
+static bool proposal_body_ok(struct req *r, const struct jf_field *fields, size_t n)
+{
+	json_t *body = json_copy(r->body), *lines, *line, *all = json_array(), *errs = NULL;
+	size_t i;
+	bool ok;
+
+	if (!body || !all) {
+		json_decref(body);
+		json_decref(all);
+		req_problem(r, SVK_ERR_INTERNAL, "out of memory");
+		return false;
+	}
+	lines = json_object_get(r->body, "resources");
+	json_object_del(body, "resources");
+	if (!jf_check(body, fields, n, &errs))
+		json_array_extend(all, errs);
+	json_decref(errs);
+	if (lines && !json_is_array(lines))
+		json_array_append_new(all, json_pack("{s:s, s:s}", "field", "resources",
+						     "message", "must be an array of resource lines"));
+	json_array_foreach(lines, i, line) {
+		size_t k;
+		json_t *e;
+		errs = NULL;
+		if (jf_check(line, resource_fields, sizeof resource_fields / sizeof resource_fields[0], &errs))
+			continue;
+		json_array_foreach(errs, k, e) {
+			char field[96];
+			snprintf(field, sizeof field, "resources[%zu].%s", i,
+				 json_string_value(json_object_get(e, "field")));
+			json_object_set_new(e, "field", json_string(field));
+		}
+		json_array_extend(all, errs);
+		json_decref(errs);
+	}
+	json_decref(body);
+	ok = json_array_size(all) == 0;
+	if (ok) {
+		json_decref(all);
+		return true;
+	}
+	req_problem_errors(r, SVK_ERR_VALIDATION, "invalid fields", all);
+	return false;
+}
+
+/* The body as JSON text for a jsonb parameter; owned by the request. */
+static const char *body_text(struct req *r)
+{
+	char *text = json_dumps(r->body, JSON_COMPACT);
+
+	if (!text)
+		return NULL;
+	if (r->scratch_free && r->scratch)
+		r->scratch_free(r->scratch);
+	r->scratch = text;
+	r->scratch_free = free;
+	return text;
+}
+
+static void created(struct req *r, const struct db_result *res)
+{
+	json_t *doc = req_result_json(r, res, 0, "not created");
+	char location[96];
+
+	if (!doc)
+		return;
+	snprintf(location, sizeof location, "/v1/proposals/%s",
+		 json_string_value(json_object_get(doc, "id")));
+	req_reply_json(r, 201, doc, location);
+}
+
+void h_proposal_create(struct req *r)
+{
+	const char *body;
+
+	if (!proposal_body_ok(r, create_fields, sizeof create_fields / sizeof create_fields[0]))
+		return;
+	body = body_text(r);
+	if (!body) {
+		req_problem(r, SVK_ERR_INTERNAL, "out of memory");
+		return;
+	}
+	const char *p[2] = { r->actor.user_id, body };
+	req_write1(r, "proposal_create", 2, p, created);
+}
+
+static void changed(struct req *r, const struct db_result *res)
+{
+	req_reply_row(r, res, 0, 200, "no such proposal", NULL);
+}
+
+void h_proposal_patch(struct req *r)
+{
+	const char *id = req_uuid_param(r, 0, "no such proposal"), *body;
+
+	if (!id) {
+		req_problem_qerr(r);
+		return;
+	}
+	if (!proposal_body_ok(r, patch_fields, sizeof patch_fields / sizeof patch_fields[0]))
+		return;
+	if (json_object_size(r->body) == 0) {
+		req_problem_field(r, "body", "give at least one field to change");
+		return;
+	}
+	body = body_text(r);
+	if (!body) {
+		req_problem(r, SVK_ERR_INTERNAL, "out of memory");
+		return;
+	}
+	const char *p[4] = { r->actor.user_id, id, body, req_if_match(r) };
+	req_write1(r, "proposal_patch", 4, p, changed);
+}
+
+static void state_change(struct req *r, const char *stmt)
+{
+	const char *id = req_uuid_param(r, 0, "no such proposal");
+
+	if (!id) {
+		req_problem_qerr(r);
+		return;
+	}
+	const char *p[2] = { r->actor.user_id, id };
+	req_write1(r, stmt, 2, p, changed);
+}
+
+void h_proposal_submit(struct req *r)
+{
+	state_change(r, "proposal_submit");
+}
+
+void h_proposal_withdraw(struct req *r)
+{
+	state_change(r, "proposal_withdraw");
+}
+
+/* ---- decisions ---------------------------------------------------------- */
+
+void h_decisions_listed(struct req *r, const struct db_result *res)
+{
+	req_reply_row(r, res, 0, 200, "no such proposal", NULL);
+}
+
+int q_decision_list(struct req *r, struct db_call *c)
+{
+	const char *id = req_uuid_param(r, 0, "no such proposal");
+
+	if (!id)
+		return -1;
+	c->stmt = "decision_list";
+	c->nparams = 1;
+	c->params[0] = id;
+	return 0;
+}
+
+static const struct jf_field decision_fields[] = {
+	{ .name = "verdict", .type = JF_ENUM, .required = true, .choices = "approve|reject|return" },
+	{ .name = "comment", .type = JF_STRING, .max = 4000 },
+	{ .name = "organisation", .type = JF_SLUG },
+};
+
+static void decided(struct req *r, const struct db_result *res)
+{
+	char location[128];
+
+	snprintf(location, sizeof location, "/v1/proposals/%s/decisions", req_param(r, 0));
+	req_reply_row(r, res, 0, 201, "no such proposal", location);
+}
+
+static void context_loaded(struct req *r, const struct db_result *res)
+{
+	const PGresult *pr = res->n > 0 ? res->res[0] : NULL;
+	const char *org = jf_str(r->body, "organisation");
+	struct policy_target t = { 0 };
+	const char *verdict = jf_str(r->body, "verdict"), *comment = jf_str(r->body, "comment");
+
+	if (res->err != SVK_OK) {
+		req_reply_db_error(r, res);
+		return;
+	}
+	if (!pr || PQntuples(pr) != 1) {
+		req_problem(r, SVK_ERR_NOT_FOUND, "no such proposal");
+		return;
+	}
+	t.organisation = org ? org : r->actor.p.organisation;
+	t.affected = strcmp(PQgetvalue(pr, 0, 1), "t") == 0;
+	t.decided = strcmp(PQgetvalue(pr, 0, 2), "t") == 0;
+	if (strcmp(PQgetvalue(pr, 0, 0), "submitted") != 0) {
+		char detail[128];
+		snprintf(detail, sizeof detail, "the proposal is %s; only a submitted proposal is decided",
+			 PQgetvalue(pr, 0, 0));
+		req_problem(r, SVK_ERR_CONFLICT, detail);
+		return;
+	}
+	/* Deciding twice is a conflict of state, not a missing right. */
+	if (t.decided && !strcmp(t.organisation, r->actor.p.organisation)) {
+		t.decided = false;
+		if (policy_check(&r->actor.p, ACT_DECIDE, &t, NULL)) {
+			req_problem(r, SVK_ERR_CONFLICT,
+				    "your organisation has already decided in this round");
+			return;
+		}
+		t.decided = true;
+	}
+	if (!req_allow(r, ACT_DECIDE, &t))
+		return;
+	const char *p[4] = { r->actor.user_id, req_param(r, 0), verdict, comment };
+	req_write1(r, "proposal_decide", 4, p, decided);
+}
+
+void h_decision_create(struct req *r)
+{
+	const char *id = req_uuid_param(r, 0, "no such proposal");
+	const char *org;
+
+	if (!id) {
+		req_problem_qerr(r);
+		return;
+	}
+	if (!req_body_ok(r, decision_fields, sizeof decision_fields / sizeof decision_fields[0]))
+		return;
+	org = jf_str(r->body, "organisation");
+	const char *p[2] = { id, org ? org : r->actor.p.organisation };
+	req_db1(r, "decision_context", 2, p, context_loaded);
+}
+
+void h_pending_listed(struct req *r, const struct db_result *res)
+{
+	req_reply_row(r, res, 0, 200, "no result", NULL);
+}
+
+int q_pending(struct req *r, struct db_call *c)
+{
+	c->stmt = "pending";
+	c->nparams = 1;
+	c->params[0] = r->token_hash;
+	return 0;
+}
+
+void h_priorities_listed(struct req *r, const struct db_result *res)
+{
+	req_reply_row(r, res, 0, 200, "no such agreement", NULL);
+}
+
+int q_priorities(struct req *r, struct db_call *c)
+{
+	const char *id = req_uuid_param(r, 0, "no such agreement");
+
+	if (!id)
+		return -1;
+	c->stmt = "priorities";
+	c->nparams = 1;
+	c->params[0] = id;
+	return 0;
+}
