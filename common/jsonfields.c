@@ -17,7 +17,7 @@ static int add_error(json_t *errors, const char *field, const char *message)
 	return json_array_append_new(errors, e);
 }
 
-static bool in_choices(const char *choices, const char *s)
+bool jf_in_choices(const char *choices, const char *s)
 {
 	size_t n = strlen(s);
 	const char *p = choices;
@@ -99,7 +99,7 @@ static const char *check_value(const struct jf_field *f, const json_t *v, char *
 		return validate_username(s) ? NULL :
 		       "must be 2 to 63 lowercase letters, digits, '.', '_' or '-', starting with a letter or digit";
 	case JF_ENUM:
-		if (in_choices(f->choices, s))
+		if (jf_in_choices(f->choices, s))
 			return NULL;
 		snprintf(buf, buflen, "must be one of: %s", f->choices);
 		for (char *p = buf; *p; p++)

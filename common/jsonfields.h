@@ -40,6 +40,9 @@ struct jf_field {
 bool jf_check(const json_t *obj, const struct jf_field *fields, size_t n,
 	      json_t **errors);
 
+/* True when s is one of the '|'-separated choices, as a whole. */
+bool jf_in_choices(const char *choices, const char *s);
+
 /* The string value of field name, or NULL when absent or null. */
 const char *jf_str(const json_t *obj, const char *name);
 /* 1/0 for a boolean field; -1 when absent or null. */

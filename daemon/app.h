@@ -59,7 +59,8 @@ struct conn {
 	struct worker *w;
 	struct bufferevent *bev;
 	struct event *deadline;    /* the next request must arrive by then */
-	struct event *closed_ev;   /* peer hang-up while a query runs */
+	struct event *closed_ev;   /* peer hang-up or reset while a query runs */
+	struct event *closed_only_ev; /* the same when data is pending */
 	struct req *current;       /* request being answered */
 	bool busy;                 /* counted in worker->inflight */
 };

@@ -37,12 +37,12 @@ int q_intervention_list(struct req *r, struct db_call *c)
 		r->qerr_message = "must be true or false";
 		return -1;
 	}
-	if (status && !strstr("|" STATUSES "|", status)) {
+	if (status && !jf_in_choices(STATUSES, status)) {
 		r->qerr_field = "status";
 		r->qerr_message = "must be one of: planned, ongoing, done, cancelled";
 		return -1;
 	}
-	if (rag && !strstr("|" RAGS "|", rag)) {
+	if (rag && !jf_in_choices(RAGS, rag)) {
 		r->qerr_field = "rag";
 		r->qerr_message = "must be one of: green, yellow, red";
 		return -1;

@@ -35,12 +35,12 @@ int q_proposal_list(struct req *r, struct db_call *c)
 
 	if (n < 0 || req_cursor_seq(r, &cursor) != 0)
 		return -1;
-	if (status && !strstr("|" STATUSES "|", status)) {
+	if (status && !jf_in_choices(STATUSES, status)) {
 		r->qerr_field = "status";
 		r->qerr_message = "must be one of: draft, submitted, approved, rejected, withdrawn";
 		return -1;
 	}
-	if (kind && !strstr("|" KINDS "|", kind)) {
+	if (kind && !jf_in_choices(KINDS, kind)) {
 		r->qerr_field = "kind";
 		r->qerr_message = "must be one of: prioritisation, action_plan, follow_up, extension";
 		return -1;

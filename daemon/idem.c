@@ -172,26 +172,88 @@ void req_write1(struct req *r, const char *stmt, int nparams, const char *const 
 	req_write(r, &call, 1, done);
 }
 
-void idem_store(struct req *r, int status, const char *body, const char *location)
-{
-	json_t *doc = body ? json_loads(body, 0, NULL) : NULL;
-	char *kept = NULL, code[8];
-	struct db_call call = { .stmt = "idem_store", .nparams = 5 };
+struct idem_held {
+	int status;
+	char *content_type, *body, *location;
+	size_t len;
+};
 
-	if (doc && json_is_object(doc)) {
-		json_object_del(doc, "token");
-		json_object_del(doc, "password");
-		kept = json_dumps(doc, JSON_COMPACT);
-	}
-	json_decref(doc);
-	snprintf(code, sizeof code, "%d", status);
-	call.params[0] = r->actor.user_id;
-	call.params[1] = r->idem_key;
-	call.params[2] = code;
-	call.params[3] = kept;
-	call.params[4] = location;
-	/* Nobody waits for this answer: the client has its own. */
-	if (!db_submit(r->w->db, &call, 1, NULL, NULL))
+void idem_held_free(struct idem_held *h)
+{
+	if (!h)
+		return;
+	free(h->content_type);
+	free(h->body);
+	free(h->location);
+	free(h);
+}
+
+static char *dup_or_null(const char *s, bool *ok)
+{
+	char *d;
+
+	if (!s)
+		return NULL;
+	d = strdup(s);
+	if (!d)
+		*ok = false;
+	return d;
+}
+
+static void stored(struct req *r, const struct db_result *res)
+{
+	struct idem_held *h = r->idem_held;
+
+	r->idem_held = NULL;
+	r->idem_claimed = false;
+	if (res->err != SVK_OK)
 		log_warn(&r->w->app->log, "msg=\"cannot store idempotent answer\" id=%s", r->id);
+	req_reply_text(r, h->status, h->content_type, h->body ? h->body : "", h->len, h->location);
+	idem_held_free(h);
+}
+
+bool idem_hold(struct req *r, int status, const char *content_type, const char *body,
+	       size_t len, const char *location)
+{
+	struct idem_held *h = calloc(1, sizeof *h);
+	json_t *doc = NULL;
+	char *kept = NULL, code[8];
+	bool ok = h != NULL;
+
+	if (!ok)
+		return false;
+	h->status = status;
+	h->len = len;
+	h->content_type = dup_or_null(content_type, &ok);
+	h->location = dup_or_null(location, &ok);
+	if (body && len) {
+		h->body = malloc(len + 1);
+		if (h->body) {
+			memcpy(h->body, body, len);
+			h->body[len] = '\0';
+		} else {
+			ok = false;
+		}
+	}
+	/* Secrets in the answer are shown once and never stored. */
+	if (ok && h->body) {
+		doc = json_loads(h->body, 0, NULL);
+		if (doc && json_is_object(doc)) {
+			json_object_del(doc, "token");
+			json_object_del(doc, "password");
+			kept = json_dumps(doc, JSON_COMPACT);
+		}
+		json_decref(doc);
+	}
+	if (!ok) {
+		idem_held_free(h);
+		free(kept);
+		return false;
+	}
+	snprintf(code, sizeof code, "%d", status);
+	r->idem_held = h;
+	const char *p[5] = { r->actor.user_id, r->idem_key, code, kept, location };
+	req_db1(r, "idem_store", 5, p, stored);
 	free(kept);
+	return true;
 }

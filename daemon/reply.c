@@ -79,8 +79,9 @@ static void send_buffer(struct req *r, int status, struct evbuffer *body)
 void req_reply_text(struct req *r, int status, const char *content_type,
 		    const char *body, size_t len, const char *location)
 {
-	if (r->idem_claimed && status >= 200 && status < 300)
-		idem_store(r, status, body, location);
+	if (r->idem_claimed && status >= 200 && status < 300 &&
+	    idem_hold(r, status, content_type, body, len, location))
+		return;
 	struct evbuffer *buf = evbuffer_new();
 	struct evkeyvalq *out = evhttp_request_get_output_headers(r->ereq);
 
@@ -190,8 +191,9 @@ void req_reply_json(struct req *r, int status, json_t *value, const char *locati
 
 void req_reply_empty(struct req *r, int status)
 {
-	if (r->idem_claimed && status >= 200 && status < 300)
-		idem_store(r, status, NULL, NULL);
+	if (r->idem_claimed && status >= 200 && status < 300 &&
+	    idem_hold(r, status, NULL, NULL, 0, NULL))
+		return;
 	send_buffer(r, status, NULL);
 }
 

@@ -7,6 +7,7 @@
  */
 #include "request.h"
 
+#include <errno.h>
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include <event2/event.h>
@@ -17,6 +18,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/queue.h>
+#include <sys/socket.h>
 
 #include "app.h"
 #include "jsonguard.h"
@@ -82,6 +84,14 @@ static void set_request_id(struct req *r, const char *given)
 
 static void conn_closed_cb(evutil_socket_t fd, short what, void *arg);
 
+static void conn_unwatch(struct conn *c)
+{
+	if (c->closed_ev)
+		event_del(c->closed_ev);
+	if (c->closed_only_ev)
+		event_del(c->closed_only_ev);
+}
+
 void req_free(struct req *r)
 {
 	if (!r)
@@ -89,8 +99,7 @@ void req_free(struct req *r)
 	if (r->op)
 		db_op_cancel(r->op);
 	if (r->conn) {
-		if (r->conn->closed_ev)
-			event_del(r->conn->closed_ev);
+		conn_unwatch(r->conn);
 		if (r->conn->current == r)
 			r->conn->current = NULL;
 	}
@@ -100,6 +109,7 @@ void req_free(struct req *r)
 		json_decref(r->body);
 	if (r->scratch_free && r->scratch)
 		r->scratch_free(r->scratch);
+	idem_held_free(r->idem_held);
 	free(r);
 }
 
@@ -112,10 +122,23 @@ static void conn_closed_cb(evutil_socket_t fd, short what, void *arg)
 	struct evhttp_connection *evcon = NULL;
 	void *cbarg = NULL;
 
-	(void)fd;
-	(void)what;
 	if (!r || !r->op)
 		return;
+	if (!(what & EV_CLOSED)) {
+		/* Readable: a reset or end of stream, or bytes the client sent
+		 * (a pipelined request, a TLS alert). Only the first two mean
+		 * it went away; for bytes, wait for the hang-up alone. */
+		char b;
+		ssize_t n = recv(fd, &b, 1, MSG_PEEK | MSG_DONTWAIT);
+		if (n > 0 || (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))) {
+			event_del(c->closed_ev);
+			if (!c->closed_only_ev)
+				c->closed_only_ev = event_new(r->w->base, fd, EV_CLOSED, conn_closed_cb, c);
+			if (c->closed_only_ev)
+				event_add(c->closed_only_ev, NULL);
+			return;
+		}
+	}
 	log_info(&r->w->app->log, "msg=\"client went away, query cancelled\" id=%s", r->id);
 	/* The request dies with its connection: evhttp frees its own request,
 	 * we free ours without answering. */
@@ -132,8 +155,8 @@ static void db_trampoline(void *arg, const struct db_result *res)
 	struct req *r = arg;
 
 	r->op = NULL;
-	if (r->conn && r->conn->closed_ev)
-		event_del(r->conn->closed_ev);
+	if (r->conn)
+		conn_unwatch(r->conn);
 	r->db_done(r, res);
 }
 
@@ -152,7 +175,8 @@ void req_db(struct req *r, const struct db_call *calls, int n, req_db_cb done)
 		if (!c->closed_ev) {
 			evutil_socket_t fd = bufferevent_getfd(c->bev);
 			if (fd >= 0)
-				c->closed_ev = event_new(r->w->base, fd, EV_CLOSED, conn_closed_cb, c);
+				c->closed_ev = event_new(r->w->base, fd, EV_CLOSED | EV_READ,
+							 conn_closed_cb, c);
 		}
 		if (c->closed_ev)
 			event_add(c->closed_ev, NULL);

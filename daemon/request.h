@@ -59,6 +59,7 @@ struct req {
 	bool idem;          /* the key was new: the write claims it */
 	bool idem_claimed;  /* and did: store the answer */
 	req_db_cb write_done;
+	struct idem_held *idem_held; /* the answer, until it is stored */
 	char if_match[40];
 	const char *qerr_field, *qerr_message; /* why it could not be made */
 	bool qerr_not_found; /* ...and it is a 404 (a malformed id in the path) */
@@ -77,8 +78,14 @@ void req_free(struct req *r);
 const char *req_method_name(unsigned method);
 /* idem.c: runs the handler, after replaying or refusing a repeated key. */
 void idem_dispatch(struct req *r);
-/* idem.c: stores a 2xx answer under the request's claimed key. */
-void idem_store(struct req *r, int status, const char *body, const char *location);
+/*
+ * idem.c: for a request whose key was claimed, keeps a 2xx answer, stores
+ * it, and sends it once it is stored (so that a repeat arriving right after
+ * the answer finds it). Returns true when it took the answer over.
+ */
+bool idem_hold(struct req *r, int status, const char *content_type, const char *body,
+	       size_t len, const char *location);
+void idem_held_free(struct idem_held *h);
 
 /* ---- for handlers ------------------------------------------------------- */
 

@@ -80,6 +80,8 @@ static void conn_free(void *arg)
 		event_free(c->deadline);
 	if (c->closed_ev)
 		event_free(c->closed_ev);
+	if (c->closed_only_ev)
+		event_free(c->closed_only_ev);
 	if (c->current)
 		c->current->conn = NULL;
 	if (c->busy)
