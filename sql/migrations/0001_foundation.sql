@@ -73,9 +73,15 @@ CREATE TABLE svk.memberships (
 );
 CREATE INDEX ON svk.memberships (user_id);
 
--- Append-only and hash-chained: hash = sha256(prev_hash || the row's text).
+-- Append-only and hash-chained: hash = sha256(prev_hash || the row's text),
+-- where prev_hash is the hash of the previous entry of the same chain. There
+-- are 16 chains (each database connection writes to one, chosen
+-- by its backend pid), so that transactions on different connections do
+-- not wait for each other's commit to append: one chain for the whole log
+-- would serialise every change behind one disk flush at a time.
 CREATE TABLE svk.audit (
 	seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	chain smallint NOT NULL DEFAULT 0,
 	at timestamptz NOT NULL DEFAULT clock_timestamp(),
 	actor text,
 	organisation text,
@@ -87,6 +93,7 @@ CREATE TABLE svk.audit (
 	prev_hash bytea NOT NULL,
 	hash bytea NOT NULL
 );
+CREATE INDEX ON svk.audit (chain, seq);
 CREATE INDEX ON svk.audit (action);
 CREATE INDEX ON svk.audit (entity, entity_id);
 
@@ -188,14 +195,14 @@ $$;
 -- ---------------------------------------------------------------------------
 -- The audit log. Every change calls audit_write in its own transaction, so
 -- that if the entry cannot be written nothing changes. The advisory lock
--- orders writers so each entry chains onto the one before it.
+-- orders the writers of one chain so each entry links to the one before it.
 
-CREATE FUNCTION svk.audit_hash(p_prev bytea, p_seq bigint, p_at timestamptz,
-                               p_actor text, p_org text, p_action text,
-                               p_entity text, p_entity_id text,
+CREATE FUNCTION svk.audit_hash(p_prev bytea, p_seq bigint, p_chain smallint,
+                               p_at timestamptz, p_actor text, p_org text,
+                               p_action text, p_entity text, p_entity_id text,
                                p_before jsonb, p_after jsonb) RETURNS bytea
 LANGUAGE sql STABLE AS $$
-	SELECT sha256(p_prev || convert_to(concat_ws(E'\x1f', p_seq::text,
+	SELECT sha256(p_prev || convert_to(concat_ws(E'\x1f', p_seq::text, p_chain::text,
 		to_char(p_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US'),
 		coalesce(p_actor, ''), coalesce(p_org, ''), p_action, p_entity,
 		coalesce(p_entity_id, ''), coalesce(p_before::text, ''),
@@ -211,6 +218,7 @@ DECLARE
 	v_prev bytea;
 	v_seq bigint;
 	v_at timestamptz;
+	v_chain smallint := pg_backend_pid() % 16;
 BEGIN
 	IF p_actor IS NOT NULL THEN
 		SELECT u.username, o.slug INTO v_user, v_org
@@ -219,19 +227,19 @@ BEGIN
 	ELSE
 		v_user := 'system';
 	END IF;
-	PERFORM pg_advisory_xact_lock(7417000201);
-	SELECT hash INTO v_prev FROM svk.audit ORDER BY seq DESC LIMIT 1;
+	PERFORM pg_advisory_xact_lock(74170002, v_chain);
+	SELECT hash INTO v_prev FROM svk.audit WHERE chain = v_chain ORDER BY seq DESC LIMIT 1;
 	v_prev := coalesce(v_prev, '\x0000000000000000000000000000000000000000000000000000000000000000'::bytea);
 	v_at := clock_timestamp();
 	BEGIN
 		v_seq := nextval(pg_get_serial_sequence('svk.audit', 'seq'));
-		INSERT INTO svk.audit (seq, at, actor, organisation, action, entity, entity_id,
-		                       before, after, prev_hash, hash)
+		INSERT INTO svk.audit (seq, chain, at, actor, organisation, action, entity,
+		                       entity_id, before, after, prev_hash, hash)
 		OVERRIDING SYSTEM VALUE
-		VALUES (v_seq, v_at, v_user, v_org, p_action, p_entity, p_entity_id,
+		VALUES (v_seq, v_chain, v_at, v_user, v_org, p_action, p_entity, p_entity_id,
 		        p_before, p_after, v_prev,
-		        svk.audit_hash(v_prev, v_seq, v_at, v_user, v_org, p_action, p_entity,
-		                       p_entity_id, p_before, p_after));
+		        svk.audit_hash(v_prev, v_seq, v_chain, v_at, v_user, v_org, p_action,
+		                       p_entity, p_entity_id, p_before, p_after));
 	EXCEPTION WHEN OTHERS THEN
 		-- Fail closed: the change this entry records is rolled back with it.
 		RAISE EXCEPTION USING ERRCODE = 'SV503',
