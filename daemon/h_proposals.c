@@ -270,55 +270,26 @@ static void decided(struct req *r, const struct db_result *res)
 {
 	char location[128];
 
+	/* The organisation turned out not to be affected: a refusal, audited. */
+	if (res->err == SVK_ERR_FORBIDDEN) {
+		req_forbidden(r, res->message ? res->message : "your organisation is not affected");
+		return;
+	}
 	snprintf(location, sizeof location, "/v1/proposals/%s/decisions", req_param(r, 0));
 	req_reply_row(r, res, 0, 201, "no such proposal", location);
 }
 
-static void context_loaded(struct req *r, const struct db_result *res)
-{
-	const PGresult *pr = res->n > 0 ? res->res[0] : NULL;
-	const char *org = jf_str(r->body, "organisation");
-	struct policy_target t = { 0 };
-	const char *verdict = jf_str(r->body, "verdict"), *comment = jf_str(r->body, "comment");
-
-	if (res->err != SVK_OK) {
-		req_reply_db_error(r, res);
-		return;
-	}
-	if (!pr || PQntuples(pr) != 1) {
-		req_problem(r, SVK_ERR_NOT_FOUND, "no such proposal");
-		return;
-	}
-	t.organisation = org ? org : r->actor.p.organisation;
-	t.affected = strcmp(PQgetvalue(pr, 0, 1), "t") == 0;
-	t.decided = strcmp(PQgetvalue(pr, 0, 2), "t") == 0;
-	if (strcmp(PQgetvalue(pr, 0, 0), "submitted") != 0) {
-		char detail[128];
-		snprintf(detail, sizeof detail, "the proposal is %s; only a submitted proposal is decided",
-			 PQgetvalue(pr, 0, 0));
-		req_problem(r, SVK_ERR_CONFLICT, detail);
-		return;
-	}
-	/* Deciding twice is a conflict of state, not a missing right. */
-	if (t.decided && !strcmp(t.organisation, r->actor.p.organisation)) {
-		t.decided = false;
-		if (policy_check(&r->actor.p, ACT_DECIDE, &t, NULL)) {
-			req_problem(r, SVK_ERR_CONFLICT,
-				    "your organisation has already decided in this round");
-			return;
-		}
-		t.decided = true;
-	}
-	if (!req_allow(r, ACT_DECIDE, &t))
-		return;
-	const char *p[4] = { r->actor.user_id, req_param(r, 0), verdict, comment };
-	req_write1(r, "proposal_decide", 4, p, decided);
-}
-
+/*
+ * The rights that do not depend on the proposal (a styrgrupp decision
+ * maker of a party, deciding for their own organisation) are checked here;
+ * whether the organisation is affected and has decided this round is
+ * checked by the decision itself, under the proposal's lock, so a decision
+ * is one round trip.
+ */
 void h_decision_create(struct req *r)
 {
 	const char *id = req_uuid_param(r, 0, "no such proposal");
-	const char *org;
+	struct policy_target t = { 0 };
 
 	if (!id) {
 		req_problem_qerr(r);
@@ -326,9 +297,15 @@ void h_decision_create(struct req *r)
 	}
 	if (!req_body_ok(r, decision_fields, sizeof decision_fields / sizeof decision_fields[0]))
 		return;
-	org = jf_str(r->body, "organisation");
-	const char *p[2] = { id, org ? org : r->actor.p.organisation };
-	req_db1(r, "decision_context", 2, p, context_loaded);
+	t.organisation = jf_str(r->body, "organisation");
+	if (!t.organisation)
+		t.organisation = r->actor.p.organisation;
+	t.affected = true;
+	if (!req_allow(r, ACT_DECIDE, &t))
+		return;
+	const char *p[4] = { r->actor.user_id, id, jf_str(r->body, "verdict"),
+			     jf_str(r->body, "comment") };
+	req_write1(r, "proposal_decide", 4, p, decided);
 }
 
 void h_pending_listed(struct req *r, const struct db_result *res)

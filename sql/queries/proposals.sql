@@ -35,9 +35,6 @@ SELECT svk.proposal_submit($1::bigint, $2::uuid)
 -- name: proposal_withdraw
 SELECT svk.proposal_withdraw($1::bigint, $2::uuid)
 
--- name: decision_context
-SELECT status, affected, decided FROM svk.decision_context($1::uuid, $2::text)
-
 -- name: proposal_decide
 SELECT svk.proposal_decide($1::bigint, $2::uuid, $3::text, $4::text)
 
