@@ -17,7 +17,7 @@
 #define OPT_VALUE 1u	/* takes a value: --name VALUE or --name=VALUE */
 #define OPT_REQUIRED 2u /* the command refuses to run without it */
 
-#define ARGS_MAX_OPTS 16
+#define ARGS_MAX_OPTS 24
 #define ARGS_MAX_POS 8
 
 /* One option of a command (or of the global table). */

@@ -22,8 +22,9 @@
 #endif
 
 static const struct cmd_noun *const nouns[] = {
-	&cmd_login, &cmd_logout, &cmd_whoami, &cmd_tokens,
-	&cmd_orgs,  &cmd_users,	 &cmd_groups,
+	&cmd_login,	  &cmd_logout, &cmd_whoami,	   &cmd_tokens,
+	&cmd_orgs,	  &cmd_users,  &cmd_groups,	   &cmd_agreements,
+	&cmd_focus_areas, &cmd_plans,  &cmd_interventions,
 };
 
 #define N_NOUNS (sizeof nouns / sizeof nouns[0])

@@ -8,6 +8,7 @@
 #ifndef SVK_CLIENT_CMD_H
 #define SVK_CLIENT_CMD_H
 
+#include <jansson.h>
 #include <stddef.h>
 
 #include "args.h"
@@ -41,6 +42,10 @@ extern const struct cmd_noun cmd_tokens;
 extern const struct cmd_noun cmd_orgs;
 extern const struct cmd_noun cmd_users;
 extern const struct cmd_noun cmd_groups;
+extern const struct cmd_noun cmd_agreements;
+extern const struct cmd_noun cmd_focus_areas;
+extern const struct cmd_noun cmd_plans;
+extern const struct cmd_noun cmd_interventions;
 
 /*
  * Prints "samverkan: <message>; usage: samverkan <usage of the command
@@ -54,6 +59,80 @@ int cmd_parse_long(const char *s, long min, long max, long *out);
 
 /* True when s has the shape YYYY-MM-DD with a plausible month and day. */
 int cmd_is_date(const char *s);
+
+/*
+ * A decimal number such as hours spent ("1.5"; a decimal comma "1,5" is
+ * read too), finite. 0 or -1.
+ */
+int cmd_parse_number(const char *s, double *out);
+
+/* How a command option becomes a member of a JSON request body. */
+enum cmd_field_kind {
+	CMD_FIELD_STRING, /* the text as given */
+	CMD_FIELD_DATE,	  /* YYYY-MM-DD */
+	CMD_FIELD_INT,	  /* a whole number; its range is the server's call */
+	CMD_FIELD_NUMBER, /* a decimal number (integral ones as integers) */
+	CMD_FIELD_TRUE,	  /* a flag: the key becomes true */
+	CMD_FIELD_FALSE,  /* a flag: the key becomes false */
+};
+
+struct cmd_field {
+	const char *opt; /* the option's long name */
+	const char *key; /* the JSON member it sets */
+	enum cmd_field_kind kind;
+};
+
+/*
+ * Sets body[key] for every option of the table that a holds (options not
+ * given are left out). Returns 0; CLI_USAGE after printing the usage error
+ * for a value of the wrong shape (not a number, not a date, not UTF-8); or
+ * CLI_ERROR when out of memory. *given (may be NULL) counts the members set.
+ */
+int cmd_fields_to_json(struct app *app, const struct cmd_args *a,
+		       const struct cmd_field *fields, size_t n, json_t *body,
+		       int *given);
+
+/*
+ * Appends "?name=value" (or "&…" when sb already has a query) with value
+ * percent-encoded; nothing when value is NULL. 0 or -1.
+ */
+int cmd_query_add(struct strbuf *sb, const char *name, const char *value);
+
+/* Prints "samverkan: out of memory" and returns CLI_ERROR. */
+int cmd_oom(struct app *app);
+
+/*
+ * The agreement a command works on: `given` (the --agreement value) when
+ * not NULL; else the only agreement on the server, which is said on
+ * stderr (unless --quiet); with none, exit 4, and with several, exit 2
+ * asking for --agreement. *id is the caller's to free. Returns 0 or the
+ * exit code after printing the error.
+ */
+int cmd_agreement_id(struct app *app, const char *given, char **id);
+
+/*
+ * The If-Match header value for --if-match (quotes added to a bare tag)
+ * in sb, or nothing when the option is absent. 0 or the exit code.
+ */
+int cmd_if_match(struct app *app, const struct cmd_args *a, struct strbuf *sb);
+
+/* Which request body interventions_body builds. */
+enum iv_body {
+	IV_BODY_ADD,	/* POST /v1/action-plans/{id}/interventions */
+	IV_BODY_EDIT,	/* PATCH /v1/interventions/{id} */
+	IV_BODY_UPDATE, /* POST /v1/interventions/{id}/updates */
+};
+
+/*
+ * The JSON body of `interventions add`, `edit` or `update` from their
+ * parsed options (a->opts is that verb's table): --action becomes
+ * "description", --goal "operational_goal", --role "responsible_role",
+ * --progress "progress_percent" and so on. Returns 0 with *out the body
+ * (the caller json_decrefs it), or the exit code after printing the error
+ * (2 for a malformed value or, for edit, nothing to change).
+ */
+int interventions_body(struct app *app, enum iv_body which,
+		       const struct cmd_args *a, json_t **out);
 
 /*
  * A password for a command: the next line of standard input with

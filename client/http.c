@@ -30,6 +30,8 @@ struct http {
 	char errbuf[CURL_ERROR_SIZE];
 	struct strbuf body;	    /* the response body being received */
 	struct http_response *resp; /* during a request, for headers */
+	FILE *sink;	/* during a request: where a 2xx body goes */
+	int sink_errno; /* writing to the sink failed: why, else 0 */
 };
 
 /* libcurl result → exit code and what to tell a person. */
@@ -130,7 +132,23 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *ud)
 {
 	struct http *h = ud;
 	size_t n = size * nmemb;
+	long status = 0;
 
+	/* The headers are complete when the body starts, so the status is
+	 * known: only a success goes to the sink, an error stays here to be
+	 * read as a problem document. */
+	if (h->sink &&
+	    curl_easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, &status) ==
+		    CURLE_OK &&
+	    status >= 200 && status < 300) {
+		errno = 0;
+		if (fwrite(data, 1, n, h->sink) != n) {
+			h->sink_errno = errno ? errno : EIO;
+			return 0;
+		}
+		h->resp->sunk += n;
+		return n;
+	}
 	if (strbuf_append(&h->body, data, n) != 0)
 		return 0; /* too large: libcurl stops with CURLE_WRITE_ERROR */
 	return n;
@@ -174,13 +192,24 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *ud)
 		free(r->request_id);
 		free(r->retry_after);
 		free(r->location);
-		r->request_id = r->retry_after = r->location = NULL;
+		free(r->etag);
+		r->request_id = r->retry_after = r->location = r->etag = NULL;
+		r->replayed = 0;
 		return n;
 	}
 	if (take_header(data, n, "X-Request-Id", &r->request_id) < 0 ||
 	    take_header(data, n, "Retry-After", &r->retry_after) < 0 ||
-	    take_header(data, n, "Location", &r->location) < 0)
+	    take_header(data, n, "Location", &r->location) < 0 ||
+	    take_header(data, n, "ETag", &r->etag) < 0)
 		return 0;
+	if (n >= 20 && strncasecmp(data, "Idempotent-Replayed:", 20) == 0) {
+		char *v = NULL;
+
+		if (take_header(data, n, "Idempotent-Replayed", &v) < 0)
+			return 0;
+		r->replayed = v && strcasecmp(v, "true") == 0;
+		free(v);
+	}
 	return n;
 }
 
@@ -307,12 +336,18 @@ int http_set_token(struct http *h, const char *token)
 	return h->auth ? 0 : -1;
 }
 
+int http_has_token(const struct http *h)
+{
+	return h->auth != NULL;
+}
+
 void http_response_cleanup(struct http_response *resp)
 {
 	json_decref(resp->json);
 	free(resp->request_id);
 	free(resp->retry_after);
 	free(resp->location);
+	free(resp->etag);
 	memset(resp, 0, sizeof *resp);
 }
 
@@ -355,27 +390,99 @@ static int set_method(CURL *c, const char *method, const char *payload,
 	return bad ? -1 : 0;
 }
 
-static struct curl_slist *make_headers(const struct http *h, int has_body)
+/* True when a header value is safe to send: no CR, LF or other controls. */
+static int header_value_ok(const char *v)
 {
+	if (!v[0])
+		return 0;
+	for (const unsigned char *p = (const unsigned char *)v; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return 0;
+	return 1;
+}
+
+/* Appends "name: value" to *l; 0 or -1 (out of memory). */
+static int add_header(struct curl_slist **l, const char *name,
+		      const char *value)
+{
+	struct strbuf sb;
+	struct curl_slist *t = NULL;
+
+	strbuf_init(&sb, 4096);
+	if (strbuf_printf(&sb, "%s: %s", name, value) == 0)
+		t = curl_slist_append(*l, sb.data);
+	strbuf_cleanup(&sb);
+	if (!t)
+		return -1;
+	*l = t;
+	return 0;
+}
+
+/*
+ * The request headers. Returns 0 with *out set, CLI_USAGE with a message in
+ * err for a value that cannot be sent, or CLI_ERROR (out of memory).
+ */
+static int make_headers(const struct http *h, int has_body,
+			const struct http_req_opts *ho, struct curl_slist **out,
+			struct strbuf *err)
+{
+	const struct {
+		const char *name, *value;
+	} extra[] = {
+		{ "If-Match", ho ? ho->if_match : NULL },
+		{ "Idempotency-Key", ho ? ho->idempotency_key : NULL },
+	};
 	struct curl_slist *l = NULL, *t;
-	const char *lines[4];
+	const char *lines[3];
 	size_t n = 0;
 
-	lines[n++] = "Accept: application/json, application/problem+json";
+	*out = NULL;
+	if (ho && ho->accept && !header_value_ok(ho->accept)) {
+		(void)strbuf_puts(err,
+				  "the Accept value holds control characters");
+		return CLI_USAGE;
+	}
+	if (ho && ho->accept && h->trace)
+		fprintf(h->trace, "> Accept: %s\n", ho->accept);
 	lines[n++] = "Expect:"; /* no 100-continue round trip */
 	if (has_body)
 		lines[n++] = "Content-Type: application/json";
 	if (h->auth)
 		lines[n++] = h->auth;
+	if (add_header(&l, "Accept",
+		       ho && ho->accept ? ho->accept
+					: "application/json, "
+					  "application/problem+json") != 0)
+		goto oom;
 	for (size_t i = 0; i < n; i++) {
 		t = curl_slist_append(l, lines[i]);
-		if (!t) {
-			curl_slist_free_all(l);
-			return NULL;
-		}
+		if (!t)
+			goto oom;
 		l = t;
 	}
-	return l;
+	for (size_t i = 0; i < sizeof extra / sizeof extra[0]; i++) {
+		if (!extra[i].value)
+			continue;
+		if (!header_value_ok(extra[i].value)) {
+			curl_slist_free_all(l);
+			(void)strbuf_printf(err,
+					    "the %s value is empty or holds "
+					    "control characters",
+					    extra[i].name);
+			return CLI_USAGE;
+		}
+		if (add_header(&l, extra[i].name, extra[i].value) != 0)
+			goto oom;
+		if (h->trace)
+			fprintf(h->trace, "> %s: %s\n", extra[i].name,
+				extra[i].value);
+	}
+	*out = l;
+	return 0;
+oom:
+	curl_slist_free_all(l);
+	(void)strbuf_puts(err, "out of memory");
+	return CLI_ERROR;
 }
 
 static void trace_response(const struct http *h, const struct http_response *r)
@@ -386,15 +493,23 @@ static void trace_response(const struct http *h, const struct http_response *r)
 		return;
 	if (curl_easy_getinfo(h->curl, CURLINFO_TOTAL_TIME_T, &us) != CURLE_OK)
 		us = 0;
-	fprintf(h->trace, "< %ld, %zu bytes, %ld ms%s%s\n", r->status,
-		h->body.len, (long)(us / 1000),
+	fprintf(h->trace, "< %ld, %zu bytes, %ld ms%s%s%s%s%s\n", r->status,
+		h->body.len + r->sunk, (long)(us / 1000),
 		r->request_id ? ", request " : "",
-		r->request_id ? r->request_id : "");
+		r->request_id ? r->request_id : "", r->etag ? ", etag " : "",
+		r->etag ? r->etag : "", r->replayed ? ", replayed" : "");
 }
 
 int http_request(struct http *h, const char *method, const char *path,
 		 const json_t *body, struct http_response *resp,
 		 struct strbuf *err)
+{
+	return http_request_ex(h, method, path, body, NULL, resp, err);
+}
+
+int http_request_ex(struct http *h, const char *method, const char *path,
+		    const json_t *body, const struct http_req_opts *ho,
+		    struct http_response *resp, struct strbuf *err)
 {
 	struct strbuf url;
 	struct curl_slist *headers = NULL;
@@ -409,6 +524,8 @@ int http_request(struct http *h, const char *method, const char *path,
 	h->body.len = 0;
 	h->errbuf[0] = '\0';
 	h->resp = resp;
+	h->sink = ho ? ho->sink : NULL;
+	h->sink_errno = 0;
 	if (strbuf_puts(&url, h->server) != 0 || strbuf_puts(&url, path) != 0)
 		goto oom;
 	if (body) {
@@ -417,9 +534,12 @@ int http_request(struct http *h, const char *method, const char *path,
 			goto oom;
 		plen = strlen(payload);
 	}
-	headers = make_headers(h, body != NULL);
-	if (!headers)
-		goto oom;
+	if (h->trace)
+		fprintf(h->trace, "> %s %s\n", method, url.data);
+	rc = make_headers(h, body != NULL, ho, &headers, err);
+	if (rc != 0)
+		goto out;
+	rc = CLI_ERROR;
 	if (set_method(h->curl, method, payload, plen) != 0 ||
 	    curl_easy_setopt(h->curl, CURLOPT_URL, url.data) != CURLE_OK ||
 	    curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, headers) !=
@@ -427,10 +547,13 @@ int http_request(struct http *h, const char *method, const char *path,
 		(void)strbuf_puts(err, "cannot set up the request");
 		goto out;
 	}
-	if (h->trace)
-		fprintf(h->trace, "> %s %s\n", method, url.data);
 
 	cc = curl_easy_perform(h->curl);
+	if (cc != CURLE_OK && h->sink_errno) {
+		(void)strbuf_printf(err, "cannot write the output: %s",
+				    strerror(h->sink_errno));
+		goto out;
+	}
 	if (cc != CURLE_OK) {
 		rc = http_exit_for_curlcode(cc);
 		(void)strbuf_printf(err, "%s: %s", h->server, curl_what(cc));
@@ -467,6 +590,7 @@ oom:
 	(void)strbuf_puts(err, "out of memory");
 out:
 	h->resp = NULL;
+	h->sink = NULL;
 	/* The body may carry a password (login, passwd): wipe it. */
 	if (payload) {
 		explicit_bzero(payload, plen);
@@ -480,7 +604,12 @@ out:
 		rc = rc ? rc : CLI_ERROR;
 	curl_slist_free_all(headers);
 	strbuf_cleanup(&url);
-	if (rc != 0)
+	if (rc != 0) {
+		/* Keep telling the caller that part of a body went out. */
+		size_t sunk = resp->sunk;
+
 		http_response_cleanup(resp);
+		resp->sunk = sunk;
+	}
 	return rc;
 }

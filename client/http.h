@@ -29,6 +29,20 @@ struct http_response {
 	char *request_id;  /* X-Request-Id, or NULL */
 	char *retry_after; /* Retry-After, or NULL */
 	char *location;	   /* Location, or NULL */
+	char *etag;	   /* ETag, or NULL */
+	int replayed;	   /* Idempotent-Replayed: true */
+	size_t sunk;	   /* bytes of a 2xx body written to the sink */
+};
+
+/*
+ * What one request adds to the defaults; every member may be NULL. Header
+ * values with control characters are refused (exit 2) rather than sent.
+ */
+struct http_req_opts {
+	const char *accept;	     /* instead of the JSON types */
+	const char *if_match;	     /* If-Match, sent as given */
+	const char *idempotency_key; /* Idempotency-Key */
+	FILE *sink; /* a 2xx body goes here as it arrives, not into json */
 };
 
 /* Once per process, before any other call; 0 or -1. */
@@ -44,6 +58,8 @@ void http_free(struct http *h);
 
 /* Sends `Authorization: Bearer token` from now on (NULL: none). 0 or -1. */
 int http_set_token(struct http *h, const char *token);
+/* True when requests carry a token. */
+int http_has_token(const struct http *h);
 
 /*
  * One request: method and path ("/v1/me", already escaped, may carry a
@@ -56,6 +72,11 @@ int http_request(struct http *h, const char *method, const char *path,
 		 const json_t *body, struct http_response *resp,
 		 struct strbuf *err);
 void http_response_cleanup(struct http_response *resp);
+
+/* As http_request, with the additions of ho (NULL: none). */
+int http_request_ex(struct http *h, const char *method, const char *path,
+		    const json_t *body, const struct http_req_opts *ho,
+		    struct http_response *resp, struct strbuf *err);
 
 /* Appends s percent-encoded for a path segment or a query value. */
 int http_escape(struct strbuf *sb, const char *s);

@@ -367,11 +367,7 @@ int output_object(const struct output *o, const json_t *raw,
 	return 0;
 }
 
-/*
- * Replaces C0 and C1 control characters (a newline, or an escape sequence
- * from a hostile server) with spaces so an error stays one harmless line.
- */
-static void defang(char *s, size_t len)
+void output_defang(char *s, size_t len)
 {
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
@@ -396,7 +392,7 @@ static void vline(const struct output *o, const char *prefix, const char *fmt,
 	strbuf_init(&sb, 16384);
 	if (strbuf_puts(&sb, prefix) == 0 &&
 	    strbuf_vprintf(&sb, fmt, ap) == 0) {
-		defang(sb.data, sb.len);
+		output_defang(sb.data, sb.len);
 		fprintf(o->err, "%s\n", sb.data);
 	} else {
 		fprintf(o->err, "%serror message too long\n", prefix);

@@ -75,6 +75,13 @@ int output_csv(FILE *f, const json_t *items, const struct out_col *cols,
  */
 int output_cell(struct strbuf *sb, const json_t *v, enum out_format fmt);
 
+/*
+ * Replaces C0 and C1 control characters (a newline, or an escape sequence
+ * from a hostile server) with spaces in s[0..len), so text stays one
+ * harmless line.
+ */
+void output_defang(char *s, size_t len);
+
 /* "samverkan: <message>" on o->err; control characters become spaces. */
 void output_error(const struct output *o, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

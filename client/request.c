@@ -5,10 +5,14 @@
  */
 #include "request.h"
 
+#include <errno.h>
+#include <sodium.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "cmd.h"
 #include "creds.h"
 #include "http.h"
 
@@ -163,9 +167,167 @@ out:
 	return rc;
 }
 
-int request_send(struct app *app, const char *method, const char *path,
-		 const json_t *body, struct http_response *resp)
+void request_opts_init(struct request_opts *o)
 {
+	memset(o, 0, sizeof *o);
+}
+
+void request_opts_cleanup(struct request_opts *o)
+{
+	free(o->etag);
+	memset(o, 0, sizeof *o);
+}
+
+int request_new_key(char *out, size_t outlen)
+{
+	unsigned char raw[REQUEST_KEY_LEN / 2];
+
+	if (outlen < REQUEST_KEY_LEN + 1 || sodium_init() < 0)
+		return -1;
+	randombytes_buf(raw, sizeof raw);
+	sodium_bin2hex(out, outlen, raw, sizeof raw);
+	return 0;
+}
+
+int request_keep_key(struct request_opts *o, const char *method)
+{
+	if (strcmp(method, "POST") != 0 || o->key[0])
+		return 0;
+	return request_new_key(o->key, sizeof o->key);
+}
+
+/* Retry-After in whole seconds as milliseconds; -1 when not a number. */
+static long retry_after_ms(const char *v)
+{
+	long secs;
+
+	if (!v || cmd_parse_long(v, 0, 86400, &secs) != 0)
+		return -1;
+	return secs * 1000;
+}
+
+long request_retry_delay(const char *method, const struct request_opts *o,
+			 int attempt, int transport_rc,
+			 const struct http_response *resp)
+{
+	long wait, after;
+
+	if (attempt < 1 || attempt >= REQUEST_MAX_ATTEMPTS)
+		return -1;
+	/* Only what the server applies at most once: reads, keyed POSTs. */
+	if (strcmp(method, "GET") != 0 &&
+	    !(strcmp(method, "POST") == 0 && o->key[0]))
+		return -1;
+	/* Part of the answer is already written out: no second copy. */
+	if (resp->sunk > 0)
+		return -1;
+	wait = REQUEST_BACKOFF_MS << (attempt - 1);
+	if (transport_rc != 0)
+		return transport_rc == CLI_TEMPFAIL ? wait : -1;
+	if (resp->status != 429 && resp->status != 503)
+		return -1;
+	after = retry_after_ms(resp->retry_after);
+	if (after > REQUEST_MAX_WAIT_MS)
+		return -1; /* a long throttle: let the person (or cron) wait */
+	return after > wait ? after : wait;
+}
+
+int request_exchange(const struct request_transport *t, const char *method,
+		     const char *path, const json_t *body,
+		     struct request_opts *o, struct http_response *resp,
+		     struct strbuf *err)
+{
+	struct http_req_opts ho;
+	int rc;
+
+	memset(resp, 0, sizeof *resp);
+	o->status = 0;
+	o->attempts = 0;
+	free(o->etag);
+	o->etag = NULL;
+	if (!t->anonymous && request_keep_key(o, method) != 0) {
+		(void)strbuf_puts(err, "cannot make an Idempotency-Key (no "
+				       "random numbers)");
+		return CLI_ERROR;
+	}
+	memset(&ho, 0, sizeof ho);
+	ho.accept = o->accept;
+	ho.if_match = o->if_match;
+	ho.idempotency_key = o->key[0] ? o->key : NULL;
+	ho.sink = o->sink;
+	for (;;) {
+		long wait;
+
+		err->len = 0; /* only the last attempt's message counts */
+		if (err->data)
+			err->data[0] = '\0';
+		rc = t->send(t->ctx, method, path, body, &ho, resp, err);
+		o->attempts++;
+		wait = request_retry_delay(method, o, o->attempts, rc, resp);
+		if (wait < 0)
+			break;
+		if (t->trace && rc == 0)
+			fprintf(t->trace,
+				"* got %ld; attempt %d of %d in %ld ms\n",
+				resp->status, o->attempts + 1,
+				REQUEST_MAX_ATTEMPTS, wait);
+		else if (t->trace)
+			fprintf(t->trace, "* %s; attempt %d of %d in %ld ms\n",
+				err->data ? err->data : "no answer",
+				o->attempts + 1, REQUEST_MAX_ATTEMPTS, wait);
+		http_response_cleanup(resp);
+		t->sleep_ms(t->ctx, wait);
+	}
+	if (rc != 0)
+		return rc;
+	o->status = resp->status;
+	if (resp->etag) {
+		o->etag = strdup(resp->etag);
+		if (!o->etag) {
+			http_response_cleanup(resp);
+			(void)strbuf_puts(err, "out of memory");
+			return CLI_ERROR;
+		}
+	}
+	return 0;
+}
+
+static int send_http(void *ctx, const char *method, const char *path,
+		     const json_t *body, const struct http_req_opts *ho,
+		     struct http_response *resp, struct strbuf *err)
+{
+	return http_request_ex(ctx, method, path, body, ho, resp, err);
+}
+
+static void sleep_ms(void *ctx, long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	(void)ctx;
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+int request_quote_etag(struct strbuf *sb, const char *value)
+{
+	if (value[0] == '"' || strcmp(value, "*") == 0 ||
+	    strncmp(value, "W/", 2) == 0)
+		return strbuf_puts(sb, value);
+	return strbuf_printf(sb, "\"%s\"", value);
+}
+
+void request_note_etag(const struct app *app, const struct request_opts *o)
+{
+	if (app->out.verbose && o->etag)
+		fprintf(app->out.err, "* ETag %s (for --if-match)\n", o->etag);
+}
+
+int request_send_opts(struct app *app, const char *method, const char *path,
+		      const json_t *body, struct request_opts *o,
+		      struct http_response *resp)
+{
+	struct request_transport t;
+	struct request_opts local;
 	struct strbuf err;
 	int rc;
 
@@ -173,16 +335,30 @@ int request_send(struct app *app, const char *method, const char *path,
 	rc = request_prepare(app, 1);
 	if (rc != 0)
 		return rc;
+	request_opts_init(&local);
+	t.send = send_http;
+	t.sleep_ms = sleep_ms;
+	t.ctx = app->http;
+	t.trace = app->out.verbose ? app->out.err : NULL;
+	t.anonymous = !http_has_token(app->http);
 	strbuf_init(&err, 8192);
-	rc = http_request(app->http, method, path, body, resp, &err);
+	rc = request_exchange(&t, method, path, body, o ? o : &local, resp,
+			      &err);
 	if (rc != 0)
 		output_error(&app->out, "%s", err.data ? err.data : "error");
 	strbuf_cleanup(&err);
+	request_opts_cleanup(&local);
 	return rc;
 }
 
-int request_call_status(struct app *app, const char *method, const char *path,
-			const json_t *body, json_t **out, long *status)
+int request_send(struct app *app, const char *method, const char *path,
+		 const json_t *body, struct http_response *resp)
+{
+	return request_send_opts(app, method, path, body, NULL, resp);
+}
+
+int request_call_opts(struct app *app, const char *method, const char *path,
+		      const json_t *body, struct request_opts *o, json_t **out)
 {
 	struct http_response resp;
 	const char *env, *hint = NULL;
@@ -190,11 +366,9 @@ int request_call_status(struct app *app, const char *method, const char *path,
 
 	if (out)
 		*out = NULL;
-	*status = 0;
-	rc = request_send(app, method, path, body, &resp);
+	rc = request_send_opts(app, method, path, body, o, &resp);
 	if (rc != 0)
 		return rc;
-	*status = resp.status;
 	if (resp.status >= 200 && resp.status < 300) {
 		if (out) {
 			*out = resp.json;
@@ -211,6 +385,19 @@ int request_call_status(struct app *app, const char *method, const char *path,
 	rc = output_problem(&app->out, resp.status, resp.json, resp.retry_after,
 			    resp.request_id, hint);
 	http_response_cleanup(&resp);
+	return rc;
+}
+
+int request_call_status(struct app *app, const char *method, const char *path,
+			const json_t *body, json_t **out, long *status)
+{
+	struct request_opts o;
+	int rc;
+
+	request_opts_init(&o);
+	rc = request_call_opts(app, method, path, body, &o, out);
+	*status = o.status;
+	request_opts_cleanup(&o);
 	return rc;
 }
 

@@ -63,6 +63,7 @@ struct conn {
 	struct event *closed_only_ev; /* the same when data is pending */
 	struct req *current;       /* request being answered */
 	bool busy;                 /* counted in worker->inflight */
+	bool refused;              /* over the connection cap: closed at once */
 };
 
 struct evhttp_request;

@@ -489,8 +489,15 @@ const char *req_if_match(struct req *r)
 	if (strncmp(h, "W/", 2) == 0)
 		h += 2;
 	r->if_match[0] = '\0';
-	if (*h != '"')
+	if (*h != '"') {
+		/* Tolerated: a tag sent without its quotes. */
+		n = strcspn(h, " ,");
+		if (n > 0 && n < sizeof r->if_match) {
+			memcpy(r->if_match, h, n);
+			r->if_match[n] = '\0';
+		}
 		return r->if_match;
+	}
 	q = strchr(h + 1, '"');
 	n = q ? (size_t)(q - h - 1) : 0;
 	if (n > 0 && n < sizeof r->if_match) {
@@ -672,6 +679,14 @@ void request_handle(struct evhttp_request *ereq, void *arg)
 	}
 	path = uri ? evhttp_uri_get_path(uri) : NULL;
 	snprintf(r->path, sizeof r->path, "%s", path && path[0] ? path : "/");
+
+	if (r->conn && r->conn->refused) {
+		/* A request got in on a connection past the cap before it
+		 * could be closed: answer that, and close. */
+		evhttp_add_header(evhttp_request_get_output_headers(ereq), "Connection", "close");
+		req_problem(r, SVK_ERR_UNAVAILABLE, "too many connections; try again shortly");
+		return;
+	}
 
 	framing = framing_error(in, &header_bytes);
 	if (framing) {

@@ -127,6 +127,7 @@ static struct bufferevent *worker_bevcb(struct event_base *base, void *arg)
 	if (w->nconn > w->app->cfg.max_connections || w->stopping) {
 		/* Over the cap: close as soon as evhttp has set it up. */
 		atomic_fetch_add_explicit(&w->app->connections_refused, 1, memory_order_relaxed);
+		c->refused = true;
 		conn_arm_deadline(c, 0);
 	} else {
 		conn_arm_deadline(c, w->app->cfg.request_timeout);

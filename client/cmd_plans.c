@@ -1,0 +1,396 @@
+/*
+ * `plans`: the action plans (handlingsplaner), one per agreement and
+ * municipality (SPEC §2) — list, show (on a terminal as a board of the
+ * interventions by focus area, see board.h), create, edit (If-Match with
+ * --if-match; --new-version starts the next draft of an adopted plan) and
+ * export (the plan in the columns of Brå's template, the server's CSV
+ * written as it arrives).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "board.h"
+#include "cmd.h"
+#include "request.h"
+
+static const struct out_col plan_cols[] = {
+	{ "ID", "id", 0 },
+	{ "MUNICIPALITY", "municipality", 0 },
+	{ "TITLE", "title", OUT_COL_TRUNC },
+	{ "STATUS", "status", 0 },
+	{ "VERSION", "version", OUT_COL_RIGHT },
+	{ "ADOPTED AT", "adopted_at", 0 },
+};
+
+static const struct out_col plan_fields[] = {
+	{ "ID", "id", 0 },
+	{ "TITLE", "title", 0 },
+	{ "AGREEMENT", "agreement", 0 },
+	{ "MUNICIPALITY", "municipality", 0 },
+	{ "STATUS", "status", 0 },
+	{ "VERSION", "version", 0 },
+	{ "ADOPTED AT", "adopted_at", 0 },
+	{ "CREATED AT", "created_at", 0 },
+	{ "UPDATED AT", "updated_at", 0 },
+};
+
+/* `plans show --output csv`: the interventions, one row each. */
+static const struct out_col board_csv_cols[] = {
+	{ "ID", "id", 0 },
+	{ "FOCUS AREA", "focus_area", 0 },
+	{ "TITLE", "title", 0 },
+	{ "RAG", "rag", 0 },
+	{ "STATUS", "status", 0 },
+	{ "PROGRESS", "progress_percent", 0 },
+	{ "DUE", "due_on", 0 },
+	{ "OVERDUE", "overdue", 0 },
+	{ "RESPONSIBLE", "responsible_organisation", 0 },
+};
+
+static int plan_path(struct app *app, struct strbuf *sb, const char *tmpl,
+		     const char *id)
+{
+	return request_path(sb, tmpl, id, NULL) == 0 ? 0 : cmd_oom(app);
+}
+
+static int run_list(struct app *app, const struct cmd_args *a)
+{
+	struct strbuf path;
+	json_t *items = NULL;
+	int rc;
+
+	strbuf_init(&path, 4096);
+	rc = 0;
+	if (strbuf_puts(&path, "/v1/action-plans") != 0 ||
+	    cmd_query_add(&path, "agreement", args_get(a, "agreement")) != 0 ||
+	    cmd_query_add(&path, "municipality", args_get(a, "municipality")) !=
+		    0)
+		rc = cmd_oom(app);
+	if (rc == 0)
+		rc = request_list(app, path.data, &items);
+	if (rc == 0)
+		rc = output_list(&app->out, items, plan_cols,
+				 CMD_COUNT(plan_cols));
+	json_decref(items);
+	strbuf_cleanup(&path);
+	return rc;
+}
+
+/* The board: the plan's focus areas come from its agreement. */
+static int show_board(struct app *app, const json_t *plan,
+		      const json_t *interventions)
+{
+	const char *agreement =
+		json_string_value(json_object_get(plan, "agreement"));
+	struct strbuf path;
+	json_t *areas = NULL;
+	int rc = 0, colour;
+
+	strbuf_init(&path, 4096);
+	if (agreement) {
+		rc = plan_path(app, &path, "/v1/agreements/{}/focus-areas",
+			       agreement);
+		if (rc == 0)
+			rc = request_list(app, path.data, &areas);
+	}
+	colour = board_colour_wanted(isatty(fileno(app->out.out)),
+				     getenv("NO_COLOR"));
+	if (rc == 0 && board_print(app->out.out, plan, areas, interventions,
+				   colour) != 0) {
+		output_error(&app->out, "cannot write the output");
+		rc = CLI_ERROR;
+	}
+	json_decref(areas);
+	strbuf_cleanup(&path);
+	return rc;
+}
+
+static int run_show(struct app *app, const struct cmd_args *a)
+{
+	struct request_opts ro;
+	struct strbuf path;
+	json_t *plan = NULL, *items = NULL, *both = NULL;
+	int rc;
+
+	request_opts_init(&ro);
+	strbuf_init(&path, 4096);
+	rc = plan_path(app, &path, "/v1/action-plans/{}", a->pos[0]);
+	if (rc == 0)
+		rc = request_call_opts(app, "GET", path.data, NULL, &ro, &plan);
+	if (rc != 0)
+		goto out;
+	if (!json_is_object(plan)) {
+		output_error(&app->out, "the server sent a plan that is not "
+					"an object");
+		rc = CLI_ERROR;
+		goto out;
+	}
+	path.len = 0;
+	rc = plan_path(app, &path, "/v1/action-plans/{}/interventions",
+		       a->pos[0]);
+	if (rc == 0)
+		rc = request_list(app, path.data, &items);
+	if (rc != 0)
+		goto out;
+	switch (app->out.format) {
+	case OUT_JSON:
+		both = json_pack("{s:O, s:O}", "plan", plan, "interventions",
+				 items);
+		if (!both) {
+			rc = cmd_oom(app);
+		} else if (output_json(app->out.out, both) != 0) {
+			output_error(&app->out, "cannot write the output");
+			rc = CLI_ERROR;
+		}
+		break;
+	case OUT_CSV:
+		rc = output_list(&app->out, items, board_csv_cols,
+				 CMD_COUNT(board_csv_cols));
+		break;
+	default:
+		rc = show_board(app, plan, items);
+		break;
+	}
+	request_note_etag(app, &ro);
+out:
+	json_decref(plan);
+	json_decref(items);
+	json_decref(both);
+	strbuf_cleanup(&path);
+	request_opts_cleanup(&ro);
+	return rc;
+}
+
+static int run_create(struct app *app, const struct cmd_args *a)
+{
+	json_t *body = NULL, *plan = NULL;
+	char *agreement = NULL;
+	int rc;
+
+	rc = cmd_agreement_id(app, args_get(a, "agreement"), &agreement);
+	if (rc != 0)
+		return rc;
+	body = json_pack("{s:s, s:s, s:s}", "agreement", agreement,
+			 "municipality", args_get(a, "municipality"), "title",
+			 args_get(a, "title"));
+	if (!body) {
+		output_error(&app->out, "an argument is not valid UTF-8");
+		rc = CLI_USAGE;
+		goto out;
+	}
+	rc = request_call(app, "POST", "/v1/action-plans", body, &plan);
+	if (rc == 0)
+		rc = output_object(&app->out, plan, NULL, plan_fields,
+				   CMD_COUNT(plan_fields));
+out:
+	json_decref(body);
+	json_decref(plan);
+	free(agreement);
+	return rc;
+}
+
+static const struct cmd_field edit_fields[] = {
+	{ "title", "title", CMD_FIELD_STRING },
+};
+
+static int run_edit(struct app *app, const struct cmd_args *a)
+{
+	struct request_opts ro;
+	struct strbuf path, etag;
+	json_t *body = json_object(), *plan = NULL;
+	int rc, given = 0;
+
+	request_opts_init(&ro);
+	strbuf_init(&path, 4096);
+	strbuf_init(&etag, 4096);
+	rc = body ? cmd_fields_to_json(app, a, edit_fields,
+				       CMD_COUNT(edit_fields), body, &given)
+		  : cmd_oom(app);
+	if (rc == 0 && args_has(a, "new-version")) {
+		/* Starts the next version of an adopted plan (API.md). */
+		if (json_object_set_new(body, "status", json_string("draft")) !=
+		    0)
+			rc = cmd_oom(app);
+		given++;
+	}
+	if (rc == 0 && given == 0)
+		rc = cmd_usage_error(app, "nothing to change: give --title "
+					  "or --new-version");
+	if (rc == 0)
+		rc = cmd_if_match(app, a, &etag);
+	if (rc != 0)
+		goto out;
+	ro.if_match = etag.len ? etag.data : NULL;
+	rc = plan_path(app, &path, "/v1/action-plans/{}", a->pos[0]);
+	if (rc == 0)
+		rc = request_call_opts(app, "PATCH", path.data, body, &ro,
+				       &plan);
+	if (rc == 0)
+		rc = output_object(&app->out, plan, NULL, plan_fields,
+				   CMD_COUNT(plan_fields));
+	if (rc == 0)
+		request_note_etag(app, &ro);
+out:
+	json_decref(body);
+	json_decref(plan);
+	strbuf_cleanup(&path);
+	strbuf_cleanup(&etag);
+	request_opts_cleanup(&ro);
+	return rc;
+}
+
+/*
+ * A file next to path to write into and rename over it at the end, so a
+ * failed export never leaves a cut-short or emptied file. Same mode as a
+ * plain create: 0666 less the umask.
+ */
+static FILE *open_temp(struct strbuf *tmp, const char *path)
+{
+	mode_t mask = umask(0);
+	FILE *f;
+	int fd;
+
+	umask(mask);
+	if (strbuf_printf(tmp, "%s.XXXXXX", path) != 0)
+		return NULL;
+	fd = mkstemp(tmp->data);
+	if (fd < 0)
+		return NULL;
+	f = fchmod(fd, 0666 & ~mask) == 0 ? fdopen(fd, "wb") : NULL;
+	if (!f) {
+		int e = errno;
+
+		close(fd);
+		unlink(tmp->data);
+		errno = e;
+	}
+	return f;
+}
+
+static int run_export(struct app *app, const struct cmd_args *a)
+{
+	const char *file = args_get(a, "file");
+	struct request_opts ro;
+	struct strbuf path, tmp;
+	FILE *f = NULL;
+	int rc, to_file = file && strcmp(file, "-") != 0;
+
+	request_opts_init(&ro);
+	strbuf_init(&path, 4096);
+	strbuf_init(&tmp, 8192);
+	rc = plan_path(app, &path, "/v1/action-plans/{}", a->pos[0]);
+	if (rc != 0)
+		goto out;
+	/* Ask the server first: a refusal leaves no file behind. */
+	rc = request_prepare(app, 1);
+	if (rc != 0)
+		goto out;
+	f = to_file ? open_temp(&tmp, file) : app->out.out;
+	if (!f) {
+		output_error(&app->out, "cannot write '%s': %s", file,
+			     strerror(errno));
+		rc = CLI_ERROR;
+		goto out;
+	}
+	ro.accept = "text/csv";
+	ro.sink = f;
+	rc = request_call_opts(app, "GET", path.data, NULL, &ro, NULL);
+	if (fflush(f) != 0 && rc == 0) {
+		output_error(&app->out, "cannot write the output: %s",
+			     strerror(errno));
+		rc = CLI_ERROR;
+	}
+	if (!to_file)
+		goto out;
+	if (fclose(f) != 0 && rc == 0) {
+		output_error(&app->out, "cannot write '%s': %s", file,
+			     strerror(errno));
+		rc = CLI_ERROR;
+	}
+	f = NULL;
+	if (rc == 0 && rename(tmp.data, file) != 0) {
+		output_error(&app->out, "cannot write '%s': %s", file,
+			     strerror(errno));
+		rc = CLI_ERROR;
+	}
+	if (rc != 0)
+		(void)unlink(tmp.data);
+	else
+		output_note(&app->out, "Wrote the plan to %s.", file);
+out:
+	strbuf_cleanup(&path);
+	strbuf_cleanup(&tmp);
+	request_opts_cleanup(&ro);
+	return rc;
+}
+
+static const struct opt_def list_opts[] = {
+	{ "agreement", 0, OPT_VALUE, "ID", NULL,
+	  "only plans of this agreement" },
+	{ "municipality", 0, OPT_VALUE, "SLUG", NULL,
+	  "only the plan of this municipality" },
+};
+
+static const struct opt_def create_opts[] = {
+	{ "municipality", 0, OPT_VALUE | OPT_REQUIRED, "SLUG", NULL,
+	  "the municipality (organisation slug) the plan is for" },
+	{ "title", 0, OPT_VALUE | OPT_REQUIRED, "TITLE", NULL, "its title" },
+	{ "agreement", 0, OPT_VALUE, "ID", NULL,
+	  "the agreement (id); may be left out when there is only one" },
+};
+
+static const struct opt_def edit_opts[] = {
+	{ "title", 0, OPT_VALUE, "TITLE", NULL, "a new title" },
+	{ "new-version", 0, 0, NULL, NULL,
+	  "start the next version of an adopted plan (it becomes a draft "
+	  "again; the adopted one is kept as a snapshot)" },
+	{ "if-match", 0, OPT_VALUE, "ETAG", NULL,
+	  "change only if the plan is still as when its ETag was read "
+	  "('plans show --verbose' prints it); else exit 5" },
+};
+
+static const struct opt_def export_opts[] = {
+	{ "file", 'o', OPT_VALUE, "FILE", NULL,
+	  "write to FILE (replaced only once the export is complete) instead "
+	  "of standard output; after 'export', -o names the file, not the "
+	  "--output format" },
+};
+
+static const struct cmd_verb plans_verbs[] = {
+	{ "list", run_list, list_opts, CMD_COUNT(list_opts), 0, 0,
+	  "plans list [--agreement ID] [--municipality SLUG]",
+	  "Lists the action plans.", "plans list --municipality sigtuna" },
+	{ "show", run_show, NULL, 0, 1, 1, "plans show <id>",
+	  "Shows a plan: on a terminal as a board of its interventions by "
+	  "focus area with their RAG status (coloured unless NO_COLOR is "
+	  "set); with --output json as {\"plan\", \"interventions\"}; with "
+	  "--output csv the interventions.",
+	  "plans show 0b6e4c1a-2f3d-4e5a-8b9c-7d6e5f4a3b21\n"
+	  "--output json plans show 0b6e4c1a-2f3d-4e5a-8b9c-7d6e5f4a3b21" },
+	{ "create", run_create, create_opts, CMD_COUNT(create_opts), 0, 0,
+	  "plans create --municipality SLUG --title TITLE [--agreement ID]",
+	  "Creates the action plan of a municipality (beredningsgrupp and "
+	  "up; one per agreement and municipality).",
+	  "plans create --municipality sigtuna --title \"Handlingsplan "
+	  "Sigtuna 2025\"" },
+	{ "edit", run_edit, edit_opts, CMD_COUNT(edit_opts), 1, 1,
+	  "plans edit <id> [--title TITLE] [--new-version] [--if-match ETAG]",
+	  "Changes a draft plan's title, or starts the next version of an "
+	  "adopted plan. With --verbose the new ETag is printed.",
+	  "plans edit 0b6e4c1a-2f3d-4e5a-8b9c-7d6e5f4a3b21 --title "
+	  "\"Handlingsplan Sigtuna 2025–2026\" --if-match "
+	  "9f86d081884c7d65a1b2c3d4e5f60718" },
+	{ "export", run_export, export_opts, CMD_COUNT(export_opts), 1, 1,
+	  "plans export <id> [-o FILE]",
+	  "Exports a plan in the columns of Brå's action-plan template as CSV "
+	  "(';', UTF-8 BOM) for a spreadsheet.",
+	  "plans export 0b6e4c1a-2f3d-4e5a-8b9c-7d6e5f4a3b21 -o "
+	  "handlingsplan.csv" },
+};
+
+const struct cmd_noun cmd_plans = { "plans",
+				    "Action plans of the municipalities.",
+				    plans_verbs, CMD_COUNT(plans_verbs) };

@@ -1,0 +1,158 @@
+/*
+ * What several commands share when they turn options into a request: one
+ * table per command says which option sets which JSON member and of what
+ * shape (so `--action` becomes "description" in one visible place), a
+ * query-string builder, and the If-Match value of --if-match. A value of
+ * the wrong shape is a usage error (exit 2) found before any request; a
+ * value of the right shape but out of range (a progress of 101) is sent,
+ * because the server's validation is the one that counts.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "http.h"
+#include "request.h"
+
+int cmd_oom(struct app *app)
+{
+	output_error(&app->out, "out of memory");
+	return CLI_ERROR;
+}
+
+int cmd_parse_number(const char *s, double *out)
+{
+	char buf[64], *end = NULL;
+	size_t len = strlen(s);
+	char *comma;
+	double v;
+
+	if (len == 0 || len >= sizeof buf)
+		return -1;
+	memcpy(buf, s, len + 1);
+	/* Swedish notation; there is never a thousands separator here. */
+	comma = strchr(buf, ',');
+	if (comma)
+		*comma = '.';
+	errno = 0;
+	v = strtod(buf, &end);
+	if (errno != 0 || end == buf || *end != '\0' || !isfinite(v))
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* The JSON value for one option, or NULL with *bad set for a wrong shape. */
+static json_t *field_value(const struct cmd_field *f, const char *v, int *bad)
+{
+	long n;
+	double d;
+
+	*bad = 0;
+	switch (f->kind) {
+	case CMD_FIELD_TRUE:
+		return json_true();
+	case CMD_FIELD_FALSE:
+		return json_false();
+	case CMD_FIELD_DATE:
+		if (!cmd_is_date(v)) {
+			*bad = 1;
+			return NULL;
+		}
+		return json_string(v);
+	case CMD_FIELD_INT:
+		if (cmd_parse_long(v, LONG_MIN, LONG_MAX, &n) != 0) {
+			*bad = 1;
+			return NULL;
+		}
+		return json_integer((json_int_t)n);
+	case CMD_FIELD_NUMBER:
+		if (cmd_parse_number(v, &d) != 0) {
+			*bad = 1;
+			return NULL;
+		}
+		if (d == floor(d) && fabs(d) < 9007199254740992.0)
+			return json_integer((json_int_t)d);
+		return json_real(d);
+	default: {
+		json_t *s = json_string(v);
+
+		*bad = s == NULL; /* not UTF-8 */
+		return s;
+	}
+	}
+}
+
+static const char *shape_of(enum cmd_field_kind kind)
+{
+	switch (kind) {
+	case CMD_FIELD_DATE:
+		return "a date YYYY-MM-DD";
+	case CMD_FIELD_INT:
+		return "a whole number";
+	case CMD_FIELD_NUMBER:
+		return "a number";
+	default:
+		return "valid UTF-8 text";
+	}
+}
+
+int cmd_fields_to_json(struct app *app, const struct cmd_args *a,
+		       const struct cmd_field *fields, size_t n, json_t *body,
+		       int *given)
+{
+	int count = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		const char *v = args_get(a, fields[i].opt);
+		json_t *j;
+		int bad;
+
+		if (!v)
+			continue;
+		j = field_value(&fields[i], v, &bad);
+		if (bad)
+			return cmd_usage_error(app, "--%s wants %s, got '%s'",
+					       fields[i].opt,
+					       shape_of(fields[i].kind), v);
+		if (!j || json_object_set_new(body, fields[i].key, j) != 0)
+			return cmd_oom(app);
+		count++;
+	}
+	if (given)
+		*given = count;
+	return 0;
+}
+
+int cmd_query_add(struct strbuf *sb, const char *name, const char *value)
+{
+	if (!value)
+		return 0;
+	if (strbuf_puts(sb, sb->data && strchr(sb->data, '?') ? "&" : "?") !=
+		    0 ||
+	    strbuf_puts(sb, name) != 0 || strbuf_puts(sb, "=") != 0)
+		return -1;
+	return http_escape(sb, value);
+}
+
+int cmd_if_match(struct app *app, const struct cmd_args *a, struct strbuf *sb)
+{
+	const char *v = args_get(a, "if-match");
+
+	if (!v)
+		return 0;
+	for (const unsigned char *p = (const unsigned char *)v; *p; p++)
+		if (*p < 0x21 || *p == 0x7f)
+			return cmd_usage_error(app,
+					       "--if-match wants an ETag as "
+					       "printed by --verbose, got '%s'",
+					       v);
+	if (!v[0])
+		return cmd_usage_error(app, "--if-match wants an ETag");
+	if (request_quote_etag(sb, v) != 0)
+		return cmd_oom(app);
+	return 0;
+}

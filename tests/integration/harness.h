@@ -1,0 +1,224 @@
+/*
+ * The integration-test harness: one `struct env` is one fresh database in
+ * the throwaway cluster that tests/run starts, migrated and seeded, and one
+ * real samverkand serving it over TLS on a free port. Tests drive it the
+ * way users do — HTTP with libcurl, the real CLI binary — and check what
+ * is stored with SQL.
+ *
+ * Ownership: everything a helper returns (responses, strings, query
+ * results, process results) belongs to the env and is freed by env_stop(),
+ * so a test never frees anything itself. Helpers that cannot do their job
+ * fail the test (Criterion assertion) with a message saying what broke.
+ *
+ * Environment (exported by tests/run): SVK_TEST_PGHOST (socket dir),
+ * SVK_TEST_PGPORT, SVK_TEST_PGUSER (a superuser with trust auth), and
+ * SVK_BUILD_DIR / SVK_TOP (default: the build and source trees this
+ * harness was configured in). The role samverkan_app must exist.
+ */
+#ifndef SVK_HARNESS_H
+#define SVK_HARNESS_H
+
+#include <jansson.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+struct env_opts {
+	int request_timeout;            /* [server] seconds; 0: the daemon's default */
+	int max_body;                   /* [server] bytes; 0: default */
+	int json_max_depth;             /* [server]; 0: default */
+	int login_max_failures;         /* [auth]; 0: default */
+	int login_max_failures_address; /* [auth]; 0: default */
+	const char *tls_profile;        /* [tls] profile; NULL: intermediate */
+	bool mutual_tls;                /* [tls] client_ca = the harness's test CA (the
+					 * readiness probe uses polisen's certificate) */
+	const char *client_ca;          /* [tls] client_ca, another file */
+	const char *client_crl;         /* [tls] client_crl */
+	const char *extra_ini;          /* appended to the config file as is */
+	bool no_serve;                  /* migrate and seed only; env_serve() later */
+};
+
+struct arena_item;
+
+struct env {
+	char db[64];                  /* svk_<pid>_<n> */
+	char dir[PATH_MAX];           /* private temporary directory */
+	char config[PATH_MAX + 32];   /* the daemon's INI file */
+	char log[PATH_MAX + 32];      /* the daemon's stderr (and migrate/seed output) */
+	char tls_dir[PATH_MAX];       /* the cached CA and server certificate */
+	char cacert[PATH_MAX + 32];   /* tls_dir/ca.crt: what clients verify against */
+	char base_url[64];            /* https://127.0.0.1:PORT */
+	char admin_password[256];     /* written by `samverkand seed` */
+	int port;
+	int port_fd;                  /* holds the port for the env's life (harness.c) */
+	pid_t pid;                    /* the serving daemon, or 0 */
+	int pidfd;
+	struct env_opts opts;
+	char *admin_tok;
+	void *curl;                   /* CURL *: one handle, so connections are kept alive */
+	void *pg_owner;               /* PGconn * as the superuser */
+	void *pg_app;                 /* PGconn * as samverkan_app */
+	bool db_created;
+	struct arena_item *arena;
+};
+
+/* ---- life cycle --------------------------------------------------------- */
+
+/* Creates the database, config and certificates, migrates, seeds and (unless
+ * opts->no_serve) starts the daemon and waits for /readyz. opts may be NULL. */
+void env_start(struct env *e, const struct env_opts *opts);
+/* Starts `samverkand serve` on the env's port and waits (bounded) for
+ * /readyz to answer 200; on failure prints the log's tail and fails. */
+void env_serve(struct env *e);
+/* SIGTERM, then waits for the daemon and expects exit status 0. Called
+ * from .fini (through env_stop), a failure still fails the run: Criterion
+ * 2.4 ignores assertions there, so harness_main.c's main reports it. */
+void env_stop_daemon(struct env *e);
+/* Stops the daemon, drops the database, removes the directory (kept, and
+ * the log printed, when the test failed). Safe on a half-started env. */
+void env_stop(struct env *e);
+/* The source tree (SVK_TOP) and the build tree (SVK_BUILD_DIR) under test. */
+const char *harness_top_dir(void);
+const char *harness_build_dir(void);
+/* Reserves a free loopback port that nothing listens on (connections to it
+ * are refused); returns the socket holding it: close it to release. */
+int harness_reserve_port(int *port);
+/* The harness's CA directory (made once, shared by every test process). */
+const char *harness_tls_dir(void);
+/* Makes (once) the client certificate of organisation slug in the test CA;
+ * the paths are written to crt/key (arena-owned). */
+void env_client_cert(struct env *e, const char *slug, const char **crt, const char **key);
+
+/* ---- processes ---------------------------------------------------------- */
+
+struct proc {
+	int status;     /* exit code; 128+signal; -1 timed out or not started */
+	char *out, *err;
+};
+
+/* Runs argv (argv[0] a path) with the environment changed by envset
+ * ("K=V" sets, "K" unsets), stdin from in (NULL: empty), bounded by
+ * timeout_ms. */
+struct proc *proc_run(struct env *e, const char *const argv[], const char *const envset[],
+		      const char *in, int timeout_ms);
+/* `samverkand -c CONFIG args...` */
+struct proc *samverkand_v(struct env *e, const char *const args[]);
+#define samverkand(e, ...) samverkand_v((e), (const char *const[]){ __VA_ARGS__, NULL })
+
+/* The real CLI with SAMVERKAN_SERVER, SAMVERKAN_CACERT and a private
+ * XDG_CONFIG_HOME named home (each name its own directory in the env). */
+struct cli_opts {
+	const char *home;      /* NULL: "default" */
+	const char *in;        /* standard input */
+	const char *env[8];    /* more "K=V" / "K" changes, NULL-terminated */
+};
+struct proc *cli_v(struct env *e, const struct cli_opts *o, const char *const args[]);
+#define cli(env_, home_, in_, ...) \
+	cli_v((env_), &(struct cli_opts){ .home = (home_), .in = (in_) }, \
+	      (const char *const[]){ __VA_ARGS__, NULL })
+/* Skips the test when the CLI has not been built. */
+void cli_require(struct env *e);
+/* The XDG_CONFIG_HOME a home name maps to. */
+const char *cli_home_dir(struct env *e, const char *home);
+
+/* ---- HTTP --------------------------------------------------------------- */
+
+struct header {
+	char *name, *value;
+};
+
+struct resp {
+	long status;            /* 0 when no HTTP answer came (see error) */
+	char error[256];        /* the transport error, if any */
+	char *body;
+	size_t len;
+	json_t *json;           /* the parsed body, NULL when not JSON */
+	struct header *headers;
+	size_t n_headers;
+};
+
+struct http_req {
+	const char *method;        /* default GET */
+	const char *path;
+	const char *token;         /* sent as Authorization: Bearer */
+	const char *authorization; /* a raw Authorization value instead */
+	const char *body;          /* with Content-Type: application/json... */
+	const char *content_type;  /* ...unless this is given */
+	const char *headers[8];    /* more "Name: value", NULL-terminated */
+	const char *cert, *key;    /* a client certificate (mutual TLS) */
+	long tls_version;          /* CURL_SSLVERSION_* (min), 0: default */
+	long tls_max;              /* CURL_SSLVERSION_MAX_*, 0: default */
+	bool fresh_connection;     /* a new connection, closed after the answer */
+};
+
+struct resp *http_send(struct env *e, const struct http_req *q);
+struct resp *http(struct env *e, const char *method, const char *path, const char *token,
+		  const char *json_body);
+/* A header's value (case-insensitive name; the last one), or NULL. */
+const char *resp_header(const struct resp *r, const char *name);
+/* A value in the JSON body by dotted path ("user.username", "items.0.slug"). */
+json_t *resp_get(const struct resp *r, const char *path);
+const char *resp_str(const struct resp *r, const char *path);
+/* The problem document's `code`, or "" when there is none. */
+const char *resp_code(const struct resp *r);
+/* Whether the problem document's `errors` name field. */
+bool resp_names_field(const struct resp *r, const char *field);
+/* A one-line summary for assertion messages: status, code, detail, request id. */
+const char *resp_why(const struct resp *r);
+
+json_t *json_path(const json_t *root, const char *path);
+
+/* ---- accounts ----------------------------------------------------------- */
+
+/* Logs in (expects 201) and returns the token. */
+const char *login(struct env *e, const char *username, const char *password);
+/* The seeded admin's session token (logged in once per env). */
+const char *admin_token(struct env *e);
+/* Creates a user in organisation org through the API; returns the
+ * generated password (shown once by the API). */
+const char *user_create(struct env *e, const char *username, const char *org);
+/* PUT /v1/groups/{group}/members/{username} as admin; until may be NULL. */
+void member_add(struct env *e, const char *group, const char *username, const char *role,
+		const char *until);
+/* user_create + member_add (group may be NULL) + login: the user's token. */
+const char *user_in_group(struct env *e, const char *username, const char *org,
+			  const char *group, const char *role);
+
+/* ---- SQL (for assertions) ------------------------------------------------ */
+
+enum sql_as { SQL_OWNER, SQL_APP };
+
+struct sqlres {
+	bool ok;
+	char sqlstate[6];
+	char *error;
+	int nrows, ncols;
+	char **cells;           /* nrows * ncols; NULL is SQL NULL */
+};
+
+/* sql[0] is the statement, the rest its text parameters ($1...). */
+struct sqlres *sql_run(struct env *e, enum sql_as as, const char *const sql[]);
+#define sql_query(e, ...) sql_run((e), SQL_OWNER, (const char *const[]){ __VA_ARGS__, NULL })
+#define sql_query_app(e, ...) sql_run((e), SQL_APP, (const char *const[]){ __VA_ARGS__, NULL })
+/* The single number a count(*) statement returns (expects success). */
+long sql_count_v(struct env *e, const char *const sql[]);
+#define sql_count(e, ...) sql_count_v((e), (const char *const[]){ __VA_ARGS__, NULL })
+/* The first cell (expects success and a row); NULL for SQL NULL. */
+const char *sql_value_v(struct env *e, const char *const sql[]);
+#define sql_value(e, ...) sql_value_v((e), (const char *const[]){ __VA_ARGS__, NULL })
+const char *sql_cell(const struct sqlres *r, int row, int col);
+
+/* ---- strings ------------------------------------------------------------ */
+
+/* printf into an env-owned string. */
+char *strf(struct env *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* json_pack into an env-owned compact JSON text (expects a valid format). */
+const char *jsonf(struct env *e, const char *fmt, ...);
+/* Hands p to the env, to be freed with fn by env_stop. Returns p. */
+void *env_keep(struct env *e, void *p, void (*fn)(void *));
+
+/* Whether an assertion has failed in this test process. */
+bool harness_test_failed(void);
+
+#endif

@@ -1,0 +1,34 @@
+/*
+ * What the harness's files share and tests do not need.
+ */
+#ifndef SVK_HARNESS_INTERNAL_H
+#define SVK_HARNESS_INTERNAL_H
+
+#include <criterion/criterion.h>
+
+#include "harness.h"
+
+/* Fixed-size path formatting that fails the test instead of truncating. */
+#define PATHF(buf, ...)                                                              \
+	do {                                                                         \
+		int n_ = snprintf((buf), sizeof(buf), __VA_ARGS__);                  \
+		cr_assert(n_ >= 0 && (size_t)n_ < sizeof(buf), "path too long: %s", (buf)); \
+	} while (0)
+
+/* Runs a process to completion (see harness_proc.c); *out and *err malloc'd. */
+int harness_run(const char *const argv[], const char *const envset[], const char *in,
+		int timeout_ms, char **out, char **err);
+/* A libpq conninfo for db as user on the test cluster (env-owned). */
+const char *harness_conninfo(struct env *e, const char *db, const char *user);
+/* An environment variable the harness cannot do without (fails the test). */
+const char *harness_need_env(const char *name);
+/* Appends a titled section to the env's log. */
+void harness_log_append(struct env *e, const char *title, const char *text);
+long harness_now_ms(void);
+int harness_pidfd(pid_t pid);
+/* A wait status as an exit code: the code, or 128 + the signal. */
+int harness_status(int st);
+/* Records a failure that must fail the run even in .fini (harness_main.c). */
+void harness_teardown_failed(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

@@ -1,0 +1,126 @@
+/*
+ * Privacy (SPEC §6): a Swedish personal identity number or coordination
+ * number in any free-text field is refused with 422 naming the field, and
+ * nothing is stored — in every spelling the specification lists. Numbers
+ * that only look alike (a wrong check digit) and passwords (never stored as
+ * text) are accepted.
+ */
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "harness.h"
+
+static struct env e;
+
+static void start(void)
+{
+	env_start(&e, NULL);
+}
+
+static void stop(void)
+{
+	env_stop(&e);
+}
+
+TestSuite(privacy, .fini = stop, .timeout = 120);
+
+/* Inline arrays only: Criterion re-executes the binary per parameter. */
+struct pnr_case {
+	char number[24];
+	char kind[40];
+};
+
+ParameterizedTestParameters(privacy, identity_numbers_are_refused_everywhere)
+{
+	static struct pnr_case cases[] = {
+		{ "811218-9876", "personnummer" },
+		{ "8112189876", "personnummer without separator" },
+		{ "19811218-9876", "personnummer with century" },
+		{ "198112189876", "personnummer with century, no separator" },
+		{ "811218+9876", "personnummer of someone over 100" },
+		{ "811278-9873", "samordningsnummer" },
+	};
+
+	return cr_make_param_array(struct pnr_case, cases, sizeof cases / sizeof cases[0]);
+}
+
+static void expect_refused(const struct resp *r, const char *field, const struct pnr_case *c,
+			   const char *what)
+{
+	cr_expect_eq(r->status, 422, "%s with a %s: %s", what, c->kind, resp_why(r));
+	cr_expect_str_eq(resp_code(r), "validation", "%s", what);
+	cr_expect(resp_names_field(r, field), "%s with a %s: the problem does not name %s: %s", what,
+		  c->kind, field, r->body);
+}
+
+ParameterizedTest(struct pnr_case *c, privacy, identity_numbers_are_refused_everywhere,
+		  .init = start)
+{
+	const char *admin = admin_token(&e);
+	const char *text = strf(&e, "Kontakt %s", c->number);
+	long orgs = sql_count(&e, "SELECT count(*) FROM svk.organisations");
+	long users = sql_count(&e, "SELECT count(*) FROM svk.users");
+	long groups = sql_count(&e, "SELECT count(*) FROM svk.groups");
+	long tokens = sql_count(&e, "SELECT count(*) FROM svk.tokens");
+	long audit = sql_count(&e, "SELECT count(*) FROM svk.audit");
+
+	expect_refused(http(&e, "POST", "/v1/users", admin,
+			    jsonf(&e, "{s:s, s:s, s:s}", "username", "anna.berg", "display_name",
+				  text, "organisation", "sigtuna")),
+		       "display_name", c, "a new user's display_name");
+	expect_refused(http(&e, "POST", "/v1/organisations", admin,
+			    jsonf(&e, "{s:s, s:s, s:s}", "slug", "forening", "name", text, "kind",
+				  "other")),
+		       "name", c, "an organisation's name");
+	expect_refused(http(&e, "POST", "/v1/groups", admin,
+			    jsonf(&e, "{s:s, s:s, s:s}", "slug", "grupp", "name", text, "tier",
+				  "beredningsgrupp")),
+		       "name", c, "a group's name");
+	expect_refused(http(&e, "PATCH", "/v1/users/admin", admin,
+			    jsonf(&e, "{s:s}", "display_name", text)),
+		       "display_name", c, "a changed display_name");
+	expect_refused(http(&e, "POST", "/v1/me/tokens", admin,
+			    jsonf(&e, "{s:s, s:i}", "name", text, "expires_in_days", 7)),
+		       "name", c, "a token's name");
+	/* The bare number, too. */
+	expect_refused(http(&e, "POST", "/v1/users", admin,
+			    jsonf(&e, "{s:s, s:s, s:s}", "username", "anna.berg", "display_name",
+				  c->number, "organisation", "sigtuna")),
+		       "display_name", c, "a display_name that is only the number");
+
+	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.organisations"), orgs, "an organisation was stored");
+	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.users"), users, "a user was stored");
+	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.groups"), groups, "a group was stored");
+	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.tokens"), tokens, "a token was stored");
+	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.audit"), audit, "a refusal was audited with the number");
+	cr_expect_str_eq(sql_value(&e, "SELECT display_name FROM svk.users WHERE username = 'admin'"),
+			 "Administratör", "the display_name changed");
+	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.audit a WHERE strpos(a::text, $1) > 0",
+			       c->number),
+		     0, "the number is in the audit log");
+}
+
+Test(privacy, look_alikes_and_passwords_are_accepted, .init = start)
+{
+	const char *admin = admin_token(&e);
+	struct resp *r;
+
+	/* A wrong check digit is not an identity number. */
+	r = http(&e, "POST", "/v1/users", admin,
+		 "{\"username\":\"anna.berg\",\"display_name\":\"Anna 811218-9875\","
+		 "\"organisation\":\"sigtuna\"}");
+	cr_expect_eq(r->status, 201, "a number with a wrong check digit: %s", resp_why(r));
+	/* A phone number and a date are not either. */
+	r = http(&e, "POST", "/v1/organisations", admin,
+		 "{\"slug\":\"jouren\",\"name\":\"Jouren 08-123 456 78, sedan 2023-01-01\","
+		 "\"kind\":\"other\"}");
+	cr_expect_eq(r->status, 201, "a phone number and a date: %s", resp_why(r));
+	/* A password is never stored as text, so it is not checked. */
+	r = http(&e, "POST", "/v1/users", admin,
+		 "{\"username\":\"bo.ek\",\"display_name\":\"Bo Ek\",\"organisation\":\"sigtuna\","
+		 "\"password\":\"pw 811218-9876 pw\"}");
+	cr_expect_eq(r->status, 201, "a password with a number in it: %s", resp_why(r));
+	login(&e, "bo.ek", "pw 811218-9876 pw");
+}
