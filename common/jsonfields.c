@@ -82,9 +82,10 @@ static const char *check_value(const struct jf_field *f, const json_t *v, char *
 		return "must not contain NUL characters";
 	switch (f->type) {
 	case JF_STRING:
-		if ((long long)len < (f->min ? f->min : 1) || (f->max && (long long)len > f->max)) {
+		if ((long long)len < (f->empty ? 0 : f->min ? f->min : 1) ||
+		    (f->max && (long long)len > f->max)) {
 			snprintf(buf, buflen, "must be %lld to %lld characters long",
-				 f->min ? f->min : 1, f->max);
+				 f->empty ? 0 : f->min ? f->min : 1, f->max);
 			return buf;
 		}
 		return NULL;

@@ -29,6 +29,7 @@ struct jf_field {
 	enum jf_type type;
 	bool required;
 	bool nullable;       /* JSON null accepted (means "none") */
+	bool empty;          /* JF_STRING: "" accepted */
 	long long min, max;  /* JF_STRING: length; JF_INT: value */
 	const char *choices; /* JF_ENUM */
 };

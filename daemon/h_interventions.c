@@ -81,11 +81,11 @@ int q_intervention_get(struct req *r, struct db_call *c)
 #define INTERVENTION_FIELDS(req)                                                        \
 	{ .name = "title", .type = JF_STRING, .required = (req), .max = 300 },          \
 	{ .name = "focus_area", .type = JF_UUID, .required = (req) },                   \
-	{ .name = "cause", .type = JF_STRING, .max = 4000 },                            \
-	{ .name = "description", .type = JF_STRING, .max = 4000 },                      \
-	{ .name = "operational_goal", .type = JF_STRING, .max = 4000 },                 \
+	{ .name = "cause", .type = JF_STRING, .empty = true, .max = 4000 },                            \
+	{ .name = "description", .type = JF_STRING, .empty = true, .max = 4000 },                      \
+	{ .name = "operational_goal", .type = JF_STRING, .empty = true, .max = 4000 },                 \
 	{ .name = "responsible_organisation", .type = JF_SLUG, .required = (req) },     \
-	{ .name = "responsible_role", .type = JF_STRING, .max = 200 },                  \
+	{ .name = "responsible_role", .type = JF_STRING, .empty = true, .max = 200 },                  \
 	{ .name = "starts_on", .type = JF_DATE, .nullable = true },                     \
 	{ .name = "due_on", .type = JF_DATE, .nullable = true },                        \
 	{ .name = "recurring", .type = JF_BOOL },                                       \
@@ -201,7 +201,7 @@ static const struct jf_field update_fields[] = {
 	{ .name = "progress_percent", .type = JF_INT, .min = 0, .max = 100 },
 	{ .name = "hours", .type = JF_NUMBER, .min = 0, .max = 100000 },
 	{ .name = "communicated", .type = JF_BOOL },
-	{ .name = "channel", .type = JF_STRING, .max = 200 },
+	{ .name = "channel", .type = JF_STRING, .empty = true, .max = 200 },
 };
 
 static void update_created(struct req *r, const struct db_result *res)

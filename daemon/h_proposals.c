@@ -77,8 +77,8 @@ int q_proposal_get(struct req *r, struct db_call *c)
 	{ .name = "agreement", .type = JF_UUID, .required = (req) },                  \
 	{ .name = "kind", .type = JF_ENUM, .required = (req), .choices = KINDS },     \
 	{ .name = "title", .type = JF_STRING, .required = (req), .max = 300 },        \
-	{ .name = "background", .type = JF_STRING, .max = 20000 },                    \
-	{ .name = "proposal_text", .type = JF_STRING, .max = 20000 },                 \
+	{ .name = "background", .type = JF_STRING, .empty = true, .max = 20000 },                    \
+	{ .name = "proposal_text", .type = JF_STRING, .empty = true, .max = 20000 },                 \
 	{ .name = "focus_area", .type = JF_UUID, .nullable = true },                  \
 	{ .name = "action_plan", .type = JF_UUID, .nullable = true },                 \
 	{ .name = "follow_up_year", .type = JF_INT, .nullable = true, .min = 2000, .max = 2100 }, \
@@ -88,8 +88,8 @@ static const struct jf_field create_fields[] = { PROPOSAL_FIELDS(true) };
 /* A draft's kind and agreement stay what they were created as. */
 static const struct jf_field patch_fields[] = {
 	{ .name = "title", .type = JF_STRING, .max = 300 },
-	{ .name = "background", .type = JF_STRING, .max = 20000 },
-	{ .name = "proposal_text", .type = JF_STRING, .max = 20000 },
+	{ .name = "background", .type = JF_STRING, .empty = true, .max = 20000 },
+	{ .name = "proposal_text", .type = JF_STRING, .empty = true, .max = 20000 },
 	{ .name = "focus_area", .type = JF_UUID, .nullable = true },
 	{ .name = "action_plan", .type = JF_UUID, .nullable = true },
 	{ .name = "follow_up_year", .type = JF_INT, .nullable = true, .min = 2000, .max = 2100 },
@@ -262,7 +262,7 @@ int q_decision_list(struct req *r, struct db_call *c)
 
 static const struct jf_field decision_fields[] = {
 	{ .name = "verdict", .type = JF_ENUM, .required = true, .choices = "approve|reject|return" },
-	{ .name = "comment", .type = JF_STRING, .max = 4000 },
+	{ .name = "comment", .type = JF_STRING, .empty = true, .max = 4000 },
 	{ .name = "organisation", .type = JF_SLUG },
 };
 

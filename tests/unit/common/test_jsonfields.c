@@ -18,6 +18,7 @@ static const struct jf_field fields[] = {
 	{ .name = "id", .type = JF_UUID },
 	{ .name = "list", .type = JF_STRINGS, .max = 5 },
 	{ .name = "flag", .type = JF_BOOL },
+	{ .name = "note", .type = JF_STRING, .empty = true, .max = 5 },
 };
 
 struct jf_case {
@@ -48,6 +49,8 @@ ParameterizedTestParameters(jsonfields, one_problem)
 		{ "{\"slug\":\"a\",\"name\":\"b\",\"flag\":\"yes\"}", "flag" },
 		{ "{\"slug\":\"a\",\"name\":\"b\",\"extra\":1}", "extra" },
 		{ "{\"slug\":\"a\",\"name\":null}", "name" },
+		{ "{\"slug\":\"a\",\"name\":\"b\",\"note\":\"\"}", "" },
+		{ "{\"slug\":\"a\",\"name\":\"b\",\"note\":\"123456\"}", "note" },
 	};
 	return cr_make_param_array(struct jf_case, cases, sizeof cases / sizeof cases[0]);
 }
