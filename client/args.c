@@ -194,6 +194,17 @@ static int take_option(const struct opt_def *opts, size_t nopts, int argc,
 			return -1;
 		}
 		out->value[idx] = value ? value : "";
+		if (d->flags & OPT_MULTI) {
+			if (out->nmulti >= ARGS_MAX_MULTI) {
+				(void)strbuf_printf(err,
+						    "too many --%s (at most "
+						    "%d)",
+						    d->name, ARGS_MAX_MULTI);
+				return -1;
+			}
+			out->multi_opt[out->nmulti] = idx;
+			out->multi[out->nmulti++] = out->value[idx];
+		}
 	}
 	return 0;
 }
@@ -252,6 +263,22 @@ const char *args_get(const struct cmd_args *a, const char *name)
 	if (!lookup(a, name, &idx) || idx >= ARGS_MAX_OPTS)
 		return NULL;
 	return a->value[idx];
+}
+
+size_t args_get_all(const struct cmd_args *a, const char *name,
+		    const char **out, size_t max)
+{
+	size_t idx, n = 0;
+
+	if (!lookup(a, name, &idx))
+		return 0;
+	for (size_t i = 0; i < a->nmulti; i++)
+		if (a->multi_opt[i] == idx) {
+			if (n < max)
+				out[n] = a->multi[i];
+			n++;
+		}
+	return n;
 }
 
 int args_has(const struct cmd_args *a, const char *name)

@@ -16,9 +16,11 @@
 
 #define OPT_VALUE 1u	/* takes a value: --name VALUE or --name=VALUE */
 #define OPT_REQUIRED 2u /* the command refuses to run without it */
+#define OPT_MULTI 4u	/* may be repeated; args_get_all lists every value */
 
 #define ARGS_MAX_OPTS 24
 #define ARGS_MAX_POS 8
+#define ARGS_MAX_MULTI 32 /* values of repeated (OPT_MULTI) options */
 
 /* One option of a command (or of the global table). */
 struct opt_def {
@@ -37,6 +39,9 @@ struct cmd_args {
 	const char *value[ARGS_MAX_OPTS]; /* by table index; flags get "" */
 	const char *pos[ARGS_MAX_POS];
 	int npos;
+	const char *multi[ARGS_MAX_MULTI]; /* OPT_MULTI values, in order */
+	size_t multi_opt[ARGS_MAX_MULTI];  /* the table index of each */
+	size_t nmulti;
 };
 
 /*
@@ -53,6 +58,12 @@ int args_parse(const struct opt_def *opts, size_t nopts, int argc, char **argv,
 
 /* The value of the command option called name, or NULL when not given. */
 const char *args_get(const struct cmd_args *a, const char *name);
+/*
+ * Every value of the repeatable (OPT_MULTI) option called name, in command
+ * line order: up to max of them in out; returns how many were given.
+ */
+size_t args_get_all(const struct cmd_args *a, const char *name,
+		    const char **out, size_t max);
 /* True when the option called name was given. */
 int args_has(const struct cmd_args *a, const char *name);
 /* The first option marked OPT_REQUIRED that is missing, or NULL. */

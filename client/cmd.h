@@ -46,6 +46,8 @@ extern const struct cmd_noun cmd_agreements;
 extern const struct cmd_noun cmd_focus_areas;
 extern const struct cmd_noun cmd_plans;
 extern const struct cmd_noun cmd_interventions;
+extern const struct cmd_noun cmd_proposals;
+extern const struct cmd_noun cmd_priorities;
 
 /*
  * Prints "samverkan: <message>; usage: samverkan <usage of the command
@@ -133,6 +135,35 @@ enum iv_body {
  */
 int interventions_body(struct app *app, enum iv_body which,
 		       const struct cmd_args *a, json_t **out);
+
+/*
+ * One --resource ORG:AMOUNT:UNIT:DESCRIPTION as a resource line
+ * {"organisation", "amount", "unit", "description"}: split at the first
+ * three colons (the description may hold more), the amount a number (a
+ * decimal comma is read too; integral ones become integers). Returns 0
+ * with *out the line, or CLI_USAGE after printing the error.
+ */
+int proposals_parse_resource(struct app *app, const char *spec, json_t **out);
+
+/* Which request body proposals_body builds. */
+enum prop_body {
+	PROP_BODY_CREATE, /* POST /v1/proposals */
+	PROP_BODY_EDIT,	  /* PATCH /v1/proposals/{id} */
+};
+
+/*
+ * The body of `proposals create` or `edit` from their parsed options:
+ * the object of -f FILE ('-': standard input) first, then each option
+ * over it (--text becomes "proposal_text", --years "extension_years", …)
+ * and the --resource lines replacing "resources". For create, kind and
+ * title must be there (from options or file) and --agreement sets
+ * "agreement"; for edit, the file's "agreement" and "kind" are dropped and
+ * something must change. A focus area ordinal is left as the string given.
+ * Returns 0 with *out the body (the caller json_decrefs it), or the exit
+ * code after printing the error.
+ */
+int proposals_body(struct app *app, enum prop_body which,
+		   const struct cmd_args *a, json_t **out);
 
 /*
  * A password for a command: the next line of standard input with
