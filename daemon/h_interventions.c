@@ -109,21 +109,6 @@ static void intervention_created(struct req *r, const struct db_result *res)
 	req_reply_json(r, 201, doc, location);
 }
 
-/* The body as JSON text for the statement's jsonb parameter; owned by the
- * request (scratch). */
-static const char *body_text(struct req *r)
-{
-	char *text = json_dumps(r->body, JSON_COMPACT);
-
-	if (!text)
-		return NULL;
-	if (r->scratch_free && r->scratch)
-		r->scratch_free(r->scratch);
-	r->scratch = text;
-	r->scratch_free = free;
-	return text;
-}
-
 void h_intervention_create(struct req *r)
 {
 	const char *plan = req_uuid_param(r, 0, "no such action plan"), *body;
@@ -134,7 +119,7 @@ void h_intervention_create(struct req *r)
 	}
 	if (!req_body_ok(r, create_fields, sizeof create_fields / sizeof create_fields[0]))
 		return;
-	body = body_text(r);
+	body = req_body_text(r);
 	if (!body) {
 		req_problem(r, SVK_ERR_INTERNAL, "out of memory");
 		return;
@@ -162,7 +147,7 @@ void h_intervention_patch(struct req *r)
 		req_problem_field(r, "body", "give at least one field to change");
 		return;
 	}
-	body = body_text(r);
+	body = req_body_text(r);
 	if (!body) {
 		req_problem(r, SVK_ERR_INTERNAL, "out of memory");
 		return;
@@ -230,7 +215,7 @@ static void intervention_loaded(struct req *r, const struct db_result *res)
 	t.organisation = PQgetvalue(pr, 0, 1);
 	if (!req_allow(r, ACT_UPDATE_INTERVENTION, &t))
 		return;
-	body = body_text(r);
+	body = req_body_text(r);
 	if (!body) {
 		req_problem(r, SVK_ERR_INTERNAL, "out of memory");
 		return;

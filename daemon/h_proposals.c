@@ -150,20 +150,6 @@ static bool proposal_body_ok(struct req *r, const struct jf_field *fields, size_
 	return false;
 }
 
-/* The body as JSON text for a jsonb parameter; owned by the request. */
-static const char *body_text(struct req *r)
-{
-	char *text = json_dumps(r->body, JSON_COMPACT);
-
-	if (!text)
-		return NULL;
-	if (r->scratch_free && r->scratch)
-		r->scratch_free(r->scratch);
-	r->scratch = text;
-	r->scratch_free = free;
-	return text;
-}
-
 static void created(struct req *r, const struct db_result *res)
 {
 	json_t *doc = req_result_json(r, res, 0, "not created");
@@ -182,7 +168,7 @@ void h_proposal_create(struct req *r)
 
 	if (!proposal_body_ok(r, create_fields, sizeof create_fields / sizeof create_fields[0]))
 		return;
-	body = body_text(r);
+	body = req_body_text(r);
 	if (!body) {
 		req_problem(r, SVK_ERR_INTERNAL, "out of memory");
 		return;
@@ -210,7 +196,7 @@ void h_proposal_patch(struct req *r)
 		req_problem_field(r, "body", "give at least one field to change");
 		return;
 	}
-	body = body_text(r);
+	body = req_body_text(r);
 	if (!body) {
 		req_problem(r, SVK_ERR_INTERNAL, "out of memory");
 		return;

@@ -474,6 +474,19 @@ static void dispatch(struct req *r)
 	idem_dispatch(r);
 }
 
+const char *req_body_text(struct req *r)
+{
+	char *text = json_dumps(r->body, JSON_COMPACT);
+
+	if (!text)
+		return NULL;
+	if (r->scratch_free && r->scratch)
+		r->scratch_free(r->scratch);
+	r->scratch = text;
+	r->scratch_free = free;
+	return text;
+}
+
 const char *req_if_match(struct req *r)
 {
 	const char *h = evhttp_find_header(evhttp_request_get_input_headers(r->ereq), "If-Match");

@@ -177,6 +177,10 @@ void req_reply_row(struct req *r, const struct db_result *res, int i, int status
 json_t *req_result_json(struct req *r, const struct db_result *res, int i,
 			const char *not_found);
 
+/* The body as compact JSON text, for a statement's jsonb parameter; owned
+ * by the request (its scratch). NULL when out of memory. */
+const char *req_body_text(struct req *r);
+
 /* Checks the body against a field table (jsonfields.h); on failure answers
  * 422 listing every bad field and returns false. */
 bool req_body_ok(struct req *r, const struct jf_field *fields, size_t n);
