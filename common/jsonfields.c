@@ -54,8 +54,10 @@ static const char *check_value(const struct jf_field *f, const json_t *v, char *
 		json_t *e;
 		if (!json_is_array(v))
 			return "must be an array of strings";
-		if ((long long)json_array_size(v) < (f->min ? f->min : 1))
+		if (!f->empty && (long long)json_array_size(v) < (f->min ? f->min : 1))
 			return "must not be empty";
+		if (json_array_size(v) > 100)
+			return "must have at most 100 items";
 		json_array_foreach(v, i, e) {
 			if (!json_is_string(e) || json_string_length(e) == 0 ||
 			    (f->max && (long long)json_string_length(e) > f->max))
@@ -91,6 +93,10 @@ static const char *check_value(const struct jf_field *f, const json_t *v, char *
 		return NULL;
 	case JF_DATE:
 		return validate_date(s) ? NULL : "must be a date YYYY-MM-DD";
+	case JF_TIMESTAMP:
+		return validate_timestamp(s, NULL) ? NULL :
+		       "must be a time YYYY-MM-DDTHH:MM[:SS] with Z or +HH:MM, or without "
+		       "(then Swedish local time)";
 	case JF_UUID:
 		return validate_uuid(s) ? NULL : "must be an id (a UUID)";
 	case JF_SLUG:

@@ -21,6 +21,7 @@ enum jf_type {
 	JF_ENUM,     /* one of choices ("a|b|c") */
 	JF_NUMBER,   /* integer or real, min..max */
 	JF_UUID,     /* 8-4-4-4-12 hexadecimal */
+	JF_TIMESTAMP, /* validate_timestamp(): RFC 3339, or local without offset */
 	JF_STRINGS,  /* array of strings, each 1..max characters; min..(choices unused) items */
 };
 
@@ -29,7 +30,7 @@ struct jf_field {
 	enum jf_type type;
 	bool required;
 	bool nullable;       /* JSON null accepted (means "none") */
-	bool empty;          /* JF_STRING: "" accepted */
+	bool empty;          /* JF_STRING: "" accepted; JF_STRINGS: [] accepted */
 	long long min, max;  /* JF_STRING: length; JF_INT: value */
 	const char *choices; /* JF_ENUM */
 };

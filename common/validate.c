@@ -82,6 +82,45 @@ bool validate_date(const char *s)
 	return day <= max;
 }
 
+static bool two_digits_upto(const char *s, int max)
+{
+	return is_digit(s[0]) && is_digit(s[1]) && digits_value(s, 2) <= max;
+}
+
+bool validate_timestamp(const char *s, bool *has_offset)
+{
+	char date[11];
+	size_t i = 16;
+
+	if (!s || strnlen(s, 40) < 16 || strnlen(s, 40) >= 40)
+		return false;
+	memcpy(date, s, 10);
+	date[10] = '\0';
+	if (!validate_date(date) || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') ||
+	    !two_digits_upto(s + 11, 23) || s[13] != ':' || !two_digits_upto(s + 14, 59))
+		return false;
+	if (s[i] == ':') {
+		if (!two_digits_upto(s + i + 1, 59))
+			return false;
+		i += 3;
+		if (s[i] == '.') {
+			size_t n = 0;
+			for (i++; is_digit(s[i]); i++)
+				n++;
+			if (n == 0 || n > 9)
+				return false;
+		}
+	}
+	if (has_offset)
+		*has_offset = s[i] != '\0';
+	if (s[i] == '\0')
+		return true;
+	if ((s[i] == 'Z' || s[i] == 'z') && s[i + 1] == '\0')
+		return true;
+	return (s[i] == '+' || s[i] == '-') && two_digits_upto(s + i + 1, 23) &&
+	       s[i + 3] == ':' && two_digits_upto(s + i + 4, 59) && s[i + 6] == '\0';
+}
+
 bool validate_password(const char *s, const char **why)
 {
 	const char *reason = NULL;

@@ -21,6 +21,14 @@ bool validate_username(const char *s);
 bool validate_date(const char *s);
 
 /*
+ * A time of day on a date: "YYYY-MM-DDTHH:MM" with optional ":SS" and
+ * fraction, 'T' or a space between, then optionally "Z" or "+HH:MM" /
+ * "-HH:MM" (RFC 3339's offset). *has_offset (may be NULL) tells whether
+ * there was one: a time without is local time, which the caller decides.
+ */
+bool validate_timestamp(const char *s, bool *has_offset);
+
+/*
  * 12..1024 bytes of valid UTF-8. When invalid and why is non-NULL, *why
  * points to a static sentence for the client (it never repeats the
  * password).

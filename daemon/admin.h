@@ -26,6 +26,10 @@ int admin_schema_check(const struct config *cfg, struct log *log);
 int admin_seed(const struct config *cfg, struct log *log, const char *seed_file,
 	       const char *password_file, const char *demo_users_file);
 
+/* Deletes incidents older than [retention] incident_years, after writing
+ * the run's audit entry; with dry_run only counts them. 0 or 1. */
+int admin_purge(const struct config *cfg, struct log *log, int dry_run);
+
 /* Number of migrations embedded in this binary. */
 size_t admin_migrations_count(void);
 

@@ -23,6 +23,8 @@ static void usage(FILE *out)
 	      "                         writing its generated password to PATH (mode 0600);\n"
 	      "                         --demo-users-file also loads demo.json beside FILE:\n"
 	      "                         demo users (passwords to PATH, 0600) and examples\n"
+	      "  purge [--dry-run]      delete incidents older than [retention] incident_years\n"
+	      "                         (default 5), after writing the run's audit entry\n"
 	      "  check-config           load the configuration and report problems\n"
 	      "\n"
 	      "options:\n"
@@ -44,12 +46,13 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ "admin-password-file", required_argument, NULL, 'p' },
 		{ "demo-users-file", required_argument, NULL, 'd' },
+		{ "dry-run", no_argument, NULL, 'n' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct app app;
 	const char *config_path = NULL, *password_file = NULL, *demo_users_file = NULL, *cmd;
 	char err[512];
-	int opt, status = 1;
+	int opt, status = 1, dry_run = 0;
 
 	memset(&app, 0, sizeof app);
 	app.log.level = LOG_INFO;
@@ -63,6 +66,9 @@ int main(int argc, char **argv)
 			break;
 		case 'd':
 			demo_users_file = optarg;
+			break;
+		case 'n':
+			dry_run = 1;
 			break;
 		case 'h':
 			usage(stdout);
@@ -103,6 +109,8 @@ int main(int argc, char **argv)
 			status = admin_seed(&app.cfg, &app.log, argv[optind + 1], password_file,
 					    demo_users_file);
 		}
+	} else if (strcmp(cmd, "purge") == 0) {
+		status = admin_purge(&app.cfg, &app.log, dry_run);
 	} else if (strcmp(cmd, "check-config") == 0) {
 		puts("configuration ok");
 		status = 0;

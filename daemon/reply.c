@@ -249,6 +249,15 @@ void req_reply_db_error(struct req *r, const struct db_result *res)
 
 	if (svk_sqlstate_is_ours(res->sqlstate)) {
 		const char *msg = res->message ? res->message : svk_err_info(err)->title;
+		if (err == SVK_ERR_VALIDATION && res->detail && res->detail[0] == '[') {
+			/* Every bad item of a batch, as {field, message} objects. */
+			json_t *errors = json_loads(res->detail, 0, NULL);
+			if (json_is_array(errors)) {
+				req_problem_errors(r, err, msg, errors);
+				return;
+			}
+			json_decref(errors);
+		}
 		if (err == SVK_ERR_VALIDATION && res->column) {
 			req_problem_field(r, res->column, msg);
 			return;

@@ -618,7 +618,7 @@ static void parse_body(struct req *r)
 		req_problem_field(r, "body", "must be a JSON object");
 		return;
 	}
-	{
+	if (!(r->route->flags & ROUTE_ITEMS)) {
 		/* Passwords are never stored as text, so they are not scanned. */
 		char field[128];
 		json_t *scan = r->body;

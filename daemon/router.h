@@ -33,6 +33,8 @@ enum route_flags {
 	ROUTE_ETAG = 1 << 2,   /* single resource: answer with an ETag */
 	ROUTE_LOCAL = 1 << 3,  /* may be restricted to localhost */
 	ROUTE_SECRET = 1 << 4, /* body holds a password: no privacy scan */
+	ROUTE_ITEMS = 1 << 5,  /* body may be a batch: the handler scans each item,
+				* so that every bad item is named */
 };
 
 #define ACT_NONE ACT__COUNT /* authenticated, no further right needed */

@@ -62,6 +62,16 @@ const struct route svk_routes[] = {
 	{ M_POST, "/v1/proposals/{}/decisions", h_decision_create, ROUTE_BODY, ACT_NONE, NULL, NULL },
 	{ M_GET, "/v1/me/pending", h_prefetched, 0, ACT_NONE, q_pending, h_pending_listed },
 	{ M_GET, "/v1/agreements/{}/priorities", h_prefetched, 0, ACT_READ_SHARED, q_priorities, h_priorities_listed },
+
+	{ M_GET, "/v1/incident-categories", h_prefetched, 0, ACT_READ_SHARED, q_category_list, h_categories_listed },
+	{ M_GET, "/v1/incidents", h_prefetched, 0, ACT_READ_SHARED, q_incident_list, h_incidents_listed },
+	{ M_POST, "/v1/incidents", h_incident_create, ROUTE_BODY | ROUTE_ITEMS, ACT_NONE, NULL, NULL },
+	{ M_GET, "/v1/incidents/{}", h_prefetched, ROUTE_ETAG, ACT_READ_SHARED, q_incident_get, h_incident_got },
+	{ M_GET, "/v1/situation", h_situation, 0, ACT_READ_SHARED, NULL, NULL },
+	{ M_GET, "/v1/meetings", h_prefetched, 0, ACT_READ_SHARED, q_meeting_list, h_meetings_listed },
+	{ M_POST, "/v1/meetings", h_meeting_create, ROUTE_BODY, ACT_NONE, NULL, NULL },
+	{ M_GET, "/v1/meetings/{}", h_prefetched, ROUTE_ETAG, ACT_READ_SHARED, q_meeting_get, h_meeting_got },
+	{ M_GET, "/v1/agreements/{}/compliance", h_prefetched, 0, ACT_READ_SHARED, q_compliance, h_compliance_got },
 };
 
 const size_t svk_routes_count = sizeof svk_routes / sizeof svk_routes[0];

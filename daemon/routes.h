@@ -96,5 +96,21 @@ int q_pending(struct req *r, struct db_call *c);
 void h_pending_listed(struct req *r, const struct db_result *res);
 int q_priorities(struct req *r, struct db_call *c);
 void h_priorities_listed(struct req *r, const struct db_result *res);
+/* h_est.c */
+int q_category_list(struct req *r, struct db_call *c);
+void h_categories_listed(struct req *r, const struct db_result *res);
+int q_incident_list(struct req *r, struct db_call *c);
+void h_incidents_listed(struct req *r, const struct db_result *res);
+int q_incident_get(struct req *r, struct db_call *c);
+void h_incident_got(struct req *r, const struct db_result *res);
+void h_incident_create(struct req *r);
+void h_situation(struct req *r);
+int q_meeting_list(struct req *r, struct db_call *c);
+void h_meetings_listed(struct req *r, const struct db_result *res);
+int q_meeting_get(struct req *r, struct db_call *c);
+void h_meeting_got(struct req *r, const struct db_result *res);
+void h_meeting_create(struct req *r);
+int q_compliance(struct req *r, struct db_call *c);
+void h_compliance_got(struct req *r, const struct db_result *res);
 
 #endif

@@ -111,6 +111,28 @@ static int seed_groups(PGconn *pg, struct log *log, json_t *groups, int *added)
 	return 0;
 }
 
+static int seed_categories(PGconn *pg, struct log *log, json_t *cats)
+{
+	size_t i;
+	json_t *c;
+
+	json_array_foreach(cats, i, c) {
+		const char *slug, *name;
+
+		if (json_unpack(c, "{s:s, s:s}", "slug", &slug, "name", &name) != 0) {
+			log_error(log, "msg=\"seed: incident_categories[%zu] needs slug, name\"", i);
+			return -1;
+		}
+		const char *p[2] = { slug, name };
+		if (run(pg, log, "incident category",
+			"INSERT INTO svk.incident_categories (slug, name) VALUES ($1, $2) "
+			"ON CONFLICT (slug) DO NOTHING",
+			2, p, NULL) != 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* The agreement, its focus areas and one draft plan per municipality. */
 static int seed_agreement(PGconn *pg, struct log *log, json_t *a, json_t *plans, int *added)
 {
@@ -403,6 +425,9 @@ int admin_seed(const struct config *cfg, struct log *log, const char *seed_file,
 		goto rollback;
 	v = json_object_get(seed, "groups");
 	if (json_is_array(v) && seed_groups(pg, log, v, &groups) != 0)
+		goto rollback;
+	v = json_object_get(seed, "incident_categories");
+	if (json_is_array(v) && seed_categories(pg, log, v) != 0)
 		goto rollback;
 	v = json_object_get(seed, "agreement");
 	if (json_is_object(v) &&

@@ -1,0 +1,442 @@
+/*
+ * EST, the operational tier (SPEC §5): GET /v1/incident-categories,
+ * GET|POST /v1/incidents, GET /v1/incidents/{id}, GET /v1/situation,
+ * GET|POST /v1/meetings, GET /v1/meetings/{id} and
+ * GET /v1/agreements/{id}/compliance.
+ *
+ * An incident batch is checked whole before anything is stored: the shape
+ * and the privacy guard of every item here, the right to report for each
+ * item's municipality here, the references in SQL; every bad item is
+ * named, and one bad item refuses the batch.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "isoweek.h"
+#include "jsonguard.h"
+#include "request.h"
+#include "routes.h"
+#include "validate.h"
+
+#define BATCH_MAX 1000
+
+/* ---- query parameters ----------------------------------------------------- */
+
+/* ?name= absent or a slug; -1 sets qerr. */
+static int slug_query(struct req *r, const char *name, const char **out)
+{
+	const char *s = req_query(r, name);
+
+	*out = s;
+	if (!s || validate_slug(s))
+		return 0;
+	r->qerr_field = name;
+	r->qerr_message = "must be a slug (lowercase letters, digits and '-')";
+	return -1;
+}
+
+/* ?name= absent or a date; -1 sets qerr. */
+static int date_query(struct req *r, const char *name, const char **out)
+{
+	const char *s = req_query(r, name);
+
+	*out = s;
+	if (!s || validate_date(s))
+		return 0;
+	r->qerr_field = name;
+	r->qerr_message = "must be a date YYYY-MM-DD";
+	return -1;
+}
+
+/* ---- incident categories -------------------------------------------------- */
+
+void h_categories_listed(struct req *r, const struct db_result *res)
+{
+	req_reply_row(r, res, 0, 200, "no result", NULL);
+}
+
+int q_category_list(struct req *r, struct db_call *c)
+{
+	(void)r;
+	c->stmt = "category_list";
+	c->nparams = 0;
+	return 0;
+}
+
+/* ---- incidents -------------------------------------------------------------- */
+
+void h_incidents_listed(struct req *r, const struct db_result *res)
+{
+	req_reply_row(r, res, 0, 200, "no result", NULL);
+}
+
+int q_incident_list(struct req *r, struct db_call *c)
+{
+	const char *cursor, *mun, *cat, *source, *from, *to, *place = req_query(r, "place");
+	int n = req_limit_value(r);
+
+	if (n < 0 || req_cursor_seq(r, &cursor) != 0 || slug_query(r, "municipality", &mun) != 0 ||
+	    slug_query(r, "category", &cat) != 0 || slug_query(r, "source", &source) != 0 ||
+	    date_query(r, "from", &from) != 0 || date_query(r, "to", &to) != 0)
+		return -1;
+	snprintf(r->qbuf[0], sizeof r->qbuf[0], "%d", n);
+	c->stmt = "incident_list";
+	c->nparams = 8;
+	c->params[0] = r->qbuf[0];
+	c->params[1] = cursor;
+	c->params[2] = mun;
+	c->params[3] = cat;
+	c->params[4] = place;
+	c->params[5] = source;
+	c->params[6] = from;
+	c->params[7] = to;
+	return 0;
+}
+
+void h_incident_got(struct req *r, const struct db_result *res)
+{
+	req_reply_row(r, res, 0, 200, "no such incident", NULL);
+}
+
+int q_incident_get(struct req *r, struct db_call *c)
+{
+	const char *id = req_uuid_param(r, 0, "no such incident");
+
+	if (!id)
+		return -1;
+	c->stmt = "incident_get";
+	c->nparams = 1;
+	c->params[0] = id;
+	return 0;
+}
+
+static const struct jf_field incident_fields[] = {
+	{ .name = "occurred_at", .type = JF_TIMESTAMP, .required = true },
+	{ .name = "municipality", .type = JF_SLUG, .required = true },
+	{ .name = "place", .type = JF_STRING, .required = true, .max = 200 },
+	{ .name = "category", .type = JF_SLUG, .required = true },
+	{ .name = "description", .type = JF_STRING, .empty = true, .max = 2000 },
+	{ .name = "latitude", .type = JF_NUMBER, .nullable = true, .min = -90, .max = 90 },
+	{ .name = "longitude", .type = JF_NUMBER, .nullable = true, .min = -180, .max = 180 },
+};
+
+/* Appends {field: prefix + name, message} to errs; -1 when out of memory. */
+static int add_error(json_t *errs, const char *prefix, const char *name, const char *message)
+{
+	char field[160];
+
+	snprintf(field, sizeof field, "%s%s", prefix, name);
+	return json_array_append_new(errs, json_pack("{s:s, s:s}", "field", field,
+						     "message", message));
+}
+
+static bool has_value(const json_t *item, const char *name)
+{
+	const json_t *v = json_object_get(item, name);
+
+	return v && !json_is_null(v);
+}
+
+/* Checks one item (its shape, the privacy guard, coordinates given as a
+ * pair), appending its errors to errs named with prefix. */
+static int check_item(const json_t *item, const char *prefix, json_t *errs)
+{
+	json_t *item_errs = NULL, *e;
+	char path[128];
+	size_t i;
+	int rc = 0;
+
+	if (!json_is_object(item)) {
+		/* "items[3]" (the prefix without its dot), or the body itself. */
+		snprintf(path, sizeof path, "%s", prefix[0] ? prefix : "body.");
+		path[strlen(path) - 1] = '\0';
+		return add_error(errs, "", path, "must be a JSON object");
+	}
+	if (!jf_check(item, incident_fields, sizeof incident_fields / sizeof incident_fields[0],
+		      &item_errs)) {
+		if (!item_errs)
+			return -1;
+		json_array_foreach(item_errs, i, e)
+			rc |= add_error(errs, prefix, jf_str(e, "field"), jf_str(e, "message"));
+		json_decref(item_errs);
+	}
+	if (has_value(item, "latitude") != has_value(item, "longitude"))
+		rc |= add_error(errs, prefix, has_value(item, "latitude") ? "longitude" : "latitude",
+				"latitude and longitude are given together");
+	if (jsonguard_find_pnr(item, path, sizeof path))
+		rc |= add_error(errs, prefix, path,
+				"contains a personal identity number (personnummer or "
+				"samordningsnummer); incidents describe events and places, never people");
+	return rc;
+}
+
+/* The reporter may report for every item's municipality; else 403 naming
+ * the first item refused. */
+static bool items_allowed(struct req *r, const json_t *items, bool single)
+{
+	const char *reason = NULL;
+	size_t i;
+	json_t *item;
+
+	json_array_foreach(items, i, item) {
+		struct policy_target t = { .municipality = jf_str(item, "municipality") };
+		char why[300];
+
+		if (policy_check(&r->actor.p, ACT_REPORT_INCIDENT, &t, &reason))
+			continue;
+		if (single) {
+			req_forbidden(r, reason);
+			return false;
+		}
+		snprintf(why, sizeof why, "items[%zu]: %s for %s", i, reason, t.municipality);
+		req_forbidden(r, why);
+		return false;
+	}
+	return true;
+}
+
+static void incidents_created(struct req *r, const struct db_result *res)
+{
+	json_t *doc = req_result_json(r, res, 0, "not created");
+	char location[96];
+
+	if (!doc)
+		return;
+	if (json_object_get(doc, "items")) {
+		req_reply_json(r, 201, doc, NULL);
+		return;
+	}
+	snprintf(location, sizeof location, "/v1/incidents/%s",
+		 json_string_value(json_object_get(doc, "id")));
+	req_reply_json(r, 201, doc, location);
+}
+
+/* The items of a batch body, or NULL after answering 422. */
+static json_t *batch_items(struct req *r)
+{
+	json_t *items = json_object_get(r->body, "items");
+
+	if (json_object_size(r->body) != 1) {
+		req_problem_field(r, "body", "a batch is {\"items\": [...]} and nothing else");
+		return NULL;
+	}
+	if (!json_is_array(items) || json_array_size(items) == 0 ||
+	    json_array_size(items) > BATCH_MAX) {
+		req_problem_field(r, "items", "must be an array of 1 to 1000 incidents");
+		return NULL;
+	}
+	return items;
+}
+
+void h_incident_create(struct req *r)
+{
+	bool single = !json_object_get(r->body, "items");
+	json_t *items, *errs = json_array(), *item;
+	char prefix[32], *text;
+	size_t i;
+	int rc = 0;
+
+	if (!errs) {
+		req_problem(r, SVK_ERR_INTERNAL, "out of memory");
+		return;
+	}
+	items = single ? json_pack("[O]", r->body) : json_incref(batch_items(r));
+	if (!items) {
+		json_decref(errs);
+		if (single)
+			req_problem(r, SVK_ERR_INTERNAL, "out of memory");
+		return;
+	}
+	json_array_foreach(items, i, item) {
+		if (single)
+			prefix[0] = '\0';
+		else
+			snprintf(prefix, sizeof prefix, "items[%zu].", i);
+		rc |= check_item(item, prefix, errs);
+	}
+	if (rc != 0) {
+		req_problem(r, SVK_ERR_INTERNAL, "out of memory");
+		goto out;
+	}
+	if (json_array_size(errs) > 0) {
+		req_problem_errors(r, SVK_ERR_VALIDATION,
+				   single ? "the incident was refused" :
+					    "some incidents were refused; none of the batch was stored",
+				   errs);
+		errs = NULL;
+		goto out;
+	}
+	if (!items_allowed(r, items, single))
+		goto out;
+	text = json_dumps(items, JSON_COMPACT);
+	if (!text) {
+		req_problem(r, SVK_ERR_INTERNAL, "out of memory");
+		goto out;
+	}
+	if (r->scratch_free && r->scratch)
+		r->scratch_free(r->scratch);
+	r->scratch = text;
+	r->scratch_free = free;
+	const char *p[3] = { r->actor.user_id, text, single ? "true" : "false" };
+	req_write1(r, "incidents_create", 3, p, incidents_created);
+out:
+	json_decref(errs);
+	json_decref(items);
+}
+
+/* ---- the situation picture -------------------------------------------------- */
+
+/* The municipality of the actor's arbetsgrupp when there is exactly one. */
+static const char *own_municipality(const struct req *r)
+{
+	const char *found = NULL;
+
+	for (size_t i = 0; i < r->actor.p.n_memberships; i++) {
+		const struct policy_membership *m = &r->actor.p.memberships[i];
+
+		if (m->tier != TIER_ARBETSGRUPP || !m->municipality[0])
+			continue;
+		if (found && strcmp(found, m->municipality) != 0)
+			return NULL;
+		found = m->municipality;
+	}
+	return found;
+}
+
+static void situation_got(struct req *r, const struct db_result *res)
+{
+	req_reply_row(r, res, 0, 200, "no result", NULL);
+}
+
+void h_situation(struct req *r)
+{
+	const char *mun = req_query(r, "municipality"), *week = req_query(r, "week"), *why;
+	char monday[16];
+	int y, w;
+
+	if (!mun)
+		mun = own_municipality(r);
+	if (!mun) {
+		req_problem_field(r, "municipality",
+				  "is required (e.g. ?municipality=sigtuna): you are not in "
+				  "exactly one municipality's arbetsgrupp");
+		return;
+	}
+	if (!validate_slug(mun)) {
+		req_problem_field(r, "municipality", "must be a slug (lowercase letters, digits and '-')");
+		return;
+	}
+	if (week) {
+		if (isoweek_parse(week, &y, &w, &why) != 0) {
+			req_problem_field(r, "week", why);
+			return;
+		}
+		isodate_format(isoweek_monday(y, w), monday, sizeof monday);
+	}
+	const char *p[3] = { mun, week ? monday : NULL,
+			     r->actor.p.organisation_party ? "false" : "true" };
+	req_db1(r, "situation", 3, p, situation_got);
+}
+
+/* ---- meetings ------------------------------------------------------------- */
+
+void h_meetings_listed(struct req *r, const struct db_result *res)
+{
+	req_reply_row(r, res, 0, 200, "no result", NULL);
+}
+
+int q_meeting_list(struct req *r, struct db_call *c)
+{
+	const char *cursor, *group, *from, *to;
+	int n = req_limit_value(r);
+
+	if (n < 0 || req_cursor_seq(r, &cursor) != 0 || slug_query(r, "group", &group) != 0 ||
+	    date_query(r, "from", &from) != 0 || date_query(r, "to", &to) != 0)
+		return -1;
+	snprintf(r->qbuf[0], sizeof r->qbuf[0], "%d", n);
+	c->stmt = "meeting_list";
+	c->nparams = 5;
+	c->params[0] = r->qbuf[0];
+	c->params[1] = cursor;
+	c->params[2] = group;
+	c->params[3] = from;
+	c->params[4] = to;
+	return 0;
+}
+
+void h_meeting_got(struct req *r, const struct db_result *res)
+{
+	req_reply_row(r, res, 0, 200, "no such meeting", NULL);
+}
+
+int q_meeting_get(struct req *r, struct db_call *c)
+{
+	const char *id = req_uuid_param(r, 0, "no such meeting");
+
+	if (!id)
+		return -1;
+	c->stmt = "meeting_get";
+	c->nparams = 1;
+	c->params[0] = id;
+	return 0;
+}
+
+static const struct jf_field meeting_fields[] = {
+	{ .name = "group", .type = JF_SLUG, .required = true },
+	{ .name = "held_on", .type = JF_DATE, .required = true },
+	{ .name = "attendees", .type = JF_STRINGS, .empty = true, .max = 63 },
+	{ .name = "minutes", .type = JF_STRING, .empty = true, .max = 20000 },
+	{ .name = "decisions", .type = JF_STRINGS, .empty = true, .max = 2000 },
+	{ .name = "focus_places", .type = JF_STRINGS, .empty = true, .max = 200 },
+};
+
+static void meeting_created(struct req *r, const struct db_result *res)
+{
+	json_t *doc = req_result_json(r, res, 0, "not created");
+	char location[96];
+
+	if (!doc)
+		return;
+	snprintf(location, sizeof location, "/v1/meetings/%s",
+		 json_string_value(json_object_get(doc, "id")));
+	req_reply_json(r, 201, doc, location);
+}
+
+void h_meeting_create(struct req *r)
+{
+	struct policy_target t = { 0 };
+	const char *body;
+
+	if (!req_body_ok(r, meeting_fields, sizeof meeting_fields / sizeof meeting_fields[0]))
+		return;
+	t.group = jf_str(r->body, "group");
+	if (!req_allow(r, ACT_RECORD_MEETING, &t))
+		return;
+	body = req_body_text(r);
+	if (!body) {
+		req_problem(r, SVK_ERR_INTERNAL, "out of memory");
+		return;
+	}
+	const char *p[2] = { r->actor.user_id, body };
+	req_write1(r, "meeting_create", 2, p, meeting_created);
+}
+
+/* ---- compliance ------------------------------------------------------------- */
+
+void h_compliance_got(struct req *r, const struct db_result *res)
+{
+	req_reply_row(r, res, 0, 200, "no such agreement", NULL);
+}
+
+int q_compliance(struct req *r, struct db_call *c)
+{
+	const char *id = req_uuid_param(r, 0, "no such agreement");
+
+	if (!id)
+		return -1;
+	c->stmt = "compliance";
+	c->nparams = 1;
+	c->params[0] = id;
+	return 0;
+}

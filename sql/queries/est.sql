@@ -1,0 +1,62 @@
+-- EST: incident categories, incidents, the situation picture, meetings
+-- and compliance. Lists are keyset-paginated on seq; the cursor is the
+-- last seq of the page. Days are Swedish days (Europe/Stockholm).
+
+-- name: category_list
+SELECT json_build_object('items', coalesce((
+	SELECT json_agg(json_build_object('slug', slug, 'name', name) ORDER BY id)
+	FROM svk.incident_categories), '[]'), 'next_cursor', NULL)
+
+-- name: incident_list
+WITH page AS (
+	SELECT i.* FROM svk.incidents i
+	WHERE ($2::bigint IS NULL OR i.seq > $2::bigint)
+	  AND ($3::text IS NULL OR i.municipality_id =
+	       (SELECT id FROM svk.organisations WHERE slug = $3::text))
+	  AND ($4::text IS NULL OR i.category_id =
+	       (SELECT id FROM svk.incident_categories WHERE slug = $4::text))
+	  AND ($5::text IS NULL OR i.place = $5::text)
+	  AND ($6::text IS NULL OR i.source_organisation_id =
+	       (SELECT id FROM svk.organisations WHERE slug = $6::text))
+	  AND ($7::date IS NULL OR i.occurred_at >= $7::date::timestamp AT TIME ZONE 'Europe/Stockholm')
+	  AND ($8::date IS NULL OR i.occurred_at < ($8::date + 1)::timestamp AT TIME ZONE 'Europe/Stockholm')
+	ORDER BY i.seq LIMIT $1::int + 1)
+SELECT json_build_object(
+	'items', coalesce((SELECT json_agg(svk.incident_json(x) ORDER BY x.seq)
+	                   FROM (SELECT * FROM page ORDER BY seq LIMIT $1::int) x), '[]'),
+	'next_cursor', CASE WHEN (SELECT count(*) FROM page) > $1::int
+	                    THEN (SELECT max(seq)::text FROM (SELECT seq FROM page ORDER BY seq LIMIT $1::int) q)
+	               END)
+
+-- name: incident_get
+SELECT svk.incident_json(i) FROM svk.incidents i WHERE i.id = $1::uuid
+
+-- name: incidents_create
+SELECT svk.incidents_create($1::bigint, $2::jsonb, $3::boolean)
+
+-- name: situation
+SELECT svk.situation($1::text, $2::date, $3::boolean)
+
+-- name: meeting_list
+WITH page AS (
+	SELECT m.* FROM svk.meetings m
+	WHERE ($2::bigint IS NULL OR m.seq > $2::bigint)
+	  AND ($3::text IS NULL OR m.group_id = (SELECT id FROM svk.groups WHERE slug = $3::text))
+	  AND ($4::date IS NULL OR m.held_on >= $4::date)
+	  AND ($5::date IS NULL OR m.held_on <= $5::date)
+	ORDER BY m.seq LIMIT $1::int + 1)
+SELECT json_build_object(
+	'items', coalesce((SELECT json_agg(svk.meeting_json(x) ORDER BY x.seq)
+	                   FROM (SELECT * FROM page ORDER BY seq LIMIT $1::int) x), '[]'),
+	'next_cursor', CASE WHEN (SELECT count(*) FROM page) > $1::int
+	                    THEN (SELECT max(seq)::text FROM (SELECT seq FROM page ORDER BY seq LIMIT $1::int) q)
+	               END)
+
+-- name: meeting_get
+SELECT svk.meeting_json(m) FROM svk.meetings m WHERE m.id = $1::uuid
+
+-- name: meeting_create
+SELECT svk.meeting_create($1::bigint, $2::jsonb)
+
+-- name: compliance
+SELECT svk.compliance($1::uuid)
