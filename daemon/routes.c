@@ -71,6 +71,11 @@ const struct route svk_routes[] = {
 	{ M_GET, "/v1/meetings", h_prefetched, 0, ACT_READ_SHARED, q_meeting_list, h_meetings_listed },
 	{ M_POST, "/v1/meetings", h_meeting_create, ROUTE_BODY, ACT_NONE, NULL, NULL },
 	{ M_GET, "/v1/meetings/{}", h_prefetched, ROUTE_ETAG, ACT_READ_SHARED, q_meeting_get, h_meeting_got },
+	{ M_GET, "/v1/agreements/{}/follow-ups/{}", h_follow_up_get, 0, ACT_READ_SHARED, NULL, NULL },
+	{ M_PUT, "/v1/agreements/{}/follow-ups/{}", h_follow_up_put, ROUTE_BODY, ACT_EDIT_FOLLOWUP, NULL, NULL },
+	{ M_GET, "/v1/agreements/{}/follow-ups/{}/report", h_follow_up_report, 0, ACT_READ_SHARED, NULL, NULL },
+	{ M_GET, "/v1/audit", h_prefetched, 0, ACT_READ_AUDIT, q_audit_list, h_audit_listed },
+	{ M_GET, "/v1/audit/verify", h_audit_verify, 0, ACT_READ_AUDIT, NULL, NULL },
 	{ M_GET, "/v1/agreements/{}/compliance", h_prefetched, 0, ACT_READ_SHARED, q_compliance, h_compliance_got },
 };
 

@@ -112,5 +112,12 @@ void h_meeting_got(struct req *r, const struct db_result *res);
 void h_meeting_create(struct req *r);
 int q_compliance(struct req *r, struct db_call *c);
 void h_compliance_got(struct req *r, const struct db_result *res);
+/* h_followup.c */
+void h_follow_up_get(struct req *r);
+void h_follow_up_put(struct req *r);
+void h_follow_up_report(struct req *r);
+int q_audit_list(struct req *r, struct db_call *c);
+void h_audit_listed(struct req *r, const struct db_result *res);
+void h_audit_verify(struct req *r);
 
 #endif

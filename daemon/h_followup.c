@@ -1,0 +1,198 @@
+/*
+ * The yearly follow-up and the audit log (SPEC §2, §3):
+ * GET|PUT /v1/agreements/{id}/follow-ups/{year},
+ * GET …/follow-ups/{year}/report, GET /v1/audit, GET /v1/audit/verify.
+ *
+ * The follow-up's ETag covers its texts and status only, not the
+ * statistics computed when it is read: new incidents must not make an
+ * edit in progress stale.
+ */
+#include <event2/http.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+#include "request.h"
+#include "routes.h"
+#include "validate.h"
+
+/* The {year} path parameter (2000..2100), or -1 after setting qerr. */
+static int year_param(struct req *r, int i, char *buf, size_t len)
+{
+	const char *s = req_param(r, i);
+	long y;
+
+	if (!s || !validate_digits(s) || strlen(s) != 4 || (y = strtol(s, NULL, 10)) < 2000 ||
+	    y > 2100) {
+		r->qerr_field = "year";
+		r->qerr_message = "must be a year 2000 to 2100";
+		return -1;
+	}
+	snprintf(buf, len, "%ld", y);
+	return 0;
+}
+
+/* Answers the follow-up of column 0 with the ETag of column 1. */
+static void reply_follow_up(struct req *r, const struct db_result *res)
+{
+	const PGresult *pr = res->n > 0 ? res->res[0] : NULL;
+	const char *doc, *etag;
+	char quoted[48];
+
+	if (res->err != SVK_OK) {
+		req_reply_db_error(r, res);
+		return;
+	}
+	doc = pr && PQntuples(pr) == 1 ? db_get(pr, 0, 0) : NULL;
+	etag = doc ? db_get(pr, 0, 1) : NULL;
+	if (!doc || !etag) {
+		req_problem(r, SVK_ERR_NOT_FOUND, "no such agreement");
+		return;
+	}
+	snprintf(quoted, sizeof quoted, "\"%s\"", etag);
+	evhttp_add_header(evhttp_request_get_output_headers(r->ereq), "ETag", quoted);
+	req_reply_json_text(r, 200, doc, NULL);
+}
+
+/* Not prefetched with the token lookup: the statistics are worth
+ * computing only for a caller who may read them. */
+void h_follow_up_get(struct req *r)
+{
+	const char *id = req_uuid_param(r, 0, "no such agreement");
+
+	if (!id || year_param(r, 1, r->qbuf[0], sizeof r->qbuf[0]) != 0) {
+		req_problem_qerr(r);
+		return;
+	}
+	const char *p[2] = { id, r->qbuf[0] };
+	req_db1(r, "follow_up_get", 2, p, reply_follow_up);
+}
+
+static const struct jf_field follow_up_fields[] = {
+	{ .name = "collaboration", .type = JF_STRING, .empty = true, .max = 50000 },
+	{ .name = "implementation", .type = JF_STRING, .empty = true, .max = 50000 },
+	{ .name = "results", .type = JF_STRING, .empty = true, .max = 50000 },
+	{ .name = "oral", .type = JF_BOOL },
+};
+
+void h_follow_up_put(struct req *r)
+{
+	const char *id = req_uuid_param(r, 0, "no such agreement"), *body;
+
+	if (!id || year_param(r, 1, r->qbuf[0], sizeof r->qbuf[0]) != 0) {
+		req_problem_qerr(r);
+		return;
+	}
+	if (!req_body_ok(r, follow_up_fields, sizeof follow_up_fields / sizeof follow_up_fields[0]))
+		return;
+	body = req_body_text(r);
+	if (!body) {
+		req_problem(r, SVK_ERR_INTERNAL, "out of memory");
+		return;
+	}
+	const char *p[5] = { r->actor.user_id, id, r->qbuf[0], body, req_if_match(r) };
+	req_write1(r, "follow_up_put", 5, p, reply_follow_up);
+}
+
+/* ---- the report ----------------------------------------------------------- */
+
+static void report_loaded(struct req *r, const struct db_result *res)
+{
+	const PGresult *pr = res->n > 0 ? res->res[0] : NULL;
+	const char *accept = evhttp_find_header(evhttp_request_get_input_headers(r->ereq), "Accept");
+	int f = report_format_choose(accept, req_query(r, "format"));
+	struct report_meta meta;
+	struct strbuf out;
+	json_t *fu;
+
+	if (res->err != SVK_OK) {
+		req_reply_db_error(r, res);
+		return;
+	}
+	if (!pr || PQntuples(pr) != 1 || !db_get(pr, 0, 0)) {
+		req_problem(r, SVK_ERR_NOT_FOUND, "no such agreement");
+		return;
+	}
+	fu = json_loads(db_get(pr, 0, 0), 0, NULL);
+	if (!fu) {
+		req_problem(r, SVK_ERR_INTERNAL, "cannot read the database's answer");
+		return;
+	}
+	meta.title = db_get(pr, 0, 1);
+	meta.parties = db_get(pr, 0, 2) ? db_get(pr, 0, 2) : "";
+	meta.valid_from = db_get(pr, 0, 3);
+	meta.valid_to = db_get(pr, 0, 4);
+	strbuf_init(&out, 0);
+	if (report_render(fu, &meta, (enum report_format)f, &out) != 0) {
+		json_decref(fu);
+		strbuf_cleanup(&out);
+		req_problem(r, SVK_ERR_INTERNAL, "out of memory");
+		return;
+	}
+	json_decref(fu);
+	req_reply_text(r, 200, report_content_type((enum report_format)f), out.data, out.len, NULL);
+	strbuf_cleanup(&out);
+}
+
+void h_follow_up_report(struct req *r)
+{
+	const char *id = req_uuid_param(r, 0, "no such agreement");
+
+	if (!id || year_param(r, 1, r->qbuf[0], sizeof r->qbuf[0]) != 0) {
+		req_problem_qerr(r);
+		return;
+	}
+	if (report_format_choose(NULL, req_query(r, "format")) < 0) {
+		req_problem_field(r, "format", "must be md, html or csv");
+		return;
+	}
+	const char *p[2] = { id, r->qbuf[0] };
+	req_db1(r, "follow_up_report", 2, p, report_loaded);
+}
+
+/* ---- the audit log ---------------------------------------------------------- */
+
+void h_audit_listed(struct req *r, const struct db_result *res)
+{
+	req_reply_row(r, res, 0, 200, "no result", NULL);
+}
+
+int q_audit_list(struct req *r, struct db_call *c)
+{
+	const char *cursor, *from = req_query(r, "from"), *to = req_query(r, "to");
+	int n = req_limit_value(r);
+
+	if (n < 0 || req_cursor_seq(r, &cursor) != 0)
+		return -1;
+	if ((from && !validate_date(from)) || (to && !validate_date(to))) {
+		r->qerr_field = from && !validate_date(from) ? "from" : "to";
+		r->qerr_message = "must be a date YYYY-MM-DD";
+		return -1;
+	}
+	snprintf(r->qbuf[0], sizeof r->qbuf[0], "%d", n);
+	c->stmt = "audit_list";
+	c->nparams = 9;
+	c->params[0] = r->qbuf[0];
+	c->params[1] = cursor;
+	c->params[2] = req_query(r, "actor");
+	c->params[3] = req_query(r, "organisation");
+	c->params[4] = req_query(r, "action");
+	c->params[5] = req_query(r, "entity");
+	c->params[6] = req_query(r, "entity_id");
+	c->params[7] = from;
+	c->params[8] = to;
+	return 0;
+}
+
+static void audit_verified(struct req *r, const struct db_result *res)
+{
+	req_reply_row(r, res, 0, 200, "no result", NULL);
+}
+
+/* A walk over the whole log: only for those who may read it, so not
+ * prefetched. */
+void h_audit_verify(struct req *r)
+{
+	req_db1(r, "audit_verify", 0, NULL, audit_verified);
+}

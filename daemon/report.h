@@ -1,0 +1,37 @@
+/*
+ * The follow-up report (GET …/follow-ups/{year}/report): the follow-up's
+ * three texts under the agreement's three questions and its statistics as
+ * tables, as Markdown, as one self-contained printable HTML page, or the
+ * statistics alone as CSV. Pure: JSON in, text out, no I/O.
+ */
+#ifndef SVK_REPORT_H
+#define SVK_REPORT_H
+
+#include <jansson.h>
+
+#include "strbuf.h"
+
+enum report_format {
+	REPORT_MARKDOWN,
+	REPORT_HTML,
+	REPORT_CSV,
+};
+
+struct report_meta {
+	const char *title;      /* the agreement's */
+	const char *parties;    /* "Polismyndigheten, …" */
+	const char *valid_from; /* YYYY-MM-DD */
+	const char *valid_to;
+};
+
+/* The format an Accept header asks for (markdown when it names neither
+ * HTML nor CSV); ?format=md|html|csv beats it. -1 for an unknown format. */
+int report_format_choose(const char *accept, const char *format);
+const char *report_content_type(enum report_format f);
+
+/* Renders follow_up (the JSON of GET …/follow-ups/{year}) into out.
+ * 0, or -1 when out of memory. */
+int report_render(const json_t *follow_up, const struct report_meta *meta,
+		  enum report_format f, struct strbuf *out);
+
+#endif

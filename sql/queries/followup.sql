@@ -1,0 +1,39 @@
+-- The yearly follow-up and the audit log.
+
+-- name: follow_up_get
+SELECT svk.follow_up_get($1::uuid, $2::int), svk.follow_up_etag($1::uuid, $2::int)
+
+-- name: follow_up_put
+SELECT doc, etag FROM svk.follow_up_put($1::bigint, $2::uuid, $3::int, $4::jsonb, $5::text)
+
+-- name: follow_up_report
+-- The follow-up with what the report's heading names.
+SELECT svk.follow_up_get(a.id, $2::int), a.title,
+	(SELECT string_agg(o.name, ', ' ORDER BY o.kind DESC, o.name)
+	 FROM svk.agreement_parties p JOIN svk.organisations o ON o.id = p.organisation_id
+	 WHERE p.agreement_id = a.id),
+	a.valid_from::text, a.valid_to::text
+FROM svk.agreements a WHERE a.id = $1::uuid
+
+-- name: audit_list
+-- Newest first; the cursor is the last seq of the page.
+WITH page AS (
+	SELECT * FROM svk.audit
+	WHERE ($2::bigint IS NULL OR seq < $2::bigint)
+	  AND ($3::text IS NULL OR actor = $3::text)
+	  AND ($4::text IS NULL OR organisation = $4::text)
+	  AND ($5::text IS NULL OR action = $5::text)
+	  AND ($6::text IS NULL OR entity = $6::text)
+	  AND ($7::text IS NULL OR entity_id = $7::text)
+	  AND ($8::date IS NULL OR at >= $8::date::timestamp AT TIME ZONE 'Europe/Stockholm')
+	  AND ($9::date IS NULL OR at < ($9::date + 1)::timestamp AT TIME ZONE 'Europe/Stockholm')
+	ORDER BY seq DESC LIMIT $1::int + 1)
+SELECT json_build_object(
+	'items', coalesce((SELECT json_agg(svk.audit_json(x) ORDER BY x.seq DESC)
+	                   FROM (SELECT * FROM page ORDER BY seq DESC LIMIT $1::int) x), '[]'),
+	'next_cursor', CASE WHEN (SELECT count(*) FROM page) > $1::int
+	                    THEN (SELECT min(seq)::text FROM (SELECT seq FROM page ORDER BY seq DESC LIMIT $1::int) q)
+	               END)
+
+-- name: audit_verify
+SELECT svk.audit_verify()
