@@ -20,7 +20,7 @@
 
 #define ARGS_MAX_OPTS 24
 #define ARGS_MAX_POS 8
-#define ARGS_MAX_MULTI 32 /* values of repeated (OPT_MULTI) options */
+#define ARGS_MAX_MULTI 64 /* values of repeated (OPT_MULTI) options */
 
 /* One option of a command (or of the global table). */
 struct opt_def {

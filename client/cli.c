@@ -25,7 +25,8 @@ static const struct cmd_noun *const nouns[] = {
 	&cmd_login,	  &cmd_logout, &cmd_whoami,	   &cmd_tokens,
 	&cmd_orgs,	  &cmd_users,  &cmd_groups,	   &cmd_agreements,
 	&cmd_focus_areas, &cmd_plans,  &cmd_interventions, &cmd_proposals,
-	&cmd_priorities,
+	&cmd_priorities,  &cmd_incidents, &cmd_situation,  &cmd_meetings,
+	&cmd_compliance,
 };
 
 #define N_NOUNS (sizeof nouns / sizeof nouns[0])

@@ -48,6 +48,10 @@ extern const struct cmd_noun cmd_plans;
 extern const struct cmd_noun cmd_interventions;
 extern const struct cmd_noun cmd_proposals;
 extern const struct cmd_noun cmd_priorities;
+extern const struct cmd_noun cmd_incidents;
+extern const struct cmd_noun cmd_situation;
+extern const struct cmd_noun cmd_meetings;
+extern const struct cmd_noun cmd_compliance;
 
 /*
  * Prints "samverkan: <message>; usage: samverkan <usage of the command
@@ -99,6 +103,33 @@ int cmd_fields_to_json(struct app *app, const struct cmd_args *a,
  * percent-encoded; nothing when value is NULL. 0 or -1.
  */
 int cmd_query_add(struct strbuf *sb, const char *name, const char *value);
+
+/* The options of a command that prints one page of a long list. */
+/* clang-format off */
+#define CMD_PAGE_OPTS                                                       \
+	{ "limit", 0, OPT_VALUE, "N", NULL,                                 \
+	  "at most N per page, 1 to 500 (default: the server's, 50)" },     \
+	{ "cursor", 0, OPT_VALUE, "CURSOR", NULL,                           \
+	  "the next page, as the previous page's note on stderr says" }
+/* clang-format on */
+
+/*
+ * One page of a list that may be long (incidents): GETs path (its query
+ * so far in sb; --limit and --cursor of a are added), prints the items
+ * with cols, and when there is more says on stderr (even with --quiet: a
+ * script needs it) "more: repeat with --cursor C". Returns 0 or the exit
+ * code after printing the error (2 for a --limit out of 1..500).
+ */
+int cmd_list_page(struct app *app, const struct cmd_args *a,
+		  struct strbuf *path, const struct out_col *cols,
+		  size_t ncols);
+
+/*
+ * The whole content of file ('-': standard input) appended to sb, whose
+ * limit is the largest file taken. Returns 0, or CLI_ERROR after printing
+ * why it cannot be read (or is too large).
+ */
+int cmd_read_file(struct app *app, const char *file, struct strbuf *sb);
 
 /* Prints "samverkan: out of memory" and returns CLI_ERROR. */
 int cmd_oom(struct app *app);

@@ -2,14 +2,17 @@
  * What several commands share when they turn options into a request: one
  * table per command says which option sets which JSON member and of what
  * shape (so `--action` becomes "description" in one visible place), a
- * query-string builder, and the If-Match value of --if-match. A value of
- * the wrong shape is a usage error (exit 2) found before any request; a
- * value of the right shape but out of range (a progress of 101) is sent,
- * because the server's validation is the one that counts.
+ * query-string builder, the If-Match value of --if-match, one page of a
+ * long list (--limit, --cursor) and a file (or standard input) read
+ * whole. A value of the wrong shape is a usage error (exit 2) found
+ * before any request; a value of the right shape but out of range (a
+ * progress of 101) is sent, because the server's validation is the one
+ * that counts.
  */
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -155,4 +158,91 @@ int cmd_if_match(struct app *app, const struct cmd_args *a, struct strbuf *sb)
 	if (request_quote_etag(sb, v) != 0)
 		return cmd_oom(app);
 	return 0;
+}
+
+/* GETs one page; *page is the whole answer, checked to hold items. */
+static int get_page(struct app *app, const char *path, json_t **page)
+{
+	int rc = request_call(app, "GET", path, NULL, page);
+
+	if (rc == 0 && !json_is_array(json_object_get(*page, "items"))) {
+		output_error(&app->out,
+			     "the server's answer has no 'items' list");
+		rc = CLI_ERROR;
+	}
+	return rc;
+}
+
+int cmd_list_page(struct app *app, const struct cmd_args *a,
+		  struct strbuf *path, const struct out_col *cols,
+		  size_t ncols)
+{
+	const char *limit = args_get(a, "limit"), *next;
+	json_t *page = NULL;
+	long n;
+	int rc;
+
+	if (limit && cmd_parse_long(limit, 1, 500, &n) != 0)
+		return cmd_usage_error(app,
+				       "--limit wants a whole number from 1 "
+				       "to 500, got '%s'",
+				       limit);
+	if (cmd_query_add(path, "limit", limit) != 0 ||
+	    cmd_query_add(path, "cursor", args_get(a, "cursor")) != 0)
+		return cmd_oom(app);
+	rc = get_page(app, path->data, &page);
+	if (rc == 0)
+		rc = output_list(&app->out, json_object_get(page, "items"),
+				 cols, ncols);
+	next = json_string_value(json_object_get(page, "next_cursor"));
+	/* Not a note: without it a script cannot get the next page. */
+	if (rc == 0 && next && next[0]) {
+		char *shown = strdup(next);
+
+		if (!shown) {
+			rc = cmd_oom(app);
+		} else {
+			output_defang(shown, strlen(shown));
+			fprintf(app->out.err, "more: repeat with --cursor %s\n",
+				shown);
+			free(shown);
+		}
+	}
+	json_decref(page);
+	return rc;
+}
+
+int cmd_read_file(struct app *app, const char *file, struct strbuf *sb)
+{
+	int from_stdin = strcmp(file, "-") == 0;
+	FILE *f = from_stdin ? stdin : fopen(file, "rb");
+	char buf[65536];
+	size_t n;
+	int rc = 0;
+
+	if (!f) {
+		output_error(&app->out, "cannot read '%s': %s", file,
+			     strerror(errno));
+		return CLI_ERROR;
+	}
+	do {
+		n = fread(buf, 1, sizeof buf, f);
+		if (n > 0 && strbuf_append(sb, buf, n) != 0) {
+			output_error(&app->out,
+				     "%s is larger than %zu MiB (or out of "
+				     "memory); split it",
+				     from_stdin ? "standard input" : file,
+				     sb->limit >> 20);
+			rc = CLI_ERROR;
+			break;
+		}
+	} while (n == sizeof buf);
+	if (rc == 0 && ferror(f)) {
+		output_error(&app->out, "cannot read '%s': %s", file,
+			     strerror(errno));
+		rc = CLI_ERROR;
+	}
+	if (!from_stdin)
+		fclose(f);
+	return rc;
 }

@@ -206,13 +206,29 @@ static long retry_after_ms(const char *v)
 	return secs * 1000;
 }
 
+static int max_attempts(const struct request_opts *o)
+{
+	return o->patient ? REQUEST_PATIENT_ATTEMPTS : REQUEST_MAX_ATTEMPTS;
+}
+
+/* Whether the answer is one worth asking again after a wait. */
+static int temporary_answer(const struct request_opts *o,
+			    const struct http_response *resp)
+{
+	if (resp->status == 429 || resp->status == 503)
+		return 1;
+	/* 409 to a keyed POST: its first attempt (one that timed out here)
+	 * is still running; asked again, the server replays its answer. */
+	return o->patient && o->key[0] && resp->status == 409;
+}
+
 long request_retry_delay(const char *method, const struct request_opts *o,
 			 int attempt, int transport_rc,
 			 const struct http_response *resp)
 {
 	long wait, after;
 
-	if (attempt < 1 || attempt >= REQUEST_MAX_ATTEMPTS)
+	if (attempt < 1 || attempt >= max_attempts(o))
 		return -1;
 	/* Only what the server applies at most once: reads, keyed POSTs. */
 	if (strcmp(method, "GET") != 0 &&
@@ -224,11 +240,13 @@ long request_retry_delay(const char *method, const struct request_opts *o,
 	wait = REQUEST_BACKOFF_MS << (attempt - 1);
 	if (transport_rc != 0)
 		return transport_rc == CLI_TEMPFAIL ? wait : -1;
-	if (resp->status != 429 && resp->status != 503)
+	if (!temporary_answer(o, resp))
 		return -1;
 	after = retry_after_ms(resp->retry_after);
-	if (after > REQUEST_MAX_WAIT_MS)
-		return -1; /* a long throttle: let the person (or cron) wait */
+	/* A long throttle: let the person (or cron) wait. */
+	if (after > (o->patient ? REQUEST_PATIENT_MAX_WAIT_MS
+				: REQUEST_MAX_WAIT_MS))
+		return -1;
 	return after > wait ? after : wait;
 }
 
@@ -270,11 +288,11 @@ int request_exchange(const struct request_transport *t, const char *method,
 			fprintf(t->trace,
 				"* got %ld; attempt %d of %d in %ld ms\n",
 				resp->status, o->attempts + 1,
-				REQUEST_MAX_ATTEMPTS, wait);
+				max_attempts(o), wait);
 		else if (t->trace)
 			fprintf(t->trace, "* %s; attempt %d of %d in %ld ms\n",
 				err->data ? err->data : "no answer",
-				o->attempts + 1, REQUEST_MAX_ATTEMPTS, wait);
+				o->attempts + 1, max_attempts(o), wait);
 		http_response_cleanup(resp);
 		t->sleep_ms(t->ctx, wait);
 	}
@@ -322,12 +340,36 @@ void request_note_etag(const struct app *app, const struct request_opts *o)
 		fprintf(app->out.err, "* ETag %s (for --if-match)\n", o->etag);
 }
 
+int request_send_err(struct app *app, const char *method, const char *path,
+		     const json_t *body, struct request_opts *o,
+		     struct http_response *resp, struct strbuf *err)
+{
+	struct request_transport t;
+	struct request_opts local;
+	int rc;
+
+	memset(resp, 0, sizeof *resp);
+	if (!app->http) {
+		(void)strbuf_puts(err, "no connection to the server was set "
+				       "up");
+		return CLI_ERROR;
+	}
+	request_opts_init(&local);
+	t.send = send_http;
+	t.sleep_ms = sleep_ms;
+	t.ctx = app->http;
+	t.trace = app->out.verbose ? app->out.err : NULL;
+	t.anonymous = !http_has_token(app->http);
+	rc = request_exchange(&t, method, path, body, o ? o : &local, resp,
+			      err);
+	request_opts_cleanup(&local);
+	return rc;
+}
+
 int request_send_opts(struct app *app, const char *method, const char *path,
 		      const json_t *body, struct request_opts *o,
 		      struct http_response *resp)
 {
-	struct request_transport t;
-	struct request_opts local;
 	struct strbuf err;
 	int rc;
 
@@ -335,19 +377,11 @@ int request_send_opts(struct app *app, const char *method, const char *path,
 	rc = request_prepare(app, 1);
 	if (rc != 0)
 		return rc;
-	request_opts_init(&local);
-	t.send = send_http;
-	t.sleep_ms = sleep_ms;
-	t.ctx = app->http;
-	t.trace = app->out.verbose ? app->out.err : NULL;
-	t.anonymous = !http_has_token(app->http);
 	strbuf_init(&err, 8192);
-	rc = request_exchange(&t, method, path, body, o ? o : &local, resp,
-			      &err);
+	rc = request_send_err(app, method, path, body, o, resp, &err);
 	if (rc != 0)
 		output_error(&app->out, "%s", err.data ? err.data : "error");
 	strbuf_cleanup(&err);
-	request_opts_cleanup(&local);
 	return rc;
 }
 

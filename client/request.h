@@ -8,7 +8,9 @@
  * so the server applies it once however often it arrives), is tried again
  * when the server is unreachable or answers 429 or 503: at most
  * REQUEST_MAX_ATTEMPTS times in all, with a short backoff, and every
- * attempt of one POST sends the same key.
+ * attempt of one POST sends the same key. A patient request (an import's
+ * batch) is tried up to REQUEST_PATIENT_ATTEMPTS times and waits for a
+ * longer Retry-After, so that a long run outlives a daemon restart.
  */
 #ifndef SVK_CLIENT_REQUEST_H
 #define SVK_CLIENT_REQUEST_H
@@ -23,6 +25,9 @@
 #define REQUEST_MAX_ATTEMPTS 3	  /* the first try and two more */
 #define REQUEST_BACKOFF_MS 500L	  /* before the second try; doubles */
 #define REQUEST_MAX_WAIT_MS 5000L /* a longer Retry-After: give up */
+/* A patient request (an import that should outlive a daemon restart). */
+#define REQUEST_PATIENT_ATTEMPTS 6	    /* waits 0.5 + 1 + 2 + 4 + 8 s */
+#define REQUEST_PATIENT_MAX_WAIT_MS 60000L /* Retry-After up to a minute */
 
 struct http_response;
 struct http_req_opts;
@@ -39,6 +44,9 @@ struct request_opts {
 	long status;		       /* of the last answer (0: none) */
 	char *etag;		       /* of the last answer, or NULL */
 	int attempts;		       /* how many were made */
+	int patient; /* REQUEST_PATIENT_* instead of the defaults, and a
+		      * keyed POST whose first attempt still runs (409) is
+		      * asked again */
 };
 
 void request_opts_init(struct request_opts *o);
@@ -136,6 +144,14 @@ int request_send(struct app *app, const char *method, const char *path,
 int request_send_opts(struct app *app, const char *method, const char *path,
 		      const json_t *body, struct request_opts *o,
 		      struct http_response *resp);
+/*
+ * As request_send_opts, but a transport failure is not printed: its
+ * message is left in err (for a caller with a progress bar to clear
+ * first). request_prepare must have succeeded before.
+ */
+int request_send_err(struct app *app, const char *method, const char *path,
+		     const json_t *body, struct request_opts *o,
+		     struct http_response *resp, struct strbuf *err);
 
 /*
  * GETs every page of a list endpoint (following next_cursor) and returns

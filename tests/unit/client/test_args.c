@@ -125,6 +125,37 @@ ParameterizedTestParameters(args, usage_errors)
 		{ { "whoami", "--server", "http://plain.example" }, CLI_USAGE },
 		{ { "whoami" }, CLI_USAGE }, /* no server anywhere */
 		{ { "help", "nothing" }, CLI_USAGE },
+		{ { "incidents", "import" }, CLI_USAGE },
+		{ { "incidents", "import", "a.csv", "--batch-size", "0",
+		    "--server", "https://127.0.0.1:1" },
+		  CLI_USAGE },
+		{ { "incidents", "import", "a.csv", "--batch-size", "1001",
+		    "--server", "https://127.0.0.1:1" },
+		  CLI_USAGE },
+		{ { "incidents", "report", "--place", "Valsta", "--category",
+		    "brand" },
+		  CLI_USAGE },
+		{ { "incidents", "list", "--limit", "501", "--server",
+		    "https://127.0.0.1:1" },
+		  CLI_USAGE },
+		{ { "incidents", "list", "--from", "16/11/2026", "--server",
+		    "https://127.0.0.1:1" },
+		  CLI_USAGE },
+		{ { "situation", "--week", "2026-47", "--server",
+		    "https://127.0.0.1:1" },
+		  CLI_USAGE },
+		{ { "situation", "--week", "2026-W54", "--server",
+		    "https://127.0.0.1:1" },
+		  CLI_USAGE },
+		{ { "meetings", "record", "--group", "est-sigtuna" },
+		  CLI_USAGE },
+		{ { "meetings", "record", "--group", "g", "--held-on",
+		    "2026-13-01", "--server", "https://127.0.0.1:1" },
+		  CLI_USAGE },
+		{ { "meetings", "record", "--group", "g", "--held-on",
+		    "2026-11-01", "--minutes", "m", "--minutes-file", "f" },
+		  CLI_USAGE },
+		{ { "compliance", "extra" }, CLI_USAGE },
 	};
 	return cr_make_param_array(struct argv_case, cases,
 				   sizeof cases / sizeof cases[0]);
@@ -159,6 +190,10 @@ ParameterizedTestParameters(args, help_and_version)
 		{ { "login", "--help" }, CLI_OK },
 		{ { "-o", "json", "tokens", "--quiet", "create", "--help" },
 		  CLI_OK },
+		{ { "incidents", "import", "--help" }, CLI_OK },
+		{ { "help", "situation" }, CLI_OK },
+		{ { "meetings", "record", "--help" }, CLI_OK },
+		{ { "compliance", "--help" }, CLI_OK },
 	};
 	return cr_make_param_array(struct argv_case, cases,
 				   sizeof cases / sizeof cases[0]);
@@ -291,4 +326,60 @@ Test(args, choices)
 	cr_assert_not(args_choice_ok("table|json|csv", "jso"));
 	cr_assert_not(args_choice_ok("table|json|csv", "json|csv"));
 	cr_assert_not(args_choice_ok("table|json|csv", ""));
+}
+
+/* `meetings record --attendee A --decision D --attendee B`: each repeated
+ * option keeps its own values in command-line order. */
+static const struct opt_def multi_opts[] = {
+	{ "attendee", 0, OPT_VALUE | OPT_MULTI, "ORG", NULL, "repeatable" },
+	{ "decision", 0, OPT_VALUE | OPT_MULTI, "TEXT", NULL, "repeatable" },
+	{ "group", 0, OPT_VALUE, "GROUP", NULL, "once" },
+};
+
+Test(args, repeated_options_keep_their_order)
+{
+	char *argv[] = { "--attendee", "sigtuna",  "--decision=Vandring",
+			 "--group",    "est-sigtuna", "--attendee=polisen",
+			 "--decision", "Belysning", "--attendee",
+			 "sigtunahem" };
+	struct global_flags g = { 0 };
+	struct cmd_args a;
+	struct strbuf err;
+	const char *got[4];
+
+	strbuf_init(&err, 0);
+	cr_assert_eq(args_parse(multi_opts, 3, 10, argv, 0, &g, &a, NULL, &err),
+		     0, "%s", err.data);
+	cr_assert_eq(args_get_all(&a, "attendee", got, 4), 3);
+	cr_assert_str_eq(got[0], "sigtuna");
+	cr_assert_str_eq(got[1], "polisen");
+	cr_assert_str_eq(got[2], "sigtunahem");
+	cr_assert_eq(args_get_all(&a, "decision", got, 4), 2);
+	cr_assert_str_eq(got[0], "Vandring");
+	cr_assert_str_eq(got[1], "Belysning");
+	cr_assert_eq(args_get_all(&a, "group", got, 4), 0, "not repeatable");
+	cr_assert_str_eq(args_get(&a, "group"), "est-sigtuna");
+	/* More than fit in out: the count says how many were given. */
+	cr_assert_eq(args_get_all(&a, "attendee", got, 1), 3);
+	cr_assert_str_eq(got[0], "sigtuna");
+	strbuf_cleanup(&err);
+}
+
+Test(args, too_many_repeats_are_a_usage_error)
+{
+	char *argv[2 * (ARGS_MAX_MULTI + 1)];
+	struct global_flags g = { 0 };
+	struct cmd_args a;
+	struct strbuf err;
+
+	for (int i = 0; i < ARGS_MAX_MULTI + 1; i++) {
+		argv[2 * i] = "--decision";
+		argv[2 * i + 1] = "x";
+	}
+	strbuf_init(&err, 0);
+	cr_assert_eq(args_parse(multi_opts, 3, 2 * (ARGS_MAX_MULTI + 1), argv,
+				0, &g, &a, NULL, &err),
+		     -1);
+	cr_assert(strstr(err.data, "too many --decision"), "%s", err.data);
+	strbuf_cleanup(&err);
 }

@@ -16,7 +16,7 @@
 #include "http.h"
 #include "request.h"
 
-#define MAX_SCRIPT 5
+#define MAX_SCRIPT 8
 
 /* One scripted attempt: a transport failure (rc) or an answer. */
 struct step {
@@ -247,6 +247,64 @@ Test(retry, transport_failure_reported_after_the_last_attempt)
 	cr_assert_eq(exchange(&f, "GET", &o, &status), CLI_TEMPFAIL);
 	cr_assert_eq(f.calls, 3);
 	cr_assert_str_eq(f.keys[0], "", "a GET has no key");
+	request_opts_cleanup(&o);
+}
+
+/* An import's batches: more attempts, longer Retry-After, and a 409 for
+ * a key whose first attempt still runs is asked again (then replayed). */
+Test(retry, a_patient_post_tries_six_times_doubling)
+{
+	struct fake f = { .script = { { CLI_TEMPFAIL, 0, "", 0 },
+				      { CLI_TEMPFAIL, 0, "", 0 },
+				      { 0, 503, "", 0 },
+				      { 0, 409, "", 0 },
+				      { CLI_TEMPFAIL, 0, "", 0 },
+				      { 0, 201, "", 0 } },
+			  .nscript = 6 };
+	struct request_opts o;
+	long status;
+
+	request_opts_init(&o);
+	o.patient = 1;
+	cr_assert_eq(exchange(&f, "POST", &o, &status), 0);
+	cr_assert_eq(status, 201);
+	cr_assert_eq(f.calls, REQUEST_PATIENT_ATTEMPTS);
+	for (int i = 1; i < f.calls; i++)
+		cr_assert_str_eq(f.keys[i], f.keys[0], "attempt %d", i + 1);
+	cr_assert_eq(f.nslept, 5);
+	for (int i = 0; i < f.nslept; i++)
+		cr_assert_eq(f.slept[i], REQUEST_BACKOFF_MS << i, "wait %d", i);
+	request_opts_cleanup(&o);
+}
+
+Test(retry, a_patient_post_honours_a_long_retry_after)
+{
+	struct fake f = { .script = { { 0, 429, "30", 0 }, { 0, 201, "", 0 } },
+			  .nscript = 2 };
+	struct request_opts o;
+	long status;
+
+	request_opts_init(&o);
+	o.patient = 1;
+	cr_assert_eq(exchange(&f, "POST", &o, &status), 0);
+	cr_assert_eq(status, 201);
+	cr_assert_eq(f.nslept, 1);
+	cr_assert_eq(f.slept[0], 30000L);
+	request_opts_cleanup(&o);
+}
+
+Test(retry, a_patient_post_gives_up_after_six)
+{
+	struct fake f = { .nscript = 7 };
+	struct request_opts o;
+	long status;
+
+	for (int i = 0; i < f.nscript; i++)
+		f.script[i].rc = CLI_TEMPFAIL;
+	request_opts_init(&o);
+	o.patient = 1;
+	cr_assert_eq(exchange(&f, "POST", &o, &status), CLI_TEMPFAIL);
+	cr_assert_eq(f.calls, REQUEST_PATIENT_ATTEMPTS);
 	request_opts_cleanup(&o);
 }
 

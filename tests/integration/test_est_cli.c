@@ -1,0 +1,190 @@
+/*
+ * The EST commands of the CLI (SPEC §5, §8) against the real daemon: a
+ * nightly `incidents import` of a municipality's export — a BOM, ';', one
+ * line the server refuses — stores the good lines, names the bad one by
+ * its line in the file and exits 6; run again it stores nothing twice;
+ * standard input works as a file; the situation picture counts what was
+ * imported; and an EST member importing for another municipality is
+ * stopped with exit 3 before anything is stored.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "harness.h"
+
+static struct env e;
+
+static void start(void)
+{
+	env_start(&e, NULL);
+	cli_require(&e);
+}
+
+static void stop(void)
+{
+	env_stop(&e);
+}
+
+TestSuite(est_cli, .init = start, .fini = stop, .timeout = 180);
+
+/* The CLI as the user whose token this is (as a cron job runs it). */
+#define cli_as(tok_, in_, ...)                                                                    \
+	cli_v(&e,                                                                                 \
+	      &(struct cli_opts){ .home = "est",                                                  \
+				  .in = (in_),                                                    \
+				  .env = { strf(&e, "SAMVERKAN_TOKEN=%s", (tok_)) } },            \
+	      (const char *const[]){ __VA_ARGS__, NULL })
+
+static const char *show(const struct proc *p)
+{
+	return strf(&e, "exit %d\n--- stdout ---\n%s\n--- stderr ---\n%s", p->status, p->out,
+		    p->err);
+}
+
+static long incidents(void)
+{
+	return sql_count(&e, "SELECT count(*) FROM svk.incidents");
+}
+
+/*
+ * Twelve incidents in Sigtuna in ISO week 2025-W47 (Monday 17 November
+ * to Sunday 23 November 2025), as an export with a BOM, ';' and CRLF: the
+ * header is line 1, and line 7 has a category the server does not know.
+ */
+#define WEEK "2025-W47"
+
+static const char export_csv[] =
+	"\xEF\xBB\xBF"
+	"Tidpunkt;Kommun;Plats;Kategori;Beskrivning\r\n"
+	"2025-11-17 08:10;sigtuna;Märsta centrum;klotter;Busskuren\r\n"
+	"2025-11-17 21:30;sigtuna;Märsta centrum;skadegorelse;\"Krossad ruta; entrén\"\r\n"
+	"2025-11-18 19:05;sigtuna;Valsta centrum;ungdomsgrupp;\r\n"
+	"2025-11-18 23:40;sigtuna;Märsta station;ordningsstorning;\r\n"
+	"2025-11-19 07:55;sigtuna;Steninge;nedskrapning;Vid återvinningen\r\n"
+	"2025-11-19 12:00;sigtuna;Valsta centrum;fyrverkerier;Smällare\r\n"
+	"2025-11-20 18:30;sigtuna;Märsta centrum;klotter;\"Taggar på\r\nväggen\"\r\n"
+	"2025-11-20 22:15;sigtuna;Rosersberg;brand;Container\r\n"
+	"2025-11-21 16:45;sigtuna;Märsta centrum;narkotika;\r\n"
+	"2025-11-22 01:20;sigtuna;Valsta centrum;hot-vald;\r\n"
+	"2025-11-22 14:00;sigtuna;Sigtuna stadskärna;klotter;\r\n"
+	"2025-11-23 20:50;sigtuna;Märsta centrum;ovrigt;\r\n";
+
+static const char *write_export(void)
+{
+	const char *path = strf(&e, "%s/handelser-v47.csv", e.dir);
+	FILE *f = fopen(path, "wb");
+
+	cr_assert(f, "cannot write %s", path);
+	cr_assert_eq(fwrite(export_csv, 1, sizeof export_csv - 1, f), sizeof export_csv - 1);
+	cr_assert_eq(fclose(f), 0);
+	return path;
+}
+
+Test(est_cli, an_import_stores_the_good_lines_once_and_names_the_bad_one)
+{
+	const char *ber = user_in_group(&e, "bo.ber", "sigtuna", "beredningsgrupp", "member");
+	const char *file = write_export();
+	struct proc *p;
+
+	p = cli_as(ber, NULL, "incidents", "import", file);
+	cr_expect_eq(p->status, 6, "a refused line: %s", show(p));
+	cr_expect(strstr(p->out, "stored 11 incidents"), "%s", show(p));
+	cr_expect(strstr(p->out, "line 7: category"), "the line of the file: %s", show(p));
+	cr_expect_null(strstr(p->out, "line 8:"), "the quoted line break moved no line: %s",
+		       show(p));
+	cr_expect_eq(incidents(), 11);
+	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.incidents WHERE description = "
+				   "'Krossad ruta; entrén'"),
+		     1, "a quoted ';' split the cell");
+	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.incidents WHERE description = "
+				   "'Taggar på' || chr(10) || 'väggen'"),
+		     1, "a quoted line break was lost");
+
+	/* The nightly job runs again: the server replays every batch. */
+	p = cli_as(ber, NULL, "incidents", "import", file);
+	cr_expect_eq(p->status, 6, "%s", show(p));
+	cr_expect(strstr(p->out, "stored 11 incidents"), "%s", show(p));
+	cr_expect_eq(incidents(), 11, "the second run stored lines again");
+
+	p = cli_as(ber, NULL, "-o", "json", "incidents", "import", file);
+	cr_expect_eq(p->status, 6, "%s", show(p));
+	cr_expect(strstr(p->out, "\"stored\": 11"), "%s", show(p));
+	cr_expect(strstr(p->out, "\"line\": 7"), "%s", show(p));
+	cr_expect_eq(incidents(), 11);
+}
+
+Test(est_cli, the_situation_picture_counts_the_import)
+{
+	const char *ber = user_in_group(&e, "bo.ber", "sigtuna", "beredningsgrupp", "member");
+	struct proc *p;
+	json_t *sit;
+
+	p = cli_as(ber, NULL, "incidents", "import", write_export());
+	cr_assert_eq(p->status, 6, "%s", show(p));
+
+	p = cli_as(ber, NULL, "situation", "--municipality", "sigtuna", "--week", WEEK, "--output",
+		   "json");
+	cr_assert_eq(p->status, 0, "%s", show(p));
+	sit = json_loads(p->out, 0, NULL);
+	cr_assert(sit, "stdout is not JSON: %s", show(p));
+	env_keep(&e, sit, (void (*)(void *))json_decref);
+	cr_expect_eq(json_integer_value(json_object_get(sit, "total")), 11, "%s", p->out);
+	cr_expect_str_eq(json_string_value(json_object_get(sit, "week")), WEEK);
+
+	/* Forced into a pipe as a table: plain ASCII. */
+	p = cli_as(ber, NULL, "situation", "--municipality", "sigtuna", "--week", WEEK, "-o",
+		   "table");
+	cr_expect_eq(p->status, 0, "%s", show(p));
+	cr_expect(strstr(p->out, "11 incidents"), "%s", show(p));
+	cr_expect(strstr(p->out, "#"), "no ASCII bars: %s", show(p));
+
+	p = cli_as(ber, NULL, "situation", "--municipality", "sigtuna", "--week", WEEK, "-o",
+		   "csv");
+	cr_expect_eq(p->status, 0, "%s", show(p));
+	cr_expect(strncmp(p->out, "\xEF\xBB\xBF" "category;name;count;previous_average;change;"
+				  "change_percent\r\n",
+			  strlen("\xEF\xBB\xBF" "category;name;count;previous_average;change;"
+				 "change_percent\r\n")) == 0,
+		  "%s", show(p));
+	cr_expect(strstr(p->out, "\r\nklotter;Klotter;3;"), "%s", show(p));
+}
+
+Test(est_cli, standard_input_is_a_file)
+{
+	const char *ber = user_in_group(&e, "bo.ber", "sigtuna", "beredningsgrupp", "member");
+	static const char csv[] = "occurred_at,place,category,lat,lon\n"
+				  "2025-11-18T19:05:00Z,Valsta centrum,klotter,\"59,6194\",\"17,8560\"\n"
+				  "2025-11-19 07:55,Steninge,brand,,\n";
+	struct proc *p;
+
+	p = cli_as(ber, csv, "incidents", "import", "-", "--municipality", "sigtuna");
+	cr_expect_eq(p->status, 0, "%s", show(p));
+	cr_expect(strstr(p->out, "stored 2 incidents"), "%s", show(p));
+	cr_expect_eq(incidents(), 2);
+	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.incidents i "
+				   "JOIN svk.organisations o ON o.id = i.municipality_id "
+				   "WHERE o.slug = 'sigtuna' AND i.latitude BETWEEN 59.6193 AND 59.6195 "
+				   "AND i.longitude BETWEEN 17.8559 AND 17.8561"),
+		     1, "the municipality or the decimal comma was not taken");
+
+	/* An unknown column is a usage error; nothing is sent. */
+	p = cli_as(ber, "tidpunkt;plats;kategori;vittne\n2025-11-18;Valsta;brand;x\n", "incidents",
+		   "import", "-", "--municipality", "sigtuna");
+	cr_expect_eq(p->status, 2, "%s", show(p));
+	cr_expect(strstr(p->err, "'vittne'"), "%s", show(p));
+	cr_expect_eq(incidents(), 2);
+}
+
+Test(est_cli, an_est_member_cannot_import_for_another_municipality)
+{
+	const char *est = user_in_group(&e, "sara.est", "sollentuna", "est-sollentuna", "member");
+	struct proc *p;
+
+	p = cli_as(est, NULL, "incidents", "import", write_export());
+	cr_expect_eq(p->status, 3, "%s", show(p));
+	cr_expect(strstr(p->out, "stored 0 incidents"), "%s", show(p));
+	cr_expect(strstr(p->err, "forbidden"), "%s", show(p));
+	cr_expect(strstr(p->err, "stopped at line 2"), "%s", show(p));
+	cr_expect_eq(incidents(), 0);
+}
