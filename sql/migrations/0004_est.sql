@@ -48,16 +48,26 @@ CREATE TABLE svk.incidents (
 CREATE INDEX ON svk.incidents (municipality_id, seq);
 CREATE INDEX ON svk.incidents (occurred_at);
 
--- Incidents per municipality, week, category and place: what the
--- situation picture sums. Kept by the statement triggers below in the
--- transaction that stores or deletes incidents.
-CREATE TABLE svk.incident_weeks (
+-- The weekly rollups the situation picture sums, never the incidents, so
+-- that it reads a few hundred small rows however many incidents there
+-- are: per municipality, week and category (the totals, the categories,
+-- their averages and the trend), and per municipality, week and place (the
+-- hotspots). Kept by the statement triggers below in the transaction that
+-- stores or deletes incidents.
+CREATE TABLE svk.incident_week_categories (
 	municipality_id bigint NOT NULL,
 	week date NOT NULL,
 	category_id smallint NOT NULL,
+	n integer NOT NULL CHECK (n >= 0),
+	PRIMARY KEY (municipality_id, week, category_id)
+);
+
+CREATE TABLE svk.incident_week_places (
+	municipality_id bigint NOT NULL,
+	week date NOT NULL,
 	place text NOT NULL,
 	n integer NOT NULL CHECK (n >= 0),
-	PRIMARY KEY (municipality_id, week, category_id, place)
+	PRIMARY KEY (municipality_id, week, place)
 );
 
 -- Rows are added in key order, so that two batches touching the same
@@ -65,11 +75,14 @@ CREATE TABLE svk.incident_weeks (
 CREATE FUNCTION svk.incident_weeks_add() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-	INSERT INTO svk.incident_weeks AS w (municipality_id, week, category_id, place, n)
-	SELECT municipality_id, week, category_id, place, count(*)
-	FROM new_rows GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
-	ON CONFLICT (municipality_id, week, category_id, place)
-	DO UPDATE SET n = w.n + excluded.n;
+	INSERT INTO svk.incident_week_categories AS w (municipality_id, week, category_id, n)
+	SELECT municipality_id, week, category_id, count(*)
+	FROM new_rows GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+	ON CONFLICT (municipality_id, week, category_id) DO UPDATE SET n = w.n + excluded.n;
+	INSERT INTO svk.incident_week_places AS w (municipality_id, week, place, n)
+	SELECT municipality_id, week, place, count(*)
+	FROM new_rows GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+	ON CONFLICT (municipality_id, week, place) DO UPDATE SET n = w.n + excluded.n;
 	RETURN NULL;
 END
 $$;
@@ -78,12 +91,21 @@ CREATE FUNCTION svk.incident_weeks_remove() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
 	WITH d AS (
-		SELECT municipality_id, week, category_id, place, count(*) AS c
-		FROM old_rows GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4)
-	UPDATE svk.incident_weeks w SET n = w.n - d.c FROM d
+		SELECT municipality_id, week, category_id, count(*) AS c
+		FROM old_rows GROUP BY 1, 2, 3 ORDER BY 1, 2, 3)
+	UPDATE svk.incident_week_categories w SET n = w.n - d.c FROM d
 	WHERE w.municipality_id = d.municipality_id AND w.week = d.week
-	  AND w.category_id = d.category_id AND w.place = d.place;
-	DELETE FROM svk.incident_weeks w USING (SELECT DISTINCT municipality_id, week FROM old_rows) d
+	  AND w.category_id = d.category_id;
+	WITH d AS (
+		SELECT municipality_id, week, place, count(*) AS c
+		FROM old_rows GROUP BY 1, 2, 3 ORDER BY 1, 2, 3)
+	UPDATE svk.incident_week_places w SET n = w.n - d.c FROM d
+	WHERE w.municipality_id = d.municipality_id AND w.week = d.week AND w.place = d.place;
+	DELETE FROM svk.incident_week_categories w
+	USING (SELECT DISTINCT municipality_id, week FROM old_rows) d
+	WHERE w.municipality_id = d.municipality_id AND w.week = d.week AND w.n = 0;
+	DELETE FROM svk.incident_week_places w
+	USING (SELECT DISTINCT municipality_id, week FROM old_rows) d
 	WHERE w.municipality_id = d.municipality_id AND w.week = d.week AND w.n = 0;
 	RETURN NULL;
 END
@@ -129,7 +151,8 @@ CREATE TABLE svk.meeting_attendees (
 
 GRANT SELECT ON svk.incident_categories TO samverkan_app;
 GRANT SELECT, INSERT, DELETE ON svk.incidents TO samverkan_app;
-GRANT SELECT, INSERT, UPDATE, DELETE ON svk.incident_weeks TO samverkan_app;
+GRANT SELECT, INSERT, UPDATE, DELETE ON svk.incident_week_categories, svk.incident_week_places
+	TO samverkan_app;
 GRANT SELECT, INSERT ON svk.meetings, svk.meeting_attendees TO samverkan_app;
 
 -- ---------------------------------------------------------------------------
@@ -188,10 +211,13 @@ RETURNS json LANGUAGE plpgsql AS $$
 DECLARE
 	v_errors jsonb;
 	v_org bigint;
+	v_org_slug text;
+	v_username text;
 	v_ids uuid[];
 	v_out json;
 BEGIN
-	SELECT organisation_id INTO v_org FROM svk.users WHERE id = p_actor;
+	SELECT u.organisation_id, o.slug, u.username INTO v_org, v_org_slug, v_username
+	FROM svk.users u JOIN svk.organisations o ON o.id = u.organisation_id WHERE u.id = p_actor;
 	WITH items AS (
 		SELECT e.v, e.i - 1 AS i, svk.incident_time(e.v->>'occurred_at') AS t
 		FROM jsonb_array_elements(p_items) WITH ORDINALITY e(v, i))
@@ -220,6 +246,9 @@ BEGIN
 			               ELSE 'some incidents were refused; none of the batch was stored' END;
 	END IF;
 
+	-- The representation is built from the inserted rows and the small
+	-- lookup tables in the same statement (not incident_json per row):
+	-- a batch of 1000 answers in one pass.
 	WITH ins AS (
 		INSERT INTO svk.incidents (occurred_at, municipality_id, place, latitude, longitude,
 		                           category_id, description, source_organisation_id, reported_by)
@@ -230,11 +259,18 @@ BEGIN
 		JOIN svk.organisations m ON m.slug = e.v->>'municipality'
 		JOIN svk.incident_categories c ON c.slug = e.v->>'category'
 		ORDER BY e.i
-		RETURNING id, seq)
-	SELECT array_agg(id ORDER BY seq) INTO v_ids FROM ins;
-
-	SELECT json_agg(svk.incident_json(i) ORDER BY i.seq) INTO v_out
-	FROM svk.incidents i WHERE i.id = ANY (v_ids);
+		RETURNING *)
+	SELECT array_agg(ins.id ORDER BY ins.seq),
+	       json_agg(json_build_object(
+		'id', ins.id, 'occurred_at', svk.ts(ins.occurred_at), 'week', svk.week_label(ins.week),
+		'municipality', m.slug, 'place', ins.place, 'latitude', ins.latitude,
+		'longitude', ins.longitude, 'category', c.slug, 'description', ins.description,
+		'source_organisation', v_org_slug, 'reported_by', v_username,
+		'reported_at', svk.ts(ins.reported_at)) ORDER BY ins.seq)
+	INTO v_ids, v_out
+	FROM ins
+	JOIN svk.organisations m ON m.id = ins.municipality_id
+	JOIN svk.incident_categories c ON c.id = ins.category_id;
 	IF p_single THEN
 		PERFORM svk.audit_write(p_actor, 'incident.create', 'incident', v_ids[1]::text, NULL,
 		                        (v_out->0)::jsonb);
@@ -302,7 +338,7 @@ BEGIN
 	END IF;
 	RETURN (
 		WITH w AS (
-			SELECT week, category_id, place, n FROM svk.incident_weeks
+			SELECT week, category_id, n FROM svk.incident_week_categories
 			WHERE municipality_id = v_mun AND week BETWEEN v_week - 77 AND v_week),
 		cats AS (
 			SELECT c.slug, c.name,
@@ -311,18 +347,19 @@ BEGIN
 			                                      AND w.week < v_week), 0) / 4.0, 2) AS prev
 			FROM svk.incident_categories c LEFT JOIN w ON w.category_id = c.id
 			GROUP BY c.id),
-		places AS (
-			SELECT place, sum(n) AS count FROM w WHERE week = v_week GROUP BY place),
 		hot AS (
-			SELECT place, count, row_number() OVER (
-				ORDER BY CASE WHEN p_suppress AND count < 3 THEN 1 ELSE 0 END,
-				         CASE WHEN p_suppress AND count < 3 THEN 0 ELSE count END DESC,
+			SELECT place, n AS count, row_number() OVER (
+				ORDER BY CASE WHEN p_suppress AND n < 3 THEN 1 ELSE 0 END,
+				         CASE WHEN p_suppress AND n < 3 THEN 0 ELSE n END DESC,
 				         place) AS rank
-			FROM places),
+			FROM svk.incident_week_places
+			WHERE municipality_id = v_mun AND week = v_week AND n > 0),
+		weeks AS (
+			SELECT week, sum(n) AS count FROM w GROUP BY week),
 		trend AS (
-			SELECT g::date AS week,
-			       coalesce((SELECT sum(n) FROM w WHERE w.week = g::date), 0) AS count
-			FROM generate_series(v_week - 77, v_week, interval '7 days') g)
+			SELECT g::date AS week, coalesce(x.count, 0) AS count
+			FROM generate_series(v_week - 77, v_week, interval '7 days') g
+			LEFT JOIN weeks x ON x.week = g::date)
 		SELECT json_build_object(
 			'municipality', p_municipality, 'week', svk.week_label(v_week),
 			'from', v_week, 'to', v_week + 6,

@@ -220,7 +220,8 @@ Test(est, a_batch_with_bad_items_stores_nothing_and_names_every_one)
 	cr_expect(resp_names_field(r, "items[5].municipality"), "%s", r->body);
 	cr_expect_eq(json_array_size(resp_get(r, "errors")), 2, "%s", r->body);
 	cr_expect_eq(incidents(), 0, "a batch with a bad item in the middle stored something");
-	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.incident_weeks"), 0);
+	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.incident_week_categories"), 0);
+	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.incident_week_places"), 0);
 
 	expect_invalid(http(&e, "POST", "/v1/incidents", ber, "{\"items\": []}"), "items",
 		       "an empty batch");
@@ -233,7 +234,9 @@ Test(est, a_batch_with_bad_items_stores_nothing_and_names_every_one)
 	r = http(&e, "POST", "/v1/incidents", ber, big);
 	cr_expect_eq(r->status, 201, "1000 items: %s", resp_why(r));
 	cr_expect_eq(incidents(), 1000);
-	cr_expect_eq(sql_count(&e, "SELECT sum(n) FROM svk.incident_weeks"), 1000,
+	cr_expect_eq(sql_count(&e, "SELECT sum(n) FROM svk.incident_week_categories"), 1000,
+		     "the weekly rollup does not add up");
+	cr_expect_eq(sql_count(&e, "SELECT sum(n) FROM svk.incident_week_places"), 1000,
 		     "the weekly rollup does not add up");
 	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.audit WHERE action = 'incident.create'"),
 		     1, "one audit entry per batch");
@@ -491,9 +494,22 @@ Test(est, purge_deletes_old_incidents_with_one_audit_entry)
 	cr_expect_eq(incidents(), 15);
 	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.audit WHERE action = 'incident.purge' "
 				   "AND (after->>'count')::int = 25"), 1, "one audit entry per run");
-	cr_expect_eq(sql_count(&e, "SELECT sum(n) FROM svk.incident_weeks"), 15,
+	cr_expect_eq(sql_count(&e, "SELECT sum(n) FROM svk.incident_week_categories"), 15,
 		     "the rollup still adds up");
-	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.incident_weeks WHERE n = 0"), 0);
+	cr_expect_eq(sql_count(&e, "SELECT sum(n) FROM svk.incident_week_places"), 15,
+		     "the rollup still adds up");
+	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.incident_week_categories WHERE n = 0") +
+			     sql_count(&e, "SELECT count(*) FROM svk.incident_week_places WHERE n = 0"),
+		     0, "emptied rollup rows are removed");
+	/* The rollups equal the incidents, key by key. */
+	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM (SELECT municipality_id, week, category_id, "
+				   "count(*)::int AS n FROM svk.incidents GROUP BY 1, 2, 3) i FULL JOIN "
+				   "svk.incident_week_categories w USING (municipality_id, week, category_id) "
+				   "WHERE i.n IS DISTINCT FROM w.n"), 0);
+	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM (SELECT municipality_id, week, place, "
+				   "count(*)::int AS n FROM svk.incidents GROUP BY 1, 2, 3) i FULL JOIN "
+				   "svk.incident_week_places w USING (municipality_id, week, place) "
+				   "WHERE i.n IS DISTINCT FROM w.n"), 0);
 
 	p = samverkand(&e, "purge");
 	cr_expect_eq(p->status, 0, "%s", p->err);
