@@ -211,13 +211,10 @@ RETURNS json LANGUAGE plpgsql AS $$
 DECLARE
 	v_errors jsonb;
 	v_org bigint;
-	v_org_slug text;
-	v_username text;
 	v_ids uuid[];
 	v_out json;
 BEGIN
-	SELECT u.organisation_id, o.slug, u.username INTO v_org, v_org_slug, v_username
-	FROM svk.users u JOIN svk.organisations o ON o.id = u.organisation_id WHERE u.id = p_actor;
+	SELECT organisation_id INTO v_org FROM svk.users WHERE id = p_actor;
 	WITH items AS (
 		SELECT e.v, e.i - 1 AS i, svk.incident_time(e.v->>'occurred_at') AS t
 		FROM jsonb_array_elements(p_items) WITH ORDINALITY e(v, i))
@@ -246,9 +243,8 @@ BEGIN
 			               ELSE 'some incidents were refused; none of the batch was stored' END;
 	END IF;
 
-	-- The representation is built from the inserted rows and the small
-	-- lookup tables in the same statement (not incident_json per row):
-	-- a batch of 1000 answers in one pass.
+	-- A batch answers with the ids only: building the full representation
+	-- of 1000 incidents cost as much as storing them.
 	WITH ins AS (
 		INSERT INTO svk.incidents (occurred_at, municipality_id, place, latitude, longitude,
 		                           category_id, description, source_organisation_id, reported_by)
@@ -259,22 +255,14 @@ BEGIN
 		JOIN svk.organisations m ON m.slug = e.v->>'municipality'
 		JOIN svk.incident_categories c ON c.slug = e.v->>'category'
 		ORDER BY e.i
-		RETURNING *)
-	SELECT array_agg(ins.id ORDER BY ins.seq),
-	       json_agg(json_build_object(
-		'id', ins.id, 'occurred_at', svk.ts(ins.occurred_at), 'week', svk.week_label(ins.week),
-		'municipality', m.slug, 'place', ins.place, 'latitude', ins.latitude,
-		'longitude', ins.longitude, 'category', c.slug, 'description', ins.description,
-		'source_organisation', v_org_slug, 'reported_by', v_username,
-		'reported_at', svk.ts(ins.reported_at)) ORDER BY ins.seq)
-	INTO v_ids, v_out
-	FROM ins
-	JOIN svk.organisations m ON m.id = ins.municipality_id
-	JOIN svk.incident_categories c ON c.id = ins.category_id;
+		RETURNING id, seq)
+	SELECT array_agg(id ORDER BY seq), json_agg(json_build_object('id', id) ORDER BY seq)
+	INTO v_ids, v_out FROM ins;
 	IF p_single THEN
+		SELECT svk.incident_json(i) INTO v_out FROM svk.incidents i WHERE i.id = v_ids[1];
 		PERFORM svk.audit_write(p_actor, 'incident.create', 'incident', v_ids[1]::text, NULL,
-		                        (v_out->0)::jsonb);
-		RETURN v_out->0;
+		                        v_out::jsonb);
+		RETURN v_out;
 	END IF;
 	PERFORM svk.audit_write(p_actor, 'incident.create', 'incident', NULL, NULL,
 	                        jsonb_build_object('count', cardinality(v_ids), 'ids', to_jsonb(v_ids)));
