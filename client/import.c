@@ -30,6 +30,7 @@ struct job {
 	struct import_header h;
 	struct import_refusals refused;
 	long total, done, stored;
+	long already; /* of stored: by an earlier run (replayed batches) */
 	long stop_line; /* the first line of the batch that stopped it */
 	int bar_shown;
 };
@@ -250,7 +251,10 @@ static int send_batch(struct job *j, struct batch *b)
 			break;
 		}
 		if (resp.status >= 200 && resp.status < 300) {
-			j->stored += stored_count(resp.json, b->n);
+			long n = stored_count(resp.json, b->n);
+			j->stored += n;
+			if (resp.replayed)
+				j->already += n;
 			b->n = 0;
 		} else if (resp.status == 422) {
 			rc = take_refusal(j, b, &resp);
@@ -303,8 +307,12 @@ static int print_text(struct job *j)
 {
 	FILE *f = j->app->out.out;
 
-	fprintf(f, "stored %ld incident%s\n", j->stored,
-		j->stored == 1 ? "" : "s");
+	if (j->already > 0)
+		fprintf(f, "stored %ld incident%s (%ld of them already by an earlier run of "
+			   "the same lines; nothing was stored twice)\n",
+			j->stored, j->stored == 1 ? "" : "s", j->already);
+	else
+		fprintf(f, "stored %ld incident%s\n", j->stored, j->stored == 1 ? "" : "s");
 	for (size_t i = 0; i < j->refused.n; i++) {
 		struct import_refusal *r = &j->refused.v[i];
 
@@ -318,8 +326,8 @@ static int print_text(struct job *j)
 
 static int print_json(struct job *j)
 {
-	json_t *doc = json_pack("{s:I,s:[]}", "stored", (json_int_t)j->stored,
-				"refused");
+	json_t *doc = json_pack("{s:I,s:I,s:[]}", "stored", (json_int_t)j->stored,
+				"already_stored", (json_int_t)j->already, "refused");
 	json_t *list = json_object_get(doc, "refused");
 	int rc = -1;
 
