@@ -10,6 +10,7 @@
 
 #include <jansson.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "args.h"
 #include "client.h"
@@ -52,6 +53,8 @@ extern const struct cmd_noun cmd_incidents;
 extern const struct cmd_noun cmd_situation;
 extern const struct cmd_noun cmd_meetings;
 extern const struct cmd_noun cmd_compliance;
+extern const struct cmd_noun cmd_followup;
+extern const struct cmd_noun cmd_audit;
 
 /*
  * Prints "samverkan: <message>; usage: samverkan <usage of the command
@@ -144,6 +147,26 @@ int cmd_oom(struct app *app);
 int cmd_agreement_id(struct app *app, const char *given, char **id);
 
 /*
+ * The agreement a report of the running agreement is about (compliance,
+ * the yearly follow-up): `given` when not NULL; else the one agreement
+ * whose status is active, and with none or several exit 2 asking for
+ * --agreement. *id is the caller's to free. Returns 0 or the exit code
+ * after printing the error.
+ */
+int cmd_active_agreement_id(struct app *app, const char *given, char **id);
+
+/*
+ * GETs path with Accept: accept and writes the body to file (NULL or "-":
+ * standard output). A file is written under a temporary name next to it
+ * (mode `mode` less the umask) and renamed over it only once the whole
+ * body is in, so a refusal or a broken download leaves no file behind and
+ * never a cut-short one; then the note "Wrote <what> to FILE." Returns 0
+ * or the exit code after printing the error.
+ */
+int cmd_download(struct app *app, const char *path, const char *accept,
+		 const char *file, mode_t mode, const char *what);
+
+/*
  * The If-Match header value for --if-match (quotes added to a bare tag)
  * in sb, or nothing when the option is absent. 0 or the exit code.
  */
@@ -195,6 +218,15 @@ enum prop_body {
  */
 int proposals_body(struct app *app, enum prop_body which,
 		   const struct cmd_args *a, json_t **out);
+
+/*
+ * What GET /v1/audit/verify answered (doc), as the line `audit verify`
+ * prints, appended to msg, and its exit code: "audit log intact: N
+ * entries" and 0, or "audit log broken at entry S (chain C): REASON" and
+ * 1 (CLI_ERROR). An answer of another shape: -1 with why in msg (the
+ * command prints that as an error and exits 1).
+ */
+int audit_verify_message(const json_t *doc, struct strbuf *msg);
 
 /*
  * A password for a command: the next line of standard input with

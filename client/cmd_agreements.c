@@ -1,9 +1,10 @@
 /*
  * `agreements` and `focus-areas` (SPEC §2): the collaboration agreement —
  * its parties, validity, status and extensions — and the focus areas its
- * action plans are grouped by. Also the one rule for commands that take
+ * action plans are grouped by. Also the two rules for commands that take
  * an optional --agreement: with exactly one agreement on the server, that
- * is the one meant.
+ * is the one meant; for the reports of the running agreement (compliance,
+ * the yearly follow-up), the one agreement whose status is active.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -94,6 +95,48 @@ int cmd_agreement_id(struct app *app, const char *given, char **id)
 	output_note(&app->out, "Using the only agreement, %s%s%s%s.", *id,
 		    s ? " (" : "", s ? s : "", s ? ")" : "");
 out:
+	json_decref(items);
+	return rc;
+}
+
+int cmd_active_agreement_id(struct app *app, const char *given, char **id)
+{
+	json_t *items = NULL;
+	const json_t *ag, *found = NULL;
+	size_t i, n = 0;
+	int rc;
+
+	*id = NULL;
+	if (given) {
+		*id = strdup(given);
+		return *id ? 0 : cmd_oom(app);
+	}
+	rc = request_list(app, "/v1/agreements", &items);
+	if (rc != 0)
+		return rc;
+	json_array_foreach (items, i, ag) {
+		const json_t *st = json_object_get(ag, "status");
+
+		if (json_is_string(st) &&
+		    strcmp(json_string_value(st), "active") == 0) {
+			found = ag;
+			n++;
+		}
+	}
+	if (n != 1) {
+		rc = cmd_usage_error(app,
+				     "%s active agreement: pass --agreement "
+				     "ID (see 'samverkan agreements list')",
+				     n == 0 ? "there is no" : "there is more "
+							     "than one");
+	} else if (!json_is_string(json_object_get(found, "id"))) {
+		output_error(&app->out, "the server sent an agreement without "
+					"an id");
+		rc = CLI_ERROR;
+	} else {
+		*id = strdup(json_string_value(json_object_get(found, "id")));
+		rc = *id ? 0 : cmd_oom(app);
+	}
 	json_decref(items);
 	return rc;
 }

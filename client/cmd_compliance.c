@@ -23,48 +23,6 @@ static const struct out_col finding_csv[] = {
 	{ "entity_id", "entity_id", 0 },
 };
 
-/*
- * The agreement meant without --agreement: the one whose status is
- * active. None or several: a usage error asking for --agreement.
- */
-static int active_agreement(struct app *app, char **id)
-{
-	json_t *items = NULL;
-	const json_t *ag, *found = NULL;
-	size_t i, n = 0;
-	int rc;
-
-	*id = NULL;
-	rc = request_list(app, "/v1/agreements", &items);
-	if (rc != 0)
-		return rc;
-	json_array_foreach (items, i, ag) {
-		const json_t *st = json_object_get(ag, "status");
-
-		if (json_is_string(st) &&
-		    strcmp(json_string_value(st), "active") == 0) {
-			found = ag;
-			n++;
-		}
-	}
-	if (n != 1) {
-		rc = cmd_usage_error(app,
-				     "%s active agreement: pass --agreement "
-				     "ID (see 'samverkan agreements list')",
-				     n == 0 ? "there is no" : "there is more "
-							     "than one");
-	} else if (!json_is_string(json_object_get(found, "id"))) {
-		output_error(&app->out, "the server sent an agreement without "
-					"an id");
-		rc = CLI_ERROR;
-	} else {
-		*id = strdup(json_string_value(json_object_get(found, "id")));
-		rc = *id ? 0 : cmd_oom(app);
-	}
-	json_decref(items);
-	return rc;
-}
-
 /* A copy of the findings with entity and entity_id as one cell. */
 static json_t *findings_display(const json_t *findings)
 {
@@ -131,12 +89,7 @@ static int run_compliance(struct app *app, const struct cmd_args *a)
 	int rc;
 
 	strbuf_init(&path, 4096);
-	if (given) {
-		id = strdup(given);
-		rc = id ? 0 : cmd_oom(app);
-	} else {
-		rc = active_agreement(app, &id);
-	}
+	rc = cmd_active_agreement_id(app, given, &id);
 	if (rc == 0 &&
 	    request_path(&path, "/v1/agreements/{}/compliance", id, NULL) != 0)
 		rc = cmd_oom(app);

@@ -6,10 +6,8 @@
  * export (the plan in the columns of Brå's template, the server's CSV
  * written as it arrives).
  */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "board.h"
@@ -242,88 +240,17 @@ out:
 	return rc;
 }
 
-/*
- * A file next to path to write into and rename over it at the end, so a
- * failed export never leaves a cut-short or emptied file. Same mode as a
- * plain create: 0666 less the umask.
- */
-static FILE *open_temp(struct strbuf *tmp, const char *path)
-{
-	mode_t mask = umask(0);
-	FILE *f;
-	int fd;
-
-	umask(mask);
-	if (strbuf_printf(tmp, "%s.XXXXXX", path) != 0)
-		return NULL;
-	fd = mkstemp(tmp->data);
-	if (fd < 0)
-		return NULL;
-	f = fchmod(fd, 0666 & ~mask) == 0 ? fdopen(fd, "wb") : NULL;
-	if (!f) {
-		int e = errno;
-
-		close(fd);
-		unlink(tmp->data);
-		errno = e;
-	}
-	return f;
-}
-
 static int run_export(struct app *app, const struct cmd_args *a)
 {
-	const char *file = args_get(a, "file");
-	struct request_opts ro;
-	struct strbuf path, tmp;
-	FILE *f = NULL;
-	int rc, to_file = file && strcmp(file, "-") != 0;
+	struct strbuf path;
+	int rc;
 
-	request_opts_init(&ro);
 	strbuf_init(&path, 4096);
-	strbuf_init(&tmp, 8192);
 	rc = plan_path(app, &path, "/v1/action-plans/{}", a->pos[0]);
-	if (rc != 0)
-		goto out;
-	/* Ask the server first: a refusal leaves no file behind. */
-	rc = request_prepare(app, 1);
-	if (rc != 0)
-		goto out;
-	f = to_file ? open_temp(&tmp, file) : app->out.out;
-	if (!f) {
-		output_error(&app->out, "cannot write '%s': %s", file,
-			     strerror(errno));
-		rc = CLI_ERROR;
-		goto out;
-	}
-	ro.accept = "text/csv";
-	ro.sink = f;
-	rc = request_call_opts(app, "GET", path.data, NULL, &ro, NULL);
-	if (fflush(f) != 0 && rc == 0) {
-		output_error(&app->out, "cannot write the output: %s",
-			     strerror(errno));
-		rc = CLI_ERROR;
-	}
-	if (!to_file)
-		goto out;
-	if (fclose(f) != 0 && rc == 0) {
-		output_error(&app->out, "cannot write '%s': %s", file,
-			     strerror(errno));
-		rc = CLI_ERROR;
-	}
-	f = NULL;
-	if (rc == 0 && rename(tmp.data, file) != 0) {
-		output_error(&app->out, "cannot write '%s': %s", file,
-			     strerror(errno));
-		rc = CLI_ERROR;
-	}
-	if (rc != 0)
-		(void)unlink(tmp.data);
-	else
-		output_note(&app->out, "Wrote the plan to %s.", file);
-out:
+	if (rc == 0)
+		rc = cmd_download(app, path.data, "text/csv",
+				  args_get(a, "file"), 0666, "the plan");
 	strbuf_cleanup(&path);
-	strbuf_cleanup(&tmp);
-	request_opts_cleanup(&ro);
 	return rc;
 }
 

@@ -3,8 +3,8 @@
  * table per command says which option sets which JSON member and of what
  * shape (so `--action` becomes "description" in one visible place), a
  * query-string builder, the If-Match value of --if-match, one page of a
- * long list (--limit, --cursor) and a file (or standard input) read
- * whole. A value of the wrong shape is a usage error (exit 2) found
+ * long list (--limit, --cursor), a file (or standard input) read whole
+ * and a document downloaded into a file. A value of the wrong shape is a usage error (exit 2) found
  * before any request; a value of the right shape but out of range (a
  * progress of 101) is sent, because the server's validation is the one
  * that counts.
@@ -15,6 +15,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "http.h"
@@ -244,5 +246,85 @@ int cmd_read_file(struct app *app, const char *file, struct strbuf *sb)
 	}
 	if (!from_stdin)
 		fclose(f);
+	return rc;
+}
+
+/*
+ * A file next to path to write into and rename over it at the end, so a
+ * failed download never leaves a cut-short or emptied file. The mode is
+ * `mode` less the umask, as for a plain create.
+ */
+static FILE *open_temp(struct strbuf *tmp, const char *path, mode_t mode)
+{
+	mode_t mask = umask(0);
+	FILE *f;
+	int fd;
+
+	umask(mask);
+	if (strbuf_printf(tmp, "%s.XXXXXX", path) != 0)
+		return NULL;
+	fd = mkstemp(tmp->data);
+	if (fd < 0)
+		return NULL;
+	f = fchmod(fd, mode & ~mask) == 0 ? fdopen(fd, "wb") : NULL;
+	if (!f) {
+		int e = errno;
+
+		close(fd);
+		unlink(tmp->data);
+		errno = e;
+	}
+	return f;
+}
+
+int cmd_download(struct app *app, const char *path, const char *accept,
+		 const char *file, mode_t mode, const char *what)
+{
+	struct request_opts ro;
+	struct strbuf tmp;
+	FILE *f = NULL;
+	int rc, to_file = file && strcmp(file, "-") != 0;
+
+	request_opts_init(&ro);
+	strbuf_init(&tmp, 8192);
+	/* Ask the server first: a refusal leaves no file behind. */
+	rc = request_prepare(app, 1);
+	if (rc != 0)
+		goto out;
+	f = to_file ? open_temp(&tmp, file, mode) : app->out.out;
+	if (!f) {
+		output_error(&app->out, "cannot write '%s': %s", file,
+			     strerror(errno));
+		rc = CLI_ERROR;
+		goto out;
+	}
+	ro.accept = accept;
+	ro.sink = f;
+	rc = request_call_opts(app, "GET", path, NULL, &ro, NULL);
+	if (fflush(f) != 0 && rc == 0) {
+		output_error(&app->out, "cannot write the output: %s",
+			     strerror(errno));
+		rc = CLI_ERROR;
+	}
+	if (!to_file)
+		goto out;
+	if (fclose(f) != 0 && rc == 0) {
+		output_error(&app->out, "cannot write '%s': %s", file,
+			     strerror(errno));
+		rc = CLI_ERROR;
+	}
+	f = NULL;
+	if (rc == 0 && rename(tmp.data, file) != 0) {
+		output_error(&app->out, "cannot write '%s': %s", file,
+			     strerror(errno));
+		rc = CLI_ERROR;
+	}
+	if (rc != 0)
+		(void)unlink(tmp.data);
+	else
+		output_note(&app->out, "Wrote %s to %s.", what, file);
+out:
+	strbuf_cleanup(&tmp);
+	request_opts_cleanup(&ro);
 	return rc;
 }

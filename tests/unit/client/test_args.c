@@ -156,6 +156,16 @@ ParameterizedTestParameters(args, usage_errors)
 		    "2026-11-01", "--minutes", "m", "--minutes-file", "f" },
 		  CLI_USAGE },
 		{ { "compliance", "extra" }, CLI_USAGE },
+		{ { "followup", "show", "2025", "2026" }, CLI_USAGE },
+		{ { "followup", "show", "2025x", "--server",
+		    "https://127.0.0.1:1" },
+		  CLI_USAGE },
+		{ { "followup", "report", "--format", "pdf" }, CLI_USAGE },
+		{ { "followup", "edit", "--oral", "--no-oral" }, CLI_USAGE },
+		{ { "audit", "list", "--from", "igår", "--server",
+		    "https://127.0.0.1:1" },
+		  CLI_USAGE },
+		{ { "audit", "verify", "extra" }, CLI_USAGE },
 	};
 	return cr_make_param_array(struct argv_case, cases,
 				   sizeof cases / sizeof cases[0]);
@@ -194,6 +204,11 @@ ParameterizedTestParameters(args, help_and_version)
 		{ { "help", "situation" }, CLI_OK },
 		{ { "meetings", "record", "--help" }, CLI_OK },
 		{ { "compliance", "--help" }, CLI_OK },
+		{ { "followup", "--help" }, CLI_OK },
+		{ { "followup", "edit", "--help" }, CLI_OK },
+		{ { "help", "followup", "report" }, CLI_OK },
+		{ { "audit", "verify", "--help" }, CLI_OK },
+		{ { "help", "audit" }, CLI_OK },
 	};
 	return cr_make_param_array(struct argv_case, cases,
 				   sizeof cases / sizeof cases[0]);

@@ -1,0 +1,178 @@
+/*
+ * `audit`: the append-only, hash-chained audit log (SPEC §2, §7), for the
+ * styrgrupp and admins — list its entries newest first, one page at a
+ * time, and verify that no entry was changed, removed or inserted. verify
+ * is a check a cron job can run: exit 0 when the log is intact, 1 when it
+ * is not, with the first broken entry on standard output either way.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "request.h"
+
+static const struct out_col audit_cols[] = {
+	{ "SEQ", "seq", OUT_COL_RIGHT },
+	{ "AT", "at", 0 },
+	{ "ACTOR", "actor", 0 },
+	{ "ORGANISATION", "organisation", 0 },
+	{ "ACTION", "action", 0 },
+	{ "ENTITY", "entity", 0 },
+	{ "ENTITY ID", "entity_id", OUT_COL_TRUNC },
+};
+
+static const struct out_col verify_fields[] = {
+	{ "OK", "ok", 0 },
+	{ "ENTRIES", "entries", 0 },
+	{ "FIRST BAD SEQ", "first_bad_seq", 0 },
+	{ "CHAIN", "chain", 0 },
+	{ "REASON", "reason", 0 },
+};
+
+/* Option → query parameter of GET /v1/audit. */
+static const struct {
+	const char *opt, *param;
+} list_params[] = {
+	{ "actor", "actor" },   { "organisation", "organisation" },
+	{ "action", "action" }, { "entity", "entity" },
+	{ "entity-id", "entity_id" }, { "from", "from" },
+	{ "to", "to" },
+};
+
+static int run_list(struct app *app, const struct cmd_args *a)
+{
+	static const char *const dates[] = { "from", "to" };
+	struct strbuf path;
+	int rc = 0;
+
+	for (size_t i = 0; i < CMD_COUNT(dates); i++)
+		if (args_has(a, dates[i]) &&
+		    !cmd_is_date(args_get(a, dates[i])))
+			return cmd_usage_error(app,
+					       "--%s wants a date YYYY-MM-DD, "
+					       "got '%s'",
+					       dates[i], args_get(a, dates[i]));
+	strbuf_init(&path, 8192);
+	if (strbuf_puts(&path, "/v1/audit") != 0)
+		rc = cmd_oom(app);
+	for (size_t i = 0; i < CMD_COUNT(list_params) && rc == 0; i++)
+		if (cmd_query_add(&path, list_params[i].param,
+				  args_get(a, list_params[i].opt)) != 0)
+			rc = cmd_oom(app);
+	if (rc == 0)
+		rc = cmd_list_page(app, a, &path, audit_cols,
+				   CMD_COUNT(audit_cols));
+	strbuf_cleanup(&path);
+	return rc;
+}
+
+int audit_verify_message(const json_t *doc, struct strbuf *msg)
+{
+	const json_t *ok = json_object_get(doc, "ok");
+	const json_t *entries = json_object_get(doc, "entries");
+	const json_t *seq = json_object_get(doc, "first_bad_seq");
+	const char *reason = json_string_value(json_object_get(doc, "reason"));
+	int rc = 0;
+
+	if (!json_is_boolean(ok) || !json_is_integer(entries)) {
+		(void)strbuf_puts(msg, "the server's verify answer has no "
+				       "'ok' and 'entries'");
+		return -1;
+	}
+	if (json_is_false(ok) && !json_is_integer(seq)) {
+		(void)strbuf_puts(msg, "the server's verify answer says the "
+				       "log is broken but has no "
+				       "'first_bad_seq'");
+		return -1;
+	}
+	if (json_is_true(ok))
+		return strbuf_printf(msg, "audit log intact: %lld entries",
+				     (long long)json_integer_value(entries)) ==
+				       0
+			       ? CLI_OK
+			       : -1;
+	rc |= strbuf_puts(msg, "audit log broken at entry ");
+	rc |= output_cell(msg, seq, OUT_CSV);
+	rc |= strbuf_puts(msg, " (chain ");
+	rc |= output_cell(msg, json_object_get(doc, "chain"), OUT_CSV);
+	rc |= strbuf_printf(msg, "): %s",
+			    reason ? reason : "the server gave no reason");
+	if (rc != 0)
+		return -1;
+	output_defang(msg->data, msg->len);
+	return CLI_ERROR;
+}
+
+static int run_verify(struct app *app, const struct cmd_args *a)
+{
+	struct strbuf msg;
+	json_t *doc = NULL;
+	int rc, result;
+
+	(void)a;
+	strbuf_init(&msg, 8192);
+	rc = request_call(app, "GET", "/v1/audit/verify", NULL, &doc);
+	if (rc != 0)
+		goto out;
+	result = audit_verify_message(doc, &msg);
+	if (result < 0) {
+		output_error(&app->out, "%s",
+			     msg.data ? msg.data : "a verify answer of "
+						   "another shape");
+		rc = CLI_ERROR;
+		goto out;
+	}
+	/* The answer is the result either way; the exit code says which. */
+	if (app->out.format == OUT_JSON)
+		rc = output_json(app->out.out, doc) == 0 ? result : CLI_ERROR;
+	else if (app->out.format == OUT_CSV)
+		rc = output_object(&app->out, doc, NULL, verify_fields,
+				   CMD_COUNT(verify_fields));
+	else
+		rc = fprintf(app->out.out, "%s\n", msg.data) < 0 ? CLI_ERROR
+								   : result;
+	if (rc == 0)
+		rc = result;
+out:
+	json_decref(doc);
+	strbuf_cleanup(&msg);
+	return rc;
+}
+
+static const struct opt_def list_opts[] = {
+	{ "actor", 0, OPT_VALUE, "USER", NULL, "only entries by this user" },
+	{ "organisation", 0, OPT_VALUE, "ORG", NULL,
+	  "only entries by users of this organisation (slug)" },
+	{ "action", 0, OPT_VALUE, "ACTION", NULL,
+	  "only this action, e.g. follow_up.update or proposal.decide" },
+	{ "entity", 0, OPT_VALUE, "ENTITY", NULL,
+	  "only entries about this kind of thing, e.g. follow_up" },
+	{ "entity-id", 0, OPT_VALUE, "ID", NULL,
+	  "only entries about this one (with --entity)" },
+	{ "from", 0, OPT_VALUE, "YYYY-MM-DD", NULL,
+	  "written on this day or later (Swedish time)" },
+	{ "to", 0, OPT_VALUE, "YYYY-MM-DD", NULL,
+	  "written on this day or earlier" },
+	CMD_PAGE_OPTS,
+};
+
+static const struct cmd_verb audit_verbs[] = {
+	{ "list", run_list, list_opts, CMD_COUNT(list_opts), 0, 0,
+	  "audit list [--actor U] [--organisation O] [--action A] "
+	  "[--entity E] [--entity-id ID] [--from DATE] [--to DATE] "
+	  "[--limit N] [--cursor C]",
+	  "Lists the audit log newest first, one page at a time (styrgrupp "
+	  "and admins); with --output json each entry's before and after "
+	  "and its hashes too.",
+	  "audit list --action follow_up.update\n"
+	  "audit list --actor bo.ber --from 2026-01-01 --output json" },
+	{ "verify", run_verify, NULL, 0, 0, 0, "audit verify",
+	  "Recomputes every entry's hash and link on the server: 'audit log "
+	  "intact: N entries' and exit 0, or the first broken entry and exit "
+	  "1.",
+	  "audit verify || echo \"the audit log was tampered with\"" },
+};
+
+const struct cmd_noun cmd_audit = { "audit",
+				    "The audit log (styrgrupp and admins).",
+				    audit_verbs, CMD_COUNT(audit_verbs) };
