@@ -117,13 +117,11 @@ static int is_adopted(const json_t *doc)
 	return st && strcmp(st, "adopted") == 0;
 }
 
-/* The one line for an adopted follow-up; suffix: " (409)" or "". */
-static int adopted_error(struct app *app, const struct fu_target *t,
-			 const char *suffix)
+/* The one line for a follow-up found adopted before anything is sent. */
+static int adopted_error(struct app *app, const struct fu_target *t)
 {
-	output_error(&app->out,
-		     "the follow-up of %ld is adopted and read-only%s", t->year,
-		     suffix);
+	output_error(&app->out, "the follow-up of %ld is adopted and read-only",
+		     t->year);
 	return CLI_CONFLICT;
 }
 
@@ -345,9 +343,11 @@ static int put_outcome(struct app *app, const struct fu_target *t,
 					"not an object");
 		return CLI_ERROR;
 	}
-	/* With an explicit --output json the problem document is printed. */
-	if (!app->out.json_errors && resp->status == 409)
-		return adopted_error(app, t, " (409)");
+	/*
+	 * With an explicit --output json the problem document is printed. A
+	 * 409 (adopted meanwhile, or awaiting the styrgrupp's decision) is
+	 * printed with the server's detail, which says which.
+	 */
 	if (!app->out.json_errors && resp->status == 412) {
 		output_error(&app->out,
 			     "the follow-up of %ld was changed by someone else "
@@ -437,7 +437,7 @@ static int run_edit(struct app *app, const struct cmd_args *a)
 		goto out;
 	/* Said before anyone writes a text that cannot be saved. */
 	if (is_adopted(doc)) {
-		rc = adopted_error(app, &t, "");
+		rc = adopted_error(app, &t);
 		goto out;
 	}
 	if (use_editor) {

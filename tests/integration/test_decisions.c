@@ -896,6 +896,80 @@ Test(decisions, approving_adopts_the_action_plan_and_the_follow_up)
 	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.audit WHERE action = 'follow_up.adopt'"), 1);
 }
 
+/*
+ * What the directors approve is what is adopted: while a proposal awaits
+ * their decisions, the plan and the follow-up it would adopt are frozen;
+ * a return (återremiss) or a withdrawal opens them again. The progress log
+ * of an intervention stays open.
+ */
+Test(decisions, what_awaits_a_decision_cannot_change_until_it_is_returned)
+{
+	const char *bered = user(BERED), *ag = agreement_id();
+	const char *plan = plan_of("sigtuna"), *iv, *id;
+	const char *fu = strf(&e, "/v1/agreements/%s/follow-ups/2025", ag);
+	struct resp *r;
+
+	iv = add_intervention(bered, plan, 4, "Trygghetsvandringar i Märsta", "polisen");
+	id = create(bered, jsonf(&e, "{s:s, s:s, s:s, s:s}", "agreement", ag, "kind", "action_plan",
+				 "title", "Anta Sigtunas åtgärdsplan", "action_plan", plan));
+	submit_ok(bered, id);
+	decide_ok(director(POLISEN), id, "approve", NULL);
+
+	r = http(&e, "PATCH", strf(&e, "/v1/action-plans/%s", plan), bered,
+		 "{\"title\":\"Ändrad under beslut\"}");
+	expect_conflict(r, "rename a plan awaiting its decision");
+	cr_expect(strstr(resp_str(r, "detail") ? resp_str(r, "detail") : "", id),
+		  "the refusal does not name the proposal: %s", r->body);
+	expect_conflict(http(&e, "PATCH", strf(&e, "/v1/interventions/%s", iv), bered,
+			     "{\"title\":\"Ändrad insats\"}"),
+			"change an intervention of a plan awaiting its decision");
+	expect_conflict(http(&e, "POST", strf(&e, "/v1/action-plans/%s/interventions", plan), bered,
+			     jsonf(&e, "{s:s, s:s, s:s}", "title", "Sent tillägg", "focus_area",
+				   focus_area(4), "responsible_organisation", "sigtuna")),
+			"add an intervention to a plan awaiting its decision");
+	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.interventions WHERE plan_id = $1::uuid "
+				   "AND title = 'Trygghetsvandringar i Märsta'", plan),
+		     1, "a refused change was stored");
+	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.interventions WHERE plan_id = $1::uuid",
+			       plan),
+		     1, "a refused intervention was stored");
+	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.action_plans WHERE id = $1::uuid "
+				   "AND title = 'Ändrad under beslut'", plan),
+		     0, "a refused rename was stored");
+	r = http(&e, "POST", strf(&e, "/v1/interventions/%s/updates", iv), bered,
+		 "{\"note\":\"Första vandringen genomförd\",\"status\":\"ongoing\"}");
+	cr_expect_eq(r->status, 201, "the progress log closed while under decision: %s", resp_why(r));
+
+	/* Returned (återremiss): a draft again, and the plan can change. */
+	decide_ok(director(SIGTUNA), id, "return", "Komplettera med skolan.");
+	r = http(&e, "PATCH", strf(&e, "/v1/action-plans/%s", plan), bered,
+		 "{\"title\":\"Åtgärdsplan Sigtuna, komplettering\"}");
+	cr_expect_eq(r->status, 200, "rename after the return: %s", resp_why(r));
+	r = http(&e, "PATCH", strf(&e, "/v1/interventions/%s", iv), bered,
+		 "{\"title\":\"Trygghetsvandringar med skolan\"}");
+	cr_expect_eq(r->status, 200, "change an intervention after the return: %s", resp_why(r));
+
+	/* The follow-up: frozen while submitted, open again once withdrawn. */
+	r = http(&e, "PUT", fu, bered, "{\"results\":\"Otryggheten minskade.\"}");
+	cr_assert_eq(r->status, 200, "%s", resp_why(r));
+	id = create(bered, jsonf(&e, "{s:s, s:s, s:s, s:i}", "agreement", ag, "kind", "follow_up",
+				 "title", "Uppföljning 2025", "follow_up_year", 2025));
+	submit_ok(bered, id);
+	r = http(&e, "PUT", fu, bered, "{\"results\":\"Ändrat medan styrgruppen beslutar.\"}");
+	expect_conflict(r, "change a follow-up awaiting its decision");
+	cr_expect(strstr(resp_str(r, "detail") ? resp_str(r, "detail") : "", "awaits"),
+		  "%s", r->body);
+	expect_conflict(http(&e, "PUT", fu, bered, "{\"oral\":true}"),
+			"set oral on a follow-up awaiting its decision");
+	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.follow_ups WHERE year = 2025 "
+				   "AND results = 'Otryggheten minskade.' AND NOT oral"),
+		     1, "a refused change of the follow-up was stored");
+	cr_expect_eq(http(&e, "GET", fu, user(EST), NULL)->status, 200, "reading is still open");
+	cr_expect_eq(proposal_post(bered, id, "withdraw")->status, 200);
+	r = http(&e, "PUT", fu, bered, "{\"results\":\"Otryggheten minskade tydligt.\"}");
+	cr_expect_eq(r->status, 200, "change the follow-up after the withdrawal: %s", resp_why(r));
+}
+
 /* ---- 6. the inbox ------------------------------------------------------------------ */
 
 static void expect_pending(const char *who, const char *t, const char *const ids[], size_t n,

@@ -292,6 +292,38 @@ Test(followup_cli, an_adopted_follow_up_is_read_only)
 	cr_expect_null(strstr(p->out, "UTKAST"), "%s", p->out);
 }
 
+Test(followup_cli, a_follow_up_awaiting_its_decision_is_not_edited)
+{
+	const char *ber = user_in_group(&e, "bo.ber", "polisen", "beredningsgrupp", "member");
+	const char *f = write_file("under.md", "Ändrat medan styrgruppen beslutar.\n");
+	const char *id;
+	struct proc *p;
+
+	p = edit_from_files(ber);
+	cr_assert_eq(p->status, 0, "%s", show(p));
+	p = cli_as(ber, "proposals", "create", "--kind", "follow_up", "--year", "2025", "--title",
+		   "Uppföljning 2025", "-o", "json");
+	cr_assert_eq(p->status, 0, "%s", show(p));
+	id = sql_value(&e, "SELECT id::text FROM svk.proposals WHERE kind = 'follow_up'");
+	p = cli_as(ber, "proposals", "submit", id);
+	cr_assert_eq(p->status, 0, "%s", show(p));
+
+	p = cli_as(ber, "followup", "edit", "2025", "--results-file", f);
+	cr_expect_eq(p->status, 5, "%s", show(p));
+	cr_expect(strstr(p->err, "awaits the styrgrupp's decision"), "%s", show(p));
+	cr_expect(strstr(p->err, id), "the refusal does not name the proposal: %s", show(p));
+	cr_expect_eq(lines(p->err), 1, "%s", show(p));
+	cr_expect_str_eq(sql_value(&e, "SELECT results FROM svk.follow_ups WHERE year = 2025"),
+			 "Otryggheten minskade vid stationen.");
+
+	p = cli_as(ber, "proposals", "withdraw", id);
+	cr_assert_eq(p->status, 0, "%s", show(p));
+	p = cli_as(ber, "followup", "edit", "2025", "--results-file", f);
+	cr_expect_eq(p->status, 0, "%s", show(p));
+	cr_expect_str_eq(sql_value(&e, "SELECT results FROM svk.follow_ups WHERE year = 2025"),
+			 "Ändrat medan styrgruppen beslutar.");
+}
+
 Test(followup_cli, the_styrgrupp_reads_the_audit_log_and_verifies_it)
 {
 	const char *ber = user_in_group(&e, "bo.ber", "polisen", "beredningsgrupp", "member");
