@@ -104,7 +104,8 @@ static void report_loaded(struct req *r, const struct db_result *res)
 	int f = report_format_choose(accept, req_query(r, "format"));
 	struct report_meta meta;
 	struct strbuf out;
-	json_t *fu;
+	json_t *fu, *orgs, *categories;
+	int rc;
 
 	if (res->err != SVK_OK) {
 		req_reply_db_error(r, res);
@@ -123,14 +124,22 @@ static void report_loaded(struct req *r, const struct db_result *res)
 	meta.parties = db_get(pr, 0, 2) ? db_get(pr, 0, 2) : "";
 	meta.valid_from = db_get(pr, 0, 3);
 	meta.valid_to = db_get(pr, 0, 4);
+	/* Without the names (NULL from the database, or out of memory) the
+	 * tables show the slugs. */
+	orgs = db_get(pr, 0, 5) ? json_loads(db_get(pr, 0, 5), 0, NULL) : NULL;
+	categories = db_get(pr, 0, 6) ? json_loads(db_get(pr, 0, 6), 0, NULL) : NULL;
+	meta.org_names = orgs;
+	meta.category_names = categories;
 	strbuf_init(&out, 0);
-	if (report_render(fu, &meta, (enum report_format)f, &out) != 0) {
-		json_decref(fu);
+	rc = report_render(fu, &meta, (enum report_format)f, &out);
+	json_decref(fu);
+	json_decref(orgs);
+	json_decref(categories);
+	if (rc != 0) {
 		strbuf_cleanup(&out);
 		req_problem(r, SVK_ERR_INTERNAL, "out of memory");
 		return;
 	}
-	json_decref(fu);
 	req_reply_text(r, 200, report_content_type((enum report_format)f), out.data, out.len, NULL);
 	strbuf_cleanup(&out);
 }

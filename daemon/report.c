@@ -27,6 +27,7 @@ struct doc {
 	const char *const *headers;
 	size_t ncols;
 	size_t label_cols; /* leading columns that name the row */
+	const json_t *org_names, *category_names;
 };
 
 static void put(struct doc *d, const char *s)
@@ -240,6 +241,14 @@ static const char *getstr(const json_t *o, const char *key)
 	return s ? s : "";
 }
 
+/* The name under which slug is listed in names, else the slug. */
+static const char *name_of(const json_t *names, const char *slug)
+{
+	const char *name = json_string_value(json_object_get(names, slug));
+
+	return name ? name : slug;
+}
+
 static const char *tier_sv(const char *tier)
 {
 	if (strcmp(tier, "styrgrupp") == 0)
@@ -289,7 +298,7 @@ static void interventions_table(struct doc *d, const json_t *iv)
 		const char *cells[12];
 		snprintf(focus, sizeof focus, "%s. %s", getnum(row, "focus_area", v[0], sizeof v[0]),
 			 getstr(row, "focus_area_title"));
-		cells[0] = getstr(row, "municipality");
+		cells[0] = name_of(d->org_names, getstr(row, "municipality"));
 		cells[1] = focus;
 		for (k = 0; k < 10; k++)
 			cells[2 + k] = getnum(row, keys[k], v[k], sizeof v[k]);
@@ -339,7 +348,8 @@ static void incidents_table(struct doc *d, const json_t *inc, int year)
 	heading(d, 3, title);
 	table_begin(d, "Händelser", h, 5, 2);
 	json_array_foreach(json_object_get(inc, "rows"), i, row) {
-		const char *cells[5] = { getstr(row, "municipality"), getstr(row, "category"),
+		const char *cells[5] = { name_of(d->org_names, getstr(row, "municipality")),
+					 name_of(d->category_names, getstr(row, "category")),
 					 getnum(row, "count", v[0], sizeof v[0]),
 					 getnum(row, "previous_year", v[1], sizeof v[1]),
 					 getnum(row, "change", v[2], sizeof v[2]) };
@@ -439,7 +449,10 @@ static void front(struct doc *d, const json_t *fu, const struct report_meta *m, 
 int report_render(const json_t *fu, const struct report_meta *meta, enum report_format f,
 		  struct strbuf *out)
 {
-	struct doc d = { .f = f, .out = out };
+	struct doc d = { .f = f,
+			 .out = out,
+			 .org_names = meta->org_names,
+			 .category_names = meta->category_names };
 	const json_t *stats = json_object_get(fu, "statistics");
 	int year = (int)json_integer_value(json_object_get(fu, "year"));
 	char line[200];

@@ -22,6 +22,10 @@ struct report_meta {
 	const char *parties;    /* "Polismyndigheten, …" */
 	const char *valid_from; /* YYYY-MM-DD */
 	const char *valid_to;
+	/* {slug: name} of the organisations and of the incident categories,
+	 * for the tables; NULL (or a slug not in it) prints the slug */
+	const json_t *org_names;
+	const json_t *category_names;
 };
 
 /* The format an Accept header asks for (markdown when it names neither

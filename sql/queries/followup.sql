@@ -12,7 +12,11 @@ SELECT svk.follow_up_get(a.id, $2::int), a.title,
 	(SELECT string_agg(o.name, ', ' ORDER BY o.kind DESC, o.name)
 	 FROM svk.agreement_parties p JOIN svk.organisations o ON o.id = p.organisation_id
 	 WHERE p.agreement_id = a.id),
-	a.valid_from::text, a.valid_to::text
+	a.valid_from::text, a.valid_to::text,
+	(SELECT json_object_agg(o.slug, o.name)
+	 FROM svk.agreement_parties p JOIN svk.organisations o ON o.id = p.organisation_id
+	 WHERE p.agreement_id = a.id),
+	(SELECT json_object_agg(c.slug, c.name) FROM svk.incident_categories c)
 FROM svk.agreements a WHERE a.id = $1::uuid
 
 -- name: audit_list

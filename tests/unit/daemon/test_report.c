@@ -28,7 +28,7 @@ static const char fixture[] =
 	"\"proposals\":{\"approved\":2,\"rejected\":0,\"returned\":1,\"extensions_applied\":1}}}";
 
 static const struct report_meta meta = { "Samverkan; \"trygghet\"", "Polisen, Sigtuna kommun",
-					 "2023-01-01", "2026-12-31" };
+					 "2023-01-01", "2026-12-31", NULL, NULL };
 
 static char *render(enum report_format f)
 {
@@ -107,4 +107,27 @@ Test(report, the_format_follows_accept_and_format)
 	cr_expect_eq(report_format_choose(NULL, "md"), REPORT_MARKDOWN);
 	cr_expect_eq(report_format_choose(NULL, "pdf"), -1);
 	cr_expect_str_eq(report_content_type(REPORT_HTML), "text/html; charset=utf-8");
+}
+
+Test(report, the_tables_name_municipalities_and_categories_when_given)
+{
+	json_t *fu = json_loads(fixture, 0, NULL);
+	json_t *orgs = json_pack("{s:s}", "sigtuna", "Sigtuna kommun");
+	json_t *cats = json_pack("{s:s}", "brand", "Brand eller brandförsök");
+	struct report_meta named = meta;
+	struct strbuf out;
+
+	cr_assert(fu && orgs && cats);
+	named.org_names = orgs;
+	named.category_names = cats;
+	strbuf_init(&out, 0);
+	cr_assert_eq(report_render(fu, &named, REPORT_MARKDOWN, &out), 0);
+	cr_expect(strstr(out.data, "| Sigtuna kommun | 1. Ungdomar \\| skola | 3 |"), "%s", out.data);
+	cr_expect(strstr(out.data, "| Sigtuna kommun | Brand eller brandförsök | 7 | 9 | -2 |\n"),
+		  "%s", out.data);
+	cr_expect_null(strstr(out.data, "| sigtuna |"), "a slug was printed: %s", out.data);
+	strbuf_cleanup(&out);
+	json_decref(fu);
+	json_decref(orgs);
+	json_decref(cats);
 }
