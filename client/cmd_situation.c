@@ -2,8 +2,9 @@
  * `situation`: the weekly situation picture (lägesbild, SPEC §5) that the
  * EST groups meet over — per category the week's count against the four
  * weeks before, the hotspots and the 12-week trend. On a terminal it is
- * drawn as a chart (chart.h); --output json is the server's document as
- * it came, --output csv the per-category rows for a spreadsheet.
+ * drawn as a chart (chart.h), into a pipe or file as plain ASCII; --output
+ * json is the server's document as it came, --output csv the per-category
+ * rows for a spreadsheet.
  */
 #include <string.h>
 #include <unistd.h>
@@ -36,11 +37,21 @@ static int is_week(const char *s)
 	       cmd_parse_long(s + 6, 1, 53, &week) == 0;
 }
 
+/*
+ * The picture is for reading: without an --output setting it is drawn even
+ * into a pipe or a file (as plain ASCII), where other commands print JSON;
+ * --output json|csv is there for scripts.
+ */
+static enum out_format situation_format(const struct app *app)
+{
+	return app->settings.output.value ? app->out.format : OUT_TABLE;
+}
+
 static int print_situation(struct app *app, const json_t *sit)
 {
 	int rc;
 
-	switch (app->out.format) {
+	switch (situation_format(app)) {
 	case OUT_JSON:
 		rc = output_json(app->out.out, sit);
 		break;

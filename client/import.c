@@ -29,8 +29,9 @@ struct job {
 	struct csv_reader rd;
 	struct import_header h;
 	struct import_refusals refused;
-	long total, done, stored;
-	long already; /* of stored: by an earlier run (replayed batches) */
+	long total, done;
+	long stored;  /* by this run */
+	long already; /* by an earlier run of the same lines (replayed) */
 	long stop_line; /* the first line of the batch that stopped it */
 	int bar_shown;
 };
@@ -252,9 +253,10 @@ static int send_batch(struct job *j, struct batch *b)
 		}
 		if (resp.status >= 200 && resp.status < 300) {
 			long n = stored_count(resp.json, b->n);
-			j->stored += n;
 			if (resp.replayed)
 				j->already += n;
+			else
+				j->stored += n;
 			b->n = 0;
 		} else if (resp.status == 422) {
 			rc = take_refusal(j, b, &resp);
@@ -308,7 +310,7 @@ static int print_text(struct job *j)
 	FILE *f = j->app->out.out;
 
 	if (j->already > 0)
-		fprintf(f, "stored %ld incident%s (%ld of them already by an earlier run of "
+		fprintf(f, "stored %ld incident%s (%ld already stored by an earlier run of "
 			   "the same lines; nothing was stored twice)\n",
 			j->stored, j->stored == 1 ? "" : "s", j->already);
 	else
@@ -381,8 +383,8 @@ static int finish(struct job *j, int rc)
 			     "validation: %zu of %ld line%s refused, %ld "
 			     "incident%s stored",
 			     refused_lines(&j->refused), j->done,
-			     j->done == 1 ? "" : "s", j->stored,
-			     j->stored == 1 ? "" : "s");
+			     j->done == 1 ? "" : "s", j->stored + j->already,
+			     j->stored + j->already == 1 ? "" : "s");
 		rc = CLI_VALIDATION;
 	}
 	return rc;

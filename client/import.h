@@ -135,9 +135,11 @@ struct import_opts {
 
 /*
  * Imports data[0..len) and prints the summary on app->out.out: `stored N
- * incidents` and `line L: FIELD: MESSAGE` per refusal, or when --output
- * json was given (app->out.json_errors; not merely stdout being a pipe)
- * {"stored", "refused": [{"line", "field", "message"}]} (and
+ * incidents` (N stored by this run; those an earlier run of the same lines
+ * stored are counted apart) and `line L: FIELD: MESSAGE` per refusal, or
+ * when --output json was given (app->out.json_errors; not merely stdout
+ * being a pipe) {"stored", "already_stored", "refused": [{"line", "field",
+ * "message"}]} (and
  * "stopped_at_line" when it stopped). Returns 0; 6 when a line was
  * refused; 2 for a header that does not fit; or the exit code of what
  * stopped it.

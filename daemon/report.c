@@ -430,7 +430,7 @@ static void front(struct doc *d, const json_t *fu, const struct report_meta *m, 
 			putf(d, "<p>Antagen %.10s av strategiskt samverkansforum.</p>\n",
 			     getstr(fu, "adopted_at"));
 		else
-			put(d, "<p class=\"draft\">UTKAST – inte antagen</p>\n");
+			put(d, "<p class=\"draft\">UTKAST – inte antagen (status: draft)</p>\n");
 	} else if (d->f == REPORT_MARKDOWN) {
 		putf(d, "# %s\n\n", title);
 		putf(d, "%s  \n%s  \nÖverenskommelsen gäller %s – %s\n\n", m->title, m->parties,
@@ -439,7 +439,7 @@ static void front(struct doc *d, const json_t *fu, const struct report_meta *m, 
 			putf(d, "Antagen %.10s av strategiskt samverkansforum.\n\n",
 			     getstr(fu, "adopted_at"));
 		else
-			put(d, "> **UTKAST – inte antagen**\n\n");
+			put(d, "> **UTKAST – inte antagen** (status: draft)\n\n");
 	}
 	snprintf(line, sizeof line, "Uppföljningen har även skett muntligt: %s.",
 		 json_is_true(json_object_get(fu, "oral")) ? "ja" : "nej");

@@ -104,12 +104,14 @@ Test(est_cli, an_import_stores_the_good_lines_once_and_names_the_bad_one)
 	/* The nightly job runs again: the server replays every batch. */
 	p = cli_as(ber, NULL, "incidents", "import", file);
 	cr_expect_eq(p->status, 6, "%s", show(p));
-	cr_expect(strstr(p->out, "stored 11 incidents"), "%s", show(p));
+	cr_expect(strstr(p->out, "stored 0 incidents (11 already stored by an earlier run"), "%s",
+		  show(p));
 	cr_expect_eq(incidents(), 11, "the second run stored lines again");
 
 	p = cli_as(ber, NULL, "-o", "json", "incidents", "import", file);
 	cr_expect_eq(p->status, 6, "%s", show(p));
-	cr_expect(strstr(p->out, "\"stored\": 11"), "%s", show(p));
+	cr_expect(strstr(p->out, "\"stored\": 0"), "%s", show(p));
+	cr_expect(strstr(p->out, "\"already_stored\": 11"), "%s", show(p));
 	cr_expect(strstr(p->out, "\"line\": 7"), "%s", show(p));
 	cr_expect_eq(incidents(), 11);
 }
@@ -132,7 +134,16 @@ Test(est_cli, the_situation_picture_counts_the_import)
 	cr_expect_eq(json_integer_value(json_object_get(sit, "total")), 11, "%s", p->out);
 	cr_expect_str_eq(json_string_value(json_object_get(sit, "week")), WEEK);
 
-	/* Forced into a pipe as a table: plain ASCII. */
+	/* Into a pipe without --output: the picture as plain ASCII. */
+	p = cli_as(ber, NULL, "situation", "--municipality", "sigtuna", "--week", WEEK);
+	cr_expect_eq(p->status, 0, "%s", show(p));
+	cr_expect(strstr(p->out, "11 incidents"), "%s", show(p));
+	cr_expect(strstr(p->out, "Klotter"), "%s", show(p));
+	cr_expect(strstr(p->out, "#"), "no ASCII bars: %s", show(p));
+	for (const unsigned char *c = (const unsigned char *)p->out; *c; c++)
+		cr_expect(*c != 0x1b, "a terminal escape in a pipe: %s", show(p));
+
+	/* Forced into a pipe as a table: the same. */
 	p = cli_as(ber, NULL, "situation", "--municipality", "sigtuna", "--week", WEEK, "-o",
 		   "table");
 	cr_expect_eq(p->status, 0, "%s", show(p));

@@ -47,7 +47,7 @@ Test(report, markdown_has_the_three_questions_and_the_tables)
 	char *md = render(REPORT_MARKDOWN);
 
 	cr_expect(strstr(md, "# Uppföljning 2025 av samverkansöverenskommelsen\n"), "%s", md);
-	cr_expect(strstr(md, "**UTKAST – inte antagen**"));
+	cr_expect(strstr(md, "**UTKAST – inte antagen** (status: draft)"), "%s", md);
 	cr_expect(strstr(md, "även skett muntligt: ja."));
 	cr_expect(strstr(md, "## 1. Hur samverkansformerna upplevs fungera\n"));
 	cr_expect(strstr(md, "## 2. Hur insatsernas genomförande har fungerat\n"));
