@@ -119,6 +119,8 @@ static const struct jf_field incident_fields[] = {
 	{ .name = "description", .type = JF_STRING, .empty = true, .max = 2000 },
 	{ .name = "latitude", .type = JF_NUMBER, .nullable = true, .min = -90, .max = 90 },
 	{ .name = "longitude", .type = JF_NUMBER, .nullable = true, .min = -180, .max = 180 },
+	/* Always the reporter's organisation; may be given, and must be it. */
+	{ .name = "source_organisation", .type = JF_SLUG },
 };
 
 /* Appends {field: prefix + name, message} to errs; -1 when out of memory. */
@@ -139,9 +141,14 @@ static bool has_value(const json_t *item, const char *name)
 }
 
 /* Checks one item (its shape, the privacy guard, coordinates given as a
- * pair), appending its errors to errs named with prefix. */
-static int check_item(const json_t *item, const char *prefix, json_t *errs)
+ * pair, a source that is the reporter's own organisation own_org),
+ * appending its errors to errs named with prefix. */
+static int check_item(const json_t *item, const char *prefix, const char *own_org,
+		      json_t *errs)
 {
+	const char *source;
+	char message[200];
+
 	json_t *item_errs = NULL, *e;
 	char path[128];
 	size_t i;
@@ -160,6 +167,14 @@ static int check_item(const json_t *item, const char *prefix, json_t *errs)
 		json_array_foreach(item_errs, i, e)
 			rc |= add_error(errs, prefix, jf_str(e, "field"), jf_str(e, "message"));
 		json_decref(item_errs);
+	}
+	source = json_string_value(json_object_get(item, "source_organisation"));
+	if (source && strcmp(source, own_org) != 0) {
+		snprintf(message, sizeof message,
+			 "must be your own organisation, \"%s\": an incident's source is the "
+			 "organisation of the one who reports it",
+			 own_org);
+		rc |= add_error(errs, prefix, "source_organisation", message);
 	}
 	if (has_value(item, "latitude") != has_value(item, "longitude"))
 		rc |= add_error(errs, prefix, has_value(item, "latitude") ? "longitude" : "latitude",
@@ -253,7 +268,7 @@ void h_incident_create(struct req *r)
 			prefix[0] = '\0';
 		else
 			snprintf(prefix, sizeof prefix, "items[%zu].", i);
-		rc |= check_item(item, prefix, errs);
+		rc |= check_item(item, prefix, r->actor.p.organisation, errs);
 	}
 	if (rc != 0) {
 		req_problem(r, SVK_ERR_INTERNAL, "out of memory");

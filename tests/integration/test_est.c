@@ -117,6 +117,21 @@ Test(est, one_incident_is_stored_with_the_reporters_organisation)
 		 "\"description\":\"Anmäld av 19811218-9876\"}");
 	expect_invalid(r, "description", "a personnummer");
 	cr_expect_eq(incidents(), before, "a refused incident was stored");
+
+	/* The source may be named, and must be the reporter's organisation. */
+	r = http(&e, "POST", "/v1/incidents", est,
+		 "{\"occurred_at\":\"2026-01-02T10:00Z\",\"municipality\":\"sigtuna\","
+		 "\"place\":\"Valsta\",\"category\":\"brand\",\"source_organisation\":\"sigtuna\"}");
+	cr_expect_eq(r->status, 201, "its own organisation as the source: %s", resp_why(r));
+	cr_expect_str_eq(resp_str(r, "source_organisation"), "sigtuna");
+	before = incidents();
+	r = http(&e, "POST", "/v1/incidents", est,
+		 "{\"occurred_at\":\"2026-01-02T11:00Z\",\"municipality\":\"sigtuna\","
+		 "\"place\":\"Valsta\",\"category\":\"brand\",\"source_organisation\":\"polisen\"}");
+	expect_invalid(r, "source_organisation", "another organisation as the source");
+	cr_expect(strstr(r->body, "sigtuna"), "the refusal does not name the own organisation: %s",
+		  r->body);
+	cr_expect_eq(incidents(), before, "an incident with another's source was stored");
 }
 
 /* ---- rights ----------------------------------------------------------------- */
