@@ -59,4 +59,9 @@ SELECT svk.meeting_json(m) FROM svk.meetings m WHERE m.id = $1::uuid
 SELECT svk.meeting_create($1::bigint, $2::jsonb)
 
 -- name: compliance
-SELECT svk.compliance($1::uuid)
+-- The findings also as "items" with "next_cursor", the shape of every list.
+-- NULL (no such agreement) stays NULL.
+SELECT CASE WHEN c IS NOT NULL THEN
+	json_build_object('agreement', c->'agreement', 'as_of', c->'as_of',
+	                  'findings', c->'findings', 'items', c->'findings', 'next_cursor', NULL) END
+FROM svk.compliance($1::uuid) c

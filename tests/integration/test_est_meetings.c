@@ -144,6 +144,9 @@ static int findings(const char *tok, const char *code, const char *entity_id)
 	int n = 0;
 
 	cr_assert_eq(r->status, 200, "%s", resp_why(r));
+	cr_expect(json_equal(resp_get(r, "items"), resp_get(r, "findings")),
+		  "items is not the findings: %s", r->body);
+	cr_expect(json_is_null(resp_get(r, "next_cursor")), "%s", r->body);
 	json_array_foreach(resp_get(r, "findings"), i, f) {
 		const char *c = json_string_value(json_object_get(f, "code"));
 		const char *id = json_string_value(json_object_get(f, "entity_id"));
