@@ -20,6 +20,7 @@ struct batch {
 	json_t *items;
 	long lines[IMPORT_MAX_BATCH];
 	size_t n;
+	size_t bytes; /* of the items as JSON */
 };
 
 struct job {
@@ -110,7 +111,7 @@ static int read_header(struct job *j)
  */
 static int fill_batch(struct job *j, struct batch *b, struct csv_record *rec)
 {
-	while (b->n < j->o->batch_size) {
+	while (b->n < j->o->batch_size && b->bytes < IMPORT_BATCH_BYTES) {
 		json_t *item = NULL;
 		int rc = csv_read(&j->rd, rec);
 
@@ -135,6 +136,7 @@ static int fill_batch(struct job *j, struct batch *b, struct csv_record *rec)
 			return oom(j);
 		if (rc > 0)
 			continue;
+		b->bytes += json_dumpb(item, NULL, 0, JSON_COMPACT) + 1;
 		if (json_array_append_new(b->items, item) != 0)
 			return oom(j);
 		b->lines[b->n++] = rec->line;
@@ -286,6 +288,7 @@ static int run_batches(struct job *j)
 	for (;;) {
 		b->items = json_array();
 		b->n = 0;
+		b->bytes = 0;
 		if (!b->items) {
 			rc = oom(j);
 			break;

@@ -27,6 +27,10 @@
 #include "strbuf.h"
 
 #define IMPORT_MAX_BATCH 1000 /* the server's limit per request */
+/* A batch closes early at this many bytes of JSON, well under the server's
+ * default request body limit (1 MiB), so long descriptions never make a
+ * batch too large to send. */
+#define IMPORT_BATCH_BYTES ((size_t)768 * 1024)
 #define IMPORT_DEFAULT_BATCH 500
 #define IMPORT_KEY_LEN 32 /* hex characters of a batch's key */
 

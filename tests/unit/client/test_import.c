@@ -343,6 +343,7 @@ struct fake {
 	int nkeys;
 	char sent_keys[FAKE_MAX][IMPORT_KEY_LEN + 1];
 	size_t sizes[FAKE_MAX];
+	size_t body_bytes[FAKE_MAX];
 	int calls;
 	long stored; /* rows actually stored */
 	int unreachable_from; /* from this call on (1-based): no answer */
@@ -390,6 +391,7 @@ static int fake_send(void *ctx, const json_t *body, const char *key,
 	cr_assert_lt(call, FAKE_MAX);
 	snprintf(f->sent_keys[call], sizeof f->sent_keys[call], "%s", key);
 	f->sizes[call] = n;
+	f->body_bytes[call] = json_dumpb(body, NULL, 0, JSON_COMPACT);
 	memset(resp, 0, sizeof *resp);
 	if (f->unreachable_from && call + 1 >= f->unreachable_from) {
 		(void)strbuf_puts(err, "cannot connect to the server");
@@ -627,4 +629,37 @@ Test(import, a_progress_bar_is_drawn_in_place_and_cleared)
 			      "line 4: category: unknown incident category\n");
 	free(out);
 	free(err);
+}
+
+/* 1000 rows with long descriptions (about 2 MB as JSON): sent in batches
+ * that stay under the server's default body limit, every row stored. */
+Test(import, long_rows_close_a_batch_before_it_is_too_large)
+{
+	struct fake f = { 0 };
+	struct strbuf csv;
+	char desc[1901];
+	struct run r;
+	long sent = 0;
+
+	memset(desc, 'x', sizeof desc - 1);
+	desc[sizeof desc - 1] = '\0';
+	strbuf_init(&csv, 0);
+	cr_assert_eq(strbuf_puts(&csv, "tidpunkt;kommun;plats;kategori;beskrivning\n"), 0);
+	for (int i = 0; i < 1000; i++)
+		cr_assert_eq(strbuf_printf(&csv, "2026-11-16 21:%02d;sigtuna;Plats %d;klotter;%s\n",
+					   i % 60, i, desc),
+			     0);
+	r = import(&f, csv.data, 1000, OUT_TABLE, NULL);
+	cr_expect_eq(r.rc, 0, "%s", r.err);
+	cr_expect_eq(f.stored, 1000);
+	cr_expect_gt(f.calls, 1, "one batch of about 2 MB");
+	for (int i = 0; i < f.calls; i++) {
+		cr_expect_lt(f.body_bytes[i], (size_t)1024 * 1024, "batch %d: %zu bytes", i,
+			     f.body_bytes[i]);
+		sent += (long)f.sizes[i];
+	}
+	cr_expect_eq(sent, 1000);
+	cr_expect_str_eq(r.out, "stored 1000 incidents\n");
+	run_free(&r);
+	strbuf_cleanup(&csv);
 }
