@@ -127,6 +127,22 @@ int cmd_list_page(struct app *app, const struct cmd_args *a,
 		  struct strbuf *path, const struct out_col *cols,
 		  size_t ncols);
 
+/* An option of a list command that becomes a query parameter. */
+struct cmd_filter {
+	const char *opt;   /* --opt */
+	const char *param; /* ?param= */
+	int is_date;	   /* the value must be YYYY-MM-DD */
+};
+
+/*
+ * cmd_list_page of base with the query parameters of the filters given in
+ * a; a date filter that is not YYYY-MM-DD exits 2 before anything is sent.
+ */
+int cmd_list_filtered(struct app *app, const struct cmd_args *a,
+		      const char *base, const struct cmd_filter *filters,
+		      size_t nfilters, const struct out_col *cols,
+		      size_t ncols);
+
 /*
  * The whole content of file ('-': standard input) appended to sb, whose
  * limit is the largest file taken. Returns 0, or CLI_ERROR after printing

@@ -30,40 +30,18 @@ static const struct out_col verify_fields[] = {
 };
 
 /* Option → query parameter of GET /v1/audit. */
-static const struct {
-	const char *opt, *param;
-} list_params[] = {
-	{ "actor", "actor" },   { "organisation", "organisation" },
-	{ "action", "action" }, { "entity", "entity" },
-	{ "entity-id", "entity_id" }, { "from", "from" },
-	{ "to", "to" },
+static const struct cmd_filter list_filters[] = {
+	{ "actor", "actor", 0 },	   { "organisation", "organisation", 0 },
+	{ "action", "action", 0 },	   { "entity", "entity", 0 },
+	{ "entity-id", "entity_id", 0 }, { "from", "from", 1 },
+	{ "to", "to", 1 },
 };
 
 static int run_list(struct app *app, const struct cmd_args *a)
 {
-	static const char *const dates[] = { "from", "to" };
-	struct strbuf path;
-	int rc = 0;
-
-	for (size_t i = 0; i < CMD_COUNT(dates); i++)
-		if (args_has(a, dates[i]) &&
-		    !cmd_is_date(args_get(a, dates[i])))
-			return cmd_usage_error(app,
-					       "--%s wants a date YYYY-MM-DD, "
-					       "got '%s'",
-					       dates[i], args_get(a, dates[i]));
-	strbuf_init(&path, 8192);
-	if (strbuf_puts(&path, "/v1/audit") != 0)
-		rc = cmd_oom(app);
-	for (size_t i = 0; i < CMD_COUNT(list_params) && rc == 0; i++)
-		if (cmd_query_add(&path, list_params[i].param,
-				  args_get(a, list_params[i].opt)) != 0)
-			rc = cmd_oom(app);
-	if (rc == 0)
-		rc = cmd_list_page(app, a, &path, audit_cols,
-				   CMD_COUNT(audit_cols));
-	strbuf_cleanup(&path);
-	return rc;
+	return cmd_list_filtered(app, a, "/v1/audit", list_filters,
+				 CMD_COUNT(list_filters), audit_cols,
+				 CMD_COUNT(audit_cols));
 }
 
 int audit_verify_message(const json_t *doc, struct strbuf *msg)

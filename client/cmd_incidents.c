@@ -102,34 +102,15 @@ out:
 
 static int run_list(struct app *app, const struct cmd_args *a)
 {
-	static const char *const dates[] = { "from", "to" };
-	static const char *const filters[][2] = {
-		{ "municipality", "municipality" }, { "category", "category" },
-		{ "place", "place" },		    { "source", "source" },
-		{ "from", "from" },		    { "to", "to" },
+	static const struct cmd_filter filters[] = {
+		{ "municipality", "municipality", 0 }, { "category", "category", 0 },
+		{ "place", "place", 0 },	       { "source", "source", 0 },
+		{ "from", "from", 1 },		       { "to", "to", 1 },
 	};
-	struct strbuf path;
-	int rc = 0;
 
-	for (size_t i = 0; i < CMD_COUNT(dates); i++)
-		if (args_has(a, dates[i]) &&
-		    !cmd_is_date(args_get(a, dates[i])))
-			return cmd_usage_error(app,
-					       "--%s wants a date YYYY-MM-DD, "
-					       "got '%s'",
-					       dates[i], args_get(a, dates[i]));
-	strbuf_init(&path, 16384);
-	if (strbuf_puts(&path, "/v1/incidents") != 0)
-		rc = cmd_oom(app);
-	for (size_t i = 0; rc == 0 && i < CMD_COUNT(filters); i++)
-		if (cmd_query_add(&path, filters[i][1],
-				  args_get(a, filters[i][0])) != 0)
-			rc = cmd_oom(app);
-	if (rc == 0)
-		rc = cmd_list_page(app, a, &path, incident_cols,
-				   CMD_COUNT(incident_cols));
-	strbuf_cleanup(&path);
-	return rc;
+	return cmd_list_filtered(app, a, "/v1/incidents", filters,
+				 CMD_COUNT(filters), incident_cols,
+				 CMD_COUNT(incident_cols));
 }
 
 static int run_show(struct app *app, const struct cmd_args *a)

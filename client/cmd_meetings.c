@@ -222,28 +222,15 @@ static int run_show(struct app *app, const struct cmd_args *a)
 
 static int run_list(struct app *app, const struct cmd_args *a)
 {
-	static const char *const dates[] = { "from", "to" };
-	struct strbuf path;
-	int rc = 0;
+	static const struct cmd_filter filters[] = {
+		{ "group", "group", 0 },
+		{ "from", "from", 1 },
+		{ "to", "to", 1 },
+	};
 
-	for (size_t i = 0; i < CMD_COUNT(dates); i++)
-		if (args_has(a, dates[i]) &&
-		    !cmd_is_date(args_get(a, dates[i])))
-			return cmd_usage_error(app,
-					       "--%s wants a date YYYY-MM-DD, "
-					       "got '%s'",
-					       dates[i], args_get(a, dates[i]));
-	strbuf_init(&path, 4096);
-	if (strbuf_puts(&path, "/v1/meetings") != 0 ||
-	    cmd_query_add(&path, "group", args_get(a, "group")) != 0 ||
-	    cmd_query_add(&path, "from", args_get(a, "from")) != 0 ||
-	    cmd_query_add(&path, "to", args_get(a, "to")) != 0)
-		rc = cmd_oom(app);
-	if (rc == 0)
-		rc = cmd_list_page(app, a, &path, meeting_cols,
-				   CMD_COUNT(meeting_cols));
-	strbuf_cleanup(&path);
-	return rc;
+	return cmd_list_filtered(app, a, "/v1/meetings", filters,
+				 CMD_COUNT(filters), meeting_cols,
+				 CMD_COUNT(meeting_cols));
 }
 
 static const struct opt_def list_opts[] = {

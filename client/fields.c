@@ -328,3 +328,33 @@ out:
 	request_opts_cleanup(&ro);
 	return rc;
 }
+
+int cmd_list_filtered(struct app *app, const struct cmd_args *a,
+		      const char *base, const struct cmd_filter *filters,
+		      size_t nfilters, const struct out_col *cols,
+		      size_t ncols)
+{
+	struct strbuf path;
+	int rc = 0;
+
+	for (size_t i = 0; i < nfilters; i++) {
+		const char *v = args_get(a, filters[i].opt);
+
+		if (v && filters[i].is_date && !cmd_is_date(v))
+			return cmd_usage_error(app,
+					       "--%s wants a date YYYY-MM-DD, "
+					       "got '%s'",
+					       filters[i].opt, v);
+	}
+	strbuf_init(&path, 16384);
+	if (strbuf_puts(&path, base) != 0)
+		rc = cmd_oom(app);
+	for (size_t i = 0; rc == 0 && i < nfilters; i++)
+		if (cmd_query_add(&path, filters[i].param,
+				  args_get(a, filters[i].opt)) != 0)
+			rc = cmd_oom(app);
+	if (rc == 0)
+		rc = cmd_list_page(app, a, &path, cols, ncols);
+	strbuf_cleanup(&path);
+	return rc;
+}
