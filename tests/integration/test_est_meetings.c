@@ -63,6 +63,7 @@ Test(est_meetings, members_record_their_own_groups_meetings)
 	cr_expect_str_eq(resp_str(r, "held_on"), day);
 	cr_expect_str_eq(resp_str(r, "week"),
 			 sql_value(&e, "SELECT to_char($1::date, 'IYYY-\"W\"IW')", day));
+	cr_expect_str_eq(resp_str(r, "iso_week"), resp_str(r, "week"));
 	cr_expect_str_eq(resp_str(r, "attendees.0"), "polisen");
 	cr_expect_str_eq(resp_str(r, "attendees.1"), "sigtuna");
 	cr_expect_str_eq(resp_str(r, "focus_places.0"), "Märsta station", "the ranking is kept");
