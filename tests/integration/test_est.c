@@ -199,14 +199,20 @@ static const char *same_items(int n)
 	size_t len = strlen(one) + 1, cap = 16 + (size_t)n * len;
 	char *out = env_keep(&e, malloc(cap), free);
 
+	size_t at = 0;
+	int w;
+
 	cr_assert(out);
-	strcpy(out, "{\"items\": [");
+	w = snprintf(out, cap, "{\"items\": [");
+	cr_assert(w > 0 && (size_t)w < cap);
+	at = (size_t)w;
 	for (int i = 0; i < n; i++) {
-		if (i)
-			strcat(out, ",");
-		strcat(out, one);
+		w = snprintf(out + at, cap - at, "%s%s", i ? "," : "", one);
+		cr_assert(w > 0 && (size_t)w < cap - at);
+		at += (size_t)w;
 	}
-	strcat(out, "]}");
+	w = snprintf(out + at, cap - at, "]}");
+	cr_assert(w > 0 && (size_t)w < cap - at);
 	return out;
 }
 

@@ -452,7 +452,8 @@ Test(followup, verify_finds_an_altered_and_a_removed_entry)
 	r = http(&e, "GET", "/v1/audit/verify", admin_token(&e), NULL);
 	cr_assert_eq(r->status, 200, "%s", resp_why(r));
 	cr_expect(resp_get(r, "ok") == json_false(), "%s", r->body);
-	cr_expect_eq(json_integer_value(resp_get(r, "first_bad_seq")), atol(seq), "%s", r->body);
+	cr_expect_str_eq(strf(&e, "%lld", (long long)json_integer_value(resp_get(r, "first_bad_seq"))),
+			 seq, "%s", r->body);
 	cr_expect(strstr(resp_str(r, "reason"), "changed"), "%s", r->body);
 
 	/* Put back: intact again. Then remove it from the middle of its chain. */
@@ -463,6 +464,7 @@ Test(followup, verify_finds_an_altered_and_a_removed_entry)
 	sql_ok(sql_query(&e, "DELETE FROM svk.audit WHERE seq = $1::bigint", seq));
 	r = http(&e, "GET", "/v1/audit/verify", admin_token(&e), NULL);
 	cr_expect(resp_get(r, "ok") == json_false(), "a removed entry: %s", r->body);
-	cr_expect_eq(json_integer_value(resp_get(r, "first_bad_seq")), atol(next), "%s", r->body);
+	cr_expect_str_eq(strf(&e, "%lld", (long long)json_integer_value(resp_get(r, "first_bad_seq"))),
+			 next, "%s", r->body);
 	cr_expect(strstr(resp_str(r, "reason"), "removed"), "%s", r->body);
 }

@@ -377,7 +377,9 @@ Test(followup_cli, the_styrgrupp_reads_the_audit_log_and_verifies_it)
 	cr_assert(json_is_object(doc), "%s", show(p));
 	env_keep(&e, doc, (void (*)(void *))json_decref);
 	cr_expect(json_is_false(json_object_get(doc, "ok")), "%s", p->out);
-	cr_expect_eq(json_integer_value(json_object_get(doc, "first_bad_seq")), atol(seq));
+	cr_expect_str_eq(strf(&e, "%lld", (long long)json_integer_value(
+					       json_object_get(doc, "first_bad_seq"))),
+			 seq, "%s", p->out);
 }
 
 /* ---- the editor, on a terminal ----------------------------------------------- */
