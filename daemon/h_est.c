@@ -146,11 +146,9 @@ static bool has_value(const json_t *item, const char *name)
 static int check_item(const json_t *item, const char *prefix, const char *own_org,
 		      json_t *errs)
 {
-	const char *source;
-	char message[200];
-
 	json_t *item_errs = NULL, *e;
-	char path[128];
+	const char *source;
+	char path[128], message[200];
 	size_t i;
 	int rc = 0;
 
