@@ -31,7 +31,7 @@ struct app {
 	struct worker *workers;
 	atomic_bool draining;      /* SIGTERM seen: /readyz says 503 */
 	size_t migrations_expected;
-	char dummy_hash[128];      /* see auth_init() */
+	char dummy_hash[128];      /* see passwd_init() */
 	/* counters for /metrics */
 	atomic_ulong requests;
 	atomic_ulong responses[6]; /* by status class 1xx..5xx */

@@ -1,46 +1,47 @@
 /*
- * Password work for handlers: Argon2id hashing and verification run on the
- * work pool (they take tens of milliseconds and 64 MiB by design) and the
- * handler continues on its event loop. The job is the request's scratch,
- * so it is freed with the request; passwords are wiped on free.
+ * Authentication, the pipeline's stage after the body: the bearer token
+ * becomes the actor (the user, their organisation and live memberships,
+ * the input of the role policy), and with mutual TLS the certificate's
+ * organisation must be the user's. Only the token's SHA-256 is looked up.
  */
 #ifndef SVK_AUTH_H
 #define SVK_AUTH_H
 
-#include <sodium.h>
 #include <stdbool.h>
 
+#include "policy.h"
+
 struct req;
-struct app;
+struct db_call;
+struct db_result;
 
-#define AUTH_PASSWORD_MAX 1024
-
-struct pw_job {
-	struct req *r;
-	char password[AUTH_PASSWORD_MAX + 1];  /* to verify or to hash */
-	char stored[crypto_pwhash_STRBYTES];   /* hash to verify against ("" = none) */
-	char new_password[AUTH_PASSWORD_MAX + 1]; /* to hash after verifying ("" = none) */
-	char new_hash[crypto_pwhash_STRBYTES];
-	bool verified;
-	bool hashed;
-	const char *dummy;
-	unsigned long long ops;
-	size_t mem;
-	void (*done)(struct req *r, struct pw_job *job);
+struct actor {
+	char user_id[24];
+	char username[POLICY_SLUG_MAX];
+	char token_id[40];
+	struct policy_actor p;
 };
 
-/* Makes the request's password job (its scratch); NULL after replying 500. */
-struct pw_job *auth_job(struct req *r);
+/* Called once the actor is known: with the result of the route's read
+ * when one went out in the same round trip (NULL otherwise). */
+typedef void (*auth_done_cb)(struct req *r, const struct db_result *read);
 
-/* Runs the job: verifies password against stored when stored is set (a
- * dummy hash otherwise, so an unknown user costs the same time), then
- * hashes new_password when set; calls done on the request's loop. */
-void auth_run(struct req *r, struct pw_job *job,
-	      void (*done)(struct req *r, struct pw_job *job));
+struct req_auth {
+	bool authenticated;
+	struct actor actor;
+	char token_hash[65];
+	auth_done_cb done;
+};
 
-/* Makes app->dummy_hash once at start-up: verifying against it when a user
- * does not exist keeps the answer's timing from telling which usernames
- * exist. 0 or -1. */
-int auth_init(struct app *app);
+/*
+ * Authenticates the request from its Authorization header. When build_read
+ * is given it builds the route's read after the token is hashed (it may
+ * use it); a read it builds goes out in the same round trip as the token
+ * lookup, and one it cannot build (-1) is left for done to answer. Answers
+ * 401 (and 403 for a certificate of another organisation) itself;
+ * otherwise calls done.
+ */
+void auth_start(struct req *r, int (*build_read)(struct req *r, struct db_call *call),
+		auth_done_cb done);
 
 #endif

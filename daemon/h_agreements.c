@@ -10,43 +10,7 @@
 
 #include "request.h"
 #include "routes.h"
-
-void h_agreement_listed(struct req *r, const struct db_result *res)
-{
-	req_reply_row(r, res, 0, 200, "no result", NULL);
-}
-
-int q_agreement_list(struct req *r, struct db_call *c)
-{
-	int n = req_limit_value(r);
-	const char *cursor;
-
-	if (n < 0 || req_cursor_seq(r, &cursor) != 0)
-		return -1;
-	snprintf(r->qbuf[0], sizeof r->qbuf[0], "%d", n);
-	c->stmt = "agreement_list";
-	c->nparams = 2;
-	c->params[0] = r->qbuf[0];
-	c->params[1] = cursor;
-	return 0;
-}
-
-void h_agreement_got(struct req *r, const struct db_result *res)
-{
-	req_reply_row(r, res, 0, 200, "no such agreement", NULL);
-}
-
-int q_agreement_get(struct req *r, struct db_call *c)
-{
-	const char *id = req_uuid_param(r, 0, "no such agreement");
-
-	if (!id)
-		return -1;
-	c->stmt = "agreement_get";
-	c->nparams = 1;
-	c->params[0] = id;
-	return 0;
-}
+#include "sql_names.h"
 
 static const struct jf_field agreement_fields[] = {
 	{ .name = "title", .type = JF_STRING, .required = true, .max = 300 },
@@ -79,27 +43,10 @@ void h_agreement_create(struct req *r)
 		req_problem(r, SVK_ERR_INTERNAL, "out of memory");
 		return;
 	}
-	const char *p[6] = { r->actor.user_id, jf_str(r->body, "title"), jf_str(r->body, "goal"),
+	const char *p[6] = { r->auth.actor.user_id, jf_str(r->body, "title"), jf_str(r->body, "goal"),
 			     parties, jf_str(r->body, "valid_from"), jf_str(r->body, "valid_to") };
-	req_write1(r, "agreement_create", 6, p, agreement_created);
+	req_write1(r, SQL_AGREEMENT_CREATE, 6, p, agreement_created);
 	free(parties);
-}
-
-void h_focus_areas_listed(struct req *r, const struct db_result *res)
-{
-	req_reply_row(r, res, 0, 200, "no such agreement", NULL);
-}
-
-int q_focus_area_list(struct req *r, struct db_call *c)
-{
-	const char *id = req_uuid_param(r, 0, "no such agreement");
-
-	if (!id)
-		return -1;
-	c->stmt = "focus_area_list";
-	c->nparams = 1;
-	c->params[0] = id;
-	return 0;
 }
 
 static const struct jf_field focus_area_fields[] = {
@@ -125,14 +72,14 @@ void h_focus_area_create(struct req *r)
 	char ordinal[16];
 
 	if (!id) {
-		req_problem_qerr(r);
+		req_problem_query(r);
 		return;
 	}
 	if (!req_body_ok(r, focus_area_fields, sizeof focus_area_fields / sizeof focus_area_fields[0]))
 		return;
 	snprintf(ordinal, sizeof ordinal, "%lld",
 		 (long long)json_integer_value(json_object_get(r->body, "ordinal")));
-	const char *p[5] = { r->actor.user_id, id, ordinal, jf_str(r->body, "title"),
+	const char *p[5] = { r->auth.actor.user_id, id, ordinal, jf_str(r->body, "title"),
 			     jf_str(r->body, "goal") };
-	req_write1(r, "focus_area_create", 5, p, focus_area_created);
+	req_write1(r, SQL_FOCUS_AREA_CREATE, 5, p, focus_area_created);
 }

@@ -17,99 +17,14 @@
 #include "jsonguard.h"
 #include "request.h"
 #include "routes.h"
+#include "sql_names.h"
 #include "validate.h"
+#include "vocab.h"
 
-#define BATCH_MAX 1000
-
-/* ---- query parameters ----------------------------------------------------- */
-
-/* ?name= absent or a slug; -1 sets qerr. */
-static int slug_query(struct req *r, const char *name, const char **out)
-{
-	const char *s = req_query(r, name);
-
-	*out = s;
-	if (!s || validate_slug(s))
-		return 0;
-	r->qerr_field = name;
-	r->qerr_message = "must be a slug (lowercase letters, digits and '-')";
-	return -1;
-}
-
-/* ?name= absent or a date; -1 sets qerr. */
-static int date_query(struct req *r, const char *name, const char **out)
-{
-	const char *s = req_query(r, name);
-
-	*out = s;
-	if (!s || validate_date(s))
-		return 0;
-	r->qerr_field = name;
-	r->qerr_message = "must be a date YYYY-MM-DD";
-	return -1;
-}
 
 /* ---- incident categories -------------------------------------------------- */
 
-void h_categories_listed(struct req *r, const struct db_result *res)
-{
-	req_reply_row(r, res, 0, 200, "no result", NULL);
-}
-
-int q_category_list(struct req *r, struct db_call *c)
-{
-	(void)r;
-	c->stmt = "category_list";
-	c->nparams = 0;
-	return 0;
-}
-
 /* ---- incidents -------------------------------------------------------------- */
-
-void h_incidents_listed(struct req *r, const struct db_result *res)
-{
-	req_reply_row(r, res, 0, 200, "no result", NULL);
-}
-
-int q_incident_list(struct req *r, struct db_call *c)
-{
-	const char *cursor, *mun, *cat, *source, *from, *to, *place = req_query(r, "place");
-	int n = req_limit_value(r);
-
-	if (n < 0 || req_cursor_seq(r, &cursor) != 0 || slug_query(r, "municipality", &mun) != 0 ||
-	    slug_query(r, "category", &cat) != 0 || slug_query(r, "source", &source) != 0 ||
-	    date_query(r, "from", &from) != 0 || date_query(r, "to", &to) != 0)
-		return -1;
-	snprintf(r->qbuf[0], sizeof r->qbuf[0], "%d", n);
-	c->stmt = "incident_list";
-	c->nparams = 8;
-	c->params[0] = r->qbuf[0];
-	c->params[1] = cursor;
-	c->params[2] = mun;
-	c->params[3] = cat;
-	c->params[4] = place;
-	c->params[5] = source;
-	c->params[6] = from;
-	c->params[7] = to;
-	return 0;
-}
-
-void h_incident_got(struct req *r, const struct db_result *res)
-{
-	req_reply_row(r, res, 0, 200, "no such incident", NULL);
-}
-
-int q_incident_get(struct req *r, struct db_call *c)
-{
-	const char *id = req_uuid_param(r, 0, "no such incident");
-
-	if (!id)
-		return -1;
-	c->stmt = "incident_get";
-	c->nparams = 1;
-	c->params[0] = id;
-	return 0;
-}
 
 static const struct jf_field incident_fields[] = {
 	{ .name = "occurred_at", .type = JF_TIMESTAMP, .required = true },
@@ -196,7 +111,7 @@ static bool items_allowed(struct req *r, const json_t *items, bool single)
 		struct policy_target t = { .municipality = jf_str(item, "municipality") };
 		char why[300];
 
-		if (policy_check(&r->actor.p, ACT_REPORT_INCIDENT, &t, &reason))
+		if (policy_check(&r->auth.actor.p, ACT_REPORT_INCIDENT, &t, &reason))
 			continue;
 		if (single) {
 			req_forbidden(r, reason);
@@ -235,7 +150,7 @@ static json_t *batch_items(struct req *r)
 		return NULL;
 	}
 	if (!json_is_array(items) || json_array_size(items) == 0 ||
-	    json_array_size(items) > BATCH_MAX) {
+	    json_array_size(items) > VOCAB_INCIDENT_BATCH_MAX) {
 		req_problem_field(r, "items", "must be an array of 1 to 1000 incidents");
 		return NULL;
 	}
@@ -266,7 +181,7 @@ void h_incident_create(struct req *r)
 			prefix[0] = '\0';
 		else
 			snprintf(prefix, sizeof prefix, "items[%zu].", i);
-		rc |= check_item(item, prefix, r->actor.p.organisation, errs);
+		rc |= check_item(item, prefix, r->auth.actor.p.organisation, errs);
 	}
 	if (rc != 0) {
 		req_problem(r, SVK_ERR_INTERNAL, "out of memory");
@@ -287,12 +202,12 @@ void h_incident_create(struct req *r)
 		req_problem(r, SVK_ERR_INTERNAL, "out of memory");
 		goto out;
 	}
-	if (r->scratch_free && r->scratch)
-		r->scratch_free(r->scratch);
-	r->scratch = text;
-	r->scratch_free = free;
-	const char *p[3] = { r->actor.user_id, text, single ? "true" : "false" };
-	req_write1(r, "incidents_create", 3, p, incidents_created);
+	if (!req_keep(r, text)) {
+		req_problem(r, SVK_ERR_INTERNAL, "out of memory");
+		goto out;
+	}
+	const char *p[3] = { r->auth.actor.user_id, text, single ? "true" : "false" };
+	req_write1(r, SQL_INCIDENTS_CREATE, 3, p, incidents_created);
 out:
 	json_decref(errs);
 	json_decref(items);
@@ -305,8 +220,8 @@ static const char *own_municipality(const struct req *r)
 {
 	const char *found = NULL;
 
-	for (size_t i = 0; i < r->actor.p.n_memberships; i++) {
-		const struct policy_membership *m = &r->actor.p.memberships[i];
+	for (size_t i = 0; i < r->auth.actor.p.n_memberships; i++) {
+		const struct policy_membership *m = &r->auth.actor.p.memberships[i];
 
 		if (m->tier != TIER_ARBETSGRUPP || !m->municipality[0])
 			continue;
@@ -348,52 +263,11 @@ void h_situation(struct req *r)
 		isodate_format(isoweek_monday(y, w), monday, sizeof monday);
 	}
 	const char *p[3] = { mun, week ? monday : NULL,
-			     r->actor.p.organisation_party ? "false" : "true" };
-	req_db1(r, "situation", 3, p, situation_got);
+			     r->auth.actor.p.organisation_party ? "false" : "true" };
+	req_db1(r, SQL_SITUATION, 3, p, situation_got);
 }
 
 /* ---- meetings ------------------------------------------------------------- */
-
-void h_meetings_listed(struct req *r, const struct db_result *res)
-{
-	req_reply_row(r, res, 0, 200, "no result", NULL);
-}
-
-int q_meeting_list(struct req *r, struct db_call *c)
-{
-	const char *cursor, *group, *from, *to;
-	int n = req_limit_value(r);
-
-	if (n < 0 || req_cursor_seq(r, &cursor) != 0 || slug_query(r, "group", &group) != 0 ||
-	    date_query(r, "from", &from) != 0 || date_query(r, "to", &to) != 0)
-		return -1;
-	snprintf(r->qbuf[0], sizeof r->qbuf[0], "%d", n);
-	c->stmt = "meeting_list";
-	c->nparams = 5;
-	c->params[0] = r->qbuf[0];
-	c->params[1] = cursor;
-	c->params[2] = group;
-	c->params[3] = from;
-	c->params[4] = to;
-	return 0;
-}
-
-void h_meeting_got(struct req *r, const struct db_result *res)
-{
-	req_reply_row(r, res, 0, 200, "no such meeting", NULL);
-}
-
-int q_meeting_get(struct req *r, struct db_call *c)
-{
-	const char *id = req_uuid_param(r, 0, "no such meeting");
-
-	if (!id)
-		return -1;
-	c->stmt = "meeting_get";
-	c->nparams = 1;
-	c->params[0] = id;
-	return 0;
-}
 
 static const struct jf_field meeting_fields[] = {
 	{ .name = "group", .type = JF_SLUG, .required = true },
@@ -431,25 +305,9 @@ void h_meeting_create(struct req *r)
 		req_problem(r, SVK_ERR_INTERNAL, "out of memory");
 		return;
 	}
-	const char *p[2] = { r->actor.user_id, body };
-	req_write1(r, "meeting_create", 2, p, meeting_created);
+	const char *p[2] = { r->auth.actor.user_id, body };
+	req_write1(r, SQL_MEETING_CREATE, 2, p, meeting_created);
 }
 
 /* ---- compliance ------------------------------------------------------------- */
 
-void h_compliance_got(struct req *r, const struct db_result *res)
-{
-	req_reply_row(r, res, 0, 200, "no such agreement", NULL);
-}
-
-int q_compliance(struct req *r, struct db_call *c)
-{
-	const char *id = req_uuid_param(r, 0, "no such agreement");
-
-	if (!id)
-		return -1;
-	c->stmt = "compliance";
-	c->nparams = 1;
-	c->params[0] = id;
-	return 0;
-}

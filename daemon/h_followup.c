@@ -15,9 +15,10 @@
 #include "report.h"
 #include "request.h"
 #include "routes.h"
+#include "sql_names.h"
 #include "validate.h"
 
-/* The {year} path parameter (2000..2100), or -1 after setting qerr. */
+/* The {year} path parameter (2000..2100), or -1 after recording why not (query.h). */
 static int year_param(struct req *r, int i, char *buf, size_t len)
 {
 	const char *s = req_param(r, i);
@@ -25,8 +26,7 @@ static int year_param(struct req *r, int i, char *buf, size_t len)
 
 	if (!s || !validate_digits(s) || strlen(s) != 4 || (y = strtol(s, NULL, 10)) < 2000 ||
 	    y > 2100) {
-		r->qerr_field = "year";
-		r->qerr_message = "must be a year 2000 to 2100";
+		req_query_error(r, "year", "must be a year 2000 to 2100");
 		return -1;
 	}
 	snprintf(buf, len, "%ld", y);
@@ -61,12 +61,12 @@ void h_follow_up_get(struct req *r)
 {
 	const char *id = req_uuid_param(r, 0, "no such agreement");
 
-	if (!id || year_param(r, 1, r->qbuf[0], sizeof r->qbuf[0]) != 0) {
-		req_problem_qerr(r);
+	if (!id || year_param(r, 1, r->q.num[0], sizeof r->q.num[0]) != 0) {
+		req_problem_query(r);
 		return;
 	}
-	const char *p[2] = { id, r->qbuf[0] };
-	req_db1(r, "follow_up_get", 2, p, reply_follow_up);
+	const char *p[2] = { id, r->q.num[0] };
+	req_db1(r, SQL_FOLLOW_UP_GET, 2, p, reply_follow_up);
 }
 
 static const struct jf_field follow_up_fields[] = {
@@ -80,8 +80,8 @@ void h_follow_up_put(struct req *r)
 {
 	const char *id = req_uuid_param(r, 0, "no such agreement"), *body;
 
-	if (!id || year_param(r, 1, r->qbuf[0], sizeof r->qbuf[0]) != 0) {
-		req_problem_qerr(r);
+	if (!id || year_param(r, 1, r->q.num[0], sizeof r->q.num[0]) != 0) {
+		req_problem_query(r);
 		return;
 	}
 	if (!req_body_ok(r, follow_up_fields, sizeof follow_up_fields / sizeof follow_up_fields[0]))
@@ -91,8 +91,8 @@ void h_follow_up_put(struct req *r)
 		req_problem(r, SVK_ERR_INTERNAL, "out of memory");
 		return;
 	}
-	const char *p[5] = { r->actor.user_id, id, r->qbuf[0], body, req_if_match(r) };
-	req_write1(r, "follow_up_put", 5, p, reply_follow_up);
+	const char *p[5] = { r->auth.actor.user_id, id, r->q.num[0], body, req_if_match(r) };
+	req_write1(r, SQL_FOLLOW_UP_PUT, 5, p, reply_follow_up);
 }
 
 /* ---- the report ----------------------------------------------------------- */
@@ -148,51 +148,19 @@ void h_follow_up_report(struct req *r)
 {
 	const char *id = req_uuid_param(r, 0, "no such agreement");
 
-	if (!id || year_param(r, 1, r->qbuf[0], sizeof r->qbuf[0]) != 0) {
-		req_problem_qerr(r);
+	if (!id || year_param(r, 1, r->q.num[0], sizeof r->q.num[0]) != 0) {
+		req_problem_query(r);
 		return;
 	}
 	if (report_format_choose(NULL, req_query(r, "format")) < 0) {
 		req_problem_field(r, "format", "must be md, html or csv");
 		return;
 	}
-	const char *p[2] = { id, r->qbuf[0] };
-	req_db1(r, "follow_up_report", 2, p, report_loaded);
+	const char *p[2] = { id, r->q.num[0] };
+	req_db1(r, SQL_FOLLOW_UP_REPORT, 2, p, report_loaded);
 }
 
 /* ---- the audit log ---------------------------------------------------------- */
-
-void h_audit_listed(struct req *r, const struct db_result *res)
-{
-	req_reply_row(r, res, 0, 200, "no result", NULL);
-}
-
-int q_audit_list(struct req *r, struct db_call *c)
-{
-	const char *cursor, *from = req_query(r, "from"), *to = req_query(r, "to");
-	int n = req_limit_value(r);
-
-	if (n < 0 || req_cursor_seq(r, &cursor) != 0)
-		return -1;
-	if ((from && !validate_date(from)) || (to && !validate_date(to))) {
-		r->qerr_field = from && !validate_date(from) ? "from" : "to";
-		r->qerr_message = "must be a date YYYY-MM-DD";
-		return -1;
-	}
-	snprintf(r->qbuf[0], sizeof r->qbuf[0], "%d", n);
-	c->stmt = "audit_list";
-	c->nparams = 9;
-	c->params[0] = r->qbuf[0];
-	c->params[1] = cursor;
-	c->params[2] = req_query(r, "actor");
-	c->params[3] = req_query(r, "organisation");
-	c->params[4] = req_query(r, "action");
-	c->params[5] = req_query(r, "entity");
-	c->params[6] = req_query(r, "entity_id");
-	c->params[7] = from;
-	c->params[8] = to;
-	return 0;
-}
 
 static void audit_verified(struct req *r, const struct db_result *res)
 {
@@ -203,5 +171,5 @@ static void audit_verified(struct req *r, const struct db_result *res)
  * prefetched. */
 void h_audit_verify(struct req *r)
 {
-	req_db1(r, "audit_verify", 0, NULL, audit_verified);
+	req_db1(r, SQL_AUDIT_VERIFY, 0, NULL, audit_verified);
 }

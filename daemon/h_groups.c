@@ -13,51 +13,7 @@
 
 #include "request.h"
 #include "routes.h"
-
-void h_group_listed(struct req *r, const struct db_result *res)
-{
-	req_reply_row(r, res, 0, 200, "no result", NULL);
-}
-
-int q_group_list(struct req *r, struct db_call *c)
-{
-	int n = req_limit_value(r);
-
-	if (n < 0)
-		return -1;
-	snprintf(r->qbuf[0], sizeof r->qbuf[0], "%d", n);
-	c->stmt = "group_list";
-	c->nparams = 2;
-	c->params[0] = r->qbuf[0];
-	c->params[1] = req_query(r, "cursor");
-	return 0;
-}
-
-void h_group_got(struct req *r, const struct db_result *res)
-{
-	req_reply_row(r, res, 0, 200, "no such group", NULL);
-}
-
-int q_group_get(struct req *r, struct db_call *c)
-{
-	c->stmt = "group_get";
-	c->nparams = 1;
-	c->params[0] = req_param(r, 0);
-	return 0;
-}
-
-void h_group_members_listed(struct req *r, const struct db_result *res)
-{
-	req_reply_row(r, res, 0, 200, "no such group", NULL);
-}
-
-int q_group_members(struct req *r, struct db_call *c)
-{
-	c->stmt = "group_members";
-	c->nparams = 1;
-	c->params[0] = req_param(r, 0);
-	return 0;
-}
+#include "sql_names.h"
 
 static const struct jf_field group_fields[] = {
 	{ .name = "slug", .type = JF_SLUG, .required = true },
@@ -79,9 +35,9 @@ void h_group_create(struct req *r)
 {
 	if (!req_body_ok(r, group_fields, sizeof group_fields / sizeof group_fields[0]))
 		return;
-	const char *p[5] = { r->actor.user_id, jf_str(r->body, "slug"), jf_str(r->body, "name"),
+	const char *p[5] = { r->auth.actor.user_id, jf_str(r->body, "slug"), jf_str(r->body, "name"),
 			     jf_str(r->body, "tier"), jf_str(r->body, "municipality") };
-	req_write1(r, "group_create", 5, p, created);
+	req_write1(r, SQL_GROUP_CREATE, 5, p, created);
 }
 
 /* ---- memberships -------------------------------------------------------- */
@@ -140,7 +96,7 @@ static bool may_manage(struct req *r, const struct db_result *res, const char *r
 	t.group_tier = policy_tier_parse(PQgetvalue(pr, 0, 1));
 	if (!req_allow(r, ACT_COOPT_MEMBER, &t))
 		return false;
-	if (!r->actor.p.admin && role && strcmp(role, "member") != 0) {
+	if (!r->auth.actor.p.admin && role && strcmp(role, "member") != 0) {
 		req_forbidden(r, "only an admin may appoint chairs and decision makers");
 		return false;
 	}
@@ -155,9 +111,9 @@ static void group_loaded_for_put(struct req *r, const struct db_result *res)
 		role = "member";
 	if (!may_manage(r, res, role))
 		return;
-	const char *p[5] = { r->actor.user_id, req_param(r, 0), req_param(r, 1), role,
+	const char *p[5] = { r->auth.actor.user_id, req_param(r, 0), req_param(r, 1), role,
 			     jf_str(r->body, "until") };
-	req_db1(r, "member_put", 5, p, member_saved);
+	req_db1(r, SQL_MEMBER_PUT, 5, p, member_saved);
 }
 
 void h_member_put(struct req *r)
@@ -165,20 +121,20 @@ void h_member_put(struct req *r)
 	if (!req_body_ok(r, member_fields, sizeof member_fields / sizeof member_fields[0]))
 		return;
 	const char *p[1] = { req_param(r, 0) };
-	req_db1(r, "group_get", 1, p, group_loaded_for_put);
+	req_db1(r, SQL_GROUP_GET, 1, p, group_loaded_for_put);
 }
 
 static void group_loaded_for_delete(struct req *r, const struct db_result *res)
 {
 	if (!may_manage(r, res, NULL))
 		return;
-	const char *p[3] = { r->actor.user_id, req_param(r, 0), req_param(r, 1) };
-	req_db1(r, "member_delete", 3, p, member_deleted);
+	const char *p[3] = { r->auth.actor.user_id, req_param(r, 0), req_param(r, 1) };
+	req_db1(r, SQL_MEMBER_DELETE, 3, p, member_deleted);
 }
 
 void h_member_delete(struct req *r)
 {
 	const char *p[1] = { req_param(r, 0) };
 
-	req_db1(r, "group_get", 1, p, group_loaded_for_delete);
+	req_db1(r, SQL_GROUP_GET, 1, p, group_loaded_for_delete);
 }

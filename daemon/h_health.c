@@ -12,6 +12,7 @@
 #include "app.h"
 #include "request.h"
 #include "routes.h"
+#include "sql_names.h"
 #include "strbuf.h"
 
 void h_livez(struct req *r)
@@ -47,7 +48,7 @@ void h_readyz(struct req *r)
 		req_problem(r, SVK_ERR_UNAVAILABLE, "shutting down");
 		return;
 	}
-	req_db1(r, "schema_status", 0, NULL, readyz_checked);
+	req_db1(r, SQL_SCHEMA_STATUS, 0, NULL, readyz_checked);
 }
 
 static bool loopback(const char *addr)

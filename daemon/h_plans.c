@@ -10,39 +10,11 @@
 #include <string.h>
 
 #include "csv.h"
+#include "read.h"
 #include "request.h"
 #include "routes.h"
+#include "sql_names.h"
 #include "strbuf.h"
-
-void h_plan_listed(struct req *r, const struct db_result *res)
-{
-	req_reply_row(r, res, 0, 200, "no result", NULL);
-}
-
-int q_plan_list(struct req *r, struct db_call *c)
-{
-	int n = req_limit_value(r);
-	const char *cursor, *agreement;
-
-	if (n < 0 || req_cursor_seq(r, &cursor) != 0 ||
-	    req_uuid_query(r, "agreement", &agreement) != 0)
-		return -1;
-	snprintf(r->qbuf[0], sizeof r->qbuf[0], "%d", n);
-	c->stmt = "plan_list";
-	c->nparams = 4;
-	c->params[0] = r->qbuf[0];
-	c->params[1] = cursor;
-	c->params[2] = agreement;
-	c->params[3] = req_query(r, "municipality");
-	return 0;
-}
-
-static bool wants_csv(struct req *r)
-{
-	const char *accept = evhttp_find_header(evhttp_request_get_input_headers(r->ereq), "Accept");
-
-	return accept && strstr(accept, "text/csv") != NULL;
-}
 
 static const char *rag_sv(const char *rag)
 {
@@ -150,23 +122,11 @@ static void export_csv(struct req *r, const struct db_result *res)
 
 void h_plan_got(struct req *r, const struct db_result *res)
 {
-	if (wants_csv(r)) {
+	if (req_wants_csv(r)) {
 		export_csv(r, res);
 		return;
 	}
 	req_reply_row(r, res, 0, 200, "no such action plan", NULL);
-}
-
-int q_plan_get(struct req *r, struct db_call *c)
-{
-	const char *id = req_uuid_param(r, 0, "no such action plan");
-
-	if (!id)
-		return -1;
-	c->stmt = wants_csv(r) ? "plan_export" : "plan_get";
-	c->nparams = 1;
-	c->params[0] = id;
-	return 0;
 }
 
 static const struct jf_field plan_fields[] = {
@@ -191,9 +151,9 @@ void h_plan_create(struct req *r)
 {
 	if (!req_body_ok(r, plan_fields, sizeof plan_fields / sizeof plan_fields[0]))
 		return;
-	const char *p[4] = { r->actor.user_id, jf_str(r->body, "agreement"),
+	const char *p[4] = { r->auth.actor.user_id, jf_str(r->body, "agreement"),
 			     jf_str(r->body, "municipality"), jf_str(r->body, "title") };
-	req_write1(r, "plan_create", 4, p, plan_created);
+	req_write1(r, SQL_PLAN_CREATE, 4, p, plan_created);
 }
 
 static const struct jf_field plan_patch_fields[] = {
@@ -211,7 +171,7 @@ void h_plan_patch(struct req *r)
 	const char *id = req_uuid_param(r, 0, "no such action plan");
 
 	if (!id) {
-		req_problem_qerr(r);
+		req_problem_query(r);
 		return;
 	}
 	if (!req_body_ok(r, plan_patch_fields, sizeof plan_patch_fields / sizeof plan_patch_fields[0]))
@@ -220,7 +180,7 @@ void h_plan_patch(struct req *r)
 		req_problem_field(r, "body", "give title, or status \"draft\" for a new version");
 		return;
 	}
-	const char *p[5] = { r->actor.user_id, id, jf_str(r->body, "title"),
+	const char *p[5] = { r->auth.actor.user_id, id, jf_str(r->body, "title"),
 			     jf_str(r->body, "status") ? "true" : "false", req_if_match(r) };
-	req_write1(r, "plan_update", 5, p, plan_patched);
+	req_write1(r, SQL_PLAN_UPDATE, 5, p, plan_patched);
 }

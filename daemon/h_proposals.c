@@ -18,64 +18,14 @@
 
 #include "request.h"
 #include "routes.h"
+#include "sql_names.h"
 #include "validate.h"
+#include "vocab.h"
 
-#define KINDS "prioritisation|action_plan|follow_up|extension"
-#define STATUSES "draft|submitted|approved|rejected|withdrawn"
-
-void h_proposals_listed(struct req *r, const struct db_result *res)
-{
-	req_reply_row(r, res, 0, 200, "no result", NULL);
-}
-
-int q_proposal_list(struct req *r, struct db_call *c)
-{
-	const char *cursor, *status = req_query(r, "status"), *kind = req_query(r, "kind");
-	int n = req_limit_value(r);
-
-	if (n < 0 || req_cursor_seq(r, &cursor) != 0)
-		return -1;
-	if (status && !jf_in_choices(STATUSES, status)) {
-		r->qerr_field = "status";
-		r->qerr_message = "must be one of: draft, submitted, approved, rejected, withdrawn";
-		return -1;
-	}
-	if (kind && !jf_in_choices(KINDS, kind)) {
-		r->qerr_field = "kind";
-		r->qerr_message = "must be one of: prioritisation, action_plan, follow_up, extension";
-		return -1;
-	}
-	snprintf(r->qbuf[0], sizeof r->qbuf[0], "%d", n);
-	c->stmt = "proposal_list";
-	c->nparams = 5;
-	c->params[0] = r->qbuf[0];
-	c->params[1] = cursor;
-	c->params[2] = status;
-	c->params[3] = kind;
-	c->params[4] = req_query(r, "affects");
-	return 0;
-}
-
-void h_proposal_got(struct req *r, const struct db_result *res)
-{
-	req_reply_row(r, res, 0, 200, "no such proposal", NULL);
-}
-
-int q_proposal_get(struct req *r, struct db_call *c)
-{
-	const char *id = req_uuid_param(r, 0, "no such proposal");
-
-	if (!id)
-		return -1;
-	c->stmt = "proposal_get";
-	c->nparams = 1;
-	c->params[0] = id;
-	return 0;
-}
 
 #define PROPOSAL_FIELDS(req)                                                          \
 	{ .name = "agreement", .type = JF_UUID, .required = (req) },                  \
-	{ .name = "kind", .type = JF_ENUM, .required = (req), .choices = KINDS },     \
+	{ .name = "kind", .type = JF_ENUM, .required = (req), .choices = VOCAB_PROPOSAL_KINDS },     \
 	{ .name = "title", .type = JF_STRING, .required = (req), .max = 300 },        \
 	{ .name = "background", .type = JF_STRING, .empty = true, .max = 20000 },                    \
 	{ .name = "proposal_text", .type = JF_STRING, .empty = true, .max = 20000 },                 \
@@ -173,8 +123,8 @@ void h_proposal_create(struct req *r)
 		req_problem(r, SVK_ERR_INTERNAL, "out of memory");
 		return;
 	}
-	const char *p[2] = { r->actor.user_id, body };
-	req_write1(r, "proposal_create", 2, p, created);
+	const char *p[2] = { r->auth.actor.user_id, body };
+	req_write1(r, SQL_PROPOSAL_CREATE, 2, p, created);
 }
 
 static void changed(struct req *r, const struct db_result *res)
@@ -187,7 +137,7 @@ void h_proposal_patch(struct req *r)
 	const char *id = req_uuid_param(r, 0, "no such proposal"), *body;
 
 	if (!id) {
-		req_problem_qerr(r);
+		req_problem_query(r);
 		return;
 	}
 	if (!proposal_body_ok(r, patch_fields, sizeof patch_fields / sizeof patch_fields[0]))
@@ -201,8 +151,8 @@ void h_proposal_patch(struct req *r)
 		req_problem(r, SVK_ERR_INTERNAL, "out of memory");
 		return;
 	}
-	const char *p[4] = { r->actor.user_id, id, body, req_if_match(r) };
-	req_write1(r, "proposal_patch", 4, p, changed);
+	const char *p[4] = { r->auth.actor.user_id, id, body, req_if_match(r) };
+	req_write1(r, SQL_PROPOSAL_PATCH, 4, p, changed);
 }
 
 static void state_change(struct req *r, const char *stmt)
@@ -210,10 +160,10 @@ static void state_change(struct req *r, const char *stmt)
 	const char *id = req_uuid_param(r, 0, "no such proposal");
 
 	if (!id) {
-		req_problem_qerr(r);
+		req_problem_query(r);
 		return;
 	}
-	const char *p[2] = { r->actor.user_id, id };
+	const char *p[2] = { r->auth.actor.user_id, id };
 	req_write1(r, stmt, 2, p, changed);
 }
 
@@ -229,25 +179,8 @@ void h_proposal_withdraw(struct req *r)
 
 /* ---- decisions ---------------------------------------------------------- */
 
-void h_decisions_listed(struct req *r, const struct db_result *res)
-{
-	req_reply_row(r, res, 0, 200, "no such proposal", NULL);
-}
-
-int q_decision_list(struct req *r, struct db_call *c)
-{
-	const char *id = req_uuid_param(r, 0, "no such proposal");
-
-	if (!id)
-		return -1;
-	c->stmt = "decision_list";
-	c->nparams = 1;
-	c->params[0] = id;
-	return 0;
-}
-
 static const struct jf_field decision_fields[] = {
-	{ .name = "verdict", .type = JF_ENUM, .required = true, .choices = "approve|reject|return" },
+	{ .name = "verdict", .type = JF_ENUM, .required = true, .choices = VOCAB_VERDICTS },
 	{ .name = "comment", .type = JF_STRING, .empty = true, .max = 4000 },
 	{ .name = "organisation", .type = JF_SLUG },
 };
@@ -278,48 +211,19 @@ void h_decision_create(struct req *r)
 	struct policy_target t = { 0 };
 
 	if (!id) {
-		req_problem_qerr(r);
+		req_problem_query(r);
 		return;
 	}
 	if (!req_body_ok(r, decision_fields, sizeof decision_fields / sizeof decision_fields[0]))
 		return;
 	t.organisation = jf_str(r->body, "organisation");
 	if (!t.organisation)
-		t.organisation = r->actor.p.organisation;
+		t.organisation = r->auth.actor.p.organisation;
 	t.affected = true;
 	if (!req_allow(r, ACT_DECIDE, &t))
 		return;
-	const char *p[4] = { r->actor.user_id, id, jf_str(r->body, "verdict"),
+	const char *p[4] = { r->auth.actor.user_id, id, jf_str(r->body, "verdict"),
 			     jf_str(r->body, "comment") };
-	req_write1(r, "proposal_decide", 4, p, decided);
+	req_write1(r, SQL_PROPOSAL_DECIDE, 4, p, decided);
 }
 
-void h_pending_listed(struct req *r, const struct db_result *res)
-{
-	req_reply_row(r, res, 0, 200, "no result", NULL);
-}
-
-int q_pending(struct req *r, struct db_call *c)
-{
-	c->stmt = "pending";
-	c->nparams = 1;
-	c->params[0] = r->token_hash;
-	return 0;
-}
-
-void h_priorities_listed(struct req *r, const struct db_result *res)
-{
-	req_reply_row(r, res, 0, 200, "no such agreement", NULL);
-}
-
-int q_priorities(struct req *r, struct db_call *c)
-{
-	const char *id = req_uuid_param(r, 0, "no such agreement");
-
-	if (!id)
-		return -1;
-	c->stmt = "priorities";
-	c->nparams = 1;
-	c->params[0] = id;
-	return 0;
-}

@@ -13,9 +13,10 @@
 #include <string.h>
 
 #include "app.h"
-#include "auth.h"
+#include "passwd.h"
 #include "request.h"
 #include "routes.h"
+#include "sql_names.h"
 #include "tls.h"
 #include "token.h"
 
@@ -40,7 +41,7 @@ static void login_failure_recorded(struct req *r, const struct db_result *res)
 
 static void session_created(struct req *r, const struct db_result *res)
 {
-	char *token = r->scratch ? ((struct pw_job *)r->scratch)->new_password : NULL;
+	char *token = r->pw ? r->pw->new_password : NULL;
 	json_t *doc = req_result_json(r, res, 0, "no session");
 
 	if (!doc)
@@ -64,7 +65,7 @@ static void password_checked(struct req *r, struct pw_job *job)
 	int_str(window, sizeof window, app->cfg.login_window_seconds);
 	if (!job->verified || !user_id) {
 		const char *p[3] = { username, r->addr, window };
-		req_db1(r, "login_failed", 3, p, login_failure_recorded);
+		req_db1(r, SQL_LOGIN_FAILED, 3, p, login_failure_recorded);
 		return;
 	}
 	/* The new token travels in the job until the answer is sent. */
@@ -75,7 +76,7 @@ static void password_checked(struct req *r, struct pw_job *job)
 	}
 	int_str(hours, sizeof hours, app->cfg.session_hours);
 	const char *p[4] = { user_id, hash, hours, r->addr };
-	req_db1(r, "session_create", 4, p, session_created);
+	req_db1(r, SQL_SESSION_CREATE, 4, p, session_created);
 }
 
 static void login_looked_up(struct req *r, const struct db_result *res)
@@ -107,15 +108,15 @@ static void login_looked_up(struct req *r, const struct db_result *res)
 		if (!r->conn || tls_peer_organisation(r->conn->bev, cert_org, sizeof cert_org) != 0 ||
 		    !org || strcmp(cert_org, org) != 0) {
 			/* Audited as the user who tried, before any password check. */
-			r->authenticated = true;
-			snprintf(r->actor.user_id, sizeof r->actor.user_id, "%s", user_id);
-			snprintf(r->actor.username, sizeof r->actor.username, "%s",
+			r->auth.authenticated = true;
+			snprintf(r->auth.actor.user_id, sizeof r->auth.actor.user_id, "%s", user_id);
+			snprintf(r->auth.actor.username, sizeof r->auth.actor.username, "%s",
 				 jf_str(r->body, "username"));
 			req_forbidden(r, "the client certificate was issued to another organisation");
 			return;
 		}
 	}
-	job = auth_job(r);
+	job = passwd_job(r);
 	if (!job)
 		return;
 	/* The user id rides in the request's parameter slot (login has no
@@ -127,7 +128,7 @@ static void login_looked_up(struct req *r, const struct db_result *res)
 	snprintf(job->password, sizeof job->password, "%s", jf_str(r->body, "password"));
 	if (hash && strlen(hash) < sizeof job->stored)
 		snprintf(job->stored, sizeof job->stored, "%s", hash);
-	auth_run(r, job, password_checked);
+	passwd_run(r, job, password_checked);
 }
 
 void h_session_create(struct req *r)
@@ -141,7 +142,7 @@ void h_session_create(struct req *r)
 	int_str(max_addr, sizeof max_addr, app->cfg.login_max_failures_address);
 	int_str(window, sizeof window, app->cfg.login_window_seconds);
 	const char *p[5] = { jf_str(r->body, "username"), r->addr, max_user, max_addr, window };
-	req_db1(r, "login_lookup", 5, p, login_looked_up);
+	req_db1(r, SQL_LOGIN_LOOKUP, 5, p, login_looked_up);
 }
 
 static void session_revoked(struct req *r, const struct db_result *res)
@@ -155,9 +156,9 @@ static void session_revoked(struct req *r, const struct db_result *res)
 
 void h_session_delete(struct req *r)
 {
-	const char *p[2] = { r->actor.user_id, r->actor.token_id };
+	const char *p[2] = { r->auth.actor.user_id, r->auth.actor.token_id };
 
-	req_db1(r, "session_revoke", 2, p, session_revoked);
+	req_db1(r, SQL_SESSION_REVOKE, 2, p, session_revoked);
 }
 
 /* The actions the actor may take somewhere, for GET /v1/me. */
@@ -202,20 +203,11 @@ void h_me_loaded(struct req *r, const struct db_result *res)
 
 	if (!doc)
 		return;
-	tier = policy_tier_name(policy_tier(&r->actor.p));
+	tier = policy_tier_name(policy_tier(&r->auth.actor.p));
 	json_object_set_new(doc, "tier", tier ? json_string(tier) : json_null());
-	json_object_set_new(doc, "admin", json_boolean(r->actor.p.admin));
-	json_object_set_new(doc, "actions", actions_json(&r->actor));
+	json_object_set_new(doc, "admin", json_boolean(r->auth.actor.p.admin));
+	json_object_set_new(doc, "actions", actions_json(&r->auth.actor));
 	req_reply_json(r, 200, doc, NULL);
-}
-
-/* By token hash, so that it can go out with the token lookup. */
-int q_me(struct req *r, struct db_call *c)
-{
-	c->stmt = "me";
-	c->nparams = 1;
-	c->params[0] = r->token_hash;
-	return 0;
 }
 
 static const struct jf_field token_fields[] = {
@@ -223,25 +215,14 @@ static const struct jf_field token_fields[] = {
 	{ .name = "expires_in_days", .type = JF_INT, .required = true, .min = 1, .max = 366 },
 };
 
-struct token_scratch {
-	char token[TOKEN_LEN + 1];
-};
-
-static void token_free(void *p)
-{
-	sodium_memzero(p, sizeof(struct token_scratch));
-	free(p);
-}
-
 static void token_created(struct req *r, const struct db_result *res)
 {
-	struct token_scratch *ts = r->scratch;
 	json_t *doc = req_result_json(r, res, 0, "no token");
 	char location[96];
 
 	if (!doc)
 		return;
-	if (json_object_set_new(doc, "token", json_string(ts->token)) != 0) {
+	if (json_object_set_new(doc, "token", json_string(r->secret)) != 0) {
 		json_decref(doc);
 		req_problem(r, SVK_ERR_INTERNAL, "cannot build the token");
 		return;
@@ -253,24 +234,16 @@ static void token_created(struct req *r, const struct db_result *res)
 
 void h_token_create(struct req *r)
 {
-	struct token_scratch *ts;
 	char hash[TOKEN_HASH_HEX_LEN + 1], days[16];
 
 	if (!req_body_ok(r, token_fields, sizeof token_fields / sizeof token_fields[0]))
 		return;
-	ts = calloc(1, sizeof *ts);
-	if (!ts) {
-		req_problem(r, SVK_ERR_INTERNAL, "out of memory");
-		return;
-	}
-	r->scratch = ts;
-	r->scratch_free = token_free;
-	if (token_generate(ts->token, sizeof ts->token) != 0 ||
-	    token_hash_hex(ts->token, strlen(ts->token), hash, sizeof hash) != 0) {
+	if (token_generate(r->secret, sizeof r->secret) != 0 ||
+	    token_hash_hex(r->secret, strlen(r->secret), hash, sizeof hash) != 0) {
 		req_problem(r, SVK_ERR_INTERNAL, "cannot make a token");
 		return;
 	}
 	int_str(days, sizeof days, (long)json_integer_value(json_object_get(r->body, "expires_in_days")));
-	const char *p[4] = { r->actor.user_id, hash, jf_str(r->body, "name"), days };
-	req_write1(r, "token_create", 4, p, token_created);
+	const char *p[4] = { r->auth.actor.user_id, hash, jf_str(r->body, "name"), days };
+	req_write1(r, SQL_TOKEN_CREATE, 4, p, token_created);
 }

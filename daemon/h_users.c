@@ -12,45 +12,13 @@
 
 #include "admin.h"
 #include "app.h"
-#include "auth.h"
+#include "passwd.h"
 #include "request.h"
 #include "routes.h"
+#include "sql_names.h"
 #include "validate.h"
 
 #define GENERATED_PASSWORD_LEN 20
-
-void h_user_listed(struct req *r, const struct db_result *res)
-{
-	req_reply_row(r, res, 0, 200, "no result", NULL);
-}
-
-int q_user_list(struct req *r, struct db_call *c)
-{
-	int n = req_limit_value(r);
-
-	if (n < 0)
-		return -1;
-	snprintf(r->qbuf[0], sizeof r->qbuf[0], "%d", n);
-	c->stmt = "user_list";
-	c->nparams = 3;
-	c->params[0] = r->qbuf[0];
-	c->params[1] = req_query(r, "cursor");
-	c->params[2] = req_query(r, "organisation");
-	return 0;
-}
-
-void h_user_got(struct req *r, const struct db_result *res)
-{
-	req_reply_row(r, res, 0, 200, "no such user", NULL);
-}
-
-int q_user_get(struct req *r, struct db_call *c)
-{
-	c->stmt = "user_get";
-	c->nparams = 1;
-	c->params[0] = req_param(r, 0);
-	return 0;
-}
 
 static const struct jf_field user_fields[] = {
 	{ .name = "username", .type = JF_USERNAME, .required = true },
@@ -62,7 +30,7 @@ static const struct jf_field user_fields[] = {
 
 static void user_created(struct req *r, const struct db_result *res)
 {
-	struct pw_job *job = r->scratch;
+	struct pw_job *job = r->pw;
 	json_t *doc = req_result_json(r, res, 0, "no user");
 	char location[128];
 
@@ -81,10 +49,10 @@ static void user_hashed(struct req *r, struct pw_job *job)
 		req_problem(r, SVK_ERR_INTERNAL, "cannot hash the password");
 		return;
 	}
-	const char *p[6] = { r->actor.user_id, jf_str(r->body, "username"),
+	const char *p[6] = { r->auth.actor.user_id, jf_str(r->body, "username"),
 			     jf_str(r->body, "display_name"), jf_str(r->body, "organisation"),
 			     jf_bool(r->body, "admin") == 1 ? "true" : "false", job->new_hash };
-	req_write1(r, "user_create", 6, p, user_created);
+	req_write1(r, SQL_USER_CREATE, 6, p, user_created);
 }
 
 void h_user_create(struct req *r)
@@ -99,14 +67,14 @@ void h_user_create(struct req *r)
 		req_problem_field(r, "password", why ? why : "is not acceptable");
 		return;
 	}
-	job = auth_job(r);
+	job = passwd_job(r);
 	if (!job)
 		return;
 	if (given)
 		snprintf(job->new_password, sizeof job->new_password, "%s", given);
 	else
 		admin_random_password(job->new_password, GENERATED_PASSWORD_LEN);
-	auth_run(r, job, user_hashed);
+	passwd_run(r, job, user_hashed);
 }
 
 static const struct jf_field patch_fields[] = {
@@ -133,10 +101,10 @@ void h_user_patch(struct req *r)
 		req_problem_field(r, "body", "give at least one of display_name, active, admin");
 		return;
 	}
-	const char *p[6] = { r->actor.user_id, req_param(r, 0), jf_str(r->body, "display_name"),
+	const char *p[6] = { r->auth.actor.user_id, req_param(r, 0), jf_str(r->body, "display_name"),
 			     bool_param(jf_bool(r->body, "active")),
 			     bool_param(jf_bool(r->body, "admin")), req_if_match(r) };
-	req_write1(r, "user_update", 6, p, patched);
+	req_write1(r, SQL_USER_UPDATE, 6, p, patched);
 }
 
 static const struct jf_field password_fields[] = {
@@ -155,7 +123,7 @@ static void password_set(struct req *r, const struct db_result *res)
 
 static void password_hashed(struct req *r, struct pw_job *job)
 {
-	bool own = strcmp(req_param(r, 0), r->actor.username) == 0;
+	bool own = strcmp(req_param(r, 0), r->auth.actor.username) == 0;
 
 	if (own && !job->verified) {
 		req_problem_field(r, "current_password", "is not the current password");
@@ -167,14 +135,14 @@ static void password_hashed(struct req *r, struct pw_job *job)
 	}
 	/* Changing one's own password keeps the session in use; an admin's
 	 * reset ends every session of the user. */
-	const char *p[4] = { r->actor.user_id, req_param(r, 0), job->new_hash,
-			     own ? r->actor.token_id : NULL };
-	req_write1(r, "user_set_password", 4, p, password_set);
+	const char *p[4] = { r->auth.actor.user_id, req_param(r, 0), job->new_hash,
+			     own ? r->auth.actor.token_id : NULL };
+	req_write1(r, SQL_USER_SET_PASSWORD, 4, p, password_set);
 }
 
 static void current_hash_loaded(struct req *r, const struct db_result *res)
 {
-	struct pw_job *job = r->scratch;
+	struct pw_job *job = r->pw;
 	const char *hash;
 
 	if (res->err != SVK_OK) {
@@ -184,13 +152,13 @@ static void current_hash_loaded(struct req *r, const struct db_result *res)
 	hash = req_result_text(res, 0);
 	if (hash && strlen(hash) < sizeof job->stored)
 		snprintf(job->stored, sizeof job->stored, "%s", hash);
-	auth_run(r, job, password_hashed);
+	passwd_run(r, job, password_hashed);
 }
 
 void h_user_password(struct req *r)
 {
 	const char *target = req_param(r, 0), *why = NULL, *current;
-	bool own = strcmp(target, r->actor.username) == 0;
+	bool own = strcmp(target, r->auth.actor.username) == 0;
 	struct pw_job *job;
 
 	if (!own && !req_allow(r, ACT_ADMIN, NULL))
@@ -206,15 +174,15 @@ void h_user_password(struct req *r)
 		req_problem_field(r, "password", why ? why : "is not acceptable");
 		return;
 	}
-	job = auth_job(r);
+	job = passwd_job(r);
 	if (!job)
 		return;
 	snprintf(job->new_password, sizeof job->new_password, "%s", jf_str(r->body, "password"));
 	if (!own) {
-		auth_run(r, job, password_hashed);
+		passwd_run(r, job, password_hashed);
 		return;
 	}
 	snprintf(job->password, sizeof job->password, "%s", current);
 	const char *p[1] = { target };
-	req_db1(r, "user_password_hash", 1, p, current_hash_loaded);
+	req_db1(r, SQL_USER_PASSWORD_HASH, 1, p, current_hash_loaded);
 }

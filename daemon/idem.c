@@ -10,6 +10,8 @@
  * stored once it has been sent. Secrets in an answer (a new token, a
  * generated password) are shown once and never stored.
  */
+#include "idem.h"
+
 #include <event2/buffer.h>
 #include <event2/http.h>
 #include <sodium.h>
@@ -20,8 +22,9 @@
 #include "app.h"
 #include "log.h"
 #include "request.h"
+#include "sql_names.h"
 
-#define IDEM_KEY_MAX 200
+static bool hold(struct req *r, const struct answer *a);
 
 static bool key_ok(const char *k)
 {
@@ -68,15 +71,15 @@ static void looked_up(struct req *r, const struct db_result *res)
 		return;
 	}
 	if (!pr || PQntuples(pr) == 0) {
-		r->idem = true;
-		r->route->handler(r);
+		r->idem.fresh = true;
+		r->idem.handler(r);
 		return;
 	}
 	hash = db_get(pr, 0, 0);
 	status = db_get(pr, 0, 1);
 	body = db_get(pr, 0, 2);
 	location = db_get(pr, 0, 3);
-	if (!hash || strcmp(hash, r->idem_hash) != 0) {
+	if (!hash || strcmp(hash, r->idem.hash) != 0) {
 		req_problem_field(r, "Idempotency-Key",
 				  "was already used for a different request; use a new key");
 		return;
@@ -96,24 +99,25 @@ static void looked_up(struct req *r, const struct db_result *res)
 		       body ? strlen(body) : 0, location);
 }
 
-void idem_dispatch(struct req *r)
+void idem_dispatch(struct req *r, void (*handler)(struct req *r))
 {
 	const char *key = evhttp_find_header(evhttp_request_get_input_headers(r->ereq),
 					     "Idempotency-Key");
 
-	if (!key || r->method != M_POST || !r->authenticated) {
-		r->route->handler(r);
+	if (!key || r->method != M_POST || !r->auth.authenticated) {
+		handler(r);
 		return;
 	}
+	r->idem.handler = handler;
 	if (!key_ok(key)) {
 		req_problem_field(r, "Idempotency-Key",
 				  "must be 1 to 200 visible ASCII characters");
 		return;
 	}
-	snprintf(r->idem_key, sizeof r->idem_key, "%s", key);
-	request_hash(r, r->idem_hash);
-	const char *p[2] = { r->actor.user_id, r->idem_key };
-	req_db1(r, "idem_lookup", 2, p, looked_up);
+	snprintf(r->idem.key, sizeof r->idem.key, "%s", key);
+	request_hash(r, r->idem.hash);
+	const char *p[2] = { r->auth.actor.user_id, r->idem.key };
+	req_db1(r, SQL_IDEM_LOOKUP, 2, p, looked_up);
 }
 
 /* The write's callback sees only its own statements. */
@@ -132,33 +136,35 @@ static void written(struct req *r, const struct db_result *res)
 		req_reply_db_error(r, res);
 		return;
 	}
-	r->idem_claimed = res->err == SVK_OK;
+	r->idem.claimed = res->err == SVK_OK;
+	if (r->idem.claimed)
+		r->hold = hold;
 	view.n = res->n - 1;
 	for (int i = 0; i < DB_MAX_BATCH - 1; i++)
 		view.res[i] = res->res[i + 1];
 	view.res[DB_MAX_BATCH - 1] = NULL;
-	r->write_done(r, &view);
+	r->idem.write_done(r, &view);
 }
 
 void req_write(struct req *r, const struct db_call *calls, int n, req_db_cb done)
 {
 	struct db_call batch[DB_MAX_BATCH];
 
-	if (!r->idem || n + 1 > DB_MAX_BATCH) {
+	if (!r->idem.fresh || n + 1 > DB_MAX_BATCH) {
 		req_db(r, calls, n, done);
 		return;
 	}
 	memset(&batch[0], 0, sizeof batch[0]);
-	batch[0].stmt = "idem_claim";
+	batch[0].stmt = SQL_IDEM_CLAIM;
 	batch[0].nparams = 5;
-	batch[0].params[0] = r->actor.user_id;
-	batch[0].params[1] = r->idem_key;
+	batch[0].params[0] = r->auth.actor.user_id;
+	batch[0].params[1] = r->idem.key;
 	batch[0].params[2] = req_method_name(r->method);
 	batch[0].params[3] = r->path;
-	batch[0].params[4] = r->idem_hash;
+	batch[0].params[4] = r->idem.hash;
 	for (int i = 0; i < n; i++)
 		batch[i + 1] = calls[i];
-	r->write_done = done;
+	r->idem.write_done = done;
 	req_db(r, batch, n + 1, written);
 }
 
@@ -178,7 +184,7 @@ struct idem_held {
 	size_t len;
 };
 
-void idem_held_free(struct idem_held *h)
+static void held_free(struct idem_held *h)
 {
 	if (!h)
 		return;
@@ -202,35 +208,42 @@ static char *dup_or_null(const char *s, bool *ok)
 
 static void stored(struct req *r, const struct db_result *res)
 {
-	struct idem_held *h = r->idem_held;
+	struct idem_held *h = r->idem.held;
 
-	r->idem_held = NULL;
-	r->idem_claimed = false;
+	r->idem.held = NULL;
+	r->idem.claimed = false;
+	r->hold = NULL;
 	if (res->err != SVK_OK)
 		log_warn(&r->w->app->log, "msg=\"cannot store idempotent answer\" id=%s", r->id);
 	req_reply_text(r, h->status, h->content_type, h->body ? h->body : "", h->len, h->location);
-	idem_held_free(h);
+	held_free(h);
 }
 
-bool idem_hold(struct req *r, int status, const char *content_type, const char *body,
-	       size_t len, const char *location)
+/* The reply hook of a request whose key was claimed: keeps a 2xx answer,
+ * stores it, and sends it once it is stored (so that a repeat arriving
+ * right after the answer finds it). True when it took the answer over. */
+static bool hold(struct req *r, const struct answer *a)
 {
-	struct idem_held *h = calloc(1, sizeof *h);
+	struct idem_held *h;
 	json_t *doc = NULL;
 	char *kept = NULL, code[8];
-	bool ok = h != NULL;
+	bool ok;
 
+	if (a->status < 200 || a->status > 299)
+		return false;
+	h = calloc(1, sizeof *h);
+	ok = h != NULL;
 	if (!ok)
 		return false;
-	h->status = status;
-	h->len = len;
-	h->content_type = dup_or_null(content_type, &ok);
-	h->location = dup_or_null(location, &ok);
-	if (body && len) {
-		h->body = malloc(len + 1);
+	h->status = a->status;
+	h->len = a->len;
+	h->content_type = dup_or_null(a->content_type, &ok);
+	h->location = dup_or_null(a->location, &ok);
+	if (a->body && a->len) {
+		h->body = malloc(a->len + 1);
 		if (h->body) {
-			memcpy(h->body, body, len);
-			h->body[len] = '\0';
+			memcpy(h->body, a->body, a->len);
+			h->body[a->len] = '\0';
 		} else {
 			ok = false;
 		}
@@ -246,14 +259,20 @@ bool idem_hold(struct req *r, int status, const char *content_type, const char *
 		json_decref(doc);
 	}
 	if (!ok) {
-		idem_held_free(h);
+		held_free(h);
 		free(kept);
 		return false;
 	}
-	snprintf(code, sizeof code, "%d", status);
-	r->idem_held = h;
-	const char *p[5] = { r->actor.user_id, r->idem_key, code, kept, location };
-	req_db1(r, "idem_store", 5, p, stored);
+	snprintf(code, sizeof code, "%d", a->status);
+	r->idem.held = h;
+	const char *p[5] = { r->auth.actor.user_id, r->idem.key, code, kept, a->location };
+	req_db1(r, SQL_IDEM_STORE, 5, p, stored);
 	free(kept);
 	return true;
+}
+
+void idem_cleanup(struct req *r)
+{
+	held_free(r->idem.held);
+	r->idem.held = NULL;
 }

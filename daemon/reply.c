@@ -1,7 +1,9 @@
 /*
- * Answering a request (see request.h): every reply function sends, logs
- * one line, counts the response and frees the request. Problem documents
- * (RFC 9457) are made here and only here, from the error table.
+ * Answering a request, the last stage (see request.h): every reply
+ * function sends, logs one line, counts the response and frees the
+ * request. Problem documents (RFC 9457) are made here and only here, from
+ * the error table. A stage that must see the answer before it goes out
+ * (idempotency, to store it) sets the request's hold hook.
  */
 #include <event2/buffer.h>
 #include <event2/http.h>
@@ -13,6 +15,7 @@
 
 #include "app.h"
 #include "log.h"
+#include "pipeline.h"
 #include "request.h"
 #include "strbuf.h"
 
@@ -60,7 +63,7 @@ static void log_request(struct req *r, int status)
 	log_info(&app->log,
 		 "msg=request id=%s method=%s path=\"%.200s\" status=%d ms=%.2f user=%s addr=%s",
 		 r->id, req_method_name(r->method), r->path, status, ms,
-		 r->authenticated ? r->actor.username : "-", r->addr);
+		 r->auth.authenticated ? r->auth.actor.username : "-", r->addr);
 }
 
 static void send_buffer(struct req *r, int status, struct evbuffer *body)
@@ -79,12 +82,14 @@ static void send_buffer(struct req *r, int status, struct evbuffer *body)
 void req_reply_text(struct req *r, int status, const char *content_type,
 		    const char *body, size_t len, const char *location)
 {
-	if (r->idem_claimed && status >= 200 && status < 300 &&
-	    idem_hold(r, status, content_type, body, len, location))
-		return;
-	struct evbuffer *buf = evbuffer_new();
-	struct evkeyvalq *out = evhttp_request_get_output_headers(r->ereq);
+	struct answer a = { status, content_type, body, len, location };
+	struct evbuffer *buf;
+	struct evkeyvalq *out;
 
+	if (r->hold && r->hold(r, &a))
+		return;
+	buf = evbuffer_new();
+	out = evhttp_request_get_output_headers(r->ereq);
 	if (content_type)
 		evhttp_add_header(out, "Content-Type", content_type);
 	if (location)
@@ -140,7 +145,7 @@ static void add_link_next(struct req *r, const char *json)
 	req_query(r, "cursor"); /* parses the query string */
 	strbuf_init(&sb, 4096);
 	strbuf_printf(&sb, "<%s?", r->path);
-	TAILQ_FOREACH(kv, &r->query, next) {
+	TAILQ_FOREACH(kv, &r->q.kv, next) {
 		char *v;
 		if (strcmp(kv->key, "cursor") == 0)
 			continue;
@@ -191,8 +196,9 @@ void req_reply_json(struct req *r, int status, json_t *value, const char *locati
 
 void req_reply_empty(struct req *r, int status)
 {
-	if (r->idem_claimed && status >= 200 && status < 300 &&
-	    idem_hold(r, status, NULL, NULL, 0, NULL))
+	struct answer a = { status, NULL, NULL, 0, NULL };
+
+	if (r->hold && r->hold(r, &a))
 		return;
 	send_buffer(r, status, NULL);
 }
@@ -330,26 +336,3 @@ json_t *req_result_json(struct req *r, const struct db_result *res, int i,
 		req_problem(r, SVK_ERR_INTERNAL, "cannot read the database's answer");
 	return doc;
 }
-
-bool req_body_ok(struct req *r, const struct jf_field *fields, size_t n)
-{
-	json_t *errors = NULL;
-	char detail[300];
-	size_t k;
-	json_t *e;
-	size_t o = 0;
-
-	if (jf_check(r->body, fields, n, &errors))
-		return true;
-	o = (size_t)snprintf(detail, sizeof detail, "invalid fields:");
-	json_array_foreach(errors, k, e) {
-		const char *f = json_string_value(json_object_get(e, "field"));
-		int w = snprintf(detail + o, sizeof detail - o, "%s %s", k ? "," : "", f ? f : "?");
-		if (w < 0 || (size_t)w >= sizeof detail - o)
-			break;
-		o += (size_t)w;
-	}
-	req_problem_errors(r, SVK_ERR_VALIDATION, detail, errors);
-	return false;
-}
-

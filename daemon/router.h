@@ -11,8 +11,7 @@
 #include "policy.h"
 
 struct req;
-struct db_call;
-struct db_result;
+struct read_spec;
 
 #define ROUTE_MAX_PARAMS 4
 
@@ -45,14 +44,8 @@ struct route {
 	void (*handler)(struct req *r);
 	unsigned flags;
 	enum policy_action action;
-	/*
-	 * Optional, for reads: builds the route's query so that it goes out in
-	 * the same round trip as the token lookup; its result is then handed
-	 * to `prefetched` once the actor is known and allowed (and dropped
-	 * otherwise). Returns 0, or -1 to fall back to the handler.
-	 */
-	int (*prefetch)(struct req *r, struct db_call *call);
-	void (*prefetched)(struct req *r, const struct db_result *res);
+	/* A declarative read (read.h): the route needs no handler of its own. */
+	const struct read_spec *read;
 };
 
 /*

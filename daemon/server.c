@@ -30,7 +30,7 @@
 #include <unistd.h>
 
 #include "app.h"
-#include "auth.h"
+#include "passwd.h"
 #include "db.h"
 #include "request.h"
 #include "tls.h"
@@ -334,7 +334,7 @@ int server_run(struct app *app)
 		log_error(&app->log, "msg=\"cannot set up TLS\" error=\"%s\"", err);
 		return 1;
 	}
-	if (auth_init(app) != 0) {
+	if (passwd_init(app) != 0) {
 		log_error(&app->log, "msg=\"cannot hash (out of memory?)\"");
 		return 1;
 	}

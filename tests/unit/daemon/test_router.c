@@ -14,14 +14,14 @@ static void h(struct req *r)
 }
 
 static const struct route table[] = {
-	{ M_GET, "/livez", h, ROUTE_PUBLIC, ACT_NONE, NULL, NULL },
-	{ M_GET, "/v1/users", h, 0, ACT_NONE, NULL, NULL },
-	{ M_POST, "/v1/users", h, 0, ACT_NONE, NULL, NULL },
-	{ M_GET, "/v1/users/{}", h, 0, ACT_NONE, NULL, NULL },
-	{ M_PATCH, "/v1/users/{}", h, 0, ACT_NONE, NULL, NULL },
-	{ M_POST, "/v1/users/{}/password", h, 0, ACT_NONE, NULL, NULL },
-	{ M_PUT, "/v1/groups/{}/members/{}", h, 0, ACT_NONE, NULL, NULL },
-	{ M_DELETE, "/v1/groups/{}/members/{}", h, 0, ACT_NONE, NULL, NULL },
+	{ M_GET, "/livez", h, ROUTE_PUBLIC, ACT_NONE, NULL },
+	{ M_GET, "/v1/users", h, 0, ACT_NONE, NULL },
+	{ M_POST, "/v1/users", h, 0, ACT_NONE, NULL },
+	{ M_GET, "/v1/users/{}", h, 0, ACT_NONE, NULL },
+	{ M_PATCH, "/v1/users/{}", h, 0, ACT_NONE, NULL },
+	{ M_POST, "/v1/users/{}/password", h, 0, ACT_NONE, NULL },
+	{ M_PUT, "/v1/groups/{}/members/{}", h, 0, ACT_NONE, NULL },
+	{ M_DELETE, "/v1/groups/{}/members/{}", h, 0, ACT_NONE, NULL },
 };
 #define N (sizeof table / sizeof table[0])
 

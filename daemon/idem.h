@@ -1,0 +1,32 @@
+/*
+ * Idempotency, the pipeline's stage before the handler (SPEC §7): a POST
+ * repeated with the same Idempotency-Key is applied once, and the repeat
+ * gets the first answer again.
+ */
+#ifndef SVK_IDEM_H
+#define SVK_IDEM_H
+
+#include <stdbool.h>
+
+struct req;
+struct db_result;
+struct idem_held;
+
+#define IDEM_KEY_MAX 200
+
+struct req_idem {
+	char key[IDEM_KEY_MAX + 1];
+	char hash[65];       /* what "the same request" means (idem.c) */
+	bool fresh;          /* the key was new: the write claims it */
+	bool claimed;        /* ...and did: the answer is stored */
+	void (*handler)(struct req *r);   /* runs once the key is looked up */
+	void (*write_done)(struct req *r, const struct db_result *res);
+	struct idem_held *held; /* the answer, until it is stored */
+};
+
+/* Runs handler, after replaying or refusing a repeated key. */
+void idem_dispatch(struct req *r, void (*handler)(struct req *r));
+/* Frees what the stage holds (the pipeline's req_free). */
+void idem_cleanup(struct req *r);
+
+#endif
