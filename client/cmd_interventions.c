@@ -11,9 +11,10 @@
 
 #include "cmd.h"
 #include "request.h"
+#include "vocab.h"
 
-#define STATUSES "planned|ongoing|done|cancelled"
-#define RAGS "green|yellow|red"
+#define STATUSES VOCAB_INTERVENTION_STATUSES
+#define RAGS VOCAB_RAGS
 
 static const struct out_col iv_cols[] = {
 	{ "ID", "id", 0 },

@@ -5,6 +5,7 @@
  */
 #include "cmd.h"
 #include "request.h"
+#include "vocab.h"
 
 static const struct out_col org_cols[] = {
 	{ "SLUG", "slug", 0 },
@@ -87,7 +88,7 @@ static const struct opt_def create_opts[] = {
 	  "short name in addresses: a-z, 0-9 and '-'" },
 	{ "name", 0, OPT_VALUE | OPT_REQUIRED, "NAME", NULL, "full name" },
 	{ "kind", 0, OPT_VALUE | OPT_REQUIRED, "KIND",
-	  "police|municipality|authority|housing|rescue|other",
+	  VOCAB_ORG_KINDS,
 	  "kind of organisation" },
 	{ "party", 0, 0, NULL, NULL, "a party to the agreement" },
 	{ "no-party", 0, 0, NULL, NULL,

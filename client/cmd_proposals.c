@@ -12,9 +12,10 @@
 #include "cmd.h"
 #include "matrix.h"
 #include "request.h"
+#include "vocab.h"
 
-#define KINDS "prioritisation|action_plan|follow_up|extension"
-#define STATUSES "draft|submitted|approved|rejected|withdrawn"
+#define KINDS VOCAB_PROPOSAL_KINDS
+#define STATUSES VOCAB_PROPOSAL_STATUSES
 
 static const struct out_col prop_cols[] = {
 	{ "ID", "id", 0 },

@@ -18,17 +18,18 @@
 #include <unistd.h>
 
 #include "output.h"
+#include "vocab.h"
 
 const char *const followup_keys[FOLLOWUP_SECTIONS] = {
-	"collaboration",
-	"implementation",
-	"results",
+	VOCAB_FOLLOWUP_KEY_1,
+	VOCAB_FOLLOWUP_KEY_2,
+	VOCAB_FOLLOWUP_KEY_3,
 };
 
 const char *const followup_headings[FOLLOWUP_SECTIONS] = {
-	"Hur samverkansformerna upplevs fungera",
-	"Hur insatsernas genomförande har fungerat",
-	"Bedömning av det resultat som insatserna har bidragit till",
+	VOCAB_FOLLOWUP_HEADING_1,
+	VOCAB_FOLLOWUP_HEADING_2,
+	VOCAB_FOLLOWUP_HEADING_3,
 };
 
 static int is_space(char c)

@@ -25,8 +25,9 @@
 #include "client.h"
 #include "csvread.h"
 #include "strbuf.h"
+#include "vocab.h"
 
-#define IMPORT_MAX_BATCH 1000 /* the server's limit per request */
+#define IMPORT_MAX_BATCH VOCAB_INCIDENT_BATCH_MAX /* the server's limit per request */
 /* A batch closes early at this many bytes of JSON, well under the server's
  * default request body limit (1 MiB), so long descriptions never make a
  * batch too large to send. */

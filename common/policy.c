@@ -38,6 +38,7 @@ static const char *const action_names[ACT__COUNT] = {
 	[ACT_EDIT_FOLLOWUP] = "edit_followup",
 	[ACT_COOPT_MEMBER] = "coopt_member",
 	[ACT_DECIDE] = "decide",
+	[ACT_NAME_SOURCE] = "name_source",
 	[ACT_READ_AUDIT] = "read_audit",
 	[ACT_ADMIN] = "admin",
 };
@@ -73,9 +74,9 @@ static const char *const action_names[ACT__COUNT] = {
 #define WHY_DECIDE "requires a decision-maker of the styrgrupp"
 #define WHY_DECIDE_PARTY "the organisation is not a party to the agreement"
 #define WHY_DECIDE_ORG "requires a decision-maker of the deciding organisation"
-#define WHY_DECIDE_AFFECTED "the organisation is not affected by this proposal"
-#define WHY_DECIDE_DECIDED                                                  \
-	"the organisation has already decided in this round"
+#define WHY_APPOINT "only an admin may appoint chairs and decision makers"
+#define WHY_SOURCE                                                          \
+	"an incident's source is the organisation of the one who reports it"
 #define WHY_AUDIT "requires membership of the styrgrupp or the admin right"
 #define WHY_ADMIN "requires the admin right"
 
@@ -237,6 +238,9 @@ static const char *rule_coopt_member(const struct policy_actor *a,
 	}
 	if (!chair)
 		return WHY_COOPT;
+	/* A chair adds members; roles are appointed by an admin. */
+	if (t && t->role != ROLE_MEMBER)
+		return WHY_APPOINT;
 	/* The styrgrupp is made by the agreement's parties, not co-opted. */
 	if (t && t->group_tier == TIER_STYRGRUPP)
 		return WHY_COOPT_STYRGRUPP;
@@ -248,7 +252,10 @@ static const char *rule_coopt_member(const struct policy_actor *a,
 
 /*
  * The checks run in the order a user would fix them: first who you are,
- * then for whom you decide, then the state of the proposal.
+ * then for whom you decide. Whether that organisation is affected and has
+ * decided this round is the proposal's state: the decision checks it
+ * under the proposal's lock (proposal_decide). An admin never decides,
+ * even one wrongly made a decision maker.
  */
 static const char *rule_decide(const struct policy_actor *a,
 			       const struct policy_target *t)
@@ -261,16 +268,24 @@ static const char *rule_decide(const struct policy_actor *a,
 		if (m->tier == TIER_STYRGRUPP && m->role == ROLE_DECISION_MAKER)
 			decision_maker = true;
 	}
+	if (a->admin)
+		return WHY_DECIDE_ADMIN;
 	if (!decision_maker)
-		return a->admin ? WHY_DECIDE_ADMIN : WHY_DECIDE;
+		return WHY_DECIDE;
 	if (!a->organisation_party)
 		return WHY_DECIDE_PARTY;
 	if (!t || !slug_eq(a->organisation, t->organisation))
 		return WHY_DECIDE_ORG;
-	if (!t->affected)
-		return WHY_DECIDE_AFFECTED;
-	if (t->decided)
-		return WHY_DECIDE_DECIDED;
+	return NULL;
+}
+
+/* An incident's source organisation is the reporter's own; naming it is
+ * optional, naming another is refused. */
+static const char *rule_name_source(const struct policy_actor *a,
+				    const struct policy_target *t)
+{
+	if (!t || !slug_eq(a->organisation, t->organisation))
+		return WHY_SOURCE;
 	return NULL;
 }
 
@@ -304,6 +319,7 @@ static rule_fn *const rules[ACT__COUNT] = {
 	[ACT_EDIT_FOLLOWUP] = rule_beredning,
 	[ACT_COOPT_MEMBER] = rule_coopt_member,
 	[ACT_DECIDE] = rule_decide,
+	[ACT_NAME_SOURCE] = rule_name_source,
 	[ACT_READ_AUDIT] = rule_read_audit,
 	[ACT_ADMIN] = rule_admin,
 };

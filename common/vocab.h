@@ -21,6 +21,16 @@
 /* organisation.kind */
 #define VOCAB_ORG_KINDS "police|municipality|authority|housing|rescue|other"
 
+/* The yearly follow-up's three sections (the agreement's questions, in
+ * Brå's terms process, production and effect): their keys in the API and
+ * their headings in reports and editors. */
+#define VOCAB_FOLLOWUP_KEY_1 "collaboration"
+#define VOCAB_FOLLOWUP_KEY_2 "implementation"
+#define VOCAB_FOLLOWUP_KEY_3 "results"
+#define VOCAB_FOLLOWUP_HEADING_1 "Hur samverkansformerna upplevs fungera"
+#define VOCAB_FOLLOWUP_HEADING_2 "Hur insatsernas genomförande har fungerat"
+#define VOCAB_FOLLOWUP_HEADING_3 "Bedömning av det resultat som insatserna har bidragit till"
+
 /* The most incidents one POST /v1/incidents may carry. */
 #define VOCAB_INCIDENT_BATCH_MAX 1000
 

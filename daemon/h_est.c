@@ -56,9 +56,9 @@ static bool has_value(const json_t *item, const char *name)
 }
 
 /* Checks one item (its shape, the privacy guard, coordinates given as a
- * pair, a source that is the reporter's own organisation own_org),
- * appending its errors to errs named with prefix. */
-static int check_item(const json_t *item, const char *prefix, const char *own_org,
+ * pair, a source the actor may name: their own organisation), appending
+ * its errors to errs named with prefix. */
+static int check_item(const json_t *item, const char *prefix, const struct policy_actor *actor,
 		      json_t *errs)
 {
 	json_t *item_errs = NULL, *e;
@@ -82,11 +82,12 @@ static int check_item(const json_t *item, const char *prefix, const char *own_or
 		json_decref(item_errs);
 	}
 	source = json_string_value(json_object_get(item, "source_organisation"));
-	if (source && strcmp(source, own_org) != 0) {
+	if (source && !policy_check(actor, ACT_NAME_SOURCE,
+				    &(struct policy_target){ .organisation = source }, NULL)) {
 		snprintf(message, sizeof message,
 			 "must be your own organisation, \"%s\": an incident's source is the "
 			 "organisation of the one who reports it",
-			 own_org);
+			 actor->organisation);
 		rc |= add_error(errs, prefix, "source_organisation", message);
 	}
 	if (has_value(item, "latitude") != has_value(item, "longitude"))
@@ -181,7 +182,7 @@ void h_incident_create(struct req *r)
 			prefix[0] = '\0';
 		else
 			snprintf(prefix, sizeof prefix, "items[%zu].", i);
-		rc |= check_item(item, prefix, r->auth.actor.p.organisation, errs);
+		rc |= check_item(item, prefix, &r->auth.actor.p, errs);
 	}
 	if (rc != 0) {
 		req_problem(r, SVK_ERR_INTERNAL, "out of memory");

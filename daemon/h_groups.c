@@ -94,13 +94,9 @@ static bool may_manage(struct req *r, const struct db_result *res, const char *r
 	}
 	t.group = req_param(r, 0);
 	t.group_tier = policy_tier_parse(PQgetvalue(pr, 0, 1));
-	if (!req_allow(r, ACT_COOPT_MEMBER, &t))
-		return false;
-	if (!r->auth.actor.p.admin && role && strcmp(role, "member") != 0) {
-		req_forbidden(r, "only an admin may appoint chairs and decision makers");
-		return false;
-	}
-	return true;
+	if (role && policy_role_parse(role, &t.role) != 0)
+		t.role = ROLE_MEMBER;
+	return req_allow(r, ACT_COOPT_MEMBER, &t);
 }
 
 static void group_loaded_for_put(struct req *r, const struct db_result *res)

@@ -219,7 +219,6 @@ void h_decision_create(struct req *r)
 	t.organisation = jf_str(r->body, "organisation");
 	if (!t.organisation)
 		t.organisation = r->auth.actor.p.organisation;
-	t.affected = true;
 	if (!req_allow(r, ACT_DECIDE, &t))
 		return;
 	const char *p[4] = { r->auth.actor.user_id, id, jf_str(r->body, "verdict"),

@@ -171,7 +171,12 @@ static json_t *actions_json(const struct actor *a)
 		return NULL;
 	for (int act = 0; act < ACT__COUNT; act++) {
 		struct policy_target t = { 0 };
-		bool ok = policy_check(p, (enum policy_action)act, NULL, NULL);
+		bool ok;
+
+		/* A check on a field's value, not an action a user takes. */
+		if (act == ACT_NAME_SOURCE)
+			continue;
+		ok = policy_check(p, (enum policy_action)act, NULL, NULL);
 
 		/* Target-dependent rights: try the targets the actor's own
 		 * memberships and organisation make possible. */
@@ -180,14 +185,11 @@ static json_t *actions_json(const struct actor *a)
 			t.group = p->memberships[i].group;
 			t.group_tier = TIER_ARBETSGRUPP;
 			t.organisation = p->organisation;
-			t.affected = true;
-			t.decided = false;
 			ok = policy_check(p, (enum policy_action)act, &t, NULL);
 		}
 		if (!ok) {
 			t.organisation = p->organisation;
 			t.group_tier = TIER_ARBETSGRUPP;
-			t.affected = true;
 			ok = policy_check(p, (enum policy_action)act, &t, NULL);
 		}
 		if (ok)

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "csv.h"
+#include "vocab.h"
 
 struct doc {
 	enum report_format f;
@@ -466,17 +467,17 @@ int report_render(const json_t *fu, const struct report_meta *meta, enum report_
 	}
 	front(&d, fu, meta, year);
 
-	heading(&d, 2, "1. Hur samverkansformerna upplevs fungera");
-	section_text(&d, getstr(fu, "collaboration"));
+	heading(&d, 2, "1. " VOCAB_FOLLOWUP_HEADING_1);
+	section_text(&d, getstr(fu, VOCAB_FOLLOWUP_KEY_1));
 	meetings_table(&d, stats, year);
 
-	heading(&d, 2, "2. Hur insatsernas genomförande har fungerat");
-	section_text(&d, getstr(fu, "implementation"));
+	heading(&d, 2, "2. " VOCAB_FOLLOWUP_HEADING_2);
+	section_text(&d, getstr(fu, VOCAB_FOLLOWUP_KEY_2));
 	interventions_table(&d, json_object_get(stats, "interventions"));
 	updates_para(&d, stats);
 
-	heading(&d, 2, "3. Bedömning av det resultat som insatserna har bidragit till");
-	section_text(&d, getstr(fu, "results"));
+	heading(&d, 2, "3. " VOCAB_FOLLOWUP_HEADING_3);
+	section_text(&d, getstr(fu, VOCAB_FOLLOWUP_KEY_3));
 	incidents_table(&d, json_object_get(stats, "incidents"), year);
 	proposals_table(&d, stats, year);
 

@@ -38,7 +38,7 @@ struct policy_case {
 	char group[24];
 	enum policy_tier group_tier;
 	char organisation[24];
-	bool affected, decided;
+	enum policy_role role;
 	bool allowed;
 	char why[48]; /* a refusal's reason must contain this */
 };
@@ -99,9 +99,15 @@ struct policy_case {
 #define COOPT(w, g, t, ok, reason)                                           \
 	{ .who = w, .action = ACT_COOPT_MEMBER, .group = g, .group_tier = t, \
 	  .allowed = ok, .why = reason }
-#define DECIDE(w, o, aff, dec, ok, reason)                                   \
-	{ .who = w, .action = ACT_DECIDE, .organisation = o, .affected = aff, \
-	  .decided = dec, .allowed = ok, .why = reason }
+#define APPOINT(w, g, t, r, ok, reason)                                      \
+	{ .who = w, .action = ACT_COOPT_MEMBER, .group = g, .group_tier = t, \
+	  .role = r, .allowed = ok, .why = reason }
+#define DECIDE(w, o, ok, reason)                                             \
+	{ .who = w, .action = ACT_DECIDE, .organisation = o, .allowed = ok,  \
+	  .why = reason }
+#define SOURCE(w, o, ok, reason)                                             \
+	{ .who = w, .action = ACT_NAME_SOURCE, .organisation = o,            \
+	  .allowed = ok, .why = reason }
 
 #define R_AUTH "authentication"
 #define R_DISABLED "disabled"
@@ -226,31 +232,41 @@ static struct policy_case cases[] = {
 	COOPT(INACTIVE, "est-sigtuna", TIER_ARBETSGRUPP, false, R_DISABLED),
 	COOPT(UNAUTH, "est-sigtuna", TIER_ARBETSGRUPP, false, R_AUTH),
 
-	/* decide for O: a styrgrupp decision_maker of O, O a party, O
-	 * affected, O not yet decided this round */
-	DECIDE(DM_SIG, "sigtuna", true, false, true, ""),
-	DECIDE(ADMIN_DM, "polisen", true, false, true, ""),
-	DECIDE(DM_SIG, "polisen", true, false, false, "deciding organisation"),
-	DECIDE(DM_SIG, "", true, false, false, "deciding organisation"),
-	DECIDE(DM_SIG, "sigtuna", false, false, false, "not affected"),
-	DECIDE(DM_SIG, "sigtuna", true, true, false, "already decided"),
-	DECIDE(DM_NONPARTY, "bostadsbolaget", true, false, false, "not a party"),
-	DECIDE(STY, "upplands-vasby", true, false, false,
-	       "decision-maker of the styrgrupp"),
-	DECIDE(STY_CHAIR, "polisen", true, false, false,
-	       "decision-maker of the styrgrupp"),
-	DECIDE(BER_CHAIR, "sollentuna", true, false, false,
-	       "decision-maker of the styrgrupp"),
-	DECIDE(BER_DM, "sigtuna", true, false, false,
-	       "decision-maker of the styrgrupp"),
-	DECIDE(EST_SIG, "sigtuna", true, false, false,
-	       "decision-maker of the styrgrupp"),
-	DECIDE(NOBODY, "sigtuna", true, false, false,
-	       "decision-maker of the styrgrupp"),
-	DECIDE(ADMIN, "polisen", true, false, false,
-	       "admin right does not include deciding"),
-	DECIDE(INACTIVE, "polisen", true, false, false, R_DISABLED),
-	DECIDE(UNAUTH, "polisen", true, false, false, R_AUTH),
+	/* appoint a role while adding a member: the admin only */
+	APPOINT(ADMIN, "beredningsgrupp", TIER_BEREDNINGSGRUPP, ROLE_CHAIR, true, ""),
+	APPOINT(ADMIN, "styrgrupp", TIER_STYRGRUPP, ROLE_DECISION_MAKER, true, ""),
+	APPOINT(BER_CHAIR, "est-sigtuna", TIER_ARBETSGRUPP, ROLE_CHAIR, false,
+		"only an admin may appoint"),
+	APPOINT(BER_CHAIR, "beredningsgrupp", TIER_BEREDNINGSGRUPP, ROLE_CHAIR, false,
+		"only an admin may appoint"),
+	APPOINT(BER_CHAIR, "est-sigtuna", TIER_ARBETSGRUPP, ROLE_DECISION_MAKER, false,
+		"only an admin may appoint"),
+
+	/* decide for O: a styrgrupp decision_maker of O, O a party, never an
+	 * admin (O affected and not yet decided is checked under the
+	 * proposal's lock, by the decision itself) */
+	DECIDE(DM_SIG, "sigtuna", true, ""),
+	DECIDE(ADMIN_DM, "polisen", false, "admin right does not include deciding"),
+	DECIDE(DM_SIG, "polisen", false, "deciding organisation"),
+	DECIDE(DM_SIG, "", false, "deciding organisation"),
+	DECIDE(DM_NONPARTY, "bostadsbolaget", false, "not a party"),
+	DECIDE(STY, "upplands-vasby", false, "decision-maker of the styrgrupp"),
+	DECIDE(STY_CHAIR, "polisen", false, "decision-maker of the styrgrupp"),
+	DECIDE(BER_CHAIR, "sollentuna", false, "decision-maker of the styrgrupp"),
+	DECIDE(BER_DM, "sigtuna", false, "decision-maker of the styrgrupp"),
+	DECIDE(EST_SIG, "sigtuna", false, "decision-maker of the styrgrupp"),
+	DECIDE(NOBODY, "sigtuna", false, "decision-maker of the styrgrupp"),
+	DECIDE(ADMIN, "polisen", false, "admin right does not include deciding"),
+	DECIDE(INACTIVE, "polisen", false, R_DISABLED),
+	DECIDE(UNAUTH, "polisen", false, R_AUTH),
+
+	/* name an incident's source organisation: one's own only */
+	SOURCE(EST_SIG, "sigtuna", true, ""),
+	SOURCE(BER, "sollentuna", true, ""),
+	SOURCE(EST_SIG, "polisen", false, "organisation of the one who reports it"),
+	SOURCE(STY, "sigtuna", false, "organisation of the one who reports it"),
+	SOURCE(EST_SIG, "", false, "organisation of the one who reports it"),
+	SOURCE(INACTIVE, "polisen", false, R_DISABLED),
 
 	/* read the audit log: styrgrupp members and admins */
 	ALLOW(STY, ACT_READ_AUDIT),
@@ -313,8 +329,7 @@ ParameterizedTest(struct policy_case *c, policy, table)
 		.group = c->group,
 		.group_tier = c->group_tier,
 		.organisation = c->organisation,
-		.affected = c->affected,
-		.decided = c->decided,
+		.role = c->role,
 	};
 	const char *why = "unset";
 	const char *act = policy_action_name(c->action);
@@ -449,7 +464,8 @@ Test(policy, names)
 		"read_shared",   "read_directory", "report_incident",
 		"record_meeting", "update_intervention", "edit_plans",
 		"edit_proposals", "edit_followup", "coopt_member",
-		"decide",        "read_audit",     "admin",
+		"decide",        "name_source",    "read_audit",
+		"admin",
 	};
 	enum policy_role r;
 
