@@ -31,6 +31,10 @@ struct req_auth {
 	struct actor actor;
 	char token_hash[65];
 	auth_done_cb done;
+	/* POST /v1/sessions: the user whose password is being checked, and
+	 * whether their organisation differs from the client certificate's */
+	char login_user_id[24];
+	bool login_cert_mismatch;
 };
 
 /*

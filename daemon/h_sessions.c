@@ -54,18 +54,46 @@ static void session_created(struct req *r, const struct db_result *res)
 	req_reply_json(r, 201, doc, "/v1/sessions/current");
 }
 
+/*
+ * A failed login: counted for throttling, answered 401. One whose user
+ * exists but belongs to another organisation than the client certificate
+ * is also audited as a refusal of that user; the answer is the same, so
+ * that a certificate cannot tell which usernames exist.
+ */
+static void login_failed(struct req *r)
+{
+	struct app *app = r->w->app;
+	struct db_call calls[2] = { 0 };
+	char window[16];
+	int n = 0;
+
+	int_str(window, sizeof window, app->cfg.login_window_seconds);
+	if (r->auth.login_cert_mismatch) {
+		calls[n].stmt = SQL_AUDIT_REFUSAL;
+		calls[n].nparams = 3;
+		calls[n].params[0] = r->auth.login_user_id;
+		calls[n].params[1] = "POST /v1/sessions";
+		calls[n].params[2] = "the client certificate was issued to another organisation";
+		n++;
+	}
+	calls[n].stmt = SQL_LOGIN_FAILED;
+	calls[n].nparams = 3;
+	calls[n].params[0] = jf_str(r->body, "username");
+	calls[n].params[1] = r->addr;
+	calls[n].params[2] = window;
+	n++;
+	req_db(r, calls, n, login_failure_recorded);
+}
+
 static void password_checked(struct req *r, struct pw_job *job)
 {
 	struct app *app = r->w->app;
-	const char *username = jf_str(r->body, "username");
-	char window[16], hours[16], hash[TOKEN_HASH_HEX_LEN + 1];
-	const char *user_id = r->params[0];
+	char hours[16], hash[TOKEN_HASH_HEX_LEN + 1];
+	const char *user_id = r->auth.login_user_id;
 
 	sodium_memzero(job->password, sizeof job->password);
-	int_str(window, sizeof window, app->cfg.login_window_seconds);
-	if (!job->verified || !user_id) {
-		const char *p[3] = { username, r->addr, window };
-		req_db1(r, SQL_LOGIN_FAILED, 3, p, login_failure_recorded);
+	if (!job->verified || !user_id[0] || r->auth.login_cert_mismatch) {
+		login_failed(r);
 		return;
 	}
 	/* The new token travels in the job until the answer is sent. */
@@ -103,30 +131,21 @@ static void login_looked_up(struct req *r, const struct db_result *res)
 	user_id = db_get(pr, 0, 1);
 	hash = db_get(pr, 0, 2);
 	org = db_get(pr, 0, 3);
-	if (user_id && tls_mutual(r->w->app->tls)) {
+	if (user_id && strlen(user_id) < sizeof r->auth.login_user_id)
+		snprintf(r->auth.login_user_id, sizeof r->auth.login_user_id, "%s", user_id);
+	if (r->auth.login_user_id[0] && tls_mutual(r->w->app->tls)) {
 		char cert_org[POLICY_SLUG_MAX];
-		if (!r->conn || tls_peer_organisation(r->conn->bev, cert_org, sizeof cert_org) != 0 ||
-		    !org || strcmp(cert_org, org) != 0) {
-			/* Audited as the user who tried, before any password check. */
-			r->auth.authenticated = true;
-			snprintf(r->auth.actor.user_id, sizeof r->auth.actor.user_id, "%s", user_id);
-			snprintf(r->auth.actor.username, sizeof r->auth.actor.username, "%s",
-				 jf_str(r->body, "username"));
-			req_forbidden(r, "the client certificate was issued to another organisation");
-			return;
-		}
+		/* Refused after the same password work as any failed login. */
+		r->auth.login_cert_mismatch =
+			!r->conn ||
+			tls_peer_organisation(r->conn->bev, cert_org, sizeof cert_org) != 0 ||
+			!org || strcmp(cert_org, org) != 0;
 	}
 	job = passwd_job(r);
 	if (!job)
 		return;
-	/* The user id rides in the request's parameter slot (login has no
-	 * path parameters), copied into the segment buffer. */
-	if (user_id && strlen(user_id) < sizeof r->segbuf) {
-		snprintf(r->segbuf, sizeof r->segbuf, "%s", user_id);
-		r->params[0] = r->segbuf;
-	}
 	snprintf(job->password, sizeof job->password, "%s", jf_str(r->body, "password"));
-	if (hash && strlen(hash) < sizeof job->stored)
+	if (hash && strlen(hash) < sizeof job->stored && !r->auth.login_cert_mismatch)
 		snprintf(job->stored, sizeof job->stored, "%s", hash);
 	passwd_run(r, job, password_checked);
 }

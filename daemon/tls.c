@@ -55,8 +55,15 @@ static void conn_ex_free(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx,
 			 long argl, void *argp)
 {
 	struct tls *tls = argp;
+	SSL *ssl = parent;
 
-	(void)parent;
+	/* bufferevent_openssl frees the SSL without SSL_shutdown, and OpenSSL
+	 * then drops its session from the cache as if the connection had
+	 * broken. A connection that finished its handshake ended as HTTP
+	 * ends it (the client or the server closed between requests): keep
+	 * its session resumable. (This runs before SSL_free looks.) */
+	if (ssl && SSL_is_init_finished(ssl))
+		SSL_set_shutdown(ssl, SSL_get_shutdown(ssl) | SSL_SENT_SHUTDOWN);
 	(void)ad;
 	(void)idx;
 	(void)argl;
@@ -73,7 +80,17 @@ static SSL_CTX *ctx_build(const struct tls *tls, char *err, size_t errlen)
 		return NULL;
 	}
 	SSL_CTX_set_min_proto_version(ctx, tls->modern ? TLS1_3_VERSION : TLS1_2_VERSION);
-	SSL_CTX_set_options(ctx, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION);
+	/* No session tickets (Mozilla's intermediate profile): their key would
+	 * live as long as the daemon and undo TLS 1.2's forward secrecy.
+	 * Sessions resume from this context's cache instead (TLS 1.3 then
+	 * issues stateful tickets that name a cached session). */
+	SSL_CTX_set_options(ctx, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION |
+					 SSL_OP_NO_TICKET);
+	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_SERVER);
+	if (SSL_CTX_set_session_id_context(ctx, (const unsigned char *)"samverkand", 10) != 1) {
+		ssl_errors(err, errlen, "cannot set the TLS session id context");
+		goto fail;
+	}
 	SSL_CTX_clear_options(ctx, SSL_OP_CIPHER_SERVER_PREFERENCE);
 	SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
 	if (SSL_CTX_set_cipher_list(ctx, TLS12_CIPHERS) != 1 ||

@@ -168,13 +168,23 @@ Test(robust, mutual_tls_refuses_a_login_over_another_organisations_certificate, 
 		    admin, "{\"role\":\"member\"}");
 	cr_assert(r->status == 201 || r->status == 200, "add to est-sigtuna: %s", resp_why(r));
 
-	/* A sigtuna user with polisen's certificate: refused and audited. */
+	/* A sigtuna user with polisen's certificate: refused and audited,
+	 * with the very answer an unknown username gets, so that a
+	 * certificate cannot tell which usernames exist. */
 	refusals = sql_count(&e, "SELECT count(*) FROM svk.audit WHERE action = 'request.refused' "
 				 "AND actor = 'siv.sigtuna'");
 	r = login_as(police_crt, police_key, "siv.sigtuna", pw);
-	cr_expect_eq(r->status, 403, "sigtuna user, polisen certificate: %s", resp_why(r));
-	cr_expect_str_eq(resp_code(r), "forbidden", "%s", resp_why(r));
+	cr_expect_eq(r->status, 401, "sigtuna user, polisen certificate: %s", resp_why(r));
+	cr_expect_str_eq(resp_code(r), "unauthorized", "%s", resp_why(r));
 	cr_expect(!resp_str(r, "token"), "a token was given out: %s", r->body);
+	{
+		const char *detail = strf(&e, "%s", resp_str(r, "detail"));
+		struct resp *unknown = login_as(police_crt, police_key, "nobody.sigtuna", pw);
+
+		cr_expect_eq(unknown->status, 401, "unknown user: %s", resp_why(unknown));
+		cr_expect_str_eq(resp_str(unknown, "detail"), detail,
+				 "an unknown username is answered differently");
+	}
 	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.audit WHERE action = 'request.refused' "
 				   "AND actor = 'siv.sigtuna'"),
 		     refusals + 1, "the refusal was not audited");
