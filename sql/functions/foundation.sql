@@ -1,5 +1,5 @@
--- The functions every other file builds on: timestamps, entity tags and
--- the audit log's writer.
+-- The functions every other file builds on: timestamps, entity tags, the
+-- audit log's writer and the envelope of every list.
 --
 -- The files of sql/functions hold every function and trigger of the schema
 -- in its current form. `samverkand migrate` applies all of them on every
@@ -96,6 +96,14 @@ BEGIN
 			DETAIL = SQLERRM;
 	END;
 END
+$$;
+
+-- The envelope of every list: {"items": [...], "next_cursor": ...}, the
+-- cursor NULL on the last page. A list query returns the cursor again as
+-- its own column, next_cursor, from which the daemon makes the Link header.
+CREATE OR REPLACE FUNCTION svk.list_page(p_items json, p_next_cursor text) RETURNS json
+LANGUAGE sql IMMUTABLE AS $$
+	SELECT json_build_object('items', coalesce(p_items, '[]'), 'next_cursor', p_next_cursor)
 $$;
 
 GRANT EXECUTE ON FUNCTION
