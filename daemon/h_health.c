@@ -47,7 +47,8 @@ void h_readyz(struct req *r)
 		req_problem(r, SVK_ERR_UNAVAILABLE, "shutting down");
 		return;
 	}
-	req_db1(r, "schema_status", 0, NULL, readyz_checked);
+	req_db1(r, "schema_status", 1, (const char *const[]){ r->w->app->functions_expected },
+		readyz_checked);
 }
 
 static bool loopback(const char *addr)

@@ -3,8 +3,9 @@
  * second migrate changes nothing; a recorded migration whose checksum no
  * longer matches the build makes migrate fail and serve refuse to start;
  * a missing one makes serve refuse and a running server unready. The
- * functions are applied again by every migrate, and serve refuses a
- * database whose functions are another build's. A database migrated
+ * functions are applied again by every migrate; serve refuses, and a
+ * running server is unready over, a database whose functions are another
+ * build's. A database migrated
  * while the migrations still defined the functions (their texts are in
  * data/migrations-before-functions) ends up, migrated by this build, with
  * the same tables, functions and rights as a fresh one.
@@ -130,6 +131,7 @@ Test(migrations, migrate_applies_the_functions_again_and_serve_wants_this_builds
 {
 	static const char def[] = "SELECT pg_get_functiondef('svk.week_label(date)'::regprocedure)";
 	const char *sum = sql_value(&e, "SELECT checksum FROM svk_meta.functions");
+	struct resp *r;
 	struct proc *p;
 
 	cr_assert(sum && strlen(sum) == 64, "migrate recorded no functions checksum");
@@ -153,6 +155,15 @@ Test(migrations, migrate_applies_the_functions_again_and_serve_wants_this_builds
 	cr_expect_str_eq(sql_value(&e, "SELECT checksum FROM svk_meta.functions"), sum);
 	env_serve(&e);
 	login(&e, "admin", e.admin_password);
+
+	/* A running server is unready while the functions are another build's. */
+	cr_assert(sql_query(&e, "UPDATE svk_meta.functions SET checksum = repeat('0', 64)")->ok);
+	r = http(&e, "GET", "/readyz", NULL, NULL);
+	cr_expect_eq(r->status, 503, "/readyz over another build's functions: %s", resp_why(r));
+	cr_expect_str_eq(resp_code(r), "unavailable");
+	cr_assert(sql_query(&e, "UPDATE svk_meta.functions SET checksum = $1", sum)->ok);
+	r = http(&e, "GET", "/readyz", NULL, NULL);
+	cr_expect_eq(r->status, 200, "%s", resp_why(r));
 }
 
 /* Everything of schema svk a migration or a function file makes: relations
@@ -164,12 +175,14 @@ static const char schema_text[] =
 	"        pg_get_functiondef(p.oid) AS x"
 	" FROM pg_proc p WHERE p.pronamespace = 'svk'::regnamespace"
 	" UNION ALL"
-	" SELECT 'R ' || c.oid::regclass::text || ' ' || c.relkind::text || ' ' || coalesce(c.relacl::text, '-')"
+	" SELECT 'R ' || c.oid::regclass::text || ' ' || c.relkind::text || ' ' ||"
+	"        coalesce(c.relacl::text, '-')"
 	" FROM pg_class c WHERE c.relnamespace = 'svk'::regnamespace"
 	" UNION ALL"
 	" SELECT 'A ' || a.attrelid::regclass::text || ' ' || a.attnum || ' ' || a.attname || ' ' ||"
 	"        format_type(a.atttypid, a.atttypmod) || ' ' || a.attnotnull || ' ' ||"
-	"        a.attidentity::text || a.attgenerated::text || ' ' || coalesce(pg_get_expr(d.adbin, d.adrelid), '-')"
+	"        a.attidentity::text || a.attgenerated::text || ' ' ||"
+	"        coalesce(pg_get_expr(d.adbin, d.adrelid), '-')"
 	" FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid"
 	" LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum"
 	" WHERE c.relnamespace = 'svk'::regnamespace AND a.attnum > 0 AND NOT a.attisdropped"
@@ -177,7 +190,8 @@ static const char schema_text[] =
 	" SELECT 'K ' || conrelid::regclass::text || ' ' || conname || ' ' || pg_get_constraintdef(oid)"
 	" FROM pg_constraint WHERE connamespace = 'svk'::regnamespace"
 	" UNION ALL"
-	" SELECT 'I ' || pg_get_indexdef(i.indexrelid) FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid"
+	" SELECT 'I ' || pg_get_indexdef(i.indexrelid)"
+	" FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid"
 	" WHERE c.relnamespace = 'svk'::regnamespace"
 	" UNION ALL"
 	" SELECT 'T ' || pg_get_triggerdef(t.oid) || ' ' || t.tgenabled::text"
