@@ -183,7 +183,11 @@ static int apply_one(PGconn *pg, const struct sql_text *m, const char *sum, stru
 /*
  * Every function file, foundation.sql first (CMake orders them), in one
  * transaction, so that a failure leaves the functions as they were. The
- * record says which set the database now has.
+ * record says which set the database now has. CREATE OR REPLACE TRIGGER
+ * locks its table against writes until the commit; a running server's
+ * write may wait that long, or, when it holds another of those tables,
+ * one of the two is ended as a deadlock: the request answers 503 (retry),
+ * or migrate fails having changed nothing and is run again.
  */
 static int apply_functions(PGconn *pg, struct log *log)
 {
