@@ -1,8 +1,9 @@
 /*
  * The operator's commands that run before or beside the server, each a
  * short synchronous program (blocking libpq is fine here: no event loop):
- * `migrate` applies the embedded migrations, `seed` loads the agreement's
- * seed data, and the start-up check that refuses to serve an old schema.
+ * `migrate` applies the embedded migrations and then the functions, `seed`
+ * loads the agreement's seed data, and the start-up check that refuses to
+ * serve an old schema.
  */
 #ifndef SVK_ADMIN_H
 #define SVK_ADMIN_H
@@ -12,10 +13,12 @@
 struct config;
 struct log;
 
-/* Applies pending migrations as [database] admin_url; 0 or 1. */
+/* Applies pending migrations as [database] admin_url, then every function
+ * file again (one transaction), recording its checksum; 0 or 1. */
 int admin_migrate(const struct config *cfg, struct log *log);
 
-/* 0: schema current; 1: migrations pending or changed (message logged);
+/* 0: schema current; 1: migrations pending or changed, or the recorded
+ * functions checksum not this build's (message logged);
  * 2: the database could not be reached (the server starts anyway). */
 int admin_schema_check(const struct config *cfg, struct log *log);
 
@@ -32,6 +35,10 @@ int admin_purge(const struct config *cfg, struct log *log, int dry_run);
 
 /* Number of migrations embedded in this binary. */
 size_t admin_migrations_count(void);
+
+/* The SHA-256 (hex, into out) of the function files embedded in this
+ * binary: what migrate records and the schema check expects. */
+void admin_functions_checksum(char out[65]);
 
 /* Argon2id hash of password into out (crypto_pwhash_STRBYTES); 0 or -1. */
 int admin_hash_password(const struct config *cfg, const char *password, char *out);

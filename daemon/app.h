@@ -31,6 +31,7 @@ struct app {
 	struct worker *workers;
 	atomic_bool draining;      /* SIGTERM seen: /readyz says 503 */
 	size_t migrations_expected;
+	char functions_expected[65]; /* admin_functions_checksum() */
 	char dummy_hash[128];      /* see passwd_init() */
 	/* counters for /metrics */
 	atomic_ulong requests;

@@ -48,7 +48,8 @@ void h_readyz(struct req *r)
 		req_problem(r, SVK_ERR_UNAVAILABLE, "shutting down");
 		return;
 	}
-	req_db1(r, SQL_SCHEMA_STATUS, 0, NULL, readyz_checked);
+	req_db1(r, SQL_SCHEMA_STATUS, 1, (const char *const[]){ r->w->app->functions_expected },
+		readyz_checked);
 }
 
 static bool loopback(const char *addr)

@@ -93,6 +93,7 @@ int main(int argc, char **argv)
 	}
 	log_level_parse(app.cfg.log_level, &app.log.level);
 	app.migrations_expected = admin_migrations_count();
+	admin_functions_checksum(app.functions_expected);
 
 	if (strcmp(cmd, "serve") == 0) {
 		if (admin_schema_check(&app.cfg, &app.log) == 1)

@@ -120,28 +120,18 @@ static void add_etag(struct req *r, const char *json, size_t len, bool *not_modi
 }
 
 /*
- * A list page with a next_cursor gets `Link: <…&cursor=…>; rel="next"`.
- * The text comes from json_build_object, whose layout is fixed, and
- * cursors are slugs, usernames or numbers, so a scan suffices.
+ * A list page with a next cursor gets `Link: <…&cursor=…>; rel="next"`.
+ * The list statements return the cursor as their column next_cursor (NULL
+ * on the last page) beside the JSON text.
  */
-static void add_link_next(struct req *r, const char *json)
+static void add_link_next(struct req *r, const char *cursor)
 {
-	static const char key[] = "\"next_cursor\" : \"";
-	const char *p = strstr(json, key), *end;
 	struct strbuf sb;
 	struct evkeyval *kv;
-	char cursor[128];
-	size_t n;
+	char *c;
 
-	if (!p)
+	if (!cursor[0])
 		return;
-	p += sizeof key - 1;
-	end = strchr(p, '"');
-	n = end ? (size_t)(end - p) : 0;
-	if (n == 0 || n >= sizeof cursor)
-		return;
-	memcpy(cursor, p, n);
-	cursor[n] = '\0';
 	req_query(r, "cursor"); /* parses the query string */
 	strbuf_init(&sb, 4096);
 	strbuf_printf(&sb, "<%s?", r->path);
@@ -154,8 +144,10 @@ static void add_link_next(struct req *r, const char *json)
 			strbuf_printf(&sb, "%s=%s&", kv->key, v);
 		free(v);
 	}
-	if (strbuf_printf(&sb, "cursor=%s>; rel=\"next\"", cursor) == 0 && sb.data)
+	c = evhttp_encode_uri(cursor);
+	if (c && strbuf_printf(&sb, "cursor=%s>; rel=\"next\"", c) == 0 && sb.data)
 		evhttp_add_header(evhttp_request_get_output_headers(r->ereq), "Link", sb.data);
+	free(c);
 	strbuf_cleanup(&sb);
 }
 
@@ -168,8 +160,6 @@ void req_reply_json_text(struct req *r, int status, const char *json,
 		req_problem(r, SVK_ERR_INTERNAL, "empty result");
 		return;
 	}
-	if (status == 200 && r->method == M_GET && strstr(json, "\"next_cursor\""))
-		add_link_next(r, json);
 	if (status == 200 && r->route && (r->route->flags & ROUTE_ETAG)) {
 		bool nm = false;
 		add_etag(r, json, len, &nm);
@@ -312,6 +302,13 @@ void req_reply_row(struct req *r, const struct db_result *res, int i, int status
 	if (!text) {
 		req_problem(r, SVK_ERR_NOT_FOUND, not_found);
 		return;
+	}
+	if (status == 200 && r->method == M_GET) {
+		int col = PQfnumber(res->res[i], "next_cursor");
+		const char *cursor = col >= 0 ? db_get(res->res[i], 0, col) : NULL;
+
+		if (cursor)
+			add_link_next(r, cursor);
 	}
 	req_reply_json_text(r, status, text, location);
 }

@@ -1,8 +1,10 @@
 /*
  * sqlembed: turns SQL files into a C source file at build time, so that the
- * daemon carries its migrations and named statements inside the binary.
+ * daemon carries its migrations, functions and named statements inside the
+ * binary.
  *
- *   sqlembed files OUT.c ARRAY FILE...    one entry per file (name = basename)
+ *   sqlembed files OUT.c ARRAY FILE...    one entry per file (name = basename),
+ *                                         in the order given (migrations, functions)
  *   sqlembed queries OUT.c ARRAY FILE...  one entry per "-- name: x" block
  *   sqlembed names OUT.h GUARD FILE...    #define SQL_X "x" per "-- name: x"
  *

@@ -60,7 +60,11 @@ JOIN svk.organisations o ON o.id = u.organisation_id
 WHERE t.hash = decode($1::text, 'hex')
 
 -- name: schema_status
+-- The number of applied migrations, for /readyz to compare with the
+-- build's; 0 when the functions migrate applied last ($1: their checksum)
+-- are not this build's, so that the schema is not current either way.
 SELECT count(*) FROM svk_meta.migrations
+WHERE EXISTS (SELECT 1 FROM svk_meta.functions WHERE checksum = $1::text)
 
 -- name: idem_lookup
 SELECT encode(request_hash, 'hex'), status, response, location

@@ -1,11 +1,12 @@
 -- EST: incident categories, incidents, the situation picture, meetings
 -- and compliance. Lists are keyset-paginated on seq; the cursor is the
--- last seq of the page. Days are Swedish days (Europe/Stockholm).
+-- last seq of the page, also the column next_cursor (see directory.sql).
+-- Days are Swedish days (Europe/Stockholm).
 
 -- name: category_list
-SELECT json_build_object('items', coalesce((
-	SELECT json_agg(json_build_object('slug', slug, 'name', name) ORDER BY id)
-	FROM svk.incident_categories), '[]'), 'next_cursor', NULL)
+SELECT svk.list_page((SELECT json_agg(json_build_object('slug', slug, 'name', name) ORDER BY id)
+                      FROM svk.incident_categories), NULL),
+       NULL::text AS next_cursor
 
 -- name: incident_list
 WITH page AS (
@@ -20,13 +21,13 @@ WITH page AS (
 	       (SELECT id FROM svk.organisations WHERE slug = $6::text))
 	  AND ($7::date IS NULL OR i.occurred_at >= $7::date::timestamp AT TIME ZONE 'Europe/Stockholm')
 	  AND ($8::date IS NULL OR i.occurred_at < ($8::date + 1)::timestamp AT TIME ZONE 'Europe/Stockholm')
-	ORDER BY i.seq LIMIT $1::int + 1)
-SELECT json_build_object(
-	'items', coalesce((SELECT json_agg(svk.incident_json(x) ORDER BY x.seq)
-	                   FROM (SELECT * FROM page ORDER BY seq LIMIT $1::int) x), '[]'),
-	'next_cursor', CASE WHEN (SELECT count(*) FROM page) > $1::int
-	                    THEN (SELECT max(seq)::text FROM (SELECT seq FROM page ORDER BY seq LIMIT $1::int) q)
-	               END)
+	ORDER BY i.seq LIMIT $1::int + 1),
+shown AS (SELECT * FROM page ORDER BY seq LIMIT $1::int),
+nc AS (SELECT CASE WHEN (SELECT count(*) FROM page) > $1::int
+                   THEN (SELECT max(seq)::text FROM shown) END AS next_cursor)
+SELECT svk.list_page((SELECT json_agg(svk.incident_json(x) ORDER BY x.seq) FROM shown x),
+                     nc.next_cursor), nc.next_cursor
+FROM nc
 
 -- name: incident_get
 SELECT svk.incident_json(i) FROM svk.incidents i WHERE i.id = $1::uuid
@@ -44,13 +45,13 @@ WITH page AS (
 	  AND ($3::text IS NULL OR m.group_id = (SELECT id FROM svk.groups WHERE slug = $3::text))
 	  AND ($4::date IS NULL OR m.held_on >= $4::date)
 	  AND ($5::date IS NULL OR m.held_on <= $5::date)
-	ORDER BY m.seq LIMIT $1::int + 1)
-SELECT json_build_object(
-	'items', coalesce((SELECT json_agg(svk.meeting_json(x) ORDER BY x.seq)
-	                   FROM (SELECT * FROM page ORDER BY seq LIMIT $1::int) x), '[]'),
-	'next_cursor', CASE WHEN (SELECT count(*) FROM page) > $1::int
-	                    THEN (SELECT max(seq)::text FROM (SELECT seq FROM page ORDER BY seq LIMIT $1::int) q)
-	               END)
+	ORDER BY m.seq LIMIT $1::int + 1),
+shown AS (SELECT * FROM page ORDER BY seq LIMIT $1::int),
+nc AS (SELECT CASE WHEN (SELECT count(*) FROM page) > $1::int
+                   THEN (SELECT max(seq)::text FROM shown) END AS next_cursor)
+SELECT svk.list_page((SELECT json_agg(svk.meeting_json(x) ORDER BY x.seq) FROM shown x),
+                     nc.next_cursor), nc.next_cursor
+FROM nc
 
 -- name: meeting_get
 SELECT svk.meeting_json(m) FROM svk.meetings m WHERE m.id = $1::uuid
@@ -59,9 +60,11 @@ SELECT svk.meeting_json(m) FROM svk.meetings m WHERE m.id = $1::uuid
 SELECT svk.meeting_create($1::bigint, $2::jsonb)
 
 -- name: compliance
--- The findings also as "items" with "next_cursor", the shape of every list.
--- NULL (no such agreement) stays NULL.
+-- The findings also as "items" with "next_cursor", the shape of every list
+-- (after the agreement and the day, so not through svk.list_page). NULL
+-- (no such agreement) stays NULL.
 SELECT CASE WHEN c IS NOT NULL THEN
 	json_build_object('agreement', c->'agreement', 'as_of', c->'as_of',
-	                  'findings', c->'findings', 'items', c->'findings', 'next_cursor', NULL) END
+	                  'findings', c->'findings', 'items', c->'findings', 'next_cursor', NULL) END,
+       NULL::text AS next_cursor
 FROM svk.compliance($1::uuid) c

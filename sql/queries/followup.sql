@@ -31,13 +31,13 @@ WITH page AS (
 	  AND ($7::text IS NULL OR entity_id = $7::text)
 	  AND ($8::date IS NULL OR at >= $8::date::timestamp AT TIME ZONE 'Europe/Stockholm')
 	  AND ($9::date IS NULL OR at < ($9::date + 1)::timestamp AT TIME ZONE 'Europe/Stockholm')
-	ORDER BY seq DESC LIMIT $1::int + 1)
-SELECT json_build_object(
-	'items', coalesce((SELECT json_agg(svk.audit_json(x) ORDER BY x.seq DESC)
-	                   FROM (SELECT * FROM page ORDER BY seq DESC LIMIT $1::int) x), '[]'),
-	'next_cursor', CASE WHEN (SELECT count(*) FROM page) > $1::int
-	                    THEN (SELECT min(seq)::text FROM (SELECT seq FROM page ORDER BY seq DESC LIMIT $1::int) q)
-	               END)
+	ORDER BY seq DESC LIMIT $1::int + 1),
+shown AS (SELECT * FROM page ORDER BY seq DESC LIMIT $1::int),
+nc AS (SELECT CASE WHEN (SELECT count(*) FROM page) > $1::int
+                   THEN (SELECT min(seq)::text FROM shown) END AS next_cursor)
+SELECT svk.list_page((SELECT json_agg(svk.audit_json(x) ORDER BY x.seq DESC) FROM shown x),
+                     nc.next_cursor), nc.next_cursor
+FROM nc
 
 -- name: audit_verify
 SELECT svk.audit_verify()

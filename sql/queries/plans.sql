@@ -1,18 +1,19 @@
 -- The agreement, focus areas, action plans, interventions and their log.
 -- Lists are keyset-paginated on seq (creation order); the cursor is the
--- last seq of the page.
+-- last seq of the page. Every list answers svk.list_page's envelope and the
+-- cursor as the column next_cursor (see directory.sql).
 
 -- name: agreement_list
 WITH page AS (
 	SELECT * FROM svk.agreements
 	WHERE $2::bigint IS NULL OR seq > $2::bigint
-	ORDER BY seq LIMIT $1::int + 1)
-SELECT json_build_object(
-	'items', coalesce((SELECT json_agg(svk.agreement_json(p) ORDER BY p.seq)
-	                   FROM (SELECT * FROM page ORDER BY seq LIMIT $1::int) p), '[]'),
-	'next_cursor', CASE WHEN (SELECT count(*) FROM page) > $1::int
-	                    THEN (SELECT max(seq)::text FROM (SELECT seq FROM page ORDER BY seq LIMIT $1::int) q)
-	               END)
+	ORDER BY seq LIMIT $1::int + 1),
+shown AS (SELECT * FROM page ORDER BY seq LIMIT $1::int),
+nc AS (SELECT CASE WHEN (SELECT count(*) FROM page) > $1::int
+                   THEN (SELECT max(seq)::text FROM shown) END AS next_cursor)
+SELECT svk.list_page((SELECT json_agg(svk.agreement_json(p) ORDER BY p.seq) FROM shown p),
+                     nc.next_cursor), nc.next_cursor
+FROM nc
 
 -- name: agreement_get
 SELECT svk.agreement_json(a) FROM svk.agreements a WHERE a.id = $1::uuid
@@ -22,9 +23,9 @@ SELECT svk.agreement_create($1::bigint, $2::text, $3::text,
 	ARRAY(SELECT json_array_elements_text($4::json)), $5::date, $6::date)
 
 -- name: focus_area_list
-SELECT json_build_object('items', coalesce((
-	SELECT json_agg(svk.focus_area_json(f) ORDER BY f.ordinal)
-	FROM svk.focus_areas f WHERE f.agreement_id = a.id), '[]'), 'next_cursor', NULL)
+SELECT svk.list_page((SELECT json_agg(svk.focus_area_json(f) ORDER BY f.ordinal)
+                      FROM svk.focus_areas f WHERE f.agreement_id = a.id), NULL),
+       NULL::text AS next_cursor
 FROM svk.agreements a WHERE a.id = $1::uuid
 
 -- name: focus_area_create
@@ -37,13 +38,13 @@ WITH page AS (
 	WHERE ($2::bigint IS NULL OR p.seq > $2::bigint)
 	  AND ($3::uuid IS NULL OR p.agreement_id = $3::uuid)
 	  AND ($4::text IS NULL OR o.slug = $4::text)
-	ORDER BY p.seq LIMIT $1::int + 1)
-SELECT json_build_object(
-	'items', coalesce((SELECT json_agg(svk.plan_json(p) ORDER BY p.seq)
-	                   FROM (SELECT * FROM page ORDER BY seq LIMIT $1::int) p), '[]'),
-	'next_cursor', CASE WHEN (SELECT count(*) FROM page) > $1::int
-	                    THEN (SELECT max(seq)::text FROM (SELECT seq FROM page ORDER BY seq LIMIT $1::int) q)
-	               END)
+	ORDER BY p.seq LIMIT $1::int + 1),
+shown AS (SELECT * FROM page ORDER BY seq LIMIT $1::int),
+nc AS (SELECT CASE WHEN (SELECT count(*) FROM page) > $1::int
+                   THEN (SELECT max(seq)::text FROM shown) END AS next_cursor)
+SELECT svk.list_page((SELECT json_agg(svk.plan_json(p) ORDER BY p.seq) FROM shown p),
+                     nc.next_cursor), nc.next_cursor
+FROM nc
 
 -- name: plan_get
 SELECT svk.plan_json(p) FROM svk.action_plans p WHERE p.id = $1::uuid
@@ -85,14 +86,13 @@ WITH page AS (
 	  AND ($7::text IS NULL OR o.slug = $7::text)
 	  AND (NOT coalesce($8::boolean, false)
 	       OR (i.due_on < current_date AND i.status NOT IN ('done', 'cancelled')))
-	ORDER BY i.seq LIMIT $2::int + 1)
-SELECT json_build_object(
-	'items', coalesce((SELECT json_agg(svk.intervention_json(x) ORDER BY x.seq)
-	                   FROM (SELECT * FROM page ORDER BY seq LIMIT $2::int) x), '[]'),
-	'next_cursor', CASE WHEN (SELECT count(*) FROM page) > $2::int
-	                    THEN (SELECT max(seq)::text FROM (SELECT seq FROM page ORDER BY seq LIMIT $2::int) q)
-	               END)
-FROM svk.action_plans p WHERE p.id = $1::uuid
+	ORDER BY i.seq LIMIT $2::int + 1),
+shown AS (SELECT * FROM page ORDER BY seq LIMIT $2::int),
+nc AS (SELECT CASE WHEN (SELECT count(*) FROM page) > $2::int
+                   THEN (SELECT max(seq)::text FROM shown) END AS next_cursor)
+SELECT svk.list_page((SELECT json_agg(svk.intervention_json(x) ORDER BY x.seq) FROM shown x),
+                     nc.next_cursor), nc.next_cursor
+FROM nc, svk.action_plans p WHERE p.id = $1::uuid
 
 -- name: intervention_get
 SELECT svk.intervention_json(i), o.slug
@@ -109,14 +109,13 @@ SELECT svk.intervention_patch($1::bigint, $2::uuid, $3::jsonb, $4::text)
 WITH page AS (
 	SELECT * FROM svk.intervention_updates
 	WHERE intervention_id = $1::uuid AND ($3::bigint IS NULL OR seq > $3::bigint)
-	ORDER BY seq LIMIT $2::int + 1)
-SELECT json_build_object(
-	'items', coalesce((SELECT json_agg(svk.intervention_update_json(u) ORDER BY u.seq)
-	                   FROM (SELECT * FROM page ORDER BY seq LIMIT $2::int) u), '[]'),
-	'next_cursor', CASE WHEN (SELECT count(*) FROM page) > $2::int
-	                    THEN (SELECT max(seq)::text FROM (SELECT seq FROM page ORDER BY seq LIMIT $2::int) q)
-	               END)
-FROM svk.interventions i WHERE i.id = $1::uuid
+	ORDER BY seq LIMIT $2::int + 1),
+shown AS (SELECT * FROM page ORDER BY seq LIMIT $2::int),
+nc AS (SELECT CASE WHEN (SELECT count(*) FROM page) > $2::int
+                   THEN (SELECT max(seq)::text FROM shown) END AS next_cursor)
+SELECT svk.list_page((SELECT json_agg(svk.intervention_update_json(u) ORDER BY u.seq) FROM shown u),
+                     nc.next_cursor), nc.next_cursor
+FROM nc, svk.interventions i WHERE i.id = $1::uuid
 
 -- name: update_create
 SELECT svk.intervention_log($1::bigint, $2::uuid, $3::jsonb)

@@ -1,4 +1,6 @@
 -- Decision documents, decisions, the inbox and the approved priorities.
+-- Lists answer svk.list_page's envelope and the column next_cursor (see
+-- directory.sql).
 
 -- name: proposal_list
 WITH page AS (
@@ -12,13 +14,13 @@ WITH page AS (
 			EXISTS (SELECT 1 FROM svk.proposal_affected a
 			        WHERE a.proposal_id = p.id AND a.organisation_id = o.id)
 			OR o.id IN (SELECT x FROM svk.proposal_affected_ids(p) x))))
-	ORDER BY p.seq LIMIT $1::int + 1)
-SELECT json_build_object(
-	'items', coalesce((SELECT json_agg(svk.proposal_json(x) ORDER BY x.seq)
-	                   FROM (SELECT * FROM page ORDER BY seq LIMIT $1::int) x), '[]'),
-	'next_cursor', CASE WHEN (SELECT count(*) FROM page) > $1::int
-	                    THEN (SELECT max(seq)::text FROM (SELECT seq FROM page ORDER BY seq LIMIT $1::int) q)
-	               END)
+	ORDER BY p.seq LIMIT $1::int + 1),
+shown AS (SELECT * FROM page ORDER BY seq LIMIT $1::int),
+nc AS (SELECT CASE WHEN (SELECT count(*) FROM page) > $1::int
+                   THEN (SELECT max(seq)::text FROM shown) END AS next_cursor)
+SELECT svk.list_page((SELECT json_agg(svk.proposal_json(x) ORDER BY x.seq) FROM shown x),
+                     nc.next_cursor), nc.next_cursor
+FROM nc
 
 -- name: proposal_get
 SELECT svk.proposal_json(p) FROM svk.proposals p WHERE p.id = $1::uuid
@@ -39,14 +41,14 @@ SELECT svk.proposal_withdraw($1::bigint, $2::uuid)
 SELECT svk.proposal_decide($1::bigint, $2::uuid, $3::text, $4::text)
 
 -- name: decision_list
-SELECT json_build_object('items', svk.proposal_json(p)->'decisions', 'next_cursor', NULL)
+SELECT svk.list_page(svk.proposal_json(p)->'decisions', NULL), NULL::text AS next_cursor
 FROM svk.proposals p WHERE p.id = $1::uuid
 
 -- name: pending
 -- Submitted proposals that wait for a decision of an organisation whose
 -- styrgrupp decision maker the token's user is.
-SELECT json_build_object('items', coalesce(json_agg(svk.proposal_json(p) ORDER BY p.seq), '[]'),
-                         'next_cursor', NULL)
+SELECT svk.list_page(json_agg(svk.proposal_json(p) ORDER BY p.seq), NULL),
+       NULL::text AS next_cursor
 FROM svk.proposals p
 WHERE p.status = 'submitted'
   AND EXISTS (
@@ -61,11 +63,11 @@ WHERE p.status = 'submitted'
 	                  AND d.round = p.round AND d.organisation_id = u.organisation_id))
 
 -- name: priorities
-SELECT json_build_object('items', coalesce((
+SELECT svk.list_page((
 	SELECT json_agg(json_build_object(
 		'proposal', p.id, 'title', p.title, 'focus_area', p.focus_area_id,
 		'proposal_text', p.proposal_text, 'approved_at', svk.ts(pr.approved_at),
 		'resources', svk.proposal_json(p)->'resources') ORDER BY pr.approved_at)
 	FROM svk.priorities pr JOIN svk.proposals p ON p.id = pr.proposal_id
-	WHERE pr.agreement_id = a.id), '[]'), 'next_cursor', NULL)
+	WHERE pr.agreement_id = a.id), NULL), NULL::text AS next_cursor
 FROM svk.agreements a WHERE a.id = $1::uuid

@@ -2,9 +2,18 @@
  * Migrations (`samverkand migrate`, the start-up schema check, /readyz): a
  * second migrate changes nothing; a recorded migration whose checksum no
  * longer matches the build makes migrate fail and serve refuse to start;
- * a missing one makes serve refuse and a running server unready.
+ * a missing one makes serve refuse and a running server unready. The
+ * functions are applied again by every migrate; serve refuses, and a
+ * running server is unready over, a database whose functions are another
+ * build's. A database migrated
+ * while the migrations still defined the functions (their texts are in
+ * data/migrations-before-functions) ends up, migrated by this build, with
+ * the same tables, functions and rights as a fresh one.
  */
 #include <criterion/criterion.h>
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "harness.h"
@@ -115,4 +124,162 @@ Test(migrations, a_missing_migration_makes_the_server_unready, .init = start)
 	env_serve(&e);
 	r = http(&e, "GET", "/readyz", NULL, NULL);
 	cr_expect_eq(r->status, 200, "%s", resp_why(r));
+}
+
+Test(migrations, migrate_applies_the_functions_again_and_serve_wants_this_builds,
+     .init = start_unserved)
+{
+	static const char def[] = "SELECT pg_get_functiondef('svk.week_label(date)'::regprocedure)";
+	const char *sum = sql_value(&e, "SELECT checksum FROM svk_meta.functions");
+	struct resp *r;
+	struct proc *p;
+
+	cr_assert(sum && strlen(sum) == 64, "migrate recorded no functions checksum");
+	sum = strf(&e, "%s", sum);
+	/* A function changed by hand, and the record of another build. */
+	cr_assert(sql_query(&e, "CREATE OR REPLACE FUNCTION svk.week_label(d date) RETURNS text "
+				"LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT 'changed' $$")->ok);
+	cr_assert(sql_query(&e, "UPDATE svk_meta.functions SET checksum = repeat('0', 64)")->ok);
+	p = samverkand(&e, "serve");
+	cr_expect(p->status > 0 && p->status < 128,
+		  "serve over another build's functions: exit %d (-1: it did not stop): %s",
+		  p->status, p->err);
+	cr_expect(strstr(p->err, "migrate"), "serve does not say to run migrate: %s", p->err);
+
+	p = samverkand(&e, "migrate");
+	cr_expect_eq(p->status, 0, "migrate: %s", p->err);
+	cr_expect(strstr(p->err, "applied=0"), "migrate applied a migration: %s", p->err);
+	cr_expect(strstr(p->err, "functions applied"), "migrate did not apply the functions: %s", p->err);
+	cr_expect(!strstr(sql_value(&e, def), "changed"), "migrate left the changed function: %s",
+		  sql_value(&e, def));
+	cr_expect_str_eq(sql_value(&e, "SELECT checksum FROM svk_meta.functions"), sum);
+	env_serve(&e);
+	login(&e, "admin", e.admin_password);
+
+	/* A running server is unready while the functions are another build's. */
+	cr_assert(sql_query(&e, "UPDATE svk_meta.functions SET checksum = repeat('0', 64)")->ok);
+	r = http(&e, "GET", "/readyz", NULL, NULL);
+	cr_expect_eq(r->status, 503, "/readyz over another build's functions: %s", resp_why(r));
+	cr_expect_str_eq(resp_code(r), "unavailable");
+	cr_assert(sql_query(&e, "UPDATE svk_meta.functions SET checksum = $1", sum)->ok);
+	r = http(&e, "GET", "/readyz", NULL, NULL);
+	cr_expect_eq(r->status, 200, "%s", resp_why(r));
+}
+
+/* Everything of schema svk a migration or a function file makes: relations
+ * with their rights, columns, constraints, indexes, triggers, and every
+ * function's definition and rights. */
+static const char schema_text[] =
+	"SELECT string_agg(x, E'\\n' ORDER BY x) FROM ("
+	" SELECT 'F ' || p.oid::regprocedure::text || ' ' || coalesce(p.proacl::text, '-') || E'\\n' ||"
+	"        pg_get_functiondef(p.oid) AS x"
+	" FROM pg_proc p WHERE p.pronamespace = 'svk'::regnamespace"
+	" UNION ALL"
+	" SELECT 'R ' || c.oid::regclass::text || ' ' || c.relkind::text || ' ' ||"
+	"        coalesce(c.relacl::text, '-')"
+	" FROM pg_class c WHERE c.relnamespace = 'svk'::regnamespace"
+	" UNION ALL"
+	" SELECT 'A ' || a.attrelid::regclass::text || ' ' || a.attnum || ' ' || a.attname || ' ' ||"
+	"        format_type(a.atttypid, a.atttypmod) || ' ' || a.attnotnull || ' ' ||"
+	"        a.attidentity::text || a.attgenerated::text || ' ' ||"
+	"        coalesce(pg_get_expr(d.adbin, d.adrelid), '-')"
+	" FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid"
+	" LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum"
+	" WHERE c.relnamespace = 'svk'::regnamespace AND a.attnum > 0 AND NOT a.attisdropped"
+	" UNION ALL"
+	" SELECT 'K ' || conrelid::regclass::text || ' ' || conname || ' ' || pg_get_constraintdef(oid)"
+	" FROM pg_constraint WHERE connamespace = 'svk'::regnamespace"
+	" UNION ALL"
+	" SELECT 'I ' || pg_get_indexdef(i.indexrelid)"
+	" FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid"
+	" WHERE c.relnamespace = 'svk'::regnamespace"
+	" UNION ALL"
+	" SELECT 'T ' || pg_get_triggerdef(t.oid) || ' ' || t.tgenabled::text"
+	" FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
+	" WHERE c.relnamespace = 'svk'::regnamespace AND NOT t.tgisinternal"
+	" UNION ALL"
+	" SELECT 'S ' || nspname || ' ' || coalesce(nspacl::text, '-') FROM pg_namespace"
+	" WHERE nspname = 'svk') s";
+
+/* The first line where a and b differ, for the assertion's message. */
+static const char *first_difference(const char *a, const char *b)
+{
+	const char *line = a;
+
+	for (; *a && *a == *b; a++, b++)
+		if (*a == '\n')
+			line = a + 1;
+	return line;
+}
+
+/* Applies one old migration as the build of its time did: the file in one
+ * transaction with the record of its SHA-256. */
+static void apply_old_migration(const char *name)
+{
+	const char *path = strf(&e, "%s/tests/integration/data/migrations-before-functions/%s",
+				harness_top_dir(), name);
+	FILE *f = fopen(path, "rb");
+	char *text;
+	long n;
+	PGresult *r;
+
+	cr_assert(f, "cannot open %s", path);
+	cr_assert(fseek(f, 0, SEEK_END) == 0);
+	n = ftell(f);
+	cr_assert(n > 0 && fseek(f, 0, SEEK_SET) == 0, "cannot size %s", path);
+	text = env_keep(&e, malloc((size_t)n + 1), free);
+	cr_assert(text && fread(text, 1, (size_t)n, f) == (size_t)n, "cannot read %s", path);
+	text[n] = '\0';
+	fclose(f);
+	cr_assert(sql_query(&e, "BEGIN")->ok);
+	r = PQexec(e.pg_owner, text);
+	cr_assert(PQresultStatus(r) == PGRES_COMMAND_OK, "%s: %s", name, PQresultErrorMessage(r));
+	PQclear(r);
+	cr_assert(sql_query(&e, "INSERT INTO svk_meta.migrations (name, checksum) "
+				"VALUES ($1, encode(sha256(convert_to($2, 'UTF8')), 'hex'))",
+			    name, text)->ok);
+	cr_assert(sql_query(&e, "COMMIT")->ok);
+}
+
+Test(migrations, a_database_migrated_before_the_functions_moved_ends_up_as_a_fresh_one,
+     .init = start_unserved)
+{
+	static const char *const old[] = {
+		"0001_foundation.sql", "0002_agreement_plans.sql", "0003_decisions.sql",
+		"0004_est.sql", "0005_followup_audit.sql", "0006_under_decision.sql",
+		"0007_meeting_iso_week.sql",
+	};
+	const char *fresh = strf(&e, "%s", sql_value(&e, schema_text)), *upgraded;
+	struct proc *p;
+
+	/* The env's database, made by this build, is the fresh one; the same
+	 * database again, made by the old files, is the one to upgrade. */
+	cr_assert(sql_query(&e, "SET client_min_messages = warning")->ok);
+	cr_assert(sql_query(&e, "DROP SCHEMA svk, svk_meta CASCADE")->ok);
+	cr_assert(sql_query(&e, "CREATE SCHEMA svk_meta")->ok);
+	cr_assert(sql_query(&e, "CREATE TABLE svk_meta.migrations (name text PRIMARY KEY, "
+				"checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())")->ok);
+	for (size_t i = 0; i < sizeof old / sizeof old[0]; i++)
+		apply_old_migration(old[i]);
+	/* What samverkan_app may do today, on every function there is. */
+	cr_assert(sql_query(&e, "CREATE TABLE public.rights_before AS "
+				"SELECT p.oid::regprocedure::text AS f, p.proacl::text AS acl "
+				"FROM pg_proc p WHERE p.pronamespace = 'svk'::regnamespace")->ok);
+	cr_assert_gt(sql_count(&e, "SELECT count(*) FROM public.rights_before"), 80);
+
+	p = samverkand(&e, "migrate");
+	cr_assert_eq(p->status, 0, "migrate over the old migrations: %s", p->err);
+	cr_expect(strstr(p->err, "applied=0"), "migrate applied a migration again: %s", p->err);
+
+	upgraded = sql_value(&e, schema_text);
+	cr_expect_str_eq(upgraded, fresh, "the upgraded schema differs from a fresh one, first at: %.300s",
+			 first_difference(upgraded, fresh));
+	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM public.rights_before b "
+				   "LEFT JOIN pg_proc p ON p.oid = to_regprocedure(b.f) "
+				   "WHERE p.oid IS NULL OR p.proacl::text IS DISTINCT FROM b.acl"),
+		     0, "a function lost or changed its rights");
+	cr_assert(sql_query(&e, "DROP TABLE public.rights_before")->ok);
+	/* The old checksums are accepted by serve too; the seed's rows went
+	 * with the old schema, so readiness is what is left to see. */
+	env_serve(&e);
 }

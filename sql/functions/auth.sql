@@ -1,0 +1,95 @@
+-- Logins and their throttling, sessions and script tokens, and the audit
+-- entry of a refused request.
+
+CREATE OR REPLACE FUNCTION svk.login_lookup(p_username text, p_addr text, p_max_user int,
+                                 p_max_addr int, p_window int)
+RETURNS TABLE (retry_after int, user_id bigint, password_hash text, organisation text)
+LANGUAGE sql STABLE AS $$
+	SELECT coalesce((
+		SELECT max(ceil(extract(epoch FROM f.first_at + make_interval(secs => p_window) - now())))::int
+		FROM svk.login_failures f
+		WHERE f.first_at > now() - make_interval(secs => p_window)
+		  AND ((f.key = 'u:' || p_username AND f.failures >= p_max_user)
+		    OR (f.key = 'a:' || p_addr AND f.failures >= p_max_addr))), 0),
+	       u.id, u.password_hash, o.slug
+	FROM (SELECT 1) one
+	LEFT JOIN svk.users u ON u.username = p_username AND u.active
+	LEFT JOIN svk.organisations o ON o.id = u.organisation_id
+$$;
+
+CREATE OR REPLACE FUNCTION svk.login_failed(p_username text, p_addr text, p_window int)
+RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+	INSERT INTO svk.login_failures AS f (key, failures, first_at, last_at)
+	SELECT k, 1, now(), now() FROM unnest(ARRAY['u:' || p_username, 'a:' || p_addr]) k
+	ON CONFLICT (key) DO UPDATE SET
+		failures = CASE WHEN f.first_at > now() - make_interval(secs => p_window)
+		                THEN f.failures + 1 ELSE 1 END,
+		first_at = CASE WHEN f.first_at > now() - make_interval(secs => p_window)
+		                THEN f.first_at ELSE now() END,
+		last_at = now();
+	PERFORM svk.audit_write(NULL, 'session.login_failed', 'user', p_username, NULL,
+	                        jsonb_build_object('address', p_addr));
+END
+$$;
+
+CREATE OR REPLACE FUNCTION svk.session_create(p_user bigint, p_hash text, p_hours int, p_addr text)
+RETURNS json LANGUAGE plpgsql AS $$
+DECLARE
+	v_expires timestamptz := now() + make_interval(hours => p_hours);
+	v_id uuid;
+	v_username text;
+BEGIN
+	SELECT username INTO v_username FROM svk.users WHERE id = p_user AND active;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION USING ERRCODE = 'SV401', MESSAGE = 'wrong username or password';
+	END IF;
+	INSERT INTO svk.tokens (user_id, hash, kind, expires_at)
+	VALUES (p_user, decode(p_hash, 'hex'), 'session', v_expires) RETURNING id INTO v_id;
+	DELETE FROM svk.login_failures WHERE key = 'u:' || v_username;
+	PERFORM svk.audit_write(p_user, 'session.create', 'token', v_id::text, NULL,
+	                        jsonb_build_object('kind', 'session', 'address', p_addr,
+	                                           'expires_at', svk.ts(v_expires)));
+	RETURN json_build_object('expires_at', svk.ts(v_expires), 'user', svk.user_json(p_user));
+END
+$$;
+
+CREATE OR REPLACE FUNCTION svk.session_revoke(p_actor bigint, p_token uuid) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+	UPDATE svk.tokens SET revoked_at = now()
+	WHERE id = p_token AND user_id = p_actor AND revoked_at IS NULL;
+	PERFORM svk.audit_write(p_actor, 'session.revoke', 'token', p_token::text, NULL, NULL);
+END
+$$;
+
+CREATE OR REPLACE FUNCTION svk.token_create(p_actor bigint, p_hash text, p_name text, p_days int)
+RETURNS json LANGUAGE plpgsql AS $$
+DECLARE
+	t svk.tokens;
+BEGIN
+	INSERT INTO svk.tokens (user_id, hash, kind, name, expires_at)
+	VALUES (p_actor, decode(p_hash, 'hex'), 'script', p_name,
+	        now() + make_interval(days => p_days))
+	RETURNING * INTO t;
+	PERFORM svk.audit_write(p_actor, 'token.create', 'token', t.id::text, NULL,
+	                        jsonb_build_object('name', p_name, 'expires_at', svk.ts(t.expires_at)));
+	RETURN json_build_object('id', t.id, 'name', t.name, 'created_at', svk.ts(t.created_at),
+	                         'expires_at', svk.ts(t.expires_at));
+END
+$$;
+
+CREATE OR REPLACE FUNCTION svk.audit_refusal(p_actor bigint, p_request text, p_reason text)
+RETURNS void LANGUAGE sql AS $$
+	SELECT svk.audit_write(p_actor, 'request.refused', 'request', NULL, NULL,
+	                       jsonb_build_object('request', p_request, 'reason', p_reason))
+$$;
+
+GRANT EXECUTE ON FUNCTION
+	svk.login_lookup(text, text, int, int, int),
+	svk.login_failed(text, text, int),
+	svk.session_create(bigint, text, int, text),
+	svk.session_revoke(bigint, uuid),
+	svk.token_create(bigint, text, text, int),
+	svk.audit_refusal(bigint, text, text)
+	TO samverkan_app;
