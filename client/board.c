@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "output.h"
 #include "strbuf.h"
+#include "text.h"
 
 #define BOARD_ORG_MAX 24 /* wider organisation slugs overflow their column */
 
@@ -43,40 +43,6 @@ static const char *marker(const char *rag, int colour)
 static const char *str(const json_t *obj, const char *key)
 {
 	return json_string_value(json_object_get(obj, key));
-}
-
-/* Appends server text with control characters made harmless. */
-static int add_clean(struct strbuf *sb, const char *s)
-{
-	size_t from = sb->len;
-
-	if (strbuf_puts(sb, s ? s : "-") != 0)
-		return -1;
-	output_defang(sb->data + from, sb->len - from);
-	return 0;
-}
-
-/* Characters (not bytes) of UTF-8 text, for padding. */
-static size_t text_width(const char *s)
-{
-	size_t n = 0;
-
-	for (; s && *s; s++)
-		if (((unsigned char)*s & 0xC0) != 0x80)
-			n++;
-	return n;
-}
-
-static int add_padded(struct strbuf *sb, const char *s, size_t width)
-{
-	size_t w = text_width(s ? s : "-");
-
-	if (add_clean(sb, s) != 0)
-		return -1;
-	for (; w < width; w++)
-		if (strbuf_puts(sb, " ") != 0)
-			return -1;
-	return 0;
 }
 
 static int write_line(FILE *f, struct strbuf *sb)
@@ -146,20 +112,20 @@ static int print_intervention(struct board *b, const json_t *iv)
 	if (strbuf_puts(sb, "   ") != 0 ||
 	    strbuf_puts(sb, marker(str(iv, "rag"), b->colour)) != 0 ||
 	    strbuf_puts(sb, " ") != 0 ||
-	    add_padded(sb, str(iv, "status"), 10) != 0)
+	    text_append_padded(sb, str(iv, "status"), 10, TEXT_LEFT) != 0)
 		return -1;
 	if (json_is_integer(progress)
 		    ? strbuf_printf(sb, "%3" JSON_INTEGER_FORMAT "%%  ",
 				    json_integer_value(progress)) != 0
 		    : strbuf_puts(sb, "   -  ") != 0)
 		return -1;
-	if (add_padded(sb, str(iv, "due_on"), 10) != 0 ||
+	if (text_append_padded(sb, str(iv, "due_on"), 10, TEXT_LEFT) != 0 ||
 	    strbuf_puts(sb, json_is_true(json_object_get(iv, "overdue"))
 				    ? "! "
 				    : "  ") != 0 ||
-	    add_padded(sb, str(iv, "responsible_organisation"),
-		       b->org_width + 2) != 0 ||
-	    add_clean(sb, str(iv, "title")) != 0)
+	    text_append_padded(sb, str(iv, "responsible_organisation"),
+			       b->org_width + 2, TEXT_LEFT) != 0 ||
+	    text_append_clean(sb, str(iv, "title")) != 0)
 		return -1;
 	return write_line(b->f, sb);
 }
@@ -211,15 +177,16 @@ static int print_header(struct board *b, const json_t *plan,
 		counts[m]++;
 		overdue += json_is_true(json_object_get(iv, "overdue"));
 	}
-	if (add_clean(sb, str(plan, "title")) != 0 ||
+	if (text_append_clean(sb, str(plan, "title")) != 0 ||
 	    write_line(b->f, sb) != 0 ||
 	    strbuf_puts(sb, "  Plan:          ") != 0 ||
-	    add_clean(sb, str(plan, "id")) != 0 || write_line(b->f, sb) != 0 ||
+	    text_append_clean(sb, str(plan, "id")) != 0 ||
+	    write_line(b->f, sb) != 0 ||
 	    strbuf_puts(sb, "  Municipality:  ") != 0 ||
-	    add_clean(sb, str(plan, "municipality")) != 0 ||
+	    text_append_clean(sb, str(plan, "municipality")) != 0 ||
 	    write_line(b->f, sb) != 0 ||
 	    strbuf_puts(sb, "  Status:        ") != 0 ||
-	    add_clean(sb, str(plan, "status")) != 0)
+	    text_append_clean(sb, str(plan, "status")) != 0)
 		return -1;
 	if (json_is_integer(version) &&
 	    strbuf_printf(sb, ", version %" JSON_INTEGER_FORMAT,
@@ -227,7 +194,7 @@ static int print_header(struct board *b, const json_t *plan,
 		return -1;
 	if (str(plan, "adopted_at") &&
 	    (strbuf_puts(sb, ", adopted ") != 0 ||
-	     add_clean(sb, str(plan, "adopted_at")) != 0))
+	     text_append_clean(sb, str(plan, "adopted_at")) != 0))
 		return -1;
 	if (write_line(b->f, sb) != 0 ||
 	    strbuf_printf(sb,
@@ -292,7 +259,7 @@ int board_print(FILE *f, const json_t *plan, const json_t *focus_areas,
 		if (write_line(f, &b.line) != 0 ||
 		    strbuf_printf(&b.line, "%" JSON_INTEGER_FORMAT ". ",
 				  order[i].ordinal) != 0 ||
-		    add_clean(&b.line, str(fa, "title")) != 0 ||
+		    text_append_clean(&b.line, str(fa, "title")) != 0 ||
 		    write_line(f, &b.line) != 0 ||
 		    print_group(&b, interventions,
 				str(fa, "id") ? str(fa, "id") : "") != 0)

@@ -1,15 +1,15 @@
 /*
  * Text charts and the situation picture (see chart.h). Plain stdio and
  * hand-padded columns, like the plan board: the picture is a document
- * with headings between parts, not one table. Widths count characters,
- * not bytes, so Skadegörelse lines up with Klotter.
+ * with headings between parts, not one table. Widths count columns
+ * (text_width), not bytes, so Skadegörelse lines up with Klotter.
  */
 #include "chart.h"
 
 #include <math.h>
 #include <string.h>
 
-#include "output.h"
+#include "text.h"
 
 #define CHART_BAR_WIDTH 30
 #define CHART_NAME_MIN 8
@@ -87,34 +87,6 @@ int chart_sparkline(struct strbuf *sb, const long *counts, size_t n,
 	return 0;
 }
 
-/* Characters (not bytes) of UTF-8 text, for padding. */
-static size_t text_width(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xC0) != 0x80)
-			n++;
-	return n;
-}
-
-/* Appends server text (control characters made harmless), padded to
- * width characters on the right, or on the left when right-aligned. */
-static int add_text(struct strbuf *sb, const char *s, size_t width, int right)
-{
-	size_t w = text_width(s), from;
-
-	if (right && w < width && repeat(sb, " ", (long)(width - w)) != 0)
-		return -1;
-	from = sb->len;
-	if (strbuf_puts(sb, s) != 0)
-		return -1;
-	output_defang(sb->data + from, sb->len - from);
-	if (!right && w < width && repeat(sb, " ", (long)(width - w)) != 0)
-		return -1;
-	return 0;
-}
-
 /*
  * A number of a 4-week mean: a multiple of 0.25, so two decimals are
  * exact; a second decimal that is 0 is left out ("2.25", "1.5", "2.0"),
@@ -182,13 +154,13 @@ static int heading(FILE *f, struct strbuf *sb, const json_t *sit, int ascii)
 {
 	double total = num(sit, "total");
 
-	if (add_text(sb, str(sit, "municipality"), 0, 0) != 0 ||
+	if (text_append_clean(sb, str(sit, "municipality")) != 0 ||
 	    strbuf_puts(sb, ", week ") != 0 ||
-	    add_text(sb, str(sit, "week"), 0, 0) != 0 ||
+	    text_append_clean(sb, str(sit, "week")) != 0 ||
 	    strbuf_puts(sb, " (") != 0 ||
-	    add_text(sb, str(sit, "from"), 0, 0) != 0 ||
+	    text_append_clean(sb, str(sit, "from")) != 0 ||
 	    strbuf_puts(sb, ascii ? " - " : " \u2013 ") != 0 ||
-	    add_text(sb, str(sit, "to"), 0, 0) != 0 ||
+	    text_append_clean(sb, str(sit, "to")) != 0 ||
 	    strbuf_printf(sb, "): %.0f incident%s; previous 4-week average ",
 			  total, total == 1 ? "" : "s") != 0 ||
 	    decimal(sb, num(sit, "previous_average"), 0) != 0)
@@ -219,21 +191,23 @@ static int category_line(struct strbuf *sb, const json_t *c, size_t width,
 	int rc = -1;
 
 	strbuf_init(&part, 256);
-	if (add_text(sb, str(c, "name"), width, 0) != 0 ||
+	if (text_append_padded(sb, str(c, "name"), width, TEXT_LEFT) != 0 ||
 	    strbuf_printf(sb, " %5.0f  ", num(c, "count")) != 0 ||
 	    chart_bar(sb, num(c, "count"), max, CHART_BAR_WIDTH, ascii) != 0 ||
 	    strbuf_puts(sb, "  ") != 0 ||
 	    decimal(&part, num(c, "previous_average"), 1) != 0 ||
-	    add_text(sb, part.data, 8, 1) != 0 || strbuf_puts(sb, "  ") != 0)
+	    text_append_padded(sb, part.data, 8, TEXT_RIGHT) != 0 ||
+	    strbuf_puts(sb, "  ") != 0)
 		goto out;
 	part.len = 0;
 	if (signed_number(&part, num(c, "change"), "", ascii) != 0 ||
-	    add_text(sb, part.data, 6, 1) != 0)
+	    text_append_padded(sb, part.data, 6, TEXT_RIGHT) != 0)
 		goto out;
 	part.len = 0;
 	if (json_is_number(pct) &&
 	    (signed_number(&part, json_number_value(pct), "%", ascii) != 0 ||
-	     strbuf_puts(sb, "  ") != 0 || add_text(sb, part.data, 7, 1) != 0))
+	     strbuf_puts(sb, "  ") != 0 ||
+	     text_append_padded(sb, part.data, 7, TEXT_RIGHT) != 0))
 		goto out;
 	rc = 0;
 out:
@@ -251,7 +225,7 @@ static int categories(FILE *f, struct strbuf *sb, const json_t *cats,
 	json_array_foreach (cats, i, c)
 		if (num(c, "count") > max)
 			max = num(c, "count");
-	if (add_text(sb, "Category", width, 0) != 0 ||
+	if (text_append_padded(sb, "Category", width, TEXT_LEFT) != 0 ||
 	    strbuf_printf(sb, " %5s  %-*s  %8s  %6s  %7s", "Count",
 			  CHART_BAR_WIDTH, "", "Avg 4 wk", "Change",
 			  "%") != 0 ||
@@ -270,9 +244,10 @@ static int hotspot_count(struct strbuf *sb, const json_t *count)
 	char n[32];
 
 	if (json_is_string(count))
-		return add_text(sb, json_string_value(count), 5, 1);
+		return text_append_padded(sb, json_string_value(count), 5,
+					  TEXT_RIGHT);
 	(void)snprintf(n, sizeof n, "%.0f", json_number_value(count));
-	return add_text(sb, n, 5, 1);
+	return text_append_padded(sb, n, 5, TEXT_RIGHT);
 }
 
 static int hotspots(FILE *f, struct strbuf *sb, const json_t *sit)
@@ -292,7 +267,8 @@ static int hotspots(FILE *f, struct strbuf *sb, const json_t *sit)
 		return -1;
 	json_array_foreach (spots, i, h)
 		if (strbuf_puts(sb, "  ") != 0 ||
-		    add_text(sb, str(h, "place"), width, 0) != 0 ||
+		    text_append_padded(sb, str(h, "place"), width,
+				       TEXT_LEFT) != 0 ||
 		    hotspot_count(sb, json_object_get(h, "count")) != 0 ||
 		    write_line(f, sb) != 0)
 			return -1;
@@ -320,9 +296,9 @@ static int trend(FILE *f, struct strbuf *sb, const json_t *sit, int ascii)
 	first = str(json_array_get(weeks, 0), "week");
 	last = str(json_array_get(weeks, n - 1), "week");
 	if (strbuf_puts(sb, "\nTrend  ") != 0 ||
-	    add_text(sb, first, 0, 0) != 0 || strbuf_puts(sb, " ") != 0 ||
+	    text_append_clean(sb, first) != 0 || strbuf_puts(sb, " ") != 0 ||
 	    chart_sparkline(sb, counts, n, ascii) != 0 ||
-	    strbuf_puts(sb, " ") != 0 || add_text(sb, last, 0, 0) != 0 ||
+	    strbuf_puts(sb, " ") != 0 || text_append_clean(sb, last) != 0 ||
 	    strbuf_puts(sb, "  (") != 0)
 		return -1;
 	for (i = 0; i < n; i++)

@@ -16,6 +16,7 @@
 #include "cmd.h"
 #include "http.h"
 #include "prompt.h"
+#include "text.h"
 
 #ifndef SVK_VERSION
 #define SVK_VERSION "0"
@@ -332,6 +333,7 @@ static int run_verb(struct app *app, const struct cmd_verb *v, int argc,
 		goto out;
 	}
 	app->out.format = pick_format(app);
+	app->out.width = text_term_width(fileno(app->out.out));
 	app->out.json_errors = app->settings.output.value &&
 			       strcmp(app->settings.output.value, "json") == 0;
 	rc = v->run(app, &a);

@@ -10,6 +10,7 @@
 
 #include "cmd.h"
 #include "request.h"
+#include "text.h"
 
 static const struct out_col audit_cols[] = {
 	{ "SEQ", "seq", OUT_COL_RIGHT },
@@ -77,7 +78,7 @@ int audit_verify_message(const json_t *doc, struct strbuf *msg)
 			    reason ? reason : "the server gave no reason");
 	if (rc != 0)
 		return -1;
-	output_defang(msg->data, msg->len);
+	text_clean(msg->data, msg->len);
 	return CLI_ERROR;
 }
 

@@ -21,6 +21,7 @@
 #include "cmd.h"
 #include "http.h"
 #include "request.h"
+#include "text.h"
 
 int cmd_oom(struct app *app)
 {
@@ -204,7 +205,7 @@ int cmd_list_page(struct app *app, const struct cmd_args *a,
 		if (!shown) {
 			rc = cmd_oom(app);
 		} else {
-			output_defang(shown, strlen(shown));
+			text_clean(shown, strlen(shown));
 			fprintf(app->out.err, "more: repeat with --cursor %s\n",
 				shown);
 			free(shown);

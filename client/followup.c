@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "output.h"
+#include "text.h"
 #include "vocab.h"
 
 const char *const followup_keys[FOLLOWUP_SECTIONS] = {
@@ -317,7 +318,7 @@ out:
 
 #define LABEL_WIDTH 16
 
-/* Lines for a person: each made in sb, defanged, then printed. */
+/* Lines for a person: each made in sb, cleaned, then printed. */
 struct printer {
 	FILE *f;
 	struct strbuf sb;
@@ -364,7 +365,7 @@ static void p_end(struct printer *p)
 {
 	if (p->rc == 0) {
 		if (p->sb.data)
-			output_defang(p->sb.data, p->sb.len);
+			text_clean(p->sb.data, p->sb.len);
 		if (fprintf(p->f, "%s\n", p->sb.data ? p->sb.data : "") < 0)
 			p->rc = -1;
 	}

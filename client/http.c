@@ -1,8 +1,9 @@
 /*
  * HTTPS requests through libcurl (see http.h); no other file includes
- * curl. The handle lives as long as the client so that a command making
- * several requests (a paged list, passwd's look-up then change) reuses one
- * TLS connection. Peer and host verification are never switched off: a
+ * curl. What a response's headers and content type say is read in
+ * http_response.c. The handle lives as long as the client so that a
+ * command making several requests (a paged list, passwd's look-up then
+ * change) reuses one TLS connection. Peer and host verification are never switched off: a
  * self-signed server is trusted by naming its CA with --cacert.
  */
 #include "http.h"
@@ -11,10 +12,10 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <unistd.h>
 
 #include "client.h"
+#include "http_response.h"
 
 #ifndef SVK_VERSION
 #define SVK_VERSION "0"
@@ -154,63 +155,12 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *ud)
 	return n;
 }
 
-/* Stores a copy of the header's value in *slot when name matches. */
-static int take_header(const char *line, size_t len, const char *name,
-		       char **slot)
-{
-	size_t nlen = strlen(name);
-	char *v;
-
-	if (len <= nlen || line[nlen] != ':' ||
-	    strncasecmp(line, name, nlen) != 0)
-		return 0;
-	line += nlen + 1;
-	len -= nlen + 1;
-	while (len > 0 && (*line == ' ' || *line == '\t')) {
-		line++;
-		len--;
-	}
-	while (len > 0 && (line[len - 1] == '\r' || line[len - 1] == '\n' ||
-			   line[len - 1] == ' '))
-		len--;
-	v = strndup(line, len);
-	if (!v)
-		return -1;
-	free(*slot);
-	*slot = v;
-	return 1;
-}
-
 static size_t on_header(char *data, size_t size, size_t nmemb, void *ud)
 {
 	struct http *h = ud;
-	struct http_response *r = h->resp;
 	size_t n = size * nmemb;
 
-	if (n >= 5 && strncmp(data, "HTTP/", 5) == 0) {
-		/* A new response (after a 1xx): forget what came before. */
-		free(r->request_id);
-		free(r->retry_after);
-		free(r->location);
-		free(r->etag);
-		r->request_id = r->retry_after = r->location = r->etag = NULL;
-		r->replayed = 0;
-		return n;
-	}
-	if (take_header(data, n, "X-Request-Id", &r->request_id) < 0 ||
-	    take_header(data, n, "Retry-After", &r->retry_after) < 0 ||
-	    take_header(data, n, "Location", &r->location) < 0 ||
-	    take_header(data, n, "ETag", &r->etag) < 0)
-		return 0;
-	if (n >= 20 && strncasecmp(data, "Idempotent-Replayed:", 20) == 0) {
-		char *v = NULL;
-
-		if (take_header(data, n, "Idempotent-Replayed", &v) < 0)
-			return 0;
-		r->replayed = v && strcasecmp(v, "true") == 0;
-		free(v);
-	}
-	return n;
+	return http_response_header(h->resp, data, n) == 0 ? n : 0;
 }
 
 /* A readable file, checked up front for a message better than libcurl's. */
@@ -339,29 +289,6 @@ int http_set_token(struct http *h, const char *token)
 int http_has_token(const struct http *h)
 {
 	return h->auth != NULL;
-}
-
-void http_response_cleanup(struct http_response *resp)
-{
-	json_decref(resp->json);
-	free(resp->request_id);
-	free(resp->retry_after);
-	free(resp->location);
-	free(resp->etag);
-	memset(resp, 0, sizeof *resp);
-}
-
-static int is_json_type(const char *ct)
-{
-	size_t n;
-
-	if (!ct)
-		return 0;
-	n = strcspn(ct, ";");
-	while (n > 0 && ct[n - 1] == ' ')
-		n--;
-	return (n == 16 && strncasecmp(ct, "application/json", 16) == 0) ||
-	       (n > 5 && strncasecmp(ct + n - 5, "+json", 5) == 0);
 }
 
 /* Sets method and body on the handle; every option is set every time
@@ -571,7 +498,7 @@ int http_request_ex(struct http *h, const char *method, const char *path,
 		goto out;
 	}
 	trace_response(h, resp);
-	if (h->body.len > 0 && is_json_type(ct)) {
+	if (h->body.len > 0 && http_is_json_type(ct)) {
 		json_error_t je;
 
 		resp->json = json_loadb(h->body.data, h->body.len, 0, &je);

@@ -12,6 +12,7 @@
 #include "cmd.h"
 #include "http.h"
 #include "import.h"
+#include "text.h"
 
 #define BAR_WIDTH 30
 
@@ -322,8 +323,8 @@ static int print_text(struct job *j)
 		struct import_refusal *r = &j->refused.v[i];
 
 		/* Server text goes to a terminal: no control characters. */
-		output_defang(r->field, strlen(r->field));
-		output_defang(r->message, strlen(r->message));
+		text_clean(r->field, strlen(r->field));
+		text_clean(r->message, strlen(r->message));
 		fprintf(f, "line %ld: %s: %s\n", r->line, r->field, r->message);
 	}
 	return ferror(f) ? -1 : 0;

@@ -1,7 +1,7 @@
 /*
  * The printed form of one proposal (see matrix.h): a header of fields, the
  * resource lines and the decision matrix as plain aligned text (widths
- * counted in characters, so "tjänst" lines up), then the comments.
+ * counted in columns, so "tjänst" lines up), then the comments.
  */
 #include "matrix.h"
 
@@ -10,8 +10,9 @@
 
 #include "output.h"
 #include "strbuf.h"
+#include "text.h"
 
-/* A small table of owned, defanged cells. */
+/* A small table of owned, cleaned cells. */
 struct grid {
 	size_t rows, cols;
 	char **cell; /* rows * cols; NULL prints as "" */
@@ -39,7 +40,7 @@ static int grid_set(struct grid *g, size_t r, size_t c, const char *s)
 
 	if (!copy)
 		return -1;
-	output_defang(copy, strlen(copy));
+	text_clean(copy, strlen(copy));
 	free(g->cell[r * g->cols + c]);
 	g->cell[r * g->cols + c] = copy;
 	return 0;
@@ -59,46 +60,46 @@ static int grid_set_json(struct grid *g, size_t r, size_t c, const json_t *v)
 	return rc;
 }
 
-/* Characters (not bytes) of UTF-8 text, for alignment. */
-static size_t text_width(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xC0) != 0x80)
-			n++;
-	return n;
-}
-
+/* Columns as wide as their widest cell and two spaces apart. */
 static int grid_print(FILE *f, const struct grid *g, const char *indent)
 {
 	size_t *w = calloc(g->cols ? g->cols : 1, sizeof *w);
+	struct strbuf line;
+	int rc = -1;
 
+	strbuf_init(&line, 0);
 	if (!w)
-		return -1;
+		goto out;
 	for (size_t r = 0; r < g->rows; r++)
 		for (size_t c = 0; c < g->cols; c++) {
-			const char *s = g->cell[r * g->cols + c];
-			size_t n = s ? text_width(s) : 0;
+			size_t n = text_width(g->cell[r * g->cols + c]);
 
 			if (n > w[c])
 				w[c] = n;
 		}
 	for (size_t r = 0; r < g->rows; r++) {
-		fputs(indent, f);
-		for (size_t c = 0; c < g->cols; c++) {
-			const char *s = g->cell[r * g->cols + c];
+		const char *s;
 
-			s = s ? s : "";
-			fputs(s, f);
-			if (c + 1 < g->cols)
-				fprintf(f, "%*s",
-					(int)(w[c] - text_width(s) + 2), "");
+		line.len = 0;
+		if (strbuf_puts(&line, indent) != 0)
+			goto out;
+		for (size_t c = 0; c + 1 < g->cols; c++) {
+			s = g->cell[r * g->cols + c];
+			if (text_append_padded(&line, s ? s : "", w[c] + 2,
+					       TEXT_LEFT) != 0)
+				goto out;
 		}
-		fputc('\n', f);
+		s = g->cols ? g->cell[r * g->cols + g->cols - 1] : NULL;
+		if (strbuf_puts(&line, s ? s : "") != 0 ||
+		    strbuf_puts(&line, "\n") != 0 ||
+		    fwrite(line.data, 1, line.len, f) != line.len)
+			goto out;
 	}
+	rc = 0;
+out:
+	strbuf_cleanup(&line);
 	free(w);
-	return 0;
+	return rc;
 }
 
 /* "label  value" lines of the header; fields missing, null or "" left out */
@@ -319,7 +320,7 @@ static int print_comments(FILE *f, const json_t *decisions)
 			rc = -1;
 			break;
 		}
-		output_defang(sb.data, sb.len);
+		text_clean(sb.data, sb.len);
 		if (!any++)
 			fputs("\nComments:\n", f);
 		fprintf(f, "  %s\n", sb.data);

@@ -1,8 +1,10 @@
 /*
  * Printing results and errors (see output.h). Tables go through
  * libsmartcols so column widths follow the terminal and multibyte names
- * (Upplands Väsby) line up; JSON only through jansson; CSV is written here
- * because spreadsheets want a BOM and ';', which no library does for us.
+ * (Upplands Väsby) line up; long text wraps at words (wrap_words), not
+ * wherever the column ends as libsmartcols' own wrapping would. JSON only
+ * through jansson; CSV is written here because spreadsheets want a BOM
+ * and ';', which no library does for us.
  */
 #include "output.h"
 
@@ -12,6 +14,7 @@
 #include <string.h>
 
 #include "client.h"
+#include "text.h"
 
 /* HTTP status → exit code (SPEC §8), and what to say without a problem. */
 static const struct {
@@ -206,6 +209,116 @@ static int scols_flags(unsigned f)
 	return fl;
 }
 
+/*
+ * The cell text s of a wrapping column made into lines of at most width
+ * columns, broken at spaces (text_wrap) and joined with newlines, in sb.
+ * Control characters become spaces first: a newline from the server is a
+ * word break like any other, and the widths text_wrap counts are then
+ * what the table shows.
+ */
+static int wrap_cell(struct strbuf *sb, const char *s, size_t width)
+{
+	struct strbuf clean;
+	const char *p;
+	int rc = -1;
+
+	strbuf_init(&clean, 0);
+	if (text_append_clean(&clean, s) != 0)
+		goto out;
+	p = clean.data;
+	while (*p) {
+		size_t next, len = text_wrap(p, width, &next);
+
+		if ((p != clean.data && strbuf_puts(sb, "\n") != 0) ||
+		    strbuf_append(sb, p, len) != 0)
+			goto out;
+		p += next;
+	}
+	rc = 0;
+out:
+	strbuf_cleanup(&clean);
+	return rc;
+}
+
+/*
+ * Makes the wrapping columns of tb wrap at words. libsmartcols' own
+ * wrapping breaks a cell wherever the column ends ("ex" / "tension"), and
+ * its wrap functions get no room to end a line inside a word that is
+ * wider than the column. So the table is laid out once, into a string
+ * that is thrown away, which gives each wrapping column the width
+ * libsmartcols chose for it; each cell too wide for that (or holding a
+ * newline) is then broken into lines at words, and the column splits at
+ * those line ends. Without a width limit nothing wraps and the table is
+ * left as it is.
+ */
+static int wrap_words(const struct output *o, struct libscols_table *tb)
+{
+	size_t ncols = scols_table_get_ncols(tb);
+	size_t nlines = scols_table_get_nlines(tb);
+	struct strbuf sb;
+	char *dry = NULL;
+	int any = 0, rc = -1;
+
+	if (!o->width)
+		return 0;
+	for (size_t c = 0; c < ncols; c++)
+		any |= scols_column_is_wrap(scols_table_get_column(tb, c));
+	if (!any)
+		return 0;
+	if (scols_print_table_to_string(tb, &dry) != 0)
+		return -1;
+	free(dry);
+	strbuf_init(&sb, 0);
+	for (size_t c = 0; c < ncols; c++) {
+		struct libscols_column *cl = scols_table_get_column(tb, c);
+		size_t width = scols_column_get_width(cl);
+
+		if (!scols_column_is_wrap(cl))
+			continue;
+		for (size_t i = 0; i < nlines; i++) {
+			struct libscols_line *ln = scols_table_get_line(tb, i);
+			const char *s =
+				scols_cell_get_data(scols_line_get_cell(ln, c));
+
+			if (!s || (text_table_width(s) <= width &&
+				   !strchr(s, '\n')))
+				continue;
+			reset(&sb);
+			if (wrap_cell(&sb, s, width) != 0 ||
+			    scols_line_set_data(ln, c,
+						sb.data ? sb.data : "") != 0)
+				goto out;
+		}
+		if (scols_column_set_safechars(cl, "\n") != 0 ||
+		    scols_column_set_wrapfunc(cl, scols_wrapnl_chunksize,
+					      scols_wrapnl_nextchunk,
+					      NULL) != 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	strbuf_cleanup(&sb);
+	return rc;
+}
+
+/* A table on o->out, as wide as o->width allows. NULL: out of memory. */
+static struct libscols_table *new_table(const struct output *o)
+{
+	struct libscols_table *tb = scols_new_table();
+
+	if (!tb)
+		return NULL;
+	if (scols_table_set_stream(tb, o->out) != 0 ||
+	    scols_table_set_termforce(tb, o->width ? SCOLS_TERMFORCE_ALWAYS
+						   : SCOLS_TERMFORCE_NEVER) !=
+		    0 ||
+	    (o->width && scols_table_set_termwidth(tb, o->width) != 0)) {
+		scols_unref_table(tb);
+		return NULL;
+	}
+	return tb;
+}
+
 /* One table line with the cells of item under cols. */
 static int table_row(struct libscols_table *tb, const json_t *item,
 		     const struct out_col *cols, size_t ncols)
@@ -234,15 +347,13 @@ out:
 static int table_list(const struct output *o, const json_t *items,
 		      const struct out_col *cols, size_t ncols)
 {
-	struct libscols_table *tb = scols_new_table();
+	struct libscols_table *tb = new_table(o);
 	size_t i;
 	const json_t *item;
 	int rc = -1;
 
 	if (!tb)
 		return -1;
-	if (scols_table_set_stream(tb, o->out) != 0)
-		goto out;
 	for (size_t c = 0; c < ncols; c++)
 		if (!scols_table_new_column(tb, cols[c].header, 0,
 					    scols_flags(cols[c].flags)))
@@ -250,7 +361,8 @@ static int table_list(const struct output *o, const json_t *items,
 	json_array_foreach (items, i, item)
 		if (table_row(tb, item, cols, ncols) != 0)
 			goto out;
-	rc = scols_print_table(tb) == 0 ? 0 : -1;
+	if (wrap_words(o, tb) == 0)
+		rc = scols_print_table(tb) == 0 ? 0 : -1;
 out:
 	scols_unref_table(tb);
 	return rc;
@@ -271,15 +383,14 @@ static int field_label(struct strbuf *sb, const char *header)
 static int table_object(const struct output *o, const json_t *obj,
 			const struct out_col *fields, size_t n)
 {
-	struct libscols_table *tb = scols_new_table();
+	struct libscols_table *tb = new_table(o);
 	struct strbuf cell;
 	int rc = -1;
 
 	if (!tb)
 		return -1;
 	strbuf_init(&cell, 0);
-	if (scols_table_set_stream(tb, o->out) != 0 ||
-	    scols_table_enable_noheadings(tb, 1) != 0 ||
+	if (scols_table_enable_noheadings(tb, 1) != 0 ||
 	    !scols_table_new_column(tb, "FIELD", 0, 0) ||
 	    !scols_table_new_column(tb, "VALUE", 0, SCOLS_FL_WRAP))
 		goto out;
@@ -298,7 +409,8 @@ static int table_object(const struct output *o, const json_t *obj,
 		    scols_line_set_data(ln, 1, cell.data ? cell.data : "") != 0)
 			goto out;
 	}
-	rc = scols_print_table(tb) == 0 ? 0 : -1;
+	if (wrap_words(o, tb) == 0)
+		rc = scols_print_table(tb) == 0 ? 0 : -1;
 out:
 	strbuf_cleanup(&cell);
 	scols_unref_table(tb);
@@ -367,23 +479,6 @@ int output_object(const struct output *o, const json_t *raw,
 	return 0;
 }
 
-void output_defang(char *s, size_t len)
-{
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c < 0x20 || c == 0x7f) {
-			s[i] = ' ';
-		} else if (c == 0xc2 && i + 1 < len &&
-			   (unsigned char)s[i + 1] >= 0x80 &&
-			   (unsigned char)s[i + 1] <= 0x9f) {
-			s[i] = ' ';
-			s[i + 1] = ' ';
-			i++;
-		}
-	}
-}
-
 static void vline(const struct output *o, const char *prefix, const char *fmt,
 		  va_list ap)
 {
@@ -392,7 +487,7 @@ static void vline(const struct output *o, const char *prefix, const char *fmt,
 	strbuf_init(&sb, 16384);
 	if (strbuf_puts(&sb, prefix) == 0 &&
 	    strbuf_vprintf(&sb, fmt, ap) == 0) {
-		output_defang(sb.data, sb.len);
+		text_clean(sb.data, sb.len);
 		fprintf(o->err, "%s\n", sb.data);
 	} else {
 		fprintf(o->err, "%serror message too long\n", prefix);

@@ -23,11 +23,13 @@ struct output {
 			  */
 	FILE *out;	 /* results */
 	FILE *err;	 /* errors, notes, the --verbose trace */
+	size_t width;	 /* columns a table may use (the terminal's, see
+			    text_term_width); 0: no limit */
 };
 
 #define OUT_COL_TRUNC 1u /* may be shortened to fit the terminal */
 #define OUT_COL_RIGHT 2u /* numbers */
-#define OUT_COL_WRAP 4u	 /* long text: wrap in table cells */
+#define OUT_COL_WRAP 4u	 /* long text: wrap in table cells, at words */
 
 /* A column of a list, or a field of a single object. */
 struct out_col {
@@ -74,13 +76,6 @@ int output_csv(FILE *f, const json_t *items, const struct out_col *cols,
  * scalars comma-separated, anything else compact JSON.
  */
 int output_cell(struct strbuf *sb, const json_t *v, enum out_format fmt);
-
-/*
- * Replaces C0 and C1 control characters (a newline, or an escape sequence
- * from a hostile server) with spaces in s[0..len), so text stays one
- * harmless line.
- */
-void output_defang(char *s, size_t len);
 
 /* "samverkan: <message>" on o->err; control characters become spaces. */
 void output_error(const struct output *o, const char *fmt, ...)
