@@ -4,10 +4,16 @@
  * segment after the parent's and the next sibling overwrites it, so the
  * walk needs no allocation and the buffer holds the right path at the
  * moment a match is found.
+ *
+ * Numbers are checked as the digits a client wrote: `"description":
+ * 8112189876` is a personnummer whether or not the field's table later
+ * says it wants a text, and a numeric field must not carry one either.
  */
 #include "jsonguard.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "pnr.h"
 
@@ -55,6 +61,29 @@ static size_t path_push_index(struct walk *w, size_t used, size_t index)
 				     index));
 }
 
+/*
+ * The decimal text of a JSON number into buf: an integer as it is, a real
+ * in the shortest form that reads back as the same double, which is how
+ * a client writes it (8112189876.0 and 8.112189876e9 both give
+ * "8112189876", 811218.9876 gives "811218.9876").
+ */
+static const char *number_text(const json_t *v, char *buf, size_t len)
+{
+	double d;
+
+	if (json_is_integer(v)) {
+		snprintf(buf, len, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		return buf;
+	}
+	d = json_real_value(v);
+	for (int prec = 1; prec <= 17; prec++) {
+		snprintf(buf, len, "%.*g", prec, d);
+		if (strtod(buf, NULL) == d)
+			break;
+	}
+	return buf;
+}
+
 static bool walk_value(struct walk *w, const json_t *v, size_t used,
 		       int depth)
 {
@@ -63,6 +92,13 @@ static bool walk_value(struct walk *w, const json_t *v, size_t used,
 	if (json_is_string(v))
 		return pnr_find(json_string_value(v), json_string_length(v), NULL,
 				NULL);
+	if (json_is_number(v)) {
+		/* 17 significant digits, sign, point, exponent: well below. */
+		char buf[64];
+		const char *text = number_text(v, buf, sizeof buf);
+
+		return pnr_find(text, strlen(text), NULL, NULL);
+	}
 	if (json_is_array(v)) {
 		for (size_t i = 0; i < json_array_size(v); i++) {
 			size_t n = path_push_index(w, used, i);
