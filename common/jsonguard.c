@@ -12,7 +12,6 @@
 #include "jsonguard.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "pnr.h"
@@ -62,25 +61,26 @@ static size_t path_push_index(struct walk *w, size_t used, size_t index)
 }
 
 /*
- * The decimal text of a JSON number into buf: an integer as it is, a real
- * in the shortest form that reads back as the same double, which is how
- * a client writes it (8112189876.0 and 8.112189876e9 both give
- * "8112189876", 811218.9876 gives "811218.9876").
+ * The digits of a JSON number's whole part into buf: an integer as it is,
+ * a real without its fraction, however the client wrote it
+ * (8112189876.0, 8112189876.5 and 8.112189876e9 all give "8112189876").
+ * The fraction is left out on purpose: it is a measurement's precision,
+ * not something typed as an identifier, and a coordinate given with ten
+ * decimals would otherwise be refused about once in 140 times. A whole
+ * part of 14 digits or more cannot be a personnummer, so it is "".
  */
 static const char *number_text(const json_t *v, char *buf, size_t len)
 {
 	double d;
 
+	buf[0] = '\0';
 	if (json_is_integer(v)) {
 		snprintf(buf, len, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
 		return buf;
 	}
 	d = json_real_value(v);
-	for (int prec = 1; prec <= 17; prec++) {
-		snprintf(buf, len, "%.*g", prec, d);
-		if (strtod(buf, NULL) == d)
-			break;
-	}
+	if (d > -1e13 && d < 1e13)
+		snprintf(buf, len, "%lld", (long long)d);
 	return buf;
 }
 
@@ -93,8 +93,7 @@ static bool walk_value(struct walk *w, const json_t *v, size_t used,
 		return pnr_find(json_string_value(v), json_string_length(v), NULL,
 				NULL);
 	if (json_is_number(v)) {
-		/* 17 significant digits, sign, point, exponent: well below. */
-		char buf[64];
+		char buf[32];
 		const char *text = number_text(v, buf, sizeof buf);
 
 		return pnr_find(text, strlen(text), NULL, NULL);

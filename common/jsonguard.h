@@ -13,9 +13,9 @@
 
 /*
  * Walks value recursively (object members in order, array items) and
- * returns true for the first string, or number (as its decimal text, see
- * jsonguard.c), that contains a personnummer or samordningsnummer
- * (pnr_find). Its field path is then written to path
+ * returns true for the first string, or number (the digits of its whole
+ * part, see jsonguard.c), that contains a personnummer or
+ * samordningsnummer (pnr_find). Its field path is then written to path
  * (pathlen bytes, NUL-terminated, truncated when too small), e.g.
  * "description", "items[3].place", "resources[0].description"; "" when
  * value itself is the string, "[2]" for an item of a top-level array.

@@ -62,6 +62,12 @@ ParameterizedTestParameters(jsonguard, table)
 		  false, "" },
 		{ "{\"order\": 4000811218987600}", false, "" },
 		{ "{\"amount\": 1981121898.76}", false, "" },
+		{ "{\"amount\": 8112189876.5}", true, "amount" },
+		{ "{\"amount\": -198112189876.25}", true, "amount" },
+		/* A real's fraction is precision, not an identifier: a
+		 * coordinate with ten decimals is no personnummer. */
+		{ "{\"latitude\": 59.8112189876, \"longitude\": 0.8112189876}", false, "" },
+		{ "{\"huge\": 81121898760000000000.0, \"tiny\": -1e-300}", false, "" },
 		{ "{\"items\": [], \"o\": {}}", false, "" },
 		{ "[]", false, "" },
 		{ "{\"description\": \"811218-9875\"}", false, "" },
