@@ -100,17 +100,28 @@ static void put_escaped(struct line *l, const char *s, size_t n, bool quoted)
 }
 
 /* A string argument: at most prec bytes (prec < 0: all), not cutting a
- * UTF-8 character in two. */
+ * UTF-8 character in two. As with printf, with a precision s need not be
+ * terminated, so nothing past prec bytes is read. */
 static void put_string(struct line *l, const char *s, int prec, bool quoted)
 {
-	size_t n;
+	size_t n, k;
 
 	if (!s)
 		s = "(null)";
 	n = prec < 0 ? strlen(s) : strnlen(s, (size_t)prec);
-	if (prec >= 0 && s[n] != '\0')
-		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
-			n--;
+	if (prec >= 0 && n == (size_t)prec) {
+		/* k - 1: where the last character starts. */
+		k = n;
+		while (k > 0 && ((unsigned char)s[k - 1] & 0xc0) == 0x80)
+			k--;
+		if (k > 0) {
+			unsigned char lead = (unsigned char)s[k - 1];
+			size_t need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+
+			if (n - (k - 1) < need)
+				n = k - 1;
+		}
+	}
 	put_escaped(l, s, n, quoted);
 }
 
@@ -156,6 +167,9 @@ static bool parse_spec(const char **pp, struct spec *sp, va_list *ap)
 		sp->length[nl++] = *p++;
 	sp->conv = *p;
 	if (!*p || !strchr("diuxXofFeEgGaAcsp", *p))
+		return false;
+	/* Wide strings and characters (%ls, %lc) are not escaped here. */
+	if ((*p == 's' || *p == 'c') && nl > 0)
 		return false;
 	*pp = p + 1;
 	return true;

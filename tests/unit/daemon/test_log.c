@@ -92,6 +92,7 @@ Test(log, the_request_line_of_a_forged_path)
 
 Test(log, precision_caps_bytes_without_cutting_a_character)
 {
+	static const char unterminated[3] = { 'a', 'b', 'c' };
 	char buf[64];
 
 	log_format(buf, sizeof buf, "k=\"%.3s\"", "abcdef");
@@ -101,6 +102,13 @@ Test(log, precision_caps_bytes_without_cutting_a_character)
 	cr_assert_str_eq(buf, "k=\"a\"");
 	log_format(buf, sizeof buf, "k=\"%.*s\"", 3, "a\u00e4b");
 	cr_assert_str_eq(buf, "k=\"a\u00e4\"");
+	log_format(buf, sizeof buf, "k=\"%.4s\"", "a\u20ac");
+	cr_assert_str_eq(buf, "k=\"a\u20ac\"");
+	log_format(buf, sizeof buf, "k=\"%.3s\"", "a\u20ac");
+	cr_assert_str_eq(buf, "k=\"a\"");
+	/* With a precision the value need not be terminated. */
+	log_format(buf, sizeof buf, "k=\"%.3s\"", unterminated);
+	cr_assert_str_eq(buf, "k=\"abc\"");
 	/* The cap is on the value's bytes: escapes may make it longer. */
 	log_format(buf, sizeof buf, "k=\"%.2s\"", "\n\nxx");
 	cr_assert_str_eq(buf, "k=\"\\n\\n\"");
