@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "client.h"
+#include "csv.h"
 #include "text.h"
 
 /* HTTP status → exit code (SPEC §8), and what to say without a problem. */
@@ -139,19 +140,11 @@ int output_json(FILE *f, const json_t *v)
 	return fputc('\n', f) == EOF ? -1 : 0;
 }
 
+/* The daemon's exports write their cells with the same function, so a
+ * cell is quoted and kept from being a formula the same way in both. */
 int output_csv_field(struct strbuf *sb, const char *s)
 {
-	if (strpbrk(s, ";\"\r\n") == NULL)
-		return strbuf_puts(sb, s);
-	if (strbuf_puts(sb, "\"") != 0)
-		return -1;
-	for (const char *p = s; *p; p++) {
-		if (*p == '"' && strbuf_puts(sb, "\"") != 0)
-			return -1;
-		if (strbuf_append(sb, p, 1) != 0)
-			return -1;
-	}
-	return strbuf_puts(sb, "\"");
+	return csv_put(sb, s);
 }
 
 int output_csv(FILE *f, const json_t *items, const struct out_col *cols,

@@ -63,8 +63,10 @@ int output_json(FILE *f, const json_t *v);
 
 /*
  * CSV for Swedish spreadsheets: UTF-8 BOM, ';' between fields, CRLF line
- * ends, RFC 4180 quoting of fields with ';', '"', CR or LF. output_csv
- * writes the BOM, the header row and one row per item.
+ * ends, RFC 4180 quoting of fields with ';', '"', CR or LF, and a "'"
+ * before a cell that a spreadsheet would take as a formula (csv_put in
+ * common/csv.h). output_csv writes the BOM, the header row and one row
+ * per item.
  */
 int output_csv_field(struct strbuf *sb, const char *s);
 int output_csv(FILE *f, const json_t *items, const struct out_col *cols,

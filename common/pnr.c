@@ -1,39 +1,174 @@
 /*
  * The personnummer guard (see pnr.h, SPEC §6).
  *
- * The text is cut into numeric tokens: maximal runs of ASCII digits, where
- * a single '-' or '+' between two digits joins the runs on either side into
- * one token ("070-123", "2024-01-15", "811218-9876"). A token is a
- * personnummer only when its whole shape is one of
+ * The text is read as maximal runs of ASCII digits. A personnummer is
  *
- *   6 sep 4   YYMMDD-NNNC, YYMMDD+NNNC
- *   10        YYMMDDNNNC
- *   8 sep 4   YYYYMMDD-NNNC, YYYYMMDD+NNNC
- *   12        YYYYMMDDNNNC
+ *   a run of 10 or 12 digits          YYMMDDNNNC, YYYYMMDDNNNC
+ *   a run of 6 or 8, a separator,     YYMMDD-NNNC, YYYYMMDD+NNNC,
+ *   and a run of exactly 4            YYMMDD NNNC, YYMMDD – NNNC, ...
  *
- * and its date is real and its Luhn digit right. Working on whole tokens is
- * what keeps look-alikes out: an order number of 13 digits, a phone number
- * "08-811218 98 76" or a case number "5000-K123456-24" never has one of
- * those shapes, however a personnummer-looking piece sits inside it. Other
- * characters (letters, spaces, punctuation, UTF-8) end a token but do not
- * disqualify it: "pnr811218-9876" is still refused, because a missed
- * number is worse than a refused order code. Spaces are not separators, so
- * "811218 9876" is not matched (the forms of the agreement's register use
- * none, and phone numbers are grouped with spaces).
+ * whose date is real and whose Luhn digit is right. The separator is a
+ * space, a dash or both: at most one space-like character (space, no-break,
+ * figure, thin or narrow no-break space), then at most one dash-like one
+ * ('-', '+', the Unicode hyphens and dashes, the minus sign), then at most
+ * one space-like one again. People type all of these, and word processors
+ * turn '-' into an en dash or a space into a no-break one on their own.
+ * Invisible characters (soft hyphen, zero-width space and joiners, BOM)
+ * are skipped wherever they stand, so they cannot split a number either.
+ *
+ * What stands around a number does not matter, except digits: letters,
+ * punctuation, other numbers joined by '-' ("1-811218-9876",
+ * "811218-9876-2") are refused like the bare number, because a missed
+ * number is worse than a refused order code. A run glued to more digits
+ * is never one: "1811218-9876" or an order number of 16 digits that holds
+ * a personnummer-looking piece is indistinguishable from any other long
+ * number, and refusing those would refuse order and case numbers. Phone
+ * numbers and dates stay clear because their groups are shorter
+ * ("08-123 456 78", "2026-11-18 19:45"); a 10-digit run that is a real
+ * date with a valid check digit is refused whatever it was meant as.
  */
 #include "pnr.h"
 
-/* A token with more groups than this is never a personnummer. */
-#define PNR_MAX_GROUPS 2
+#include <string.h>
+
+enum sep_kind { SEP_SPACE, SEP_DASH };
+
+/* UTF-8 spellings of the characters that may separate the date from the
+ * last four digits. */
+static const struct {
+	const char *utf8;
+	enum sep_kind kind;
+} separators[] = {
+	{ " ", SEP_SPACE },
+	{ "\xC2\xA0", SEP_SPACE },     /* U+00A0 no-break space */
+	{ "\xE2\x80\x87", SEP_SPACE }, /* U+2007 figure space */
+	{ "\xE2\x80\x89", SEP_SPACE }, /* U+2009 thin space */
+	{ "\xE2\x80\xAF", SEP_SPACE }, /* U+202F narrow no-break space */
+	{ "-", SEP_DASH },
+	{ "+", SEP_DASH },             /* the form of someone over 100 */
+	{ "\xE2\x80\x90", SEP_DASH },  /* U+2010 hyphen */
+	{ "\xE2\x80\x91", SEP_DASH },  /* U+2011 non-breaking hyphen */
+	{ "\xE2\x80\x92", SEP_DASH },  /* U+2012 figure dash */
+	{ "\xE2\x80\x93", SEP_DASH },  /* U+2013 en dash */
+	{ "\xE2\x80\x94", SEP_DASH },  /* U+2014 em dash */
+	{ "\xE2\x88\x92", SEP_DASH },  /* U+2212 minus sign */
+	{ "\xEF\xB9\xA3", SEP_DASH },  /* U+FE63 small hyphen-minus */
+	{ "\xEF\xBC\x8B", SEP_DASH },  /* U+FF0B fullwidth plus */
+	{ "\xEF\xBC\x8D", SEP_DASH },  /* U+FF0D fullwidth hyphen-minus */
+};
+
+/* Characters that show nothing: skipped inside and around a number. */
+static const char *const invisibles[] = {
+	"\xC2\xAD",     /* U+00AD soft hyphen */
+	"\xE2\x80\x8B", /* U+200B zero width space */
+	"\xE2\x80\x8C", /* U+200C zero width non-joiner */
+	"\xE2\x80\x8D", /* U+200D zero width joiner */
+	"\xE2\x80\x8E", /* U+200E left-to-right mark */
+	"\xE2\x80\x8F", /* U+200F right-to-left mark */
+	"\xE2\x81\xA0", /* U+2060 word joiner */
+	"\xEF\xBB\xBF", /* U+FEFF zero width no-break space */
+};
+
+#define COUNT(a) (sizeof (a) / sizeof (a)[0])
 
 static bool is_digit(char c)
 {
 	return c >= '0' && c <= '9';
 }
 
-static bool is_sep(char c)
+/* The length of s when text[i..len) starts with it, else 0. */
+static size_t starts_with(const char *text, size_t len, size_t i, const char *s)
 {
-	return c == '-' || c == '+';
+	size_t n = strlen(s);
+
+	return n <= len - i && memcmp(text + i, s, n) == 0 ? n : 0;
+}
+
+/* The offset after any invisible characters at i. */
+static size_t skip_invisible(const char *text, size_t len, size_t i)
+{
+	bool more = true;
+
+	while (more && i < len) {
+		more = false;
+		for (size_t k = 0; k < COUNT(invisibles); k++) {
+			size_t n = starts_with(text, len, i, invisibles[k]);
+
+			if (n) {
+				i += n;
+				more = true;
+				break;
+			}
+		}
+	}
+	return i;
+}
+
+/* The offset after one separator character of kind at i, or i. */
+static size_t skip_sep(const char *text, size_t len, size_t i, enum sep_kind kind)
+{
+	for (size_t k = 0; k < COUNT(separators); k++) {
+		size_t n;
+
+		if (separators[k].kind != kind)
+			continue;
+		n = starts_with(text, len, i, separators[k].utf8);
+		if (n)
+			return i + n;
+	}
+	return i;
+}
+
+/*
+ * From i (after a run), the offset where the last four digits would start:
+ * after [space] [dash] [space], at least one of them, invisibles anywhere.
+ * Returns i when there is no separator.
+ */
+static size_t skip_separator(const char *text, size_t len, size_t i)
+{
+	static const enum sep_kind pattern[] = { SEP_SPACE, SEP_DASH, SEP_SPACE };
+	size_t j = i;
+	bool any = false;
+
+	for (size_t k = 0; k < COUNT(pattern); k++) {
+		size_t at = skip_invisible(text, len, j);
+		size_t next = skip_sep(text, len, at, pattern[k]);
+
+		if (next > at) {
+			j = next;
+			any = true;
+		}
+	}
+	return any ? skip_invisible(text, len, j) : i;
+}
+
+/*
+ * Reads the maximal run of digits at i (a digit), invisibles between
+ * digits included. The first cap digits go to digits; *n gets how many
+ * there were. Returns the offset after the last digit.
+ */
+static size_t read_run(const char *text, size_t len, size_t i, char *digits, size_t cap,
+		       size_t *n)
+{
+	size_t end = i;
+
+	*n = 0;
+	while (i < len) {
+		size_t j;
+
+		if (is_digit(text[i])) {
+			if (*n < cap)
+				digits[*n] = text[i];
+			(*n)++;
+			end = ++i;
+			continue;
+		}
+		j = skip_invisible(text, len, i);
+		if (j == i || j >= len || !is_digit(text[j]))
+			break;
+		i = j;
+	}
+	return end;
 }
 
 static int digits_value(const char *p, size_t n)
@@ -98,23 +233,12 @@ static bool luhn_valid(const char d[10])
 	return (10 - sum % 10) % 10 == d[9] - '0';
 }
 
-/*
- * Checks one token given as its digit groups. digits holds the token's
- * digits without the separator (10 or 12 of them).
- */
-static bool token_is_pnr(const size_t *groups, size_t n_groups,
-			 const char *digits, size_t n_digits)
+/* Checks the 10 or 12 digits of a candidate: century, date, Luhn. */
+static bool digits_are_pnr(const char *digits, size_t n_digits)
 {
-	const char *ten;
+	const char *ten = digits + (n_digits - 10);
 	int year = -1;
 
-	if (n_groups == 2 && groups[1] != 4)
-		return false;
-	if (n_groups == 2 && groups[0] != 6 && groups[0] != 8)
-		return false;
-	if (n_digits != 10 && n_digits != 12)
-		return false;
-	ten = digits + (n_digits - 10);
 	if (n_digits == 12) {
 		int century = digits_value(digits, 2);
 
@@ -137,45 +261,37 @@ bool pnr_find(const char *text, size_t len, size_t *at, size_t *at_len)
 	if (!text)
 		return false;
 	while (i < len) {
-		size_t start, groups[PNR_MAX_GROUPS], n_groups = 0, n_digits = 0;
 		char digits[12];
-		bool fits = true;
+		size_t start = i, end, stop, n, rest = 0;
+		bool shaped;
 
 		if (!is_digit(text[i])) {
 			i++;
 			continue;
 		}
-		start = i;
-		/* Walk the whole token even when it is already too long, so
-		 * the next token starts after it and not inside it. */
-		for (;;) {
-			size_t run = 0;
+		/* Runs are maximal, so a run never starts right after a digit. */
+		end = read_run(text, len, i, digits, sizeof digits, &n);
+		stop = end;
+		shaped = n == 10 || n == 12;
+		if (n == 6 || n == 8) {
+			size_t b = skip_separator(text, len, end);
 
-			while (i < len && is_digit(text[i])) {
-				if (n_digits < sizeof digits)
-					digits[n_digits] = text[i];
-				n_digits++;
-				run++;
-				i++;
+			if (b > end && b < len && is_digit(text[b])) {
+				stop = read_run(text, len, b, digits + n, sizeof digits - n,
+						&rest);
+				shaped = rest == 4;
 			}
-			if (n_groups < PNR_MAX_GROUPS)
-				groups[n_groups] = run;
-			else
-				fits = false;
-			n_groups++;
-			if (i + 1 < len && is_sep(text[i]) && is_digit(text[i + 1]))
-				i++;
-			else
-				break;
 		}
-		if (fits && n_digits <= sizeof digits &&
-		    token_is_pnr(groups, n_groups, digits, n_digits)) {
+		if (shaped && digits_are_pnr(digits, n + rest)) {
 			if (at)
 				*at = start;
 			if (at_len)
-				*at_len = i - start;
+				*at_len = stop - start;
 			return true;
 		}
+		/* The last four digits, if any, are looked at as a run of
+		 * their own next: a run is the start of the next candidate. */
+		i = end;
 	}
 	return false;
 }

@@ -1,10 +1,11 @@
 /*
  * The privacy guard (SPEC §6): finds Swedish personal identity numbers
  * (personnummer) and coordination numbers (samordningsnummer, day + 60)
- * anywhere in a text, with or without century, with or without the `-` or
- * `+` separator, when the Luhn check digit is valid and the date is a real
- * one. Look-alikes (phone numbers, ISO dates, order and case numbers, runs
- * of digits longer than a number) do not match.
+ * anywhere in a text, with or without century, with or without a separator
+ * (`-`, `+`, a space, a Unicode dash or space: see pnr.c), when the Luhn
+ * check digit is valid and the date is a real one. Look-alikes (phone
+ * numbers, ISO dates, runs of digits longer than a number, such as order
+ * and case numbers) do not match.
  */
 #ifndef SVK_PNR_H
 #define SVK_PNR_H

@@ -1,7 +1,7 @@
 /*
  * Output formats: CSV for Swedish spreadsheets (UTF-8 BOM, ';', CRLF,
- * RFC 4180 quoting of ';', '"' and line breaks), the cell text of JSON
- * values, and JSON lists.
+ * RFC 4180 quoting of ';', '"' and line breaks, formulas guarded), the
+ * cell text of JSON values, and JSON lists.
  */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
@@ -30,6 +30,11 @@ ParameterizedTestParameters(csv, field)
 		{ "cr\r\nlf", "\"cr\r\nlf\"" },
 		{ "x;\"y\"\n", "\"x;\"\"y\"\"\n\"" },
 		{ " spaced ", " spaced " },
+		/* The same formula guard as the daemon's exports. */
+		{ "=HYPERLINK(\"http://x\")", "\"'=HYPERLINK(\"\"http://x\"\")\"" },
+		{ "@cmd", "'@cmd" },
+		{ "+1+1", "'+1+1" },
+		{ "-3", "-3" },
 	};
 	return cr_make_param_array(struct csv_case, cases,
 				   sizeof cases / sizeof cases[0]);

@@ -1,5 +1,6 @@
 /*
- * The personnummer guard over request bodies: which field is named.
+ * The personnummer guard over request bodies: strings and numbers (integer
+ * and real) are checked, and which field is named.
  */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
@@ -44,9 +45,29 @@ ParameterizedTestParameters(jsonguard, table)
 		{ "{\"description\": \"möte 2024-01-15, tel 070-123 45 67\"}", false,
 		  "" },
 		{ "{\"811218-9876\": \"keys are not checked\"}", false, "" },
-		{ "{\"amount\": 8112189876, \"ok\": true, \"n\": null, "
-		  "\"f\": 1.5}",
+		/* Numbers, integer or real, given where a text is expected or
+		 * in a numeric field. */
+		{ "{\"description\": 8112189876}", true, "description" },
+		{ "{\"description\": 198112189876}", true, "description" },
+		{ "{\"description\": -8112189876}", true, "description" },
+		{ "{\"description\": 7010632391}", true, "description" },
+		{ "{\"ok\": 1, \"amount\": 8112189876.0}", true, "amount" },
+		{ "{\"amount\": 198112189876.0}", true, "amount" },
+		{ "{\"amount\": 8.112189876e9}", true, "amount" },
+		{ "{\"amount\": 8112189876E0}", true, "amount" },
+		{ "{\"rows\": [1, 2, {\"n\": 8112189876}]}", true, "rows[2].n" },
+		{ "[8112189876]", true, "[0]" },
+		{ "{\"amount\": 8112189875, \"ok\": true, \"n\": null, "
+		  "\"f\": 1.5, \"g\": 811218.9876, \"h\": 0.1, \"big\": 1e300}",
 		  false, "" },
+		{ "{\"order\": 4000811218987600}", false, "" },
+		{ "{\"amount\": 1981121898.76}", false, "" },
+		{ "{\"amount\": 8112189876.5}", true, "amount" },
+		{ "{\"amount\": -198112189876.25}", true, "amount" },
+		/* A real's fraction is precision, not an identifier: a
+		 * coordinate with ten decimals is no personnummer. */
+		{ "{\"latitude\": 59.8112189876, \"longitude\": 0.8112189876}", false, "" },
+		{ "{\"huge\": 81121898760000000000.0, \"tiny\": -1e-300}", false, "" },
 		{ "{\"items\": [], \"o\": {}}", false, "" },
 		{ "[]", false, "" },
 		{ "{\"description\": \"811218-9875\"}", false, "" },

@@ -1,7 +1,7 @@
 /*
  * The follow-up report rendered from a fixed follow-up: every section in
  * each format, the numbers in their tables, escaping of text from the
- * data (HTML entities, Markdown table cells, CSV quoting), the draft
+ * data (HTML entities, Markdown table cells, CSV quoting and formulas), the draft
  * marking, and choosing the format from Accept and ?format=.
  */
 #include <criterion/criterion.h>
@@ -94,6 +94,27 @@ Test(report, csv_is_the_statistics_one_value_a_row)
 	cr_expect(strstr(csv, "\r\nUppföljning;;;Varav kommunicerade;2\r\n"), "%s", csv);
 	cr_expect(strstr(csv, "\r\nBeslut;2025;;Återremitterade;1\r\n"), "%s", csv);
 	cr_expect(!strstr(csv, "Hur samverkansformerna"), "texts are not statistics");
+	free(csv);
+}
+
+Test(report, csv_cells_cannot_be_formulas_and_negative_numbers_stay_numbers)
+{
+	json_t *fu = json_loads(fixture, 0, NULL);
+	json_t *meeting;
+	struct strbuf out;
+	char *csv;
+
+	cr_assert(fu, "the fixture is not JSON");
+	meeting = json_array_get(json_object_get(json_object_get(fu, "statistics"), "meetings"), 0);
+	cr_assert_eq(json_object_set_new(meeting, "name", json_string("=HYPERLINK(\"http://x\")")), 0);
+	strbuf_init(&out, 0);
+	cr_assert_eq(report_render(fu, &meta, REPORT_CSV, &out), 0);
+	json_decref(fu);
+	csv = strbuf_steal(&out);
+	cr_expect(strstr(csv, "\r\nMöten;\"'=HYPERLINK(\"\"http://x\"\")\";Arbetsgrupp (EST);"),
+		  "%s", csv);
+	cr_expect(!strstr(csv, ";=HYPERLINK") && !strstr(csv, ";\"=HYPERLINK"), "%s", csv);
+	cr_expect(strstr(csv, "\r\nHändelser;sigtuna;brand;Förändring;-2\r\n"), "%s", csv);
 	free(csv);
 }
 
