@@ -63,11 +63,6 @@ static const char *const action_names[ACT__COUNT] = {
 	"requires a group member of the responsible organisation, or "       \
 	"membership of the beredningsgrupp or the styrgrupp"
 #define WHY_COOPT "requires the chair of the beredningsgrupp or the admin right"
-#define WHY_COOPT_STYRGRUPP                                                 \
-	"adding members to the styrgrupp requires the admin right"
-#define WHY_COOPT_TIER                                                      \
-	"members can only be co-opted into the beredningsgrupp or an "        \
-	"arbetsgrupp"
 #define WHY_DECIDE_ADMIN                                                    \
 	"the admin right does not include deciding; requires a "             \
 	"decision-maker of the styrgrupp"
@@ -238,15 +233,11 @@ static const char *rule_coopt_member(const struct policy_actor *a,
 	}
 	if (!chair)
 		return WHY_COOPT;
-	/* A chair adds members; roles are appointed by an admin. */
+	/* A chair adds members; roles are appointed by an admin. Into which
+	 * groups (not the styrgrupp) is the group's fact: member_put checks
+	 * it under the group's lock. */
 	if (t && t->role != ROLE_MEMBER)
 		return WHY_APPOINT;
-	/* The styrgrupp is made by the agreement's parties, not co-opted. */
-	if (t && t->group_tier == TIER_STYRGRUPP)
-		return WHY_COOPT_STYRGRUPP;
-	if (!t || (t->group_tier != TIER_BEREDNINGSGRUPP &&
-		   t->group_tier != TIER_ARBETSGRUPP))
-		return WHY_COOPT_TIER;
 	return NULL;
 }
 

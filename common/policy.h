@@ -53,7 +53,7 @@ enum policy_action {
 	ACT_EDIT_PLANS,        /* action plans and interventions */
 	ACT_EDIT_PROPOSALS,    /* create/edit/submit/withdraw */
 	ACT_EDIT_FOLLOWUP,
-	ACT_COOPT_MEMBER,      /* target.group, .group_tier, .role */
+	ACT_COOPT_MEMBER,      /* target.role */
 	ACT_DECIDE,            /* target.organisation */
 	ACT_NAME_SOURCE,       /* target.organisation: an incident's source */
 	ACT_READ_AUDIT,
@@ -65,13 +65,13 @@ enum policy_action {
  * What an action is done on: only facts the caller knows for certain
  * before it writes. Facts that are known only under the target's row lock
  * (whether an organisation is affected by a proposal or has decided this
- * round; who co-opted a membership) are checked by the writing SQL
- * function in its transaction, and are not inputs here.
+ * round; the tier of the group a member is co-opted into; the organisation
+ * responsible for an intervention) are checked by the writing SQL function
+ * in its transaction, and are not inputs here.
  */
 struct policy_target {
 	const char *municipality;  /* ACT_REPORT_INCIDENT */
-	const char *group;         /* ACT_RECORD_MEETING, ACT_COOPT_MEMBER */
-	enum policy_tier group_tier; /* ACT_COOPT_MEMBER */
+	const char *group;         /* ACT_RECORD_MEETING */
 	enum policy_role role;     /* ACT_COOPT_MEMBER: the role to be given */
 	const char *organisation;  /* ACT_UPDATE_INTERVENTION, ACT_DECIDE,
 				    * ACT_NAME_SOURCE */

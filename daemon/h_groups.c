@@ -78,59 +78,68 @@ static void member_deleted(struct req *r, const struct db_result *res)
 	req_reply_empty(r, 204);
 }
 
-/* The group is known: may the actor change its members? */
-static bool may_manage(struct req *r, const struct db_result *res, const char *role)
+/*
+ * May the actor change the members of a group at all, and with this role?
+ * The policy knows the actor: an admin manages memberships, a chair of the
+ * beredningsgrupp co-opts plain members. Which groups a chair may co-opt
+ * into is the group's fact, checked by member_put and member_delete under
+ * the group's lock; as_chair tells them the actor acts as a chair.
+ */
+static bool may_manage(struct req *r, const char *role, const char **as_chair)
 {
-	const PGresult *pr = res->n > 0 ? res->res[0] : NULL;
-	struct policy_target t = { 0 };
+	struct policy_target t = { .group = req_param(r, 0) };
 
-	if (res->err != SVK_OK) {
-		req_reply_db_error(r, res);
-		return false;
-	}
-	if (!pr || PQntuples(pr) != 1) {
-		req_problem(r, SVK_ERR_NOT_FOUND, "no such group");
-		return false;
-	}
-	t.group = req_param(r, 0);
-	t.group_tier = policy_tier_parse(PQgetvalue(pr, 0, 1));
 	if (role && policy_role_parse(role, &t.role) != 0)
 		t.role = ROLE_MEMBER;
-	return req_allow(r, ACT_COOPT_MEMBER, &t);
+	if (!req_allow(r, ACT_COOPT_MEMBER, &t))
+		return false;
+	*as_chair = r->auth.actor.p.admin ? "false" : "true";
+	return true;
 }
 
-static void group_loaded_for_put(struct req *r, const struct db_result *res)
+/* A refusal from under the group's lock is audited like any other. */
+static bool refused_under_lock(struct req *r, const struct db_result *res)
 {
-	const char *role = jf_str(r->body, "role");
+	if (res->err != SVK_ERR_FORBIDDEN)
+		return false;
+	req_forbidden(r, res->message ? res->message : "forbidden");
+	return true;
+}
 
-	if (!role)
-		role = "member";
-	if (!may_manage(r, res, role))
-		return;
-	const char *p[5] = { r->auth.actor.user_id, req_param(r, 0), req_param(r, 1), role,
-			     jf_str(r->body, "until") };
-	req_db1(r, SQL_MEMBER_PUT, 5, p, member_saved);
+static void member_saved_or_refused(struct req *r, const struct db_result *res)
+{
+	if (!refused_under_lock(r, res))
+		member_saved(r, res);
+}
+
+static void member_deleted_or_refused(struct req *r, const struct db_result *res)
+{
+	if (!refused_under_lock(r, res))
+		member_deleted(r, res);
 }
 
 void h_member_put(struct req *r)
 {
+	const char *role, *as_chair;
+
 	if (!req_body_ok(r, member_fields, sizeof member_fields / sizeof member_fields[0]))
 		return;
-	const char *p[1] = { req_param(r, 0) };
-	req_db1(r, SQL_GROUP_GET, 1, p, group_loaded_for_put);
-}
-
-static void group_loaded_for_delete(struct req *r, const struct db_result *res)
-{
-	if (!may_manage(r, res, NULL))
+	role = jf_str(r->body, "role");
+	if (!role)
+		role = "member";
+	if (!may_manage(r, role, &as_chair))
 		return;
-	const char *p[3] = { r->auth.actor.user_id, req_param(r, 0), req_param(r, 1) };
-	req_db1(r, SQL_MEMBER_DELETE, 3, p, member_deleted);
+	const char *p[6] = { r->auth.actor.user_id, req_param(r, 0), req_param(r, 1), role,
+			     jf_str(r->body, "until"), as_chair };
+	req_db1(r, SQL_MEMBER_PUT, 6, p, member_saved_or_refused);
 }
 
 void h_member_delete(struct req *r)
 {
-	const char *p[1] = { req_param(r, 0) };
+	const char *as_chair;
 
-	req_db1(r, SQL_GROUP_GET, 1, p, group_loaded_for_delete);
+	if (!may_manage(r, NULL, &as_chair))
+		return;
+	const char *p[4] = { r->auth.actor.user_id, req_param(r, 0), req_param(r, 1), as_chair };
+	req_db1(r, SQL_MEMBER_DELETE, 4, p, member_deleted_or_refused);
 }

@@ -111,40 +111,28 @@ static void update_created(struct req *r, const struct db_result *res)
 {
 	char location[128];
 
+	/* Another organisation's intervention, seen under its lock: audited. */
+	if (res->err == SVK_ERR_FORBIDDEN) {
+		req_forbidden(r, res->message ? res->message : "forbidden");
+		return;
+	}
 	snprintf(location, sizeof location, "/v1/interventions/%s/updates", req_param(r, 0));
 	req_reply_row(r, res, 0, 201, "no such intervention", location);
 }
 
-/* The intervention is known: may the actor log on it? */
-static void intervention_loaded(struct req *r, const struct db_result *res)
-{
-	const PGresult *pr = res->n > 0 ? res->res[0] : NULL;
-	struct policy_target t = { 0 };
-	const char *body;
-
-	if (res->err != SVK_OK) {
-		req_reply_db_error(r, res);
-		return;
-	}
-	if (!pr || PQntuples(pr) != 1) {
-		req_problem(r, SVK_ERR_NOT_FOUND, "no such intervention");
-		return;
-	}
-	t.organisation = PQgetvalue(pr, 0, 1);
-	if (!req_allow(r, ACT_UPDATE_INTERVENTION, &t))
-		return;
-	body = req_body_text(r);
-	if (!body) {
-		req_problem(r, SVK_ERR_INTERNAL, "out of memory");
-		return;
-	}
-	const char *p[3] = { r->auth.actor.user_id, req_param(r, 0), body };
-	req_write1(r, SQL_UPDATE_CREATE, 3, p, update_created);
-}
-
+/*
+ * The policy decides whether the actor may log on any intervention, or
+ * only on those of their own organisation; which organisation is
+ * responsible is read by intervention_log under the intervention's lock,
+ * which refuses with the policy's own sentence.
+ */
 void h_update_create(struct req *r)
 {
+	const struct policy_actor *a = &r->auth.actor.p;
+	const struct policy_target own = { .organisation = a->organisation };
+	const struct policy_target other = { .organisation = "" };
 	const char *id = req_uuid_param(r, 0, "no such intervention");
+	const char *only_org = NULL, *refusal = NULL, *body;
 
 	if (!id) {
 		req_problem_query(r);
@@ -152,6 +140,16 @@ void h_update_create(struct req *r)
 	}
 	if (!req_body_ok(r, update_fields, sizeof update_fields / sizeof update_fields[0]))
 		return;
-	const char *p[1] = { id };
-	req_db1(r, SQL_INTERVENTION_GET, 1, p, intervention_loaded);
+	if (!policy_check(a, ACT_UPDATE_INTERVENTION, &other, &refusal)) {
+		if (!req_allow(r, ACT_UPDATE_INTERVENTION, &own))
+			return;
+		only_org = a->organisation;
+	}
+	body = req_body_text(r);
+	if (!body) {
+		req_problem(r, SVK_ERR_INTERNAL, "out of memory");
+		return;
+	}
+	const char *p[5] = { r->auth.actor.user_id, id, body, only_org, refusal };
+	req_write1(r, SQL_UPDATE_CREATE, 5, p, update_created);
 }

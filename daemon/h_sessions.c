@@ -202,13 +202,11 @@ static json_t *actions_json(const struct actor *a)
 		for (size_t i = 0; !ok && i < p->n_memberships; i++) {
 			t.municipality = p->memberships[i].municipality;
 			t.group = p->memberships[i].group;
-			t.group_tier = TIER_ARBETSGRUPP;
 			t.organisation = p->organisation;
 			ok = policy_check(p, (enum policy_action)act, &t, NULL);
 		}
 		if (!ok) {
 			t.organisation = p->organisation;
-			t.group_tier = TIER_ARBETSGRUPP;
 			ok = policy_check(p, (enum policy_action)act, &t, NULL);
 		}
 		if (ok)

@@ -192,8 +192,33 @@ BEGIN
 END
 $$;
 
+-- A chair of the beredningsgrupp co-opts (the role policy allowed the actor
+-- that much and no more: p_as_chair); an admin manages every group. What
+-- depends on the group is checked here, under its lock.
+CREATE OR REPLACE FUNCTION svk.coopt_group(p_group text, p_as_chair boolean)
+RETURNS svk.groups LANGUAGE plpgsql AS $$
+DECLARE
+	g svk.groups;
+BEGIN
+	SELECT * INTO g FROM svk.groups WHERE slug = p_group FOR SHARE;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION USING ERRCODE = 'SV404', MESSAGE = format('no group with slug "%s"', p_group);
+	END IF;
+	-- The styrgrupp is made by the agreement's parties, not co-opted.
+	IF p_as_chair AND g.tier = 'styrgrupp' THEN
+		RAISE EXCEPTION USING ERRCODE = 'SV403',
+			MESSAGE = 'adding members to the styrgrupp requires the admin right';
+	END IF;
+	IF p_as_chair AND g.tier NOT IN ('beredningsgrupp', 'arbetsgrupp') THEN
+		RAISE EXCEPTION USING ERRCODE = 'SV403',
+			MESSAGE = 'members can only be co-opted into the beredningsgrupp or an arbetsgrupp';
+	END IF;
+	RETURN g;
+END
+$$;
+
 CREATE OR REPLACE FUNCTION svk.member_put(p_actor bigint, p_group text, p_username text,
-                               p_role text, p_until date) RETURNS json
+                               p_role text, p_until date, p_as_chair boolean) RETURNS json
 LANGUAGE plpgsql AS $$
 DECLARE
 	g svk.groups;
@@ -203,10 +228,7 @@ DECLARE
 	v_inserted boolean;
 	v_after json;
 BEGIN
-	SELECT * INTO g FROM svk.groups WHERE slug = p_group;
-	IF NOT FOUND THEN
-		RAISE EXCEPTION USING ERRCODE = 'SV404', MESSAGE = format('no group with slug "%s"', p_group);
-	END IF;
+	g := svk.coopt_group(p_group, p_as_chair);
 	SELECT u.id, o.party INTO v_user, v_party
 	FROM svk.users u JOIN svk.organisations o ON o.id = u.organisation_id
 	WHERE u.username = p_username;
@@ -233,15 +255,16 @@ BEGIN
 END
 $$;
 
-CREATE OR REPLACE FUNCTION svk.member_delete(p_actor bigint, p_group text, p_username text)
+CREATE OR REPLACE FUNCTION svk.member_delete(p_actor bigint, p_group text, p_username text,
+                                  p_as_chair boolean)
 RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
 	v_group bigint;
 	v_user bigint;
 	v_before jsonb;
 BEGIN
-	SELECT g.id, u.id INTO v_group, v_user
-	FROM svk.groups g, svk.users u WHERE g.slug = p_group AND u.username = p_username;
+	v_group := (svk.coopt_group(p_group, p_as_chair)).id;
+	SELECT u.id INTO v_user FROM svk.users u WHERE u.username = p_username;
 	v_before := svk.membership_json(v_group, v_user)::jsonb;
 	IF v_before IS NULL THEN
 		RAISE EXCEPTION USING ERRCODE = 'SV404',
@@ -265,6 +288,7 @@ GRANT EXECUTE ON FUNCTION
 	svk.user_update(bigint, text, text, boolean, boolean, text),
 	svk.user_set_password(bigint, text, text, uuid),
 	svk.group_create(bigint, text, text, text, text),
-	svk.member_put(bigint, text, text, text, date),
-	svk.member_delete(bigint, text, text)
+	svk.coopt_group(text, boolean),
+	svk.member_put(bigint, text, text, text, date, boolean),
+	svk.member_delete(bigint, text, text, boolean)
 	TO samverkan_app;

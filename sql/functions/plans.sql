@@ -352,7 +352,12 @@ END
 $$;
 
 -- The follow-up log: the update and the intervention's new state together.
-CREATE OR REPLACE FUNCTION svk.intervention_log(p_actor bigint, p_id uuid, p jsonb) RETURNS json
+-- p_only_org: the role policy allows the actor to log only on interventions
+-- their own organisation is responsible for (NULL: on any); p_refusal is the
+-- policy's sentence for the others. The responsible organisation is read
+-- here, under the intervention's lock.
+CREATE OR REPLACE FUNCTION svk.intervention_log(p_actor bigint, p_id uuid, p jsonb,
+                                     p_only_org text, p_refusal text) RETURNS json
 LANGUAGE plpgsql AS $$
 DECLARE
 	i svk.interventions;
@@ -362,6 +367,10 @@ BEGIN
 	SELECT * INTO i FROM svk.interventions WHERE id = p_id FOR UPDATE;
 	IF NOT FOUND THEN
 		RAISE EXCEPTION USING ERRCODE = 'SV404', MESSAGE = 'no such intervention';
+	END IF;
+	IF p_only_org IS NOT NULL AND p_only_org IS DISTINCT FROM
+	   (SELECT slug FROM svk.organisations WHERE id = i.responsible_organisation_id) THEN
+		RAISE EXCEPTION USING ERRCODE = 'SV403', MESSAGE = p_refusal;
 	END IF;
 	v_before := svk.intervention_json(i)::jsonb;
 	INSERT INTO svk.intervention_updates (intervention_id, author_id, note, status, rag,
@@ -397,5 +406,5 @@ GRANT EXECUTE ON FUNCTION
 	svk.intervention_check(uuid, svk.interventions),
 	svk.intervention_create(bigint, uuid, jsonb),
 	svk.intervention_patch(bigint, uuid, jsonb, text),
-	svk.intervention_log(bigint, uuid, jsonb)
+	svk.intervention_log(bigint, uuid, jsonb, text, text)
 	TO samverkan_app;

@@ -77,7 +77,7 @@ SELECT svk.list_page((SELECT json_agg(svk.membership_json(m.group_id, m.user_id)
 FROM svk.groups g WHERE g.slug = $1::text
 
 -- name: member_put
-SELECT svk.member_put($1::bigint, $2::text, $3::text, $4::text, $5::date)
+SELECT svk.member_put($1::bigint, $2::text, $3::text, $4::text, $5::date, $6::boolean)
 
 -- name: member_delete
-SELECT svk.member_delete($1::bigint, $2::text, $3::text)
+SELECT svk.member_delete($1::bigint, $2::text, $3::text, $4::boolean)

@@ -118,4 +118,4 @@ SELECT svk.list_page((SELECT json_agg(svk.intervention_update_json(u) ORDER BY u
 FROM nc, svk.interventions i WHERE i.id = $1::uuid
 
 -- name: update_create
-SELECT svk.intervention_log($1::bigint, $2::uuid, $3::jsonb)
+SELECT svk.intervention_log($1::bigint, $2::uuid, $3::jsonb, $4::text, $5::text)

@@ -36,7 +36,6 @@ struct policy_case {
 	enum policy_action action;
 	char municipality[24];
 	char group[24];
-	enum policy_tier group_tier;
 	char organisation[24];
 	enum policy_role role;
 	bool allowed;
@@ -96,12 +95,11 @@ struct policy_case {
 #define UPDATE(w, o, ok, reason)                                             \
 	{ .who = w, .action = ACT_UPDATE_INTERVENTION, .organisation = o,    \
 	  .allowed = ok, .why = reason }
-#define COOPT(w, g, t, ok, reason)                                           \
-	{ .who = w, .action = ACT_COOPT_MEMBER, .group = g, .group_tier = t, \
-	  .allowed = ok, .why = reason }
-#define APPOINT(w, g, t, r, ok, reason)                                      \
-	{ .who = w, .action = ACT_COOPT_MEMBER, .group = g, .group_tier = t, \
-	  .role = r, .allowed = ok, .why = reason }
+#define COOPT(w, ok, reason)                                                 \
+	{ .who = w, .action = ACT_COOPT_MEMBER, .allowed = ok, .why = reason }
+#define APPOINT(w, r, ok, reason)                                            \
+	{ .who = w, .action = ACT_COOPT_MEMBER, .role = r, .allowed = ok,    \
+	  .why = reason }
 #define DECIDE(w, o, ok, reason)                                             \
 	{ .who = w, .action = ACT_DECIDE, .organisation = o, .allowed = ok,  \
 	  .why = reason }
@@ -205,42 +203,24 @@ static struct policy_case cases[] = {
 	DENY(ADMIN, ACT_EDIT_FOLLOWUP, R_BER),
 	DENY(INACTIVE, ACT_EDIT_FOLLOWUP, R_DISABLED),
 
-	/* co-opt into the beredningsgrupp or an arbetsgrupp: its chair, or
-	 * admin; the styrgrupp only by admin */
-	COOPT(BER_CHAIR, "est-sigtuna", TIER_ARBETSGRUPP, true, ""),
-	COOPT(BER_CHAIR, "beredningsgrupp", TIER_BEREDNINGSGRUPP, true, ""),
-	COOPT(BER_CHAIR, "styrgrupp", TIER_STYRGRUPP, false,
-	      "styrgrupp requires the admin right"),
-	COOPT(BER_CHAIR, "nowhere", TIER_NONE, false, "co-opted into"),
-	COOPT(BER, "est-sigtuna", TIER_ARBETSGRUPP, false,
-	      "chair of the beredningsgrupp"),
-	COOPT(BER, "beredningsgrupp", TIER_BEREDNINGSGRUPP, false,
-	      "chair of the beredningsgrupp"),
-	COOPT(EST_SIG_CHAIR, "est-sigtuna", TIER_ARBETSGRUPP, false,
-	      "chair of the beredningsgrupp"),
-	COOPT(STY, "est-sigtuna", TIER_ARBETSGRUPP, false,
-	      "chair of the beredningsgrupp"),
-	COOPT(STY_CHAIR, "beredningsgrupp", TIER_BEREDNINGSGRUPP, false,
-	      "chair of the beredningsgrupp"),
-	COOPT(DM_SIG, "est-sigtuna", TIER_ARBETSGRUPP, false,
-	      "chair of the beredningsgrupp"),
-	COOPT(NOBODY, "est-sigtuna", TIER_ARBETSGRUPP, false,
-	      "chair of the beredningsgrupp"),
-	COOPT(ADMIN, "est-sigtuna", TIER_ARBETSGRUPP, true, ""),
-	COOPT(ADMIN, "beredningsgrupp", TIER_BEREDNINGSGRUPP, true, ""),
-	COOPT(ADMIN, "styrgrupp", TIER_STYRGRUPP, true, ""),
-	COOPT(INACTIVE, "est-sigtuna", TIER_ARBETSGRUPP, false, R_DISABLED),
-	COOPT(UNAUTH, "est-sigtuna", TIER_ARBETSGRUPP, false, R_AUTH),
+	/* co-opt a member: the chair of the beredningsgrupp, or admin (into
+	 * which groups is the group's fact, checked under its lock) */
+	COOPT(BER_CHAIR, true, ""),
+	COOPT(BER, false, "chair of the beredningsgrupp"),
+	COOPT(EST_SIG_CHAIR, false, "chair of the beredningsgrupp"),
+	COOPT(STY, false, "chair of the beredningsgrupp"),
+	COOPT(STY_CHAIR, false, "chair of the beredningsgrupp"),
+	COOPT(DM_SIG, false, "chair of the beredningsgrupp"),
+	COOPT(NOBODY, false, "chair of the beredningsgrupp"),
+	COOPT(ADMIN, true, ""),
+	COOPT(INACTIVE, false, R_DISABLED),
+	COOPT(UNAUTH, false, R_AUTH),
 
 	/* appoint a role while adding a member: the admin only */
-	APPOINT(ADMIN, "beredningsgrupp", TIER_BEREDNINGSGRUPP, ROLE_CHAIR, true, ""),
-	APPOINT(ADMIN, "styrgrupp", TIER_STYRGRUPP, ROLE_DECISION_MAKER, true, ""),
-	APPOINT(BER_CHAIR, "est-sigtuna", TIER_ARBETSGRUPP, ROLE_CHAIR, false,
-		"only an admin may appoint"),
-	APPOINT(BER_CHAIR, "beredningsgrupp", TIER_BEREDNINGSGRUPP, ROLE_CHAIR, false,
-		"only an admin may appoint"),
-	APPOINT(BER_CHAIR, "est-sigtuna", TIER_ARBETSGRUPP, ROLE_DECISION_MAKER, false,
-		"only an admin may appoint"),
+	APPOINT(ADMIN, ROLE_CHAIR, true, ""),
+	APPOINT(ADMIN, ROLE_DECISION_MAKER, true, ""),
+	APPOINT(BER_CHAIR, ROLE_CHAIR, false, "only an admin may appoint"),
+	APPOINT(BER_CHAIR, ROLE_DECISION_MAKER, false, "only an admin may appoint"),
 
 	/* decide for O: a styrgrupp decision_maker of O, O a party, never an
 	 * admin (O affected and not yet decided is checked under the
@@ -327,7 +307,6 @@ ParameterizedTest(struct policy_case *c, policy, table)
 	struct policy_target t = {
 		.municipality = c->municipality,
 		.group = c->group,
-		.group_tier = c->group_tier,
 		.organisation = c->organisation,
 		.role = c->role,
 	};
