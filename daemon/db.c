@@ -9,9 +9,10 @@
  *
  * Connections stay in pipeline mode: a batch is its statements followed by
  * one sync, so it costs one round trip and runs as one implicit
- * transaction, and the sync result tells where the batch ends.
+ * transaction, and the sync result tells where the batch ends. The
+ * batches themselves (submit, queue, finish, cancel) are in db_op.c.
  */
-#include "db.h"
+#include "db_internal.h"
 
 #include <event2/event.h>
 #include <stdlib.h>
@@ -25,61 +26,11 @@
 extern const struct sql_text svk_queries[];
 extern const size_t svk_queries_count;
 
-enum conn_state { C_DOWN, C_CONNECTING, C_PREPARING, C_IDLE, C_BUSY };
-
-struct db_op {
-	TAILQ_ENTRY(db_op) next;
-	struct db_pool *pool;
-	struct db_conn *conn;     /* while running */
-	struct event *timer;      /* while queued, or for a deferred failure */
-	db_cb cb;
-	void *arg;
-	bool queued;
-	int n;
-	int cur;                  /* statement whose results are being read */
-	struct {
-		const char *stmt;
-		int nparams;
-		const char *params[DB_MAX_PARAMS];
-	} calls[DB_MAX_BATCH];
-	char *arena;              /* copies of the parameters */
-	struct db_result result;
-};
-
-struct db_conn {
-	struct db_pool *pool;
-	PGconn *pg;
-	PGcancel *cancel;
-	enum conn_state state;
-	struct event *rev;        /* socket readable (persistent when up) */
-	struct event *wev;        /* socket writable (one shot) */
-	struct event *timer;      /* reconnect backoff or connect deadline */
-	struct db_op *op;
-	int backoff_ms;
-	int prepare_failures;
-};
-
-TAILQ_HEAD(op_queue, db_op);
-
-struct db_pool {
-	struct event_base *base;
-	struct log *log;
-	struct db_pool_config cfg;
-	char *conninfo;
-	struct db_conn *conns;
-	struct op_queue queue;
-	int queued;
-	struct timespec down_since; /* when the last connection went away */
-	bool ever_up;
-	struct db_stats stats;
-};
-
 static void conn_start(struct db_conn *c);
 static void conn_io(evutil_socket_t fd, short what, void *arg);
 static void conn_read(struct db_conn *c);
-static void pool_dispatch(struct db_pool *pool);
 
-static long ms_since(const struct timespec *t)
+long db_ms_since(const struct timespec *t)
 {
 	struct timespec now;
 
@@ -87,7 +38,7 @@ static long ms_since(const struct timespec *t)
 	return (now.tv_sec - t->tv_sec) * 1000L + (now.tv_nsec - t->tv_nsec) / 1000000L;
 }
 
-static int pool_connected(const struct db_pool *pool)
+int db_pool_connected(const struct db_pool *pool)
 {
 	int n = 0;
 
@@ -95,85 +46,6 @@ static int pool_connected(const struct db_pool *pool)
 		if (pool->conns[i].state == C_IDLE || pool->conns[i].state == C_BUSY)
 			n++;
 	return n;
-}
-
-/* ---- ops ---------------------------------------------------------------- */
-
-static void op_clear_results(struct db_op *op)
-{
-	for (int i = 0; i < DB_MAX_BATCH; i++) {
-		if (op->result.res[i]) {
-			PQclear(op->result.res[i]);
-			op->result.res[i] = NULL;
-		}
-	}
-}
-
-static void op_free(struct db_op *op)
-{
-	if (!op)
-		return;
-	if (op->timer)
-		event_free(op->timer);
-	op_clear_results(op);
-	free(op->arena);
-	free(op);
-}
-
-/* Hands the result to the caller, then frees the op. */
-static void op_finish(struct db_op *op)
-{
-	db_cb cb = op->cb;
-
-	if (op->result.err != SVK_OK) {
-		op->pool->stats.errors++;
-		if (op->result.err == SVK_ERR_UNAVAILABLE)
-			op->pool->stats.unavailable++;
-	}
-	op->pool->stats.queries++;
-	if (cb)
-		cb(op->arg, &op->result);
-	op_free(op);
-}
-
-static void op_fail(struct db_op *op, enum svk_err err, const char *why)
-{
-	op_clear_results(op);
-	op->result.err = err;
-	op->result.sqlstate = NULL;
-	op->result.message = why;
-	op->result.column = NULL;
-	op->result.detail = NULL;
-	op_finish(op);
-}
-
-static void op_timer_cb(evutil_socket_t fd, short what, void *arg)
-{
-	struct db_op *op = arg;
-	struct db_pool *pool = op->pool;
-
-	(void)fd;
-	(void)what;
-	if (op->queued) {
-		TAILQ_REMOVE(&pool->queue, op, next);
-		op->queued = false;
-		pool->queued--;
-		op_fail(op, SVK_ERR_UNAVAILABLE, "no database connection in time");
-		return;
-	}
-	op_fail(op, SVK_ERR_UNAVAILABLE, "database unavailable");
-}
-
-/* Fails an op from the event loop rather than from inside db_submit. */
-static void op_fail_later(struct db_op *op)
-{
-	struct timeval now = { 0, 0 };
-
-	op->timer = evtimer_new(op->pool->base, op_timer_cb, op);
-	if (!op->timer || evtimer_add(op->timer, &now) != 0) {
-		op_fail(op, SVK_ERR_UNAVAILABLE, "database unavailable");
-		return;
-	}
 }
 
 /* ---- connections -------------------------------------------------------- */
@@ -224,7 +96,7 @@ static void conn_down(struct db_conn *c, const char *why)
 	conn_close(c);
 	c->state = C_DOWN;
 	c->op = NULL;
-	if (was_up && pool_connected(pool) == 0)
+	if (was_up && db_pool_connected(pool) == 0)
 		clock_gettime(CLOCK_MONOTONIC, &pool->down_since);
 	c->backoff_ms = c->backoff_ms ? c->backoff_ms * 2 : 100;
 	if (c->backoff_ms > 2000)
@@ -232,10 +104,10 @@ static void conn_down(struct db_conn *c, const char *why)
 	conn_schedule(c, c->backoff_ms);
 	if (op) {
 		op->conn = NULL;
-		op_fail(op, SVK_ERR_UNAVAILABLE, why);
+		db_op_fail(op, SVK_ERR_UNAVAILABLE, why);
 	}
 	/* With no connection left, queued work would only wait: fail it. */
-	if (pool_connected(pool) == 0) {
+	if (db_pool_connected(pool) == 0) {
 		while (!TAILQ_EMPTY(&pool->queue)) {
 			struct db_op *q = TAILQ_FIRST(&pool->queue);
 			TAILQ_REMOVE(&pool->queue, q, next);
@@ -245,7 +117,7 @@ static void conn_down(struct db_conn *c, const char *why)
 				event_free(q->timer);
 				q->timer = NULL;
 			}
-			op_fail_later(q);
+			db_op_fail_later(q);
 		}
 	}
 }
@@ -356,7 +228,7 @@ static void conn_start(struct db_conn *c)
 }
 
 /* Sends a batch on an idle connection. */
-static void conn_run(struct db_conn *c, struct db_op *op)
+void db_conn_run(struct db_conn *c, struct db_op *op)
 {
 	c->op = op;
 	op->conn = c;
@@ -413,7 +285,7 @@ static void conn_batch_done(struct db_conn *c)
 	c->state = C_IDLE;
 	op->conn = NULL;
 	op->result.n = op->n;
-	op_finish(op);
+	db_op_finish(op);
 }
 
 static void conn_prepared_result(struct db_conn *c, PGresult *r)
@@ -460,13 +332,13 @@ static void conn_read(struct db_conn *c)
 		if (c->state == C_PREPARING) {
 			conn_prepared_result(c, r);
 			if (c->state == C_IDLE)
-				pool_dispatch(c->pool);
+				db_pool_dispatch(c->pool);
 			continue;
 		}
 		if (conn_take_result(c, r)) {
 			struct db_pool *pool = c->pool;
 			conn_batch_done(c);
-			pool_dispatch(pool);
+			db_pool_dispatch(pool);
 		}
 	}
 }
@@ -490,7 +362,7 @@ static void conn_io(evutil_socket_t fd, short what, void *arg)
 
 /* ---- pool --------------------------------------------------------------- */
 
-static void pool_dispatch(struct db_pool *pool)
+void db_pool_dispatch(struct db_pool *pool)
 {
 	for (int i = 0; i < pool->cfg.size && !TAILQ_EMPTY(&pool->queue); i++) {
 		struct db_conn *c = &pool->conns[i];
@@ -506,7 +378,7 @@ static void pool_dispatch(struct db_pool *pool)
 			event_free(op->timer);
 			op->timer = NULL;
 		}
-		conn_run(c, op);
+		db_conn_run(c, op);
 	}
 }
 
@@ -551,12 +423,12 @@ void db_pool_free(struct db_pool *pool)
 	while (!TAILQ_EMPTY(&pool->queue)) {
 		struct db_op *op = TAILQ_FIRST(&pool->queue);
 		TAILQ_REMOVE(&pool->queue, op, next);
-		op_free(op);
+		db_op_free(op);
 	}
 	for (int i = 0; pool->conns && i < pool->cfg.size; i++) {
 		struct db_conn *c = &pool->conns[i];
 		if (c->op)
-			op_free(c->op);
+			db_op_free(c->op);
 		conn_close(c);
 		if (c->timer)
 			event_free(c->timer);
@@ -566,115 +438,15 @@ void db_pool_free(struct db_pool *pool)
 	free(pool);
 }
 
-static struct db_op *op_new(struct db_pool *pool, const struct db_call *calls,
-			    int n, db_cb cb, void *arg)
-{
-	struct db_op *op;
-	size_t total = 0, off = 0;
-
-	if (n < 1 || n > DB_MAX_BATCH)
-		return NULL;
-	op = calloc(1, sizeof *op);
-	if (!op)
-		return NULL;
-	for (int i = 0; i < n; i++)
-		for (int j = 0; j < calls[i].nparams; j++)
-			if (calls[i].params[j])
-				total += strlen(calls[i].params[j]) + 1;
-	op->arena = malloc(total ? total : 1);
-	if (!op->arena) {
-		free(op);
-		return NULL;
-	}
-	for (int i = 0; i < n; i++) {
-		op->calls[i].stmt = calls[i].stmt;
-		op->calls[i].nparams = calls[i].nparams;
-		for (int j = 0; j < calls[i].nparams && j < DB_MAX_PARAMS; j++) {
-			const char *p = calls[i].params[j];
-			if (!p)
-				continue;
-			size_t len = strlen(p) + 1;
-			memcpy(op->arena + off, p, len);
-			op->calls[i].params[j] = op->arena + off;
-			off += len;
-		}
-	}
-	op->pool = pool;
-	op->cb = cb;
-	op->arg = arg;
-	op->n = n;
-	return op;
-}
-
-struct db_op *db_submit(struct db_pool *pool, const struct db_call *calls,
-			int n, db_cb cb, void *arg)
-{
-	struct db_op *op = op_new(pool, calls, n, cb, arg);
-	struct timeval tv;
-
-	if (!op)
-		return NULL;
-	for (int i = 0; i < pool->cfg.size; i++) {
-		if (pool->conns[i].state == C_IDLE) {
-			conn_run(&pool->conns[i], op);
-			return op;
-		}
-	}
-	/* No idle connection: wait in the queue, unless it is full or the
-	 * database has been gone for longer than a request may wait. */
-	if (pool->queued >= pool->cfg.queue_max ||
-	    (pool_connected(pool) == 0 &&
-	     ms_since(&pool->down_since) >= pool->cfg.queue_timeout_ms)) {
-		op_fail_later(op);
-		return op;
-	}
-	op->timer = evtimer_new(pool->base, op_timer_cb, op);
-	tv.tv_sec = pool->cfg.queue_timeout_ms / 1000;
-	tv.tv_usec = (pool->cfg.queue_timeout_ms % 1000) * 1000;
-	if (!op->timer || evtimer_add(op->timer, &tv) != 0) {
-		op_free(op);
-		return NULL;
-	}
-	TAILQ_INSERT_TAIL(&pool->queue, op, next);
-	op->queued = true;
-	pool->queued++;
-	return op;
-}
-
-void db_op_cancel(struct db_op *op)
-{
-	struct db_pool *pool;
-
-	if (!op)
-		return;
-	pool = op->pool;
-	op->cb = NULL;
-	if (op->queued) {
-		TAILQ_REMOVE(&pool->queue, op, next);
-		op->queued = false;
-		pool->queued--;
-		op_free(op);
-		return;
-	}
-	if (op->conn && op->conn->cancel) {
-		/* A cancel request is a short write to the server's socket; the
-		 * batch's results are still drained before the connection is
-		 * reused, and then dropped. */
-		char err[256];
-		if (PQcancel(op->conn->cancel, err, sizeof err) != 1)
-			log_warn(pool->log, "msg=\"cannot cancel query\" error=\"%s\"", err);
-	}
-	/* A deferred failure (timer pending) frees itself without a callback. */
-}
 
 bool db_pool_ready(const struct db_pool *pool)
 {
-	return pool_connected(pool) > 0;
+	return db_pool_connected(pool) > 0;
 }
 
 void db_pool_stats(const struct db_pool *pool, struct db_stats *out)
 {
 	*out = pool->stats;
-	out->connected = pool_connected(pool);
+	out->connected = db_pool_connected(pool);
 	out->queued = pool->queued;
 }
