@@ -51,17 +51,7 @@ extern char **environ;
 
 static struct env e;
 
-static void start(void)
-{
-	env_start(&e, NULL);
-}
-
-static void stop(void)
-{
-	env_stop(&e);
-}
-
-TestSuite(races, .init = start, .fini = stop, .timeout = 240);
+ENV_SUITE(races, e, .timeout = 240);
 
 /* ---- the people ----------------------------------------------------------- */
 
