@@ -99,7 +99,7 @@ void env_stop_daemon(struct env *e);
 void env_stop(struct env *e);
 /*
  * A suite's set-up: each test gets its own env in the file's variable
- * ENV, started before the test and stopped after it.
+ * (env_), started before the test and stopped after it.
  *
  *   ENV_SUITE(audit, e, .timeout = 120);
  *     every test of the suite with the default options;
