@@ -1,6 +1,7 @@
 /*
- * The harness's life cycle (see harness.h): the database, the config file,
- * the certificates, `samverkand migrate|seed|serve` and its log.
+ * The harness's life cycle (see harness.h): the config file, the
+ * certificates, `samverkand serve` and its log (the database is made in
+ * harness_db.c).
  *
  * Ports: the daemon listens with SO_REUSEPORT (one socket per worker), so
  * two daemons of the same user could share a port and the kernel would
@@ -167,7 +168,7 @@ void harness_log_append(struct env *e, const char *title, const char *text)
 
 /* ---- the log ---------------------------------------------------------------- */
 
-static void print_log_tail(const struct env *e, const char *why)
+void harness_print_log_tail(const struct env *e, const char *why)
 {
 	FILE *f = fopen(e->log, "r");
 	char *text = NULL;
@@ -295,46 +296,6 @@ void env_client_cert(struct env *e, const char *slug, const char **crt, const ch
 	close(lock);
 }
 
-/* ---- the database ------------------------------------------------------------ */
-
-const char *harness_conninfo(struct env *e, const char *db, const char *user)
-{
-	return strf(e, "host='%s' port='%s' dbname='%s' user='%s'", harness_need_env("SVK_TEST_PGHOST"),
-		    harness_need_env("SVK_TEST_PGPORT"), db, user);
-}
-
-/* Runs one statement on the cluster's maintenance database. */
-static bool cluster_exec(struct env *e, const char *what, const char *head, const char *tail,
-			 bool must)
-{
-	PGconn *pg = PQconnectdb(harness_conninfo(e, "postgres", harness_need_env("SVK_TEST_PGUSER")));
-	char *ident = NULL, *sql = NULL;
-	PGresult *r = NULL;
-	bool ok = false;
-
-	if (PQstatus(pg) != CONNECTION_OK) {
-		cr_expect_fail("cannot connect to the test cluster: %s", PQerrorMessage(pg));
-		goto out;
-	}
-	/* A database name is an identifier, not a value: it cannot be a
-	 * parameter, so it is quoted by libpq. */
-	ident = PQescapeIdentifier(pg, e->db, strlen(e->db));
-	sql = ident ? strf(e, "%s%s%s", head, ident, tail) : NULL;
-	if (!sql)
-		goto out;
-	r = PQexec(pg, sql);
-	ok = PQresultStatus(r) == PGRES_COMMAND_OK;
-	if (!ok && must)
-		cr_expect_fail("%s %s: %s", what, e->db, PQresultErrorMessage(r));
-out:
-	PQclear(r);
-	PQfreemem(ident);
-	PQfinish(pg);
-	if (must && !ok)
-		cr_assert_fail("cannot %s the test database", what);
-	return ok;
-}
-
 /* ---- ports ------------------------------------------------------------------ */
 
 /* Reserves an ephemeral port on 127.0.0.1 (see the comment at the top);
@@ -400,25 +361,9 @@ static void write_config(struct env *e)
 static int env_counter;
 static bool curl_ready;
 
-static void read_admin_password(struct env *e, const char *path)
-{
-	FILE *f = fopen(path, "r");
-	size_t n;
-
-	cr_assert(f, "seed wrote no admin password file %s", path);
-	n = fread(e->admin_password, 1, sizeof e->admin_password - 1, f);
-	fclose(f);
-	e->admin_password[n] = '\0';
-	while (n > 0 && (e->admin_password[n - 1] == '\n' || e->admin_password[n - 1] == '\r'))
-		e->admin_password[--n] = '\0';
-	cr_assert(n >= 12, "the admin password file %s is too short", path);
-}
-
-void env_start(struct env *e, const struct env_opts *opts)
+void env_prepare(struct env *e, const struct env_opts *opts, const char *db)
 {
 	const char *tmp = getenv("TMPDIR");
-	char pwfile[PATH_MAX + 32], seed[PATH_MAX];
-	struct proc *p;
 
 	memset(e, 0, sizeof *e);
 	e->pidfd = -1;
@@ -435,26 +380,28 @@ void env_start(struct env *e, const struct env_opts *opts)
 	cr_assert(mkdtemp(e->dir), "mkdtemp: %s", strerror(errno));
 	PATHF(e->config, "%s/samverkand.ini", e->dir);
 	PATHF(e->log, "%s/samverkand.log", e->dir);
-	PATHF(pwfile, "%s/admin-password", e->dir);
-	PATHF(seed, "%s/deploy/seed/seed.json", harness_top_dir());
 	PATHF(e->tls_dir, "%s", harness_tls_dir());
 	PATHF(e->cacert, "%s/ca.crt", e->tls_dir);
-	PATHF(e->db, "svk_%ld_%d", (long)getpid(), ++env_counter);
+	if (db)
+		PATHF(e->db, "%s", db);
+	else
+		PATHF(e->db, "svk_%ld_%d", (long)getpid(), ++env_counter);
 
 	e->port_fd = harness_reserve_port(&e->port);
 	PATHF(e->base_url, "https://127.0.0.1:%d", e->port);
 	write_config(e);
+}
 
-	e->db_created = cluster_exec(e, "create", "CREATE DATABASE ", "", true);
-	p = samverkand(e, "migrate");
-	if (p->status != 0)
-		print_log_tail(e, "migrate failed");
-	cr_assert_eq(p->status, 0, "samverkand migrate failed (exit %d): %s", p->status, p->err);
-	p = samverkand(e, "seed", seed, "--admin-password-file", pwfile);
-	if (p->status != 0)
-		print_log_tail(e, "seed failed");
-	cr_assert_eq(p->status, 0, "samverkand seed failed (exit %d): %s", p->status, p->err);
-	read_admin_password(e, pwfile);
+void env_start(struct env *e, const struct env_opts *opts)
+{
+	env_prepare(e, opts, NULL);
+	/* A clone would be migrated and seeded in the wrong database. */
+	cr_assert(e->opts.fresh_database || !e->opts.extra_ini ||
+			  !strstr(e->opts.extra_ini, "[database]"),
+		  "a [database] of the test's own needs .fresh_database");
+	if (e->opts.need_cli)
+		cli_require(e);
+	harness_db_create(e);
 	if (!e->opts.no_serve)
 		env_serve(e);
 }
@@ -537,11 +484,11 @@ void env_serve(struct env *e)
 	if (st < 0) {
 		kill(e->pid, SIGKILL);
 		st = wait_daemon(e, STOP_TIMEOUT_MS);
-		print_log_tail(e, "the daemon did not become ready");
+		harness_print_log_tail(e, "the daemon did not become ready");
 		cr_assert_fail("samverkand serve did not answer GET /readyz with 200 within %d ms "
 			       "(last: %s)", READY_TIMEOUT_MS, resp_why(r));
 	}
-	print_log_tail(e, "the daemon exited at start");
+	harness_print_log_tail(e, "the daemon exited at start");
 	cr_assert_fail("samverkand serve exited with status %d before it was ready", st);
 }
 
@@ -594,14 +541,12 @@ void env_stop(struct env *e)
 	if (e->pg_app)
 		PQfinish(e->pg_app);
 	e->pg_owner = e->pg_app = NULL;
-	if (e->db_created)
-		cluster_exec(e, "drop", "DROP DATABASE IF EXISTS ", " WITH (FORCE)", false);
-	e->db_created = false;
+	harness_db_drop(e);
 	if (e->port_fd >= 0)
 		close(e->port_fd);
 	e->port_fd = -1;
 	if (failed_here) {
-		print_log_tail(e, "the test failed");
+		harness_print_log_tail(e, "the test failed");
 		fprintf(stderr, "(the test's files are kept in %s)\n", e->dir);
 	} else {
 		rm_tree(e->dir);

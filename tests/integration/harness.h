@@ -5,15 +5,28 @@
  * way users do — HTTP with libcurl, the real CLI binary — and check what
  * is stored with SQL.
  *
+ * Life cycle: Criterion runs every test in a process of its own; the
+ * suite's .init (ENV_SUITE, ENV_INIT below) calls env_start, the .fini
+ * env_stop. env_start clones the test's database from a template that the
+ * first test of the run to need it migrates and seeds (harness_db.c), so
+ * every test starts from the same seeded state, with the same admin
+ * password, without running migrate and seed itself; then it starts the
+ * test's own daemon. Tests of migrate and seed themselves ask for an empty
+ * database instead (opts.fresh_database), migrated and seeded in the test.
+ * env_stop stops the daemon and drops the database: nothing a test writes
+ * reaches another test.
+ *
  * Ownership: everything a helper returns (responses, strings, query
  * results, process results) belongs to the env and is freed by env_stop(),
  * so a test never frees anything itself. Helpers that cannot do their job
  * fail the test (Criterion assertion) with a message saying what broke.
  *
  * Environment (exported by tests/run): SVK_TEST_PGHOST (socket dir),
- * SVK_TEST_PGPORT, SVK_TEST_PGUSER (a superuser with trust auth), and
- * SVK_BUILD_DIR / SVK_TOP (default: the build and source trees this
- * harness was configured in). The role samverkan_app must exist.
+ * SVK_TEST_PGPORT, SVK_TEST_PGUSER (a superuser with trust auth),
+ * SVK_TEST_STATE_DIR (where the template's lock and admin password live,
+ * one directory per run), and SVK_BUILD_DIR / SVK_TOP (default: the build
+ * and source trees this harness was configured in). The role
+ * samverkan_app must exist.
  */
 #ifndef SVK_HARNESS_H
 #define SVK_HARNESS_H
@@ -36,7 +49,12 @@ struct env_opts {
 	const char *client_ca;          /* [tls] client_ca, another file */
 	const char *client_crl;         /* [tls] client_crl */
 	const char *extra_ini;          /* appended to the config file as is */
-	bool no_serve;                  /* migrate and seed only; env_serve() later */
+	bool no_serve;                  /* the database only; env_serve() later */
+	bool fresh_database;            /* an empty database, migrated and seeded by
+					 * `samverkand migrate|seed` in env_start, not a
+					 * clone of the template: for tests of migrate and
+					 * seed, and required with a [database] in extra_ini */
+	bool need_cli;                  /* skip the test when the CLI is not built */
 };
 
 struct arena_item;
@@ -49,7 +67,7 @@ struct env {
 	char tls_dir[PATH_MAX];       /* the cached CA and server certificate */
 	char cacert[PATH_MAX + 32];   /* tls_dir/ca.crt: what clients verify against */
 	char base_url[64];            /* https://127.0.0.1:PORT */
-	char admin_password[256];     /* written by `samverkand seed` */
+	char admin_password[256];     /* written by `samverkand seed` (the template's) */
 	int port;
 	int port_fd;                  /* holds the port for the env's life (harness.c) */
 	pid_t pid;                    /* the serving daemon, or 0 */
@@ -65,8 +83,9 @@ struct env {
 
 /* ---- life cycle --------------------------------------------------------- */
 
-/* Creates the database, config and certificates, migrates, seeds and (unless
- * opts->no_serve) starts the daemon and waits for /readyz. opts may be NULL. */
+/* Creates the config and certificates and the database (a clone of the
+ * seeded template, or see opts->fresh_database) and (unless opts->no_serve)
+ * starts the daemon and waits for /readyz. opts may be NULL. */
 void env_start(struct env *e, const struct env_opts *opts);
 /* Starts `samverkand serve` on the env's port and waits (bounded) for
  * /readyz to answer 200; on failure prints the log's tail and fails. */
@@ -78,6 +97,38 @@ void env_stop_daemon(struct env *e);
 /* Stops the daemon, drops the database, removes the directory (kept, and
  * the log printed, when the test failed). Safe on a half-started env. */
 void env_stop(struct env *e);
+/*
+ * A suite's set-up: each test gets its own env in the file's variable
+ * (env_), started before the test and stopped after it.
+ *
+ *   ENV_SUITE(audit, e, .timeout = 120);
+ *     every test of the suite with the default options;
+ *   ENV_INIT(start_small, e, &(struct env_opts){ .max_body = 2048 })
+ *   ENV_FINI(stop, e)
+ *   TestSuite(errors, .fini = stop, .timeout = 120);
+ *   Test(errors, large_bodies, .init = start_small) { ... }
+ *     a .init function with the given options (NULL: the defaults), for
+ *     a suite whose tests differ (Criterion runs the suite's .init and
+ *     then the test's, so such a suite has none of its own).
+ */
+#define ENV_INIT(fn, env_, ...) \
+	static void fn(void) \
+	{ \
+		env_start(&(env_), __VA_ARGS__); \
+	}
+#define ENV_FINI(fn, env_) \
+	static void fn(void) \
+	{ \
+		env_stop(&(env_)); \
+	}
+#define ENV_SUITE(name, env_, ...) \
+	static void name##_env_start(void) \
+	{ \
+		env_start(&(env_), NULL); \
+	} \
+	ENV_FINI(name##_env_stop, env_) \
+	TestSuite(name, .init = name##_env_start, .fini = name##_env_stop, __VA_ARGS__)
+
 /* The source tree (SVK_TOP) and the build tree (SVK_BUILD_DIR) under test. */
 const char *harness_top_dir(void);
 const char *harness_build_dir(void);
@@ -164,6 +215,8 @@ const char *resp_str(const struct resp *r, const char *path);
 const char *resp_code(const struct resp *r);
 /* Whether the problem document's `errors` name field. */
 bool resp_names_field(const struct resp *r, const char *field);
+/* Expects a 422 validation problem naming field; what says which request. */
+void expect_invalid(const struct resp *r, const char *field, const char *what);
 /* A one-line summary for assertion messages: status, code, detail, request id. */
 const char *resp_why(const struct resp *r);
 

@@ -317,6 +317,14 @@ const char *resp_why(const struct resp *r)
 	return why;
 }
 
+void expect_invalid(const struct resp *r, const char *field, const char *what)
+{
+	cr_expect_eq(r->status, 422, "%s: %s", what, resp_why(r));
+	cr_expect_str_eq(resp_code(r), "validation", "%s: %s", what, resp_why(r));
+	cr_expect(resp_names_field(r, field), "%s: the problem does not name %s: %s", what, field,
+		  r->body);
+}
+
 /* ---- JSON bodies ------------------------------------------------------------ */
 
 const char *jsonf(struct env *e, const char *fmt, ...)

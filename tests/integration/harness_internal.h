@@ -15,6 +15,16 @@
 		cr_assert(n_ >= 0 && (size_t)n_ < sizeof(buf), "path too long: %s", (buf)); \
 	} while (0)
 
+/* The env's directory, config file, port and certificates, without a
+ * database or a daemon; db names the database (NULL: a new name). */
+void env_prepare(struct env *e, const struct env_opts *opts, const char *db);
+/* The env's database (harness_db.c): a clone of the template, or with
+ * opts.fresh_database an empty one migrated and seeded; and its removal. */
+void harness_db_create(struct env *e);
+void harness_db_drop(struct env *e);
+/* Runs a statement on the cluster's maintenance database (harness_db.c). */
+bool harness_cluster_exec(struct env *e, const char *what, const char *const parts[], bool must);
+void harness_print_log_tail(const struct env *e, const char *why);
 /* Runs a process to completion (see harness_proc.c); *out and *err malloc'd. */
 int harness_run(const char *const argv[], const char *const envset[], const char *in,
 		int timeout_ms, char **out, char **err);

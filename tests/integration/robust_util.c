@@ -1,43 +1,23 @@
 /*
- * Helpers for the robustness suites (see robust_util.h).
+ * Helpers for the robustness suites (see robust_util.h): time, files and
+ * the daemon's log, signals to the daemon, a superuser connection of the
+ * test's own. The raw TLS client is in robust_tls.c, the private cluster
+ * in robust_pgc.c.
  */
-#include "robust_util.h"
+#include "robust_internal.h"
 
-#include <arpa/inet.h>
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <openssl/err.h>
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-#include <openssl/ssl.h>
-#include <openssl/x509.h>
-#include <openssl/x509v3.h>
 #include <poll.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-
-#define HANDSHAKE_TIMEOUT_MS 10000
-#define PGC_DB "svk"
-#define PGC_PORT 5432
-
-/* Fixed-size formatting that fails the test instead of truncating. */
-#define FMT(buf, ...)                                                                     \
-	do {                                                                              \
-		int n_ = snprintf((buf), sizeof(buf), __VA_ARGS__);                       \
-		cr_assert(n_ >= 0 && (size_t)n_ < sizeof(buf), "too long: %s", (buf));    \
-	} while (0)
 
 /* ---- time --------------------------------------------------------------- */
 
@@ -57,402 +37,7 @@ void poll_pause(int ms)
 		;
 }
 
-/* ---- a raw TLS client --------------------------------------------------- */
-
-static void tc_free(void *p)
-{
-	struct tc *c = p;
-
-	tc_abort(c);
-	free(c->buf);
-	free(c);
-}
-
-static void ssl_why(struct tc *c, const char *what)
-{
-	unsigned long code = ERR_get_error();
-	char buf[200] = "";
-
-	if (code)
-		ERR_error_string_n(code, buf, sizeof buf);
-	ERR_clear_error();
-	snprintf(c->err, sizeof c->err, "%s: %s", what, buf[0] ? buf : "connection closed");
-}
-
-/* Waits until fd is ready for what the last SSL call wanted; false on
- * timeout or a poll error. */
-static bool ssl_wait(struct tc *c, int ssl_err, long deadline)
-{
-	struct pollfd pfd = { .fd = c->fd, .events = ssl_err == SSL_ERROR_WANT_WRITE ? POLLOUT : POLLIN };
-	int left = (int)(deadline - mono_ms()), rc;
-
-	if (left <= 0)
-		return false;
-	do
-		rc = poll(&pfd, 1, left);
-	while (rc < 0 && errno == EINTR);
-	return rc > 0;
-}
-
-struct tc *tc_connect(struct env *e, const struct tc_opts *o)
-{
-	static const struct tc_opts none;
-	struct tc *c = calloc(1, sizeof *c);
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)e->port),
-				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	SSL_CTX *ctx;
-	SSL *ssl;
-	long deadline;
-	int one = 1, rc;
-
-	cr_assert(c, "out of memory");
-	c->fd = -1;
-	env_keep(e, c, tc_free);
-	if (!o)
-		o = &none;
-	deadline = mono_ms() + (o->timeout_ms > 0 ? o->timeout_ms : HANDSHAKE_TIMEOUT_MS);
-
-	ctx = SSL_CTX_new(TLS_client_method());
-	cr_assert(ctx, "SSL_CTX_new failed");
-	c->ctx = ctx;
-	cr_assert(SSL_CTX_load_verify_locations(ctx, e->cacert, NULL) == 1, "cannot load %s",
-		  e->cacert);
-	SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
-	if (o->min_version)
-		cr_assert(SSL_CTX_set_min_proto_version(ctx, o->min_version) == 1,
-			  "cannot set the minimum TLS version");
-	if (o->max_version)
-		cr_assert(SSL_CTX_set_max_proto_version(ctx, o->max_version) == 1,
-			  "cannot set the maximum TLS version");
-	if (o->cert) {
-		cr_assert(SSL_CTX_use_certificate_chain_file(ctx, o->cert) == 1, "cannot load %s",
-			  o->cert);
-		cr_assert(SSL_CTX_use_PrivateKey_file(ctx, o->key, SSL_FILETYPE_PEM) == 1,
-			  "cannot load %s", o->key);
-	}
-	ssl = SSL_new(ctx);
-	cr_assert(ssl, "SSL_new failed");
-	c->ssl = ssl;
-	cr_assert(X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), "127.0.0.1") == 1,
-		  "cannot set the expected address");
-
-	c->fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	cr_assert(c->fd >= 0, "socket: %s", strerror(errno));
-	cr_assert(setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) == 0,
-		  "TCP_NODELAY: %s", strerror(errno));
-	do
-		rc = connect(c->fd, (struct sockaddr *)&a, sizeof a);
-	while (rc < 0 && errno == EINTR);
-	if (rc != 0) {
-		c->refused = errno == ECONNREFUSED;
-		snprintf(c->err, sizeof c->err, "connect: %s", strerror(errno));
-		return c;
-	}
-	cr_assert(fcntl(c->fd, F_SETFL, O_NONBLOCK) == 0, "O_NONBLOCK: %s", strerror(errno));
-	cr_assert(SSL_set_fd(ssl, c->fd) == 1, "SSL_set_fd failed");
-	for (;;) {
-		int r = SSL_connect(ssl), err;
-
-		if (r == 1) {
-			c->ok = true;
-			return c;
-		}
-		err = SSL_get_error(ssl, r);
-		if ((err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) &&
-		    ssl_wait(c, err, deadline))
-			continue;
-		if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE)
-			snprintf(c->err, sizeof c->err, "the handshake timed out");
-		else
-			ssl_why(c, "handshake");
-		return c;
-	}
-}
-
-bool tc_send(struct tc *c, const void *data, size_t n)
-{
-	long deadline = mono_ms() + HANDSHAKE_TIMEOUT_MS;
-	size_t off = 0;
-
-	if (!c->ok || !c->ssl || c->fd < 0)
-		return false;
-	while (off < n) {
-		size_t w = 0;
-		int r = SSL_write_ex(c->ssl, (const char *)data + off, n - off, &w), err;
-
-		if (r == 1) {
-			off += w;
-			continue;
-		}
-		err = SSL_get_error(c->ssl, r);
-		if ((err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) &&
-		    ssl_wait(c, err, deadline))
-			continue;
-		ssl_why(c, "write");
-		return false;
-	}
-	return true;
-}
-
-bool tc_send_str(struct tc *c, const char *s)
-{
-	return tc_send(c, s, strlen(s));
-}
-
-static void buf_reserve(struct tc *c, size_t more)
-{
-	if (c->len + more + 1 > c->cap) {
-		size_t cap = c->cap ? c->cap : 16384;
-		char *b;
-
-		while (cap < c->len + more + 1)
-			cap *= 2;
-		b = realloc(c->buf, cap);
-		cr_assert(b, "out of memory");
-		c->buf = b;
-		c->cap = cap;
-	}
-}
-
-int tc_fill(struct tc *c, int timeout_ms)
-{
-	long deadline = mono_ms() + timeout_ms;
-
-	if (!c->ok || !c->ssl || c->fd < 0)
-		return 0;
-	for (;;) {
-		size_t got = 0;
-		int r, err;
-
-		buf_reserve(c, 16384);
-		r = SSL_read_ex(c->ssl, c->buf + c->len, 16384, &got);
-		if (r == 1) {
-			c->len += got;
-			c->buf[c->len] = '\0';
-			return (int)got;
-		}
-		err = SSL_get_error(c->ssl, r);
-		if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) {
-			if (ssl_wait(c, err, deadline))
-				continue;
-			return -1;
-		}
-		ssl_why(c, "read");
-		return 0;
-	}
-}
-
-static void resp_destroy(void *p)
-{
-	struct resp *r = p;
-
-	for (size_t i = 0; i < r->n_headers; i++) {
-		free(r->headers[i].name);
-		free(r->headers[i].value);
-	}
-	free(r->headers);
-	free(r->body);
-	json_decref(r->json);
-	free(r);
-}
-
-/* Parses the status line and headers of head (without the blank line). */
-static void parse_head(struct resp *r, const char *head, size_t len, long *content_length)
-{
-	const char *p = head, *end = head + len;
-	size_t cap = 0;
-
-	*content_length = 0;
-	if (len < 12 || strncmp(head, "HTTP/1.", 7) != 0) {
-		snprintf(r->error, sizeof r->error, "not an HTTP response: %.60s", head);
-		return;
-	}
-	r->status = strtol(head + 9, NULL, 10);
-	p = memchr(p, '\n', (size_t)(end - p));
-	while (p && ++p < end) {
-		const char *eol = memchr(p, '\n', (size_t)(end - p));
-		const char *line_end = eol ? eol : end;
-		const char *colon = memchr(p, ':', (size_t)(line_end - p));
-		const char *v;
-		struct header *h;
-
-		if (line_end > p && line_end[-1] == '\r')
-			line_end--;
-		if (colon) {
-			if (r->n_headers == cap) {
-				struct header *hs;
-				cap = cap ? cap * 2 : 16;
-				hs = realloc(r->headers, cap * sizeof *hs);
-				cr_assert(hs, "out of memory");
-				r->headers = hs;
-			}
-			v = colon + 1;
-			while (v < line_end && (*v == ' ' || *v == '\t'))
-				v++;
-			h = &r->headers[r->n_headers];
-			h->name = strndup(p, (size_t)(colon - p));
-			h->value = strndup(v, (size_t)(line_end - v));
-			cr_assert(h->name && h->value, "out of memory");
-			r->n_headers++;
-			if (strcasecmp(h->name, "Content-Length") == 0)
-				*content_length = strtol(h->value, NULL, 10);
-		}
-		p = eol;
-	}
-}
-
-struct resp *tc_response(struct env *e, struct tc *c, int timeout_ms)
-{
-	struct resp *r = calloc(1, sizeof *r);
-	long deadline = mono_ms() + timeout_ms;
-	long cl = 0;
-	size_t head_len = 0, total;
-	char *sep = NULL;
-
-	cr_assert(r, "out of memory");
-	env_keep(e, r, resp_destroy);
-	for (;;) {
-		int got;
-
-		if (c->buf && (sep = memmem(c->buf, c->len, "\r\n\r\n", 4)) != NULL) {
-			head_len = (size_t)(sep - c->buf);
-			if (r->status == 0 && !r->error[0])
-				parse_head(r, c->buf, head_len, &cl);
-			if (r->error[0]) {
-				r->status = 0;
-				return r;
-			}
-			if (cl < 0)
-				cl = 0;
-			if (c->len >= head_len + 4 + (size_t)cl)
-				break;
-		}
-		got = tc_fill(c, (int)(deadline - mono_ms() > 0 ? deadline - mono_ms() : 0));
-		if (got == 0) {
-			snprintf(r->error, sizeof r->error, "the connection closed before a full response "
-				 "(%zu bytes came; %.120s)", c->len, c->err);
-			r->status = 0;
-			return r;
-		}
-		if (got < 0) {
-			snprintf(r->error, sizeof r->error, "no full response within %d ms (%zu bytes came)",
-				 timeout_ms, c->len);
-			r->status = 0;
-			return r;
-		}
-	}
-	r->len = (size_t)cl;
-	r->body = malloc(r->len + 1);
-	cr_assert(r->body, "out of memory");
-	memcpy(r->body, c->buf + head_len + 4, r->len);
-	r->body[r->len] = '\0';
-	if (r->len)
-		r->json = json_loadb(r->body, r->len, 0, NULL);
-	total = head_len + 4 + (size_t)cl;
-	memmove(c->buf, c->buf + total, c->len - total);
-	c->len -= total;
-	c->buf[c->len] = '\0';
-	return r;
-}
-
-bool tc_wait_closed(struct tc *c, int timeout_ms)
-{
-	long deadline = mono_ms() + timeout_ms;
-
-	for (;;) {
-		long left = deadline - mono_ms();
-		int got = tc_fill(c, (int)(left > 0 ? left : 0));
-
-		if (got == 0)
-			return true;
-		if (got < 0)
-			return false;
-		c->len = 0; /* dropped */
-	}
-}
-
-void tc_close(struct tc *c)
-{
-	if (c->ssl && c->ok && c->fd >= 0)
-		(void)SSL_shutdown(c->ssl); /* best effort: the socket goes anyway */
-	ERR_clear_error();
-	tc_abort(c);
-}
-
-void tc_abort(struct tc *c)
-{
-	if (c->ssl)
-		SSL_free(c->ssl);
-	c->ssl = NULL;
-	if (c->ctx)
-		SSL_CTX_free(c->ctx);
-	c->ctx = NULL;
-	if (c->fd >= 0)
-		close(c->fd);
-	c->fd = -1;
-	c->ok = false;
-}
-
-void tc_hangup(struct tc *c)
-{
-	if (c->ssl && c->ok && c->fd >= 0)
-		(void)SSL_shutdown(c->ssl);
-	ERR_clear_error();
-	if (c->fd >= 0)
-		cr_assert(shutdown(c->fd, SHUT_WR) == 0, "shutdown: %s", strerror(errno));
-}
-
-void tc_reset(struct tc *c)
-{
-	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
-
-	if (c->fd >= 0)
-		cr_assert(setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg) == 0,
-			  "SO_LINGER: %s", strerror(errno));
-	tc_abort(c);
-}
-
-static void hex_digest(X509 *x, char out[65])
-{
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned n = 0;
-
-	cr_assert(X509_digest(x, EVP_sha256(), md, &n) == 1 && n == 32, "X509_digest failed");
-	for (unsigned i = 0; i < n; i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
-}
-
-void tc_peer_fingerprint(struct tc *c, char out[65])
-{
-	X509 *x;
-
-	cr_assert(c->ok && c->ssl, "no TLS connection: %s", c->err);
-	x = SSL_get1_peer_certificate(c->ssl);
-	cr_assert(x, "the server sent no certificate");
-	hex_digest(x, out);
-	X509_free(x);
-}
-
-const char *raw_get(struct env *e, const char *path, const char *token)
-{
-	return strf(e, "GET %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n%s%s%s\r\n", path, e->port,
-		    token ? "Authorization: Bearer " : "", token ? token : "", token ? "\r\n" : "");
-}
-
-/* ---- certificates and files --------------------------------------------- */
-
-void file_fingerprint(const char *path, char out[65])
-{
-	FILE *f = fopen(path, "r");
-	X509 *x;
-
-	cr_assert(f, "cannot open %s: %s", path, strerror(errno));
-	x = PEM_read_X509(f, NULL, NULL, NULL);
-	fclose(f);
-	cr_assert(x, "no certificate in %s", path);
-	hex_digest(x, out);
-	X509_free(x);
-}
+/* ---- files --------------------------------------------------------------- */
 
 static void write_bytes(const char *path, const char *data, size_t n, unsigned mode, bool append)
 {
@@ -475,8 +60,7 @@ static void write_bytes(const char *path, const char *data, size_t n, unsigned m
 	cr_assert(close(fd) == 0, "cannot write %s: %s", path, strerror(errno));
 }
 
-/* The whole of a file (malloc'd), or NULL when it cannot be read. */
-static char *slurp(const char *path, size_t *len)
+char *robust_slurp(const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
 	char *data = NULL;
@@ -513,11 +97,10 @@ static char *slurp(const char *path, size_t *len)
 		*len = n;
 	return data;
 }
-
 void copy_file(const char *from, const char *to, unsigned mode)
 {
 	size_t n = 0;
-	char *data = slurp(from, &n);
+	char *data = robust_slurp(from, &n);
 
 	cr_assert(data, "cannot read %s: %s", from, strerror(errno));
 	write_bytes(to, data, n, mode, false);
@@ -537,7 +120,7 @@ void append_file(const char *path, const char *text)
 
 const char *read_log(struct env *e)
 {
-	char *text = slurp(e->log, NULL);
+	char *text = robust_slurp(e->log, NULL);
 
 	cr_assert(text, "cannot read %s", e->log);
 	return env_keep(e, text, free);
@@ -545,7 +128,7 @@ const char *read_log(struct env *e)
 
 int log_count(struct env *e, const char *needle)
 {
-	char *text = slurp(e->log, NULL);
+	char *text = robust_slurp(e->log, NULL);
 	int n = 0;
 
 	cr_assert(text, "cannot read %s", e->log);
@@ -591,8 +174,7 @@ static void pq_finish(void *p)
 {
 	PQfinish(p);
 }
-
-static const char *need(const char *name)
+const char *robust_need_env(const char *name)
 {
 	const char *v = getenv(name);
 
@@ -603,8 +185,8 @@ static const char *need(const char *name)
 PGconn *robust_owner_conn(struct env *e)
 {
 	PGconn *pg = PQconnectdb(strf(e, "host='%s' port='%s' dbname='%s' user='%s'",
-				      need("SVK_TEST_PGHOST"), need("SVK_TEST_PGPORT"), e->db,
-				      need("SVK_TEST_PGUSER")));
+				      robust_need_env("SVK_TEST_PGHOST"), robust_need_env("SVK_TEST_PGPORT"), e->db,
+				      robust_need_env("SVK_TEST_PGUSER")));
 
 	cr_assert(pg, "out of memory");
 	env_keep(e, pg, pq_finish);
@@ -627,186 +209,4 @@ void pg_exec_ok(PGconn *pg, const char *sql)
 void pg_exec_quiet(PGconn *pg, const char *sql)
 {
 	PQclear(PQexec(pg, sql));
-}
-
-/* ---- a private PostgreSQL cluster ------------------------------------------ */
-
-/* Runs a PostgreSQL program (SVK_TEST_PGBIN/prog) as the postgres user when
- * SVK_TEST_AS_PG says so, its output appended to the cluster's tool log.
- * Returns its exit status (-1 when it could not run or was killed). */
-static int pg_tool_run(const struct pgc *c, const char *prog, const char *const args[])
-{
-	const char *as = getenv("SVK_TEST_AS_PG");
-	const char *bin = getenv("SVK_TEST_PGBIN");
-	char words[256], exe[PATH_MAX], toollog[PATH_MAX + 16];
-	const char *argv[32];
-	size_t n = 0;
-	int st = 0, logfd;
-	pid_t pid;
-
-	if (!bin || !bin[0])
-		return -1;
-	if (snprintf(words, sizeof words, "%s", as ? as : "") >= (int)sizeof words ||
-	    snprintf(exe, sizeof exe, "%s/%s", bin, prog) >= (int)sizeof exe ||
-	    snprintf(toollog, sizeof toollog, "%s/tools.log", c->dir) >= (int)sizeof toollog)
-		return -1;
-	if (words[0]) {
-		char *save = NULL;
-		/* A command word is looked up in PATH, as the shell would. */
-		argv[n++] = "/usr/bin/env";
-		for (char *tok = strtok_r(words, " ", &save); tok && n < 16;
-		     tok = strtok_r(NULL, " ", &save))
-			argv[n++] = tok;
-	}
-	argv[n++] = exe;
-	for (size_t i = 0; args[i] && n + 1 < sizeof argv / sizeof argv[0]; i++)
-		argv[n++] = args[i];
-	argv[n] = NULL;
-	logfd = open(toollog, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-	if (logfd < 0)
-		return -1;
-	pid = fork();
-	if (pid == 0) {
-		int devnull = open("/dev/null", O_RDONLY);
-		if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(logfd, 1) < 0 || dup2(logfd, 2) < 0)
-			_exit(126);
-		execv(argv[0], (char *const *)argv);
-		_exit(127);
-	}
-	close(logfd);
-	if (pid < 0)
-		return -1;
-	while (waitpid(pid, &st, 0) < 0) {
-		if (errno != EINTR)
-			return -1;
-	}
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-/* The tool log, for failure messages (static: one test at a time). */
-static const char *tool_log(const struct pgc *c)
-{
-	static char text[2048];
-	char path[PATH_MAX + 16];
-	char *all;
-	size_t n = 0;
-
-	text[0] = '\0';
-	if (snprintf(path, sizeof path, "%s/tools.log", c->dir) >= (int)sizeof path)
-		return text;
-	all = slurp(path, &n);
-	if (all) {
-		snprintf(text, sizeof text, "%s", n > sizeof text - 1 ? all + n - (sizeof text - 1) : all);
-		free(all);
-	}
-	return text;
-}
-
-static void pgc_conninfo(const struct pgc *c, char *out, size_t len, const char *db,
-			 const char *user)
-{
-	int n = snprintf(out, len, "host='%s' port='%d' dbname='%s' user='%s'", c->dir, c->port, db,
-			 user);
-
-	cr_assert(n > 0 && (size_t)n < len, "conninfo too long");
-}
-
-void pgc_start(struct pgc *c)
-{
-	char opts[PATH_MAX + 128];
-	int st;
-
-	FMT(opts, "-k %s -p %d -c listen_addresses='' -c fsync=off -c max_connections=40", c->dir,
-	    c->port);
-	st = pg_tool_run(c, "pg_ctl",
-			 (const char *const[]){ "-D", c->data, "-w", "-l", c->log, "-o", opts, "start",
-						NULL });
-	cr_assert_eq(st, 0, "pg_ctl start failed (exit %d): %s", st, tool_log(c));
-	c->running = true;
-}
-
-void pgc_stop(struct pgc *c)
-{
-	int st = pg_tool_run(c, "pg_ctl",
-			     (const char *const[]){ "-D", c->data, "-w", "-m", "fast", "stop", NULL });
-
-	cr_assert_eq(st, 0, "pg_ctl stop failed (exit %d): %s", st, tool_log(c));
-	c->running = false;
-}
-
-void pgc_create(struct pgc *c)
-{
-	const char *tmp = getenv("TMPDIR");
-	const char *as = getenv("SVK_TEST_AS_PG");
-	char ci[PATH_MAX + 128], app[PATH_MAX + 128], admin[PATH_MAX + 128];
-	PGconn *pg;
-	int st;
-
-	memset(c, 0, sizeof *c);
-	need("SVK_TEST_PGBIN");
-	c->port = PGC_PORT; /* only a socket in a private directory: no clash */
-	FMT(c->dir, "%s/svk-it-pg.XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
-	cr_assert(mkdtemp(c->dir), "mkdtemp: %s", strerror(errno));
-	c->made = true;
-	FMT(c->data, "%s/data", c->dir);
-	FMT(c->log, "%s/log", c->dir);
-	cr_assert(chmod(c->dir, 0755) == 0, "chmod %s: %s", c->dir, strerror(errno));
-	if (as && as[0]) {
-		struct passwd *pw = getpwnam("postgres");
-		cr_assert(pw, "SVK_TEST_AS_PG is set but there is no postgres user");
-		cr_assert(chown(c->dir, pw->pw_uid, pw->pw_gid) == 0, "chown %s: %s", c->dir,
-			  strerror(errno));
-	}
-	st = pg_tool_run(c, "initdb",
-			 (const char *const[]){ "-D", c->data, "-U", "postgres", "-A", "trust", "-E",
-						"UTF8", "--locale=C.UTF-8", "--no-sync", NULL });
-	cr_assert_eq(st, 0, "initdb failed (exit %d): %s", st, tool_log(c));
-	pgc_start(c);
-	pgc_conninfo(c, ci, sizeof ci, "postgres", "postgres");
-	pg = PQconnectdb(ci);
-	cr_assert(pg, "out of memory");
-	if (PQstatus(pg) != CONNECTION_OK) {
-		char msg[300];
-		snprintf(msg, sizeof msg, "%s", PQerrorMessage(pg));
-		PQfinish(pg);
-		cr_assert_fail("cannot connect to the private cluster: %s", msg);
-	}
-	{
-		PGresult *r1 = PQexec(pg, "CREATE ROLE samverkan_app LOGIN");
-		PGresult *r2 = PQexec(pg, "CREATE DATABASE " PGC_DB);
-		bool ok = PQresultStatus(r1) == PGRES_COMMAND_OK &&
-			  PQresultStatus(r2) == PGRES_COMMAND_OK;
-		char msg[300];
-
-		snprintf(msg, sizeof msg, "%s", PQerrorMessage(pg));
-		PQclear(r1);
-		PQclear(r2);
-		PQfinish(pg);
-		cr_assert(ok, "cannot set up the private cluster: %s", msg);
-	}
-	pgc_conninfo(c, app, sizeof app, PGC_DB, "samverkan_app");
-	pgc_conninfo(c, admin, sizeof admin, PGC_DB, "postgres");
-	FMT(c->ini, "[database]\nurl = %s\nadmin_url = %s\n", app, admin);
-}
-
-void pgc_destroy(struct pgc *c)
-{
-	if (!c->made)
-		return;
-	if (c->running)
-		(void)pg_tool_run(c, "pg_ctl",
-				  (const char *const[]){ "-D", c->data, "-m", "immediate", "-w", "stop",
-							 NULL });
-	c->running = false;
-	{
-		pid_t pid = fork();
-		if (pid == 0) {
-			execl("/bin/rm", "rm", "-rf", "--", c->dir, (char *)NULL);
-			_exit(127);
-		}
-		if (pid > 0)
-			while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-				;
-	}
-	c->made = false;
 }

@@ -10,8 +10,10 @@
  *  - a superuser connection of the test's own, certificate fingerprints,
  *    the daemon's log, files.
  *
- * As in the harness, what a helper returns belongs to the env (freed by
- * env_stop) and helpers that cannot do their job fail the test.
+ * The raw TLS client and the fingerprints are in robust_tls.c, the private
+ * cluster in robust_pgc.c, the rest in robust_util.c. As in the harness,
+ * what a helper returns belongs to the env (freed by env_stop) and helpers
+ * that cannot do their job fail the test.
  */
 #ifndef SVK_ROBUST_UTIL_H
 #define SVK_ROBUST_UTIL_H

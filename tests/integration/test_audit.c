@@ -10,17 +10,7 @@
 
 static struct env e;
 
-static void start(void)
-{
-	env_start(&e, NULL);
-}
-
-static void stop(void)
-{
-	env_stop(&e);
-}
-
-TestSuite(audit, .init = start, .fini = stop, .timeout = 120);
+ENV_SUITE(audit, e, .timeout = 120);
 
 /* Rows whose prev_hash is not the hash of the previous row of their chain
  * (the first of a chain: zeros). The log is several chains, so that

@@ -14,22 +14,9 @@
 
 static struct env e;
 
-static void start(void)
-{
-	env_start(&e, NULL);
-	cli_require(&e);
-}
-
-static void start_throttled(void)
-{
-	env_start(&e, &(struct env_opts){ .login_max_failures = 2 });
-	cli_require(&e);
-}
-
-static void stop(void)
-{
-	env_stop(&e);
-}
+ENV_INIT(start, e, &(struct env_opts){ .need_cli = true })
+ENV_INIT(start_throttled, e, &(struct env_opts){ .need_cli = true, .login_max_failures = 2 })
+ENV_FINI(stop, e)
 
 TestSuite(cli, .fini = stop, .timeout = 120);
 

@@ -10,17 +10,7 @@
 
 #include "decisions_util.h"
 
-static void start(void)
-{
-	env_start(&e, NULL);
-}
-
-static void stop(void)
-{
-	env_stop(&e);
-}
-
-TestSuite(decision_effects, .init = start, .fini = stop, .timeout = 120);
+ENV_SUITE(decision_effects, e, .timeout = 120);
 
 /* ---- 5. the effects of action_plan and follow_up ------------------------------------- */
 

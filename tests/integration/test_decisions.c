@@ -18,17 +18,7 @@
 
 #include "decisions_util.h"
 
-static void start(void)
-{
-	env_start(&e, NULL);
-}
-
-static void stop(void)
-{
-	env_stop(&e);
-}
-
-TestSuite(decisions, .init = start, .fini = stop, .timeout = 120);
+ENV_SUITE(decisions, e, .timeout = 120);
 
 /* ---- 1. rights ------------------------------------------------------------------ */
 

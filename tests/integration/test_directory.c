@@ -12,25 +12,7 @@
 
 static struct env e;
 
-static void start(void)
-{
-	env_start(&e, NULL);
-}
-
-static void stop(void)
-{
-	env_stop(&e);
-}
-
-TestSuite(directory, .init = start, .fini = stop, .timeout = 120);
-
-static void expect_invalid(const struct resp *r, const char *field, const char *what)
-{
-	cr_expect_eq(r->status, 422, "%s: %s", what, resp_why(r));
-	cr_expect_str_eq(resp_code(r), "validation", "%s: %s", what, resp_why(r));
-	cr_expect(resp_names_field(r, field), "%s: the problem does not name %s: %s", what, field,
-		  r->body);
-}
+ENV_SUITE(directory, e, .timeout = 120);
 
 /* GET path, then again with If-None-Match: the ETag round trip. */
 static void expect_etag(const char *path, const char *tok)

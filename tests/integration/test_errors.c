@@ -17,25 +17,10 @@
 
 static struct env e;
 
-static void start(void)
-{
-	env_start(&e, NULL);
-}
-
-static void start_small(void)
-{
-	env_start(&e, &(struct env_opts){ .max_body = 2048, .json_max_depth = 4 });
-}
-
-static void start_short_timeout(void)
-{
-	env_start(&e, &(struct env_opts){ .request_timeout = 1 });
-}
-
-static void stop(void)
-{
-	env_stop(&e);
-}
+ENV_INIT(start, e, NULL)
+ENV_INIT(start_small, e, &(struct env_opts){ .max_body = 2048, .json_max_depth = 4 })
+ENV_INIT(start_short_timeout, e, &(struct env_opts){ .request_timeout = 1 })
+ENV_FINI(stop, e)
 
 TestSuite(errors, .fini = stop, .timeout = 120);
 

@@ -13,17 +13,7 @@
 
 static struct env e;
 
-static void start(void)
-{
-	env_start(&e, NULL);
-}
-
-static void stop(void)
-{
-	env_stop(&e);
-}
-
-TestSuite(est, .init = start, .fini = stop, .timeout = 120);
+ENV_SUITE(est, e, .timeout = 120);
 
 static long incidents(void)
 {
@@ -43,14 +33,6 @@ static const char *batch(const char *const items[], size_t n)
 	for (size_t i = 0; i < n; i++)
 		out = strf(&e, "%s%s%s", out, i ? "," : "", items[i]);
 	return strf(&e, "%s]}", out);
-}
-
-static void expect_invalid(const struct resp *r, const char *field, const char *what)
-{
-	cr_expect_eq(r->status, 422, "%s: %s", what, resp_why(r));
-	cr_expect_str_eq(resp_code(r), "validation", "%s: %s", what, resp_why(r));
-	cr_expect(resp_names_field(r, field), "%s: the problem does not name %s: %s", what, field,
-		  r->body);
 }
 
 /* ---- one incident -------------------------------------------------------- */

@@ -15,16 +15,8 @@
 
 static struct env e;
 
-static void start(void)
-{
-	env_start(&e, NULL);
-	cli_require(&e);
-}
-
-static void stop(void)
-{
-	env_stop(&e);
-}
+ENV_INIT(start, e, &(struct env_opts){ .need_cli = true })
+ENV_FINI(stop, e)
 
 TestSuite(est_cli, .init = start, .fini = stop, .timeout = 180);
 

@@ -11,29 +11,11 @@
 
 static struct env e;
 
-static void start(void)
-{
-	env_start(&e, NULL);
-}
-
-static void stop(void)
-{
-	env_stop(&e);
-}
-
-TestSuite(est_meetings, .init = start, .fini = stop, .timeout = 120);
+ENV_SUITE(est_meetings, e, .timeout = 120);
 
 static const char *days_ago(int n)
 {
 	return sql_value(&e, "SELECT (svk.today() - $1::int)::text", strf(&e, "%d", n));
-}
-
-static void expect_invalid(const struct resp *r, const char *field, const char *what)
-{
-	cr_expect_eq(r->status, 422, "%s: %s", what, resp_why(r));
-	cr_expect_str_eq(resp_code(r), "validation", "%s: %s", what, resp_why(r));
-	cr_expect(resp_names_field(r, field), "%s: the problem does not name %s: %s", what, field,
-		  r->body);
 }
 
 static long meetings(void)

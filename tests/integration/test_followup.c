@@ -14,17 +14,7 @@
 
 static struct env e;
 
-static void start(void)
-{
-	env_start(&e, NULL);
-}
-
-static void stop(void)
-{
-	env_stop(&e);
-}
-
-TestSuite(followup, .init = start, .fini = stop, .timeout = 120);
+ENV_SUITE(followup, e, .timeout = 120);
 
 static const char *agreement(void)
 {

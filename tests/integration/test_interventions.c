@@ -13,17 +13,7 @@
 
 static struct env e;
 
-static void start(void)
-{
-	env_start(&e, NULL);
-}
-
-static void stop(void)
-{
-	env_stop(&e);
-}
-
-TestSuite(interventions, .init = start, .fini = stop, .timeout = 120);
+ENV_SUITE(interventions, e, .timeout = 120);
 
 /* ---- helpers ------------------------------------------------------------ */
 
@@ -48,14 +38,6 @@ static const char *seed_focus_area(int ordinal)
 static const char *day(int n)
 {
 	return sql_value(&e, "SELECT (current_date + $1::int)::text", strf(&e, "%d", n));
-}
-
-static void expect_invalid(const struct resp *r, const char *field, const char *what)
-{
-	cr_expect_eq(r->status, 422, "%s: %s", what, resp_why(r));
-	cr_expect_str_eq(resp_code(r), "validation", "%s: %s", what, resp_why(r));
-	cr_expect(resp_names_field(r, field), "%s: the problem does not name %s: %s", what, field,
-		  r->body);
 }
 
 static long refused(const char *actor)

@@ -32,17 +32,15 @@ static void stop(void)
 
 TestSuite(lifecycle, .fini = stop, .timeout = 120);
 
-static void start(void)
-{
-	env_start(&e, NULL);
-}
+ENV_INIT(start, e, NULL)
 
 /* ---- PostgreSQL stopped and started ---------------------------------------- */
 
 static void start_private_cluster(void)
 {
 	pgc_create(&pc);
-	env_start(&e, &(struct env_opts){ .extra_ini = pc.ini });
+	/* migrate and seed run against the private cluster. */
+	env_start(&e, &(struct env_opts){ .extra_ini = pc.ini, .fresh_database = true });
 }
 
 Test(lifecycle, the_daemon_answers_503_while_postgresql_is_down_and_recovers_by_itself,

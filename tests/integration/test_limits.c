@@ -14,34 +14,17 @@
 
 static struct env e;
 
-static void stop(void)
-{
-	env_stop(&e);
-}
+ENV_FINI(stop, e)
 
 TestSuite(limits, .fini = stop, .timeout = 120);
 
 #define SMALL_BODY 65536
 
-static void start(void)
-{
-	env_start(&e, NULL);
-}
-
-static void start_small_body(void)
-{
-	env_start(&e, &(struct env_opts){ .max_body = SMALL_BODY });
-}
-
-static void start_short_deadline(void)
-{
-	env_start(&e, &(struct env_opts){ .request_timeout = 2 });
-}
-
-static void start_capped(void)
-{
-	env_start(&e, &(struct env_opts){ .extra_ini = "[server]\nworkers = 1\nmax_connections = 4" });
-}
+ENV_INIT(start, e, NULL)
+ENV_INIT(start_small_body, e, &(struct env_opts){ .max_body = SMALL_BODY })
+ENV_INIT(start_short_deadline, e, &(struct env_opts){ .request_timeout = 2 })
+ENV_INIT(start_capped, e,
+	 &(struct env_opts){ .extra_ini = "[server]\nworkers = 1\nmax_connections = 4" })
 
 /* A string of n copies of c (env-owned). */
 static char *filler(size_t n, char c)

@@ -20,20 +20,11 @@
 
 static struct env e;
 
-static void start_unserved(void)
-{
-	env_start(&e, &(struct env_opts){ .no_serve = true });
-}
-
-static void start(void)
-{
-	env_start(&e, NULL);
-}
-
-static void stop(void)
-{
-	env_stop(&e);
-}
+/* Each test migrates and seeds its own empty database: migrate and seed
+ * are what is tested. */
+ENV_INIT(start_unserved, e, &(struct env_opts){ .fresh_database = true, .no_serve = true })
+ENV_INIT(start, e, &(struct env_opts){ .fresh_database = true })
+ENV_FINI(stop, e)
 
 TestSuite(migrations, .fini = stop, .timeout = 180);
 

@@ -15,17 +15,7 @@
 
 static struct env e;
 
-static void start(void)
-{
-	env_start(&e, NULL);
-}
-
-static void stop(void)
-{
-	env_stop(&e);
-}
-
-TestSuite(plans, .init = start, .fini = stop, .timeout = 120);
+ENV_SUITE(plans, e, .timeout = 120);
 
 /* ---- helpers ------------------------------------------------------------ */
 
@@ -99,14 +89,6 @@ static const char *seed_focus_area(int ordinal)
 			     "JOIN svk.agreements a ON a.id = f.agreement_id "
 			     "WHERE a.valid_from = '2023-01-01' AND f.ordinal = $1::int",
 			 strf(&e, "%d", ordinal));
-}
-
-static void expect_invalid(const struct resp *r, const char *field, const char *what)
-{
-	cr_expect_eq(r->status, 422, "%s: %s", what, resp_why(r));
-	cr_expect_str_eq(resp_code(r), "validation", "%s: %s", what, resp_why(r));
-	cr_expect(resp_names_field(r, field), "%s: the problem does not name %s: %s", what, field,
-		  r->body);
 }
 
 static long refused(const char *actor)

@@ -13,17 +13,7 @@
 
 static struct env e;
 
-static void start(void)
-{
-	env_start(&e, NULL);
-}
-
-static void stop(void)
-{
-	env_stop(&e);
-}
-
-TestSuite(plans_privacy, .init = start, .fini = stop, .timeout = 120);
+ENV_SUITE(plans_privacy, e, .timeout = 120);
 
 Test(plans_privacy, the_seed_loaded_twice_gives_one_agreement)
 {

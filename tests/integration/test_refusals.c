@@ -12,17 +12,7 @@
 
 static struct env e;
 
-static void start(void)
-{
-	env_start(&e, NULL);
-}
-
-static void stop(void)
-{
-	env_stop(&e);
-}
-
-TestSuite(refusals, .init = start, .fini = stop, .timeout = 120);
+ENV_SUITE(refusals, e, .timeout = 120);
 
 static long refused(const char *actor)
 {

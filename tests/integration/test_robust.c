@@ -14,22 +14,12 @@
 
 static struct env e;
 
-static void stop(void)
-{
-	env_stop(&e);
-}
+ENV_FINI(stop, e)
 
 TestSuite(robust, .fini = stop, .timeout = 120);
 
-static void start(void)
-{
-	env_start(&e, NULL);
-}
-
-static void start_modern(void)
-{
-	env_start(&e, &(struct env_opts){ .tls_profile = "modern" });
-}
+ENV_INIT(start, e, NULL)
+ENV_INIT(start_modern, e, &(struct env_opts){ .tls_profile = "modern" })
 
 /* ---- TLS profiles ------------------------------------------------------------ */
 

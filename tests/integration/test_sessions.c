@@ -13,26 +13,11 @@
 
 static struct env e;
 
-static void start(void)
-{
-	env_start(&e, NULL);
-}
-
-static void start_throttle_user(void)
-{
-	env_start(&e, &(struct env_opts){ .login_max_failures = 3 });
-}
-
-static void start_throttle_address(void)
-{
-	env_start(&e, &(struct env_opts){ .login_max_failures = 100,
-					  .login_max_failures_address = 4 });
-}
-
-static void stop(void)
-{
-	env_stop(&e);
-}
+ENV_INIT(start, e, NULL)
+ENV_INIT(start_throttle_user, e, &(struct env_opts){ .login_max_failures = 3 })
+ENV_INIT(start_throttle_address, e,
+	 &(struct env_opts){ .login_max_failures = 100, .login_max_failures_address = 4 })
+ENV_FINI(stop, e)
 
 TestSuite(sessions, .fini = stop, .timeout = 120);
 

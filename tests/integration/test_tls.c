@@ -12,25 +12,10 @@
 
 static struct env e;
 
-static void start(void)
-{
-	env_start(&e, NULL);
-}
-
-static void start_modern(void)
-{
-	env_start(&e, &(struct env_opts){ .tls_profile = "modern" });
-}
-
-static void start_mutual(void)
-{
-	env_start(&e, &(struct env_opts){ .mutual_tls = true });
-}
-
-static void stop(void)
-{
-	env_stop(&e);
-}
+ENV_INIT(start, e, NULL)
+ENV_INIT(start_modern, e, &(struct env_opts){ .tls_profile = "modern" })
+ENV_INIT(start_mutual, e, &(struct env_opts){ .mutual_tls = true })
+ENV_FINI(stop, e)
 
 TestSuite(tls, .fini = stop, .timeout = 120);
 
