@@ -18,17 +18,7 @@
 
 static struct env e;
 
-static void start(void)
-{
-	env_start(&e, NULL);
-}
-
-static void stop(void)
-{
-	env_stop(&e);
-}
-
-TestSuite(tls_sessions, .init = start, .fini = stop, .timeout = 120);
+ENV_SUITE(tls_sessions, e, .timeout = 120);
 
 static int connect_local(int port)
 {

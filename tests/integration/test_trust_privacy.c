@@ -21,15 +21,8 @@
 
 static struct env e;
 
-static void start(void)
-{
-	env_start(&e, NULL);
-}
-
-static void stop(void)
-{
-	env_stop(&e);
-}
+ENV_INIT(start, e, NULL)
+ENV_FINI(stop, e)
 
 TestSuite(trust_privacy, .fini = stop, .timeout = 120);
 
