@@ -42,8 +42,7 @@ static const struct {
 	{ { "quiet", 'q', 0, NULL, NULL, "print only results and errors" },
 	  GOPT_FLAG,
 	  offsetof(struct global_flags, quiet) },
-	{ { "verbose", 'v', 0, NULL, NULL,
-	    "trace requests on stderr (never the token)" },
+	{ { "verbose", 'v', 0, NULL, NULL, "trace requests on stderr (never the token)" },
 	  GOPT_FLAG,
 	  offsetof(struct global_flags, verbose) },
 	{ { "help", 'h', 0, NULL, NULL, "show help and exit" },
@@ -75,15 +74,13 @@ int args_choice_ok(const char *choices, const char *value)
 }
 
 /* Finds an option by long name (namelen bytes) or by short name. */
-static const struct opt_def *find_opt(const struct opt_def *opts, size_t n,
-				      const char *name, size_t namelen,
-				      char short_name, size_t *index)
+static const struct opt_def *find_opt(const struct opt_def *opts, size_t n, const char *name,
+				      size_t namelen, char short_name, size_t *index)
 {
 	for (size_t i = 0; i < n; i++) {
 		int hit = short_name ? opts[i].short_name == short_name
 				     : strlen(opts[i].name) == namelen &&
-					       strncmp(opts[i].name, name,
-						       namelen) == 0;
+					   strncmp(opts[i].name, name, namelen) == 0;
 		if (hit) {
 			*index = i;
 			return &opts[i];
@@ -92,15 +89,14 @@ static const struct opt_def *find_opt(const struct opt_def *opts, size_t n,
 	return NULL;
 }
 
-static const struct opt_def *find_global(const char *name, size_t namelen,
-					 char short_name, size_t *index)
+static const struct opt_def *find_global(const char *name, size_t namelen, char short_name,
+					 size_t *index)
 {
 	for (size_t i = 0; i < N_GLOBAL; i++) {
 		const struct opt_def *d = &global_opts[i].def;
-		int hit = short_name ? d->short_name == short_name
-				     : strlen(d->name) == namelen &&
-					       strncmp(d->name, name,
-						       namelen) == 0;
+		int hit = short_name
+			      ? d->short_name == short_name
+			      : strlen(d->name) == namelen && strncmp(d->name, name, namelen) == 0;
 		if (hit) {
 			*index = i;
 			return d;
@@ -123,9 +119,8 @@ static void store_global(struct global_flags *g, size_t i, const char *value)
  * Handles one option word at argv[*i]; advances *i past a separate value.
  * Returns 0 or -1 with a message in err.
  */
-static int take_option(const struct opt_def *opts, size_t nopts, int argc,
-		       char **argv, int *i, struct global_flags *g,
-		       struct cmd_args *out, struct strbuf *err)
+static int take_option(const struct opt_def *opts, size_t nopts, int argc, char **argv, int *i,
+		       struct global_flags *g, struct cmd_args *out, struct strbuf *err)
 {
 	const char *word = argv[*i];
 	const char *name, *value = NULL;
@@ -150,8 +145,7 @@ static int take_option(const struct opt_def *opts, size_t nopts, int argc,
 			value = word + 2; /* -ojson */
 	}
 
-	d = opts ? find_opt(opts, nopts, name, namelen, short_name, &idx)
-		 : NULL;
+	d = opts ? find_opt(opts, nopts, name, namelen, short_name, &idx) : NULL;
 	if (!d) {
 		d = find_global(name, namelen, short_name, &idx);
 		is_global = d != NULL;
@@ -164,33 +158,28 @@ static int take_option(const struct opt_def *opts, size_t nopts, int argc,
 		if (short_name)
 			(void)strbuf_printf(err, "unknown option '%s'", word);
 		else
-			(void)strbuf_printf(err, "option '--%s' takes no value",
-					    d->name);
+			(void)strbuf_printf(err, "option '--%s' takes no value", d->name);
 		return -1;
 	}
 	if ((d->flags & OPT_VALUE) && !value) {
 		if (*i + 1 >= argc) {
-			(void)strbuf_printf(err,
-					    "option '--%s' needs a value%s%s",
-					    d->name, d->metavar ? " " : "",
-					    d->metavar ? d->metavar : "");
+			(void)strbuf_printf(err, "option '--%s' needs a value%s%s", d->name,
+					    d->metavar ? " " : "", d->metavar ? d->metavar : "");
 			return -1;
 		}
 		*i += 1;
 		value = argv[*i];
 	}
 	if (value && d->choices && !args_choice_ok(d->choices, value)) {
-		(void)strbuf_printf(err,
-				    "invalid value '%s' for --%s (one of: %s)",
-				    value, d->name, d->choices);
+		(void)strbuf_printf(err, "invalid value '%s' for --%s (one of: %s)", value, d->name,
+				    d->choices);
 		return -1;
 	}
 	if (is_global) {
 		store_global(g, idx, value);
 	} else {
 		if (idx >= ARGS_MAX_OPTS) {
-			(void)strbuf_printf(err,
-					    "internal: option table too long");
+			(void)strbuf_printf(err, "internal: option table too long");
 			return -1;
 		}
 		out->value[idx] = value ? value : "";
@@ -209,9 +198,8 @@ static int take_option(const struct opt_def *opts, size_t nopts, int argc,
 	return 0;
 }
 
-int args_parse(const struct opt_def *opts, size_t nopts, int argc, char **argv,
-	       int stop_at_word, struct global_flags *g, struct cmd_args *out,
-	       int *used, struct strbuf *err)
+int args_parse(const struct opt_def *opts, size_t nopts, int argc, char **argv, int stop_at_word,
+	       struct global_flags *g, struct cmd_args *out, int *used, struct strbuf *err)
 {
 	int i, only_words = 0;
 
@@ -230,8 +218,7 @@ int args_parse(const struct opt_def *opts, size_t nopts, int argc, char **argv,
 			continue;
 		}
 		if (!only_words && w[0] == '-' && w[1] != '\0') {
-			if (take_option(opts, nopts, argc, argv, &i, g, out,
-					err) != 0)
+			if (take_option(opts, nopts, argc, argv, &i, g, out, err) != 0)
 				return -1;
 			continue;
 		}
@@ -248,8 +235,7 @@ int args_parse(const struct opt_def *opts, size_t nopts, int argc, char **argv,
 	return 0;
 }
 
-static const struct opt_def *lookup(const struct cmd_args *a, const char *name,
-				    size_t *idx)
+static const struct opt_def *lookup(const struct cmd_args *a, const char *name, size_t *idx)
 {
 	if (!a->opts)
 		return NULL;
@@ -265,8 +251,7 @@ const char *args_get(const struct cmd_args *a, const char *name)
 	return a->value[idx];
 }
 
-size_t args_get_all(const struct cmd_args *a, const char *name,
-		    const char **out, size_t max)
+size_t args_get_all(const struct cmd_args *a, const char *name, const char **out, size_t max)
 {
 	size_t idx, n = 0;
 
@@ -328,8 +313,7 @@ static void print_one(FILE *f, const struct opt_def *d)
 		(void)strbuf_puts(&sb, "    ");
 	(void)strbuf_printf(&sb, "--%s", d->name);
 	if (d->flags & OPT_VALUE)
-		(void)strbuf_printf(&sb, " %s",
-				    d->metavar ? d->metavar : "VALUE");
+		(void)strbuf_printf(&sb, " %s", d->metavar ? d->metavar : "VALUE");
 	fprintf(f, "  %-26s ", sb.data ? sb.data : "");
 	sb.len = 0;
 	if (strbuf_puts(&sb, d->help) == 0 &&

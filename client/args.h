@@ -14,9 +14,9 @@
 #include "config.h"
 #include "strbuf.h"
 
-#define OPT_VALUE 1u	/* takes a value: --name VALUE or --name=VALUE */
+#define OPT_VALUE 1u    /* takes a value: --name VALUE or --name=VALUE */
 #define OPT_REQUIRED 2u /* the command refuses to run without it */
-#define OPT_MULTI 4u	/* may be repeated; args_get_all lists every value */
+#define OPT_MULTI 4u    /* may be repeated; args_get_all lists every value */
 
 #define ARGS_MAX_OPTS 24
 #define ARGS_MAX_POS 8
@@ -26,7 +26,7 @@
 struct opt_def {
 	const char *name;    /* long name without the dashes */
 	char short_name;     /* 0 when none */
-	unsigned flags;	     /* OPT_* */
+	unsigned flags;      /* OPT_* */
 	const char *metavar; /* shown in help: "SLUG" */
 	const char *choices; /* "a|b|c" allowed values, or NULL */
 	const char *help;
@@ -52,9 +52,8 @@ struct cmd_args {
  * a positional argument. "--" ends the options. Returns 0, or -1 with a
  * one-line message in err (a usage error: exit 2).
  */
-int args_parse(const struct opt_def *opts, size_t nopts, int argc, char **argv,
-	       int stop_at_word, struct global_flags *g, struct cmd_args *out,
-	       int *used, struct strbuf *err);
+int args_parse(const struct opt_def *opts, size_t nopts, int argc, char **argv, int stop_at_word,
+	       struct global_flags *g, struct cmd_args *out, int *used, struct strbuf *err);
 
 /* The value of the command option called name, or NULL when not given. */
 const char *args_get(const struct cmd_args *a, const char *name);
@@ -62,8 +61,7 @@ const char *args_get(const struct cmd_args *a, const char *name);
  * Every value of the repeatable (OPT_MULTI) option called name, in command
  * line order: up to max of them in out; returns how many were given.
  */
-size_t args_get_all(const struct cmd_args *a, const char *name,
-		    const char **out, size_t max);
+size_t args_get_all(const struct cmd_args *a, const char *name, const char **out, size_t max);
 /* True when the option called name was given. */
 int args_has(const struct cmd_args *a, const char *name);
 /* The first option marked OPT_REQUIRED that is missing, or NULL. */

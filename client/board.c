@@ -49,8 +49,7 @@ static int write_line(FILE *f, struct strbuf *sb)
 {
 	int rc = 0;
 
-	if (strbuf_puts(sb, "\n") != 0 ||
-	    fwrite(sb->data, 1, sb->len, f) != sb->len)
+	if (strbuf_puts(sb, "\n") != 0 || fwrite(sb->data, 1, sb->len, f) != sb->len)
 		rc = -1;
 	sb->len = 0;
 	if (sb->data)
@@ -101,7 +100,7 @@ struct board {
 	size_t org_width;
 	struct strbuf line;
 	struct iv_ref *refs; /* one per intervention, reused per group */
-	char *placed;	     /* which interventions have a known area */
+	char *placed;        /* which interventions have a known area */
 };
 
 static int print_intervention(struct board *b, const json_t *iv)
@@ -110,29 +109,24 @@ static int print_intervention(struct board *b, const json_t *iv)
 	const json_t *progress = json_object_get(iv, "progress_percent");
 
 	if (strbuf_puts(sb, "   ") != 0 ||
-	    strbuf_puts(sb, marker(str(iv, "rag"), b->colour)) != 0 ||
-	    strbuf_puts(sb, " ") != 0 ||
+	    strbuf_puts(sb, marker(str(iv, "rag"), b->colour)) != 0 || strbuf_puts(sb, " ") != 0 ||
 	    text_append_padded(sb, str(iv, "status"), 10, TEXT_LEFT) != 0)
 		return -1;
-	if (json_is_integer(progress)
-		    ? strbuf_printf(sb, "%3" JSON_INTEGER_FORMAT "%%  ",
-				    json_integer_value(progress)) != 0
-		    : strbuf_puts(sb, "   -  ") != 0)
+	if (json_is_integer(progress) ? strbuf_printf(sb, "%3" JSON_INTEGER_FORMAT "%%  ",
+						      json_integer_value(progress)) != 0
+				      : strbuf_puts(sb, "   -  ") != 0)
 		return -1;
 	if (text_append_padded(sb, str(iv, "due_on"), 10, TEXT_LEFT) != 0 ||
-	    strbuf_puts(sb, json_is_true(json_object_get(iv, "overdue"))
-				    ? "! "
-				    : "  ") != 0 ||
-	    text_append_padded(sb, str(iv, "responsible_organisation"),
-			       b->org_width + 2, TEXT_LEFT) != 0 ||
+	    strbuf_puts(sb, json_is_true(json_object_get(iv, "overdue")) ? "! " : "  ") != 0 ||
+	    text_append_padded(sb, str(iv, "responsible_organisation"), b->org_width + 2,
+			       TEXT_LEFT) != 0 ||
 	    text_append_clean(sb, str(iv, "title")) != 0)
 		return -1;
 	return write_line(b->f, sb);
 }
 
 /* The interventions whose focus_area is id (all unplaced ones: NULL). */
-static int print_group(struct board *b, const json_t *interventions,
-		       const char *id)
+static int print_group(struct board *b, const json_t *interventions, const char *id)
 {
 	const json_t *iv;
 	size_t i, n = 0;
@@ -150,8 +144,8 @@ static int print_group(struct board *b, const json_t *interventions,
 	}
 	if (n == 0)
 		return strbuf_puts(&b->line, "   (no interventions)") == 0
-			       ? write_line(b->f, &b->line)
-			       : -1;
+			   ? write_line(b->f, &b->line)
+			   : -1;
 	qsort(b->refs, n, sizeof *b->refs, cmp_iv);
 	for (i = 0; i < n; i++)
 		if (print_intervention(b, b->refs[i].iv) != 0)
@@ -159,8 +153,7 @@ static int print_group(struct board *b, const json_t *interventions,
 	return 0;
 }
 
-static int print_header(struct board *b, const json_t *plan,
-			const json_t *interventions)
+static int print_header(struct board *b, const json_t *plan, const json_t *interventions)
 {
 	struct strbuf *sb = &b->line;
 	size_t counts[N_MARKERS + 1] = { 0 }, overdue = 0, i, total;
@@ -171,38 +164,31 @@ static int print_header(struct board *b, const json_t *plan,
 		const char *rag = str(iv, "rag");
 		size_t m = 0;
 
-		while (m < N_MARKERS &&
-		       (!rag || strcmp(markers[m].rag, rag) != 0))
+		while (m < N_MARKERS && (!rag || strcmp(markers[m].rag, rag) != 0))
 			m++;
 		counts[m]++;
 		overdue += json_is_true(json_object_get(iv, "overdue"));
 	}
-	if (text_append_clean(sb, str(plan, "title")) != 0 ||
-	    write_line(b->f, sb) != 0 ||
+	if (text_append_clean(sb, str(plan, "title")) != 0 || write_line(b->f, sb) != 0 ||
 	    strbuf_puts(sb, "  Plan:          ") != 0 ||
-	    text_append_clean(sb, str(plan, "id")) != 0 ||
-	    write_line(b->f, sb) != 0 ||
+	    text_append_clean(sb, str(plan, "id")) != 0 || write_line(b->f, sb) != 0 ||
 	    strbuf_puts(sb, "  Municipality:  ") != 0 ||
-	    text_append_clean(sb, str(plan, "municipality")) != 0 ||
-	    write_line(b->f, sb) != 0 ||
+	    text_append_clean(sb, str(plan, "municipality")) != 0 || write_line(b->f, sb) != 0 ||
 	    strbuf_puts(sb, "  Status:        ") != 0 ||
 	    text_append_clean(sb, str(plan, "status")) != 0)
 		return -1;
 	if (json_is_integer(version) &&
-	    strbuf_printf(sb, ", version %" JSON_INTEGER_FORMAT,
-			  json_integer_value(version)) != 0)
+	    strbuf_printf(sb, ", version %" JSON_INTEGER_FORMAT, json_integer_value(version)) != 0)
 		return -1;
-	if (str(plan, "adopted_at") &&
-	    (strbuf_puts(sb, ", adopted ") != 0 ||
-	     text_append_clean(sb, str(plan, "adopted_at")) != 0))
+	if (str(plan, "adopted_at") && (strbuf_puts(sb, ", adopted ") != 0 ||
+					text_append_clean(sb, str(plan, "adopted_at")) != 0))
 		return -1;
 	if (write_line(b->f, sb) != 0 ||
 	    strbuf_printf(sb,
 			  "  Interventions: %zu: %zu green, %zu yellow, %zu "
 			  "red",
 			  total, counts[0], counts[1], counts[2]) != 0 ||
-	    (counts[N_MARKERS] &&
-	     strbuf_printf(sb, ", %zu without RAG", counts[N_MARKERS]) != 0) ||
+	    (counts[N_MARKERS] && strbuf_printf(sb, ", %zu without RAG", counts[N_MARKERS]) != 0) ||
 	    strbuf_printf(sb, "; %zu overdue", overdue) != 0)
 		return -1;
 	return write_line(b->f, sb);
@@ -214,8 +200,7 @@ static int print_legend(struct board *b)
 
 	for (size_t m = 0; m < N_MARKERS; m++)
 		if (strbuf_printf(sb, "%s%s %s", m ? "  " : "",
-				  b->colour ? markers[m].colour
-					    : markers[m].plain,
+				  b->colour ? markers[m].colour : markers[m].plain,
 				  markers[m].rag) != 0)
 			return -1;
 	if (strbuf_puts(sb, "  ! overdue") != 0)
@@ -223,8 +208,8 @@ static int print_legend(struct board *b)
 	return write_line(b->f, sb);
 }
 
-int board_print(FILE *f, const json_t *plan, const json_t *focus_areas,
-		const json_t *interventions, int colour)
+int board_print(FILE *f, const json_t *plan, const json_t *focus_areas, const json_t *interventions,
+		int colour)
 {
 	struct board b = { f, colour, 0, { 0 }, NULL, NULL };
 	size_t nfa = json_array_size(focus_areas);
@@ -246,8 +231,7 @@ int board_print(FILE *f, const json_t *plan, const json_t *focus_areas,
 			b.org_width = w < BOARD_ORG_MAX ? w : BOARD_ORG_MAX;
 	}
 	json_array_foreach (focus_areas, i, x) {
-		order[i].ordinal =
-			json_integer_value(json_object_get(x, "ordinal"));
+		order[i].ordinal = json_integer_value(json_object_get(x, "ordinal"));
 		order[i].idx = i;
 	}
 	qsort(order, nfa, sizeof *order, cmp_fa);
@@ -257,21 +241,18 @@ int board_print(FILE *f, const json_t *plan, const json_t *focus_areas,
 		const json_t *fa = json_array_get(focus_areas, order[i].idx);
 
 		if (write_line(f, &b.line) != 0 ||
-		    strbuf_printf(&b.line, "%" JSON_INTEGER_FORMAT ". ",
-				  order[i].ordinal) != 0 ||
+		    strbuf_printf(&b.line, "%" JSON_INTEGER_FORMAT ". ", order[i].ordinal) != 0 ||
 		    text_append_clean(&b.line, str(fa, "title")) != 0 ||
 		    write_line(f, &b.line) != 0 ||
-		    print_group(&b, interventions,
-				str(fa, "id") ? str(fa, "id") : "") != 0)
+		    print_group(&b, interventions, str(fa, "id") ? str(fa, "id") : "") != 0)
 			goto out;
 	}
 	/* Interventions of an area the list did not name come last. */
 	for (i = 0; i < niv && b.placed[i]; i++)
 		;
-	if (i < niv && (write_line(f, &b.line) != 0 ||
-			strbuf_puts(&b.line, "Other focus areas") != 0 ||
-			write_line(f, &b.line) != 0 ||
-			print_group(&b, interventions, NULL) != 0))
+	if (i < niv &&
+	    (write_line(f, &b.line) != 0 || strbuf_puts(&b.line, "Other focus areas") != 0 ||
+	     write_line(f, &b.line) != 0 || print_group(&b, interventions, NULL) != 0))
 		goto out;
 	if (niv > 0 && (write_line(f, &b.line) != 0 || print_legend(&b) != 0))
 		goto out;

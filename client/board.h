@@ -26,7 +26,7 @@ int board_colour_wanted(int is_tty, const char *no_color);
  * control characters replaced, so a title cannot drive the terminal.
  * Returns 0 or -1 (out of memory, or writing failed).
  */
-int board_print(FILE *f, const json_t *plan, const json_t *focus_areas,
-		const json_t *interventions, int colour);
+int board_print(FILE *f, const json_t *plan, const json_t *focus_areas, const json_t *interventions,
+		int colour);
 
 #endif

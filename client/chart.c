@@ -18,14 +18,12 @@
 
 /* ▏▎▍▌▋▊▉█: one to eight eighths of a cell. */
 static const char *const eighths[8] = {
-	"\u258F", "\u258E", "\u258D", "\u258C",
-	"\u258B", "\u258A", "\u2589", "\u2588",
+	"\u258F", "\u258E", "\u258D", "\u258C", "\u258B", "\u258A", "\u2589", "\u2588",
 };
 
 /* ▁▂▃▄▅▆▇█ */
 static const char *const sparks[8] = {
-	"\u2581", "\u2582", "\u2583", "\u2584",
-	"\u2585", "\u2586", "\u2587", "\u2588",
+	"\u2581", "\u2582", "\u2583", "\u2584", "\u2585", "\u2586", "\u2587", "\u2588",
 };
 
 static int repeat(struct strbuf *sb, const char *s, long n)
@@ -36,8 +34,7 @@ static int repeat(struct strbuf *sb, const char *s, long n)
 	return 0;
 }
 
-int chart_bar(struct strbuf *sb, double value, double max, int width,
-	      int ascii)
+int chart_bar(struct strbuf *sb, double value, double max, int width, int ascii)
 {
 	long units, per = ascii ? 1 : 8, cells;
 
@@ -56,15 +53,13 @@ int chart_bar(struct strbuf *sb, double value, double max, int width,
 		if (repeat(sb, "#", units) != 0)
 			return -1;
 	} else if (repeat(sb, eighths[7], units / 8) != 0 ||
-		   (units % 8 &&
-		    strbuf_puts(sb, eighths[units % 8 - 1]) != 0)) {
+		   (units % 8 && strbuf_puts(sb, eighths[units % 8 - 1]) != 0)) {
 		return -1;
 	}
 	return repeat(sb, " ", width - cells);
 }
 
-int chart_sparkline(struct strbuf *sb, const long *counts, size_t n,
-		    int ascii)
+int chart_sparkline(struct strbuf *sb, const long *counts, size_t n, int ascii)
 {
 	long max = 0, top = ascii ? 9 : 7;
 
@@ -75,8 +70,7 @@ int chart_sparkline(struct strbuf *sb, const long *counts, size_t n,
 		long level = 0;
 
 		if (max > 0 && counts[i] > 0) {
-			level = lround((double)counts[i] / (double)max *
-				       (double)top);
+			level = lround((double)counts[i] / (double)max * (double)top);
 			if (level < 1)
 				level = 1;
 		}
@@ -106,8 +100,7 @@ static int decimal(struct strbuf *sb, double v, int align)
 
 /* A signed change, "+1.5" or "−2.0" (a hyphen in ascii mode), "0.0"
  * when it rounds to nothing; unit "%" for a percentage (one decimal). */
-static int signed_number(struct strbuf *sb, double v, const char *unit,
-			 int ascii)
+static int signed_number(struct strbuf *sb, double v, const char *unit, int ascii)
 {
 	double mag = fabs(v);
 
@@ -139,8 +132,7 @@ static int write_line(FILE *f, struct strbuf *sb)
 
 	while (sb->len > 0 && sb->data[sb->len - 1] == ' ')
 		sb->data[--sb->len] = '\0';
-	if (strbuf_puts(sb, "\n") != 0 ||
-	    fwrite(sb->data, 1, sb->len, f) != sb->len)
+	if (strbuf_puts(sb, "\n") != 0 || fwrite(sb->data, 1, sb->len, f) != sb->len)
 		rc = -1;
 	sb->len = 0;
 	if (sb->data)
@@ -155,14 +147,12 @@ static int heading(FILE *f, struct strbuf *sb, const json_t *sit, int ascii)
 	double total = num(sit, "total");
 
 	if (text_append_clean(sb, str(sit, "municipality")) != 0 ||
-	    strbuf_puts(sb, ", week ") != 0 ||
-	    text_append_clean(sb, str(sit, "week")) != 0 ||
-	    strbuf_puts(sb, " (") != 0 ||
-	    text_append_clean(sb, str(sit, "from")) != 0 ||
+	    strbuf_puts(sb, ", week ") != 0 || text_append_clean(sb, str(sit, "week")) != 0 ||
+	    strbuf_puts(sb, " (") != 0 || text_append_clean(sb, str(sit, "from")) != 0 ||
 	    strbuf_puts(sb, ascii ? " - " : " \u2013 ") != 0 ||
 	    text_append_clean(sb, str(sit, "to")) != 0 ||
-	    strbuf_printf(sb, "): %.0f incident%s; previous 4-week average ",
-			  total, total == 1 ? "" : "s") != 0 ||
+	    strbuf_printf(sb, "): %.0f incident%s; previous 4-week average ", total,
+			  total == 1 ? "" : "s") != 0 ||
 	    decimal(sb, num(sit, "previous_average"), 0) != 0)
 		return -1;
 	return write_line(f, sb);
@@ -183,8 +173,7 @@ static size_t name_width(const json_t *cats)
 	return w;
 }
 
-static int category_line(struct strbuf *sb, const json_t *c, size_t width,
-			 double max, int ascii)
+static int category_line(struct strbuf *sb, const json_t *c, size_t width, double max, int ascii)
 {
 	const json_t *pct = json_object_get(c, "change_percent");
 	struct strbuf part;
@@ -194,10 +183,8 @@ static int category_line(struct strbuf *sb, const json_t *c, size_t width,
 	if (text_append_padded(sb, str(c, "name"), width, TEXT_LEFT) != 0 ||
 	    strbuf_printf(sb, " %5.0f  ", num(c, "count")) != 0 ||
 	    chart_bar(sb, num(c, "count"), max, CHART_BAR_WIDTH, ascii) != 0 ||
-	    strbuf_puts(sb, "  ") != 0 ||
-	    decimal(&part, num(c, "previous_average"), 1) != 0 ||
-	    text_append_padded(sb, part.data, 8, TEXT_RIGHT) != 0 ||
-	    strbuf_puts(sb, "  ") != 0)
+	    strbuf_puts(sb, "  ") != 0 || decimal(&part, num(c, "previous_average"), 1) != 0 ||
+	    text_append_padded(sb, part.data, 8, TEXT_RIGHT) != 0 || strbuf_puts(sb, "  ") != 0)
 		goto out;
 	part.len = 0;
 	if (signed_number(&part, num(c, "change"), "", ascii) != 0 ||
@@ -206,8 +193,7 @@ static int category_line(struct strbuf *sb, const json_t *c, size_t width,
 	part.len = 0;
 	if (json_is_number(pct) &&
 	    (signed_number(&part, json_number_value(pct), "%", ascii) != 0 ||
-	     strbuf_puts(sb, "  ") != 0 ||
-	     text_append_padded(sb, part.data, 7, TEXT_RIGHT) != 0))
+	     strbuf_puts(sb, "  ") != 0 || text_append_padded(sb, part.data, 7, TEXT_RIGHT) != 0))
 		goto out;
 	rc = 0;
 out:
@@ -215,8 +201,7 @@ out:
 	return rc;
 }
 
-static int categories(FILE *f, struct strbuf *sb, const json_t *cats,
-		      int ascii)
+static int categories(FILE *f, struct strbuf *sb, const json_t *cats, int ascii)
 {
 	size_t width = name_width(cats), i;
 	const json_t *c;
@@ -226,14 +211,12 @@ static int categories(FILE *f, struct strbuf *sb, const json_t *cats,
 		if (num(c, "count") > max)
 			max = num(c, "count");
 	if (text_append_padded(sb, "Category", width, TEXT_LEFT) != 0 ||
-	    strbuf_printf(sb, " %5s  %-*s  %8s  %6s  %7s", "Count",
-			  CHART_BAR_WIDTH, "", "Avg 4 wk", "Change",
-			  "%") != 0 ||
+	    strbuf_printf(sb, " %5s  %-*s  %8s  %6s  %7s", "Count", CHART_BAR_WIDTH, "", "Avg 4 wk",
+			  "Change", "%") != 0 ||
 	    write_line(f, sb) != 0)
 		return -1;
 	json_array_foreach (cats, i, c)
-		if (category_line(sb, c, width, max, ascii) != 0 ||
-		    write_line(f, sb) != 0)
+		if (category_line(sb, c, width, max, ascii) != 0 || write_line(f, sb) != 0)
 			return -1;
 	return 0;
 }
@@ -244,8 +227,7 @@ static int hotspot_count(struct strbuf *sb, const json_t *count)
 	char n[32];
 
 	if (json_is_string(count))
-		return text_append_padded(sb, json_string_value(count), 5,
-					  TEXT_RIGHT);
+		return text_append_padded(sb, json_string_value(count), 5, TEXT_RIGHT);
 	(void)snprintf(n, sizeof n, "%.0f", json_number_value(count));
 	return text_append_padded(sb, n, 5, TEXT_RIGHT);
 }
@@ -267,14 +249,11 @@ static int hotspots(FILE *f, struct strbuf *sb, const json_t *sit)
 		return -1;
 	json_array_foreach (spots, i, h)
 		if (strbuf_puts(sb, "  ") != 0 ||
-		    text_append_padded(sb, str(h, "place"), width,
-				       TEXT_LEFT) != 0 ||
-		    hotspot_count(sb, json_object_get(h, "count")) != 0 ||
-		    write_line(f, sb) != 0)
+		    text_append_padded(sb, str(h, "place"), width, TEXT_LEFT) != 0 ||
+		    hotspot_count(sb, json_object_get(h, "count")) != 0 || write_line(f, sb) != 0)
 			return -1;
 	if (json_is_true(json_object_get(sit, "suppressed")) &&
-	    fputs("  (places with fewer than 3 incidents show <3)\n", f) ==
-		    EOF)
+	    fputs("  (places with fewer than 3 incidents show <3)\n", f) == EOF)
 		return -1;
 	return 0;
 }
@@ -295,9 +274,8 @@ static int trend(FILE *f, struct strbuf *sb, const json_t *sit, int ascii)
 		counts[i] = (long)num(json_array_get(weeks, i), "count");
 	first = str(json_array_get(weeks, 0), "week");
 	last = str(json_array_get(weeks, n - 1), "week");
-	if (strbuf_puts(sb, "\nTrend  ") != 0 ||
-	    text_append_clean(sb, first) != 0 || strbuf_puts(sb, " ") != 0 ||
-	    chart_sparkline(sb, counts, n, ascii) != 0 ||
+	if (strbuf_puts(sb, "\nTrend  ") != 0 || text_append_clean(sb, first) != 0 ||
+	    strbuf_puts(sb, " ") != 0 || chart_sparkline(sb, counts, n, ascii) != 0 ||
 	    strbuf_puts(sb, " ") != 0 || text_append_clean(sb, last) != 0 ||
 	    strbuf_puts(sb, "  (") != 0)
 		return -1;
@@ -316,8 +294,7 @@ int chart_situation(FILE *f, const json_t *sit, int ascii)
 
 	strbuf_init(&sb, 65536);
 	if (heading(f, &sb, sit, ascii) != 0 || fputs("\n", f) == EOF ||
-	    categories(f, &sb, json_object_get(sit, "categories"), ascii) !=
-		    0 ||
+	    categories(f, &sb, json_object_get(sit, "categories"), ascii) != 0 ||
 	    hotspots(f, &sb, sit) != 0 || trend(f, &sb, sit, ascii) != 0)
 		goto out;
 	rc = fflush(f) == 0 ? 0 : -1;

@@ -22,16 +22,14 @@
  * (eighths), or '#' in ascii mode. A value above 0 shows at least a
  * sliver; max <= 0 gives an empty bar. Returns 0 or -1.
  */
-int chart_bar(struct strbuf *sb, double value, double max, int width,
-	      int ascii);
+int chart_bar(struct strbuf *sb, double value, double max, int width, int ascii);
 
 /*
  * Appends one character per count, scaled to the largest: ▁ to █, or the
  * digits 0 to 9 in ascii mode. 0 is the lowest mark and any count above
  * 0 at least the second; all zero is all lowest. Returns 0 or -1.
  */
-int chart_sparkline(struct strbuf *sb, const long *counts, size_t n,
-		    int ascii);
+int chart_sparkline(struct strbuf *sb, const long *counts, size_t n, int ascii);
 
 /*
  * Prints the situation document of GET /v1/situation (see daemon/API.md)

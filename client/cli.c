@@ -23,11 +23,10 @@
 #endif
 
 static const struct cmd_noun *const nouns[] = {
-	&cmd_login,	  &cmd_logout, &cmd_whoami,	   &cmd_tokens,
-	&cmd_orgs,	  &cmd_users,  &cmd_groups,	   &cmd_agreements,
-	&cmd_focus_areas, &cmd_plans,  &cmd_interventions, &cmd_proposals,
-	&cmd_priorities,  &cmd_incidents, &cmd_situation,  &cmd_meetings,
-	&cmd_compliance,  &cmd_followup,  &cmd_audit,
+	&cmd_login,         &cmd_logout,     &cmd_whoami,     &cmd_tokens,      &cmd_orgs,
+	&cmd_users,         &cmd_groups,     &cmd_agreements, &cmd_focus_areas, &cmd_plans,
+	&cmd_interventions, &cmd_proposals,  &cmd_priorities, &cmd_incidents,   &cmd_situation,
+	&cmd_meetings,      &cmd_compliance, &cmd_followup,   &cmd_audit,
 };
 
 #define N_NOUNS (sizeof nouns / sizeof nouns[0])
@@ -60,8 +59,7 @@ static const struct cmd_noun *find_noun(const char *name)
 	return NULL;
 }
 
-static const struct cmd_verb *find_verb(const struct cmd_noun *n,
-					const char *name)
+static const struct cmd_verb *find_verb(const struct cmd_noun *n, const char *name)
 {
 	for (size_t i = 0; i < n->nverbs; i++)
 		if (n->verbs[i].name && strcmp(n->verbs[i].name, name) == 0)
@@ -83,8 +81,7 @@ static void print_top_help(FILE *f)
 	      f);
 	for (size_t i = 0; i < N_NOUNS; i++)
 		for (size_t j = 0; j < nouns[i]->nverbs; j++)
-			fprintf(f, "  samverkan %s\n",
-				nouns[i]->verbs[j].usage);
+			fprintf(f, "  samverkan %s\n", nouns[i]->verbs[j].usage);
 	fputs("\nGlobal options (also accepted after the command):\n", f);
 	args_print_global_help(f);
 	fputs("\nSettings: a flag beats its environment variable, which beats "
@@ -136,10 +133,7 @@ static void print_verb_help(FILE *f, const struct cmd_verb *v)
 
 		/* A line that runs samverkan itself (in a pipe) is verbatim. */
 		fprintf(f, "  %s%.*s\n",
-			memmem(ex, (size_t)len, "samverkan ", 10)
-				? ""
-				: "samverkan ",
-			len, ex);
+			memmem(ex, (size_t)len, "samverkan ", 10) ? "" : "samverkan ", len, ex);
 		ex = nl ? nl + 1 : "";
 	}
 	fputs("\nGlobal options (--server, --output, --quiet, …): see "
@@ -158,8 +152,7 @@ int cmd_usage_error(struct app *app, const char *fmt, ...)
 	if (strbuf_vprintf(&sb, fmt, ap) != 0)
 		sb.len = 0;
 	va_end(ap);
-	output_error(&app->out, "%s; usage: samverkan %s",
-		     sb.data ? sb.data : "usage error",
+	output_error(&app->out, "%s; usage: samverkan %s", sb.data ? sb.data : "usage error",
 		     v ? v->usage : "--help");
 	strbuf_cleanup(&sb);
 	return CLI_USAGE;
@@ -192,12 +185,10 @@ int cmd_is_date(const char *s)
 	mm[2] = '\0';
 	memcpy(dd, s + 8, 2);
 	dd[2] = '\0';
-	return cmd_parse_long(mm, 1, 12, &month) == 0 &&
-	       cmd_parse_long(dd, 1, 31, &day) == 0;
+	return cmd_parse_long(mm, 1, 12, &month) == 0 && cmd_parse_long(dd, 1, 31, &day) == 0;
 }
 
-int cmd_password(struct app *app, int from_stdin, const char *prompt,
-		 int confirm, char **out)
+int cmd_password(struct app *app, int from_stdin, const char *prompt, int confirm, char **out)
 {
 	struct strbuf err;
 	char *again = NULL;
@@ -224,8 +215,7 @@ out:
 	if (rc != 0) {
 		prompt_free_secret(*out);
 		*out = NULL;
-		output_error(&app->out, "%s",
-			     err.data ? err.data : "no password");
+		output_error(&app->out, "%s", err.data ? err.data : "no password");
 	}
 	strbuf_cleanup(&err);
 	return rc;
@@ -277,8 +267,7 @@ static enum out_format pick_format(const struct app *app)
 	return isatty(fileno(app->out.out)) ? OUT_TABLE : OUT_JSON;
 }
 
-static int run_verb(struct app *app, const struct cmd_verb *v, int argc,
-		    char **argv)
+static int run_verb(struct app *app, const struct cmd_verb *v, int argc, char **argv)
 {
 	struct cmd_args a;
 	struct strbuf err, see;
@@ -290,11 +279,9 @@ static int run_verb(struct app *app, const struct cmd_verb *v, int argc,
 	strbuf_init(&see, 256);
 	if (strbuf_printf(&see, "%s ", app->command) != 0)
 		see.len = 0;
-	if (args_parse(v->opts, v->nopts, argc, argv, 0, &app->flags, &a, NULL,
-		       &err) != 0) {
+	if (args_parse(v->opts, v->nopts, argc, argv, 0, &app->flags, &a, NULL, &err) != 0) {
 		sync_output_flags(app);
-		rc = usage_error(app, err.data ? err.data : "bad option",
-				 see.data ? see.data : "");
+		rc = usage_error(app, err.data ? err.data : "bad option", see.data ? see.data : "");
 		goto out;
 	}
 	sync_output_flags(app);
@@ -312,13 +299,11 @@ static int run_verb(struct app *app, const struct cmd_verb *v, int argc,
 		int len = 0;
 		const char *name = nth_placeholder(v->usage, a.npos, &len);
 
-		rc = cmd_usage_error(app, "missing argument %.*s", len,
-				     name ? name : "");
+		rc = cmd_usage_error(app, "missing argument %.*s", len, name ? name : "");
 		goto out;
 	}
 	if (a.npos > v->max_pos) {
-		rc = cmd_usage_error(app, "unexpected argument '%s'",
-				     a.pos[v->max_pos]);
+		rc = cmd_usage_error(app, "unexpected argument '%s'", a.pos[v->max_pos]);
 		goto out;
 	}
 	missing = args_missing_required(&a);
@@ -328,8 +313,7 @@ static int run_verb(struct app *app, const struct cmd_verb *v, int argc,
 	}
 	rc = config_resolve(&app->flags, &app->settings, &err);
 	if (rc != 0) {
-		output_error(&app->out, "%s",
-			     err.data ? err.data : "bad setting");
+		output_error(&app->out, "%s", err.data ? err.data : "bad setting");
 		goto out;
 	}
 	app->out.format = pick_format(app);
@@ -352,8 +336,7 @@ int cli_run(struct app *app, int argc, char **argv)
 	int used = 0, rc = CLI_USAGE;
 
 	strbuf_init(&err, 4096);
-	if (args_parse(NULL, 0, argc, argv, 1, &app->flags, &ga, &used, &err) !=
-	    0) {
+	if (args_parse(NULL, 0, argc, argv, 1, &app->flags, &ga, &used, &err) != 0) {
 		rc = usage_error(app, err.data ? err.data : "bad option", "");
 		goto out;
 	}
@@ -392,15 +375,14 @@ int cli_run(struct app *app, int argc, char **argv)
 	argv++;
 	if (single(noun)) {
 		verb = &noun->verbs[0];
-		if (snprintf(app->command, sizeof app->command, "%s",
-			     noun->name) >= (int)sizeof app->command)
+		if (snprintf(app->command, sizeof app->command, "%s", noun->name) >=
+		    (int)sizeof app->command)
 			goto out;
 		rc = run_verb(app, verb, argc, argv);
 		goto out;
 	}
 	/* Global options may also sit between the noun and the verb. */
-	if (args_parse(NULL, 0, argc, argv, 1, &app->flags, &ga, &used, &err) !=
-	    0) {
+	if (args_parse(NULL, 0, argc, argv, 1, &app->flags, &ga, &used, &err) != 0) {
 		rc = usage_error(app, err.data ? err.data : "bad option", "");
 		goto out;
 	}
@@ -412,8 +394,7 @@ int cli_run(struct app *app, int argc, char **argv)
 			print_noun_help(app->out.out, noun);
 			rc = CLI_OK;
 		} else {
-			output_error(&app->out, "%s: missing command",
-				     noun->name);
+			output_error(&app->out, "%s: missing command", noun->name);
 			print_noun_help(app->out.err, noun);
 			rc = CLI_USAGE;
 		}
@@ -422,14 +403,13 @@ int cli_run(struct app *app, int argc, char **argv)
 	verb = find_verb(noun, argv[0]);
 	if (!verb) {
 		err.len = 0;
-		if (strbuf_printf(&err, "unknown %s command '%s'", noun->name,
-				  argv[0]) != 0)
+		if (strbuf_printf(&err, "unknown %s command '%s'", noun->name, argv[0]) != 0)
 			goto out;
 		rc = usage_error(app, err.data, noun->name);
 		goto out;
 	}
-	if (snprintf(app->command, sizeof app->command, "%s %s", noun->name,
-		     verb->name) >= (int)sizeof app->command)
+	if (snprintf(app->command, sizeof app->command, "%s %s", noun->name, verb->name) >=
+	    (int)sizeof app->command)
 		goto out;
 	rc = run_verb(app, verb, argc - 1, argv + 1);
 out:

@@ -12,9 +12,9 @@
 /* Exit codes, exactly as SPEC §8 lists them. */
 enum cli_exit {
 	CLI_OK = 0,
-	CLI_ERROR = 1,	    /* anything else */
-	CLI_USAGE = 2,	    /* unknown command or option, missing argument */
-	CLI_AUTH = 3,	    /* 401, 403, no stored token */
+	CLI_ERROR = 1,      /* anything else */
+	CLI_USAGE = 2,      /* unknown command or option, missing argument */
+	CLI_AUTH = 3,       /* 401, 403, no stored token */
 	CLI_NOT_FOUND = 4,  /* 404 */
 	CLI_CONFLICT = 5,   /* 409, 412 */
 	CLI_VALIDATION = 6, /* 422, 400 */
@@ -27,12 +27,12 @@ struct cmd_verb;
 struct app {
 	struct global_flags flags;   /* from the command line */
 	struct settings settings;    /* flag > environment > config file */
-	struct output out;	     /* format and streams */
-	struct http *http;	     /* made by the first request */
-	char *server;		     /* effective base URL, https://… */
-	char *token;		     /* bearer token, or NULL */
-	char *creds_path;	     /* the credentials file */
-	char command[64];	     /* "orgs create", for messages */
+	struct output out;           /* format and streams */
+	struct http *http;           /* made by the first request */
+	char *server;                /* effective base URL, https://… */
+	char *token;                 /* bearer token, or NULL */
+	char *creds_path;            /* the credentials file */
+	char command[64];            /* "orgs create", for messages */
 	const struct cmd_verb *verb; /* the command being run */
 };
 

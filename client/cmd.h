@@ -60,8 +60,7 @@ extern const struct cmd_noun cmd_audit;
  * Prints "samverkan: <message>; usage: samverkan <usage of the command
  * being run>" and returns 2.
  */
-int cmd_usage_error(struct app *app, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+int cmd_usage_error(struct app *app, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Parses a whole number in [min, max] with strtol; 0 or -1. */
 int cmd_parse_long(const char *s, long min, long max, long *out);
@@ -78,10 +77,10 @@ int cmd_parse_number(const char *s, double *out);
 /* How a command option becomes a member of a JSON request body. */
 enum cmd_field_kind {
 	CMD_FIELD_STRING, /* the text as given */
-	CMD_FIELD_DATE,	  /* YYYY-MM-DD */
-	CMD_FIELD_INT,	  /* a whole number; its range is the server's call */
+	CMD_FIELD_DATE,   /* YYYY-MM-DD */
+	CMD_FIELD_INT,    /* a whole number; its range is the server's call */
 	CMD_FIELD_NUMBER, /* a decimal number (integral ones as integers) */
-	CMD_FIELD_TRUE,	  /* a flag: the key becomes true */
+	CMD_FIELD_TRUE,   /* a flag: the key becomes true */
 	CMD_FIELD_FALSE,  /* a flag: the key becomes false */
 };
 
@@ -97,9 +96,8 @@ struct cmd_field {
  * for a value of the wrong shape (not a number, not a date, not UTF-8); or
  * CLI_ERROR when out of memory. *given (may be NULL) counts the members set.
  */
-int cmd_fields_to_json(struct app *app, const struct cmd_args *a,
-		       const struct cmd_field *fields, size_t n, json_t *body,
-		       int *given);
+int cmd_fields_to_json(struct app *app, const struct cmd_args *a, const struct cmd_field *fields,
+		       size_t n, json_t *body, int *given);
 
 /*
  * Appends "?name=value" (or "&…" when sb already has a query) with value
@@ -123,24 +121,22 @@ int cmd_query_add(struct strbuf *sb, const char *name, const char *value);
  * script needs it) "more: repeat with --cursor C". Returns 0 or the exit
  * code after printing the error (2 for a --limit out of 1..500).
  */
-int cmd_list_page(struct app *app, const struct cmd_args *a,
-		  struct strbuf *path, const struct out_col *cols,
-		  size_t ncols);
+int cmd_list_page(struct app *app, const struct cmd_args *a, struct strbuf *path,
+		  const struct out_col *cols, size_t ncols);
 
 /* An option of a list command that becomes a query parameter. */
 struct cmd_filter {
 	const char *opt;   /* --opt */
 	const char *param; /* ?param= */
-	int is_date;	   /* the value must be YYYY-MM-DD */
+	int is_date;       /* the value must be YYYY-MM-DD */
 };
 
 /*
  * cmd_list_page of base with the query parameters of the filters given in
  * a; a date filter that is not YYYY-MM-DD exits 2 before anything is sent.
  */
-int cmd_list_filtered(struct app *app, const struct cmd_args *a,
-		      const char *base, const struct cmd_filter *filters,
-		      size_t nfilters, const struct out_col *cols,
+int cmd_list_filtered(struct app *app, const struct cmd_args *a, const char *base,
+		      const struct cmd_filter *filters, size_t nfilters, const struct out_col *cols,
 		      size_t ncols);
 
 /*
@@ -179,8 +175,8 @@ int cmd_active_agreement_id(struct app *app, const char *given, char **id);
  * never a cut-short one; then the note "Wrote <what> to FILE." Returns 0
  * or the exit code after printing the error.
  */
-int cmd_download(struct app *app, const char *path, const char *accept,
-		 const char *file, mode_t mode, const char *what);
+int cmd_download(struct app *app, const char *path, const char *accept, const char *file,
+		 mode_t mode, const char *what);
 
 /*
  * The If-Match header value for --if-match (quotes added to a bare tag)
@@ -190,8 +186,8 @@ int cmd_if_match(struct app *app, const struct cmd_args *a, struct strbuf *sb);
 
 /* Which request body interventions_body builds. */
 enum iv_body {
-	IV_BODY_ADD,	/* POST /v1/action-plans/{id}/interventions */
-	IV_BODY_EDIT,	/* PATCH /v1/interventions/{id} */
+	IV_BODY_ADD,    /* POST /v1/action-plans/{id}/interventions */
+	IV_BODY_EDIT,   /* PATCH /v1/interventions/{id} */
 	IV_BODY_UPDATE, /* POST /v1/interventions/{id}/updates */
 };
 
@@ -203,8 +199,7 @@ enum iv_body {
  * (the caller json_decrefs it), or the exit code after printing the error
  * (2 for a malformed value or, for edit, nothing to change).
  */
-int interventions_body(struct app *app, enum iv_body which,
-		       const struct cmd_args *a, json_t **out);
+int interventions_body(struct app *app, enum iv_body which, const struct cmd_args *a, json_t **out);
 
 /*
  * One --resource ORG:AMOUNT:UNIT:DESCRIPTION as a resource line
@@ -218,7 +213,7 @@ int proposals_parse_resource(struct app *app, const char *spec, json_t **out);
 /* Which request body proposals_body builds. */
 enum prop_body {
 	PROP_BODY_CREATE, /* POST /v1/proposals */
-	PROP_BODY_EDIT,	  /* PATCH /v1/proposals/{id} */
+	PROP_BODY_EDIT,   /* PATCH /v1/proposals/{id} */
 };
 
 /*
@@ -232,8 +227,7 @@ enum prop_body {
  * Returns 0 with *out the body (the caller json_decrefs it), or the exit
  * code after printing the error.
  */
-int proposals_body(struct app *app, enum prop_body which,
-		   const struct cmd_args *a, json_t **out);
+int proposals_body(struct app *app, enum prop_body which, const struct cmd_args *a, json_t **out);
 
 /*
  * What GET /v1/audit/verify answered (doc), as the line `audit verify`
@@ -250,7 +244,6 @@ int audit_verify_message(const json_t *doc, struct strbuf *msg);
  * (twice when confirm, so a typo is caught). *out is wiped and freed with
  * prompt_free_secret. Returns 0 or the exit code after printing the error.
  */
-int cmd_password(struct app *app, int from_stdin, const char *prompt,
-		 int confirm, char **out);
+int cmd_password(struct app *app, int from_stdin, const char *prompt, int confirm, char **out);
 
 #endif

@@ -42,9 +42,8 @@ static const struct out_col focus_cols[] = {
 };
 
 static const struct out_col focus_fields[] = {
-	{ "ID", "id", 0 },	     { "AGREEMENT", "agreement", 0 },
-	{ "ORDINAL", "ordinal", 0 }, { "TITLE", "title", 0 },
-	{ "GOAL", "goal", 0 },	     { "CREATED AT", "created_at", 0 },
+	{ "ID", "id", 0 },       { "AGREEMENT", "agreement", 0 }, { "ORDINAL", "ordinal", 0 },
+	{ "TITLE", "title", 0 }, { "GOAL", "goal", 0 },           { "CREATED AT", "created_at", 0 },
 };
 
 int cmd_agreement_id(struct app *app, const char *given, char **id)
@@ -92,8 +91,8 @@ int cmd_agreement_id(struct app *app, const char *given, char **id)
 		goto out;
 	}
 	s = json_string_value(json_object_get(only, "title"));
-	output_note(&app->out, "Using the only agreement, %s%s%s%s.", *id,
-		    s ? " (" : "", s ? s : "", s ? ")" : "");
+	output_note(&app->out, "Using the only agreement, %s%s%s%s.", *id, s ? " (" : "",
+		    s ? s : "", s ? ")" : "");
 out:
 	json_decref(items);
 	return rc;
@@ -117,8 +116,7 @@ int cmd_active_agreement_id(struct app *app, const char *given, char **id)
 	json_array_foreach (items, i, ag) {
 		const json_t *st = json_object_get(ag, "status");
 
-		if (json_is_string(st) &&
-		    strcmp(json_string_value(st), "active") == 0) {
+		if (json_is_string(st) && strcmp(json_string_value(st), "active") == 0) {
 			found = ag;
 			n++;
 		}
@@ -127,8 +125,9 @@ int cmd_active_agreement_id(struct app *app, const char *given, char **id)
 		rc = cmd_usage_error(app,
 				     "%s active agreement: pass --agreement "
 				     "ID (see 'samverkan agreements list')",
-				     n == 0 ? "there is no" : "there is more "
-							     "than one");
+				     n == 0 ? "there is no"
+					    : "there is more "
+					      "than one");
 	} else if (!json_is_string(json_object_get(found, "id"))) {
 		output_error(&app->out, "the server sent an agreement without "
 					"an id");
@@ -149,8 +148,7 @@ static int run_list(struct app *app, const struct cmd_args *a)
 	(void)a;
 	rc = request_list(app, "/v1/agreements", &items);
 	if (rc == 0)
-		rc = output_list(&app->out, items, agreement_cols,
-				 CMD_COUNT(agreement_cols));
+		rc = output_list(&app->out, items, agreement_cols, CMD_COUNT(agreement_cols));
 	json_decref(items);
 	return rc;
 }
@@ -167,10 +165,8 @@ static json_t *extension_text(const json_t *e)
 	json_t *s = NULL;
 
 	strbuf_init(&sb, 4096);
-	if (strbuf_printf(&sb,
-			  "+%" JSON_INTEGER_FORMAT " year%s, from %s to %s",
-			  years, years == 1 ? "" : "s", from ? from : "?",
-			  to ? to : "?") == 0 &&
+	if (strbuf_printf(&sb, "+%" JSON_INTEGER_FORMAT " year%s, from %s to %s", years,
+			  years == 1 ? "" : "s", from ? from : "?", to ? to : "?") == 0 &&
 	    (!at || strbuf_printf(&sb, " (applied %.10s)", at) == 0))
 		s = json_string(sb.data);
 	strbuf_cleanup(&sb);
@@ -222,8 +218,7 @@ static int run_show(struct app *app, const struct cmd_args *a)
 		rc = cmd_oom(app);
 		goto out;
 	}
-	rc = output_object(&app->out, ag, display, agreement_fields,
-			   CMD_COUNT(agreement_fields));
+	rc = output_object(&app->out, ag, display, agreement_fields, CMD_COUNT(agreement_fields));
 	request_note_etag(app, &ro);
 out:
 	json_decref(ag);
@@ -257,8 +252,7 @@ static int run_focus_list(struct app *app, const struct cmd_args *a)
 	if (rc == 0)
 		rc = request_list(app, path.data, &items);
 	if (rc == 0)
-		rc = output_list(&app->out, items, focus_cols,
-				 CMD_COUNT(focus_cols));
+		rc = output_list(&app->out, items, focus_cols, CMD_COUNT(focus_cols));
 	json_decref(items);
 	strbuf_cleanup(&path);
 	return rc;
@@ -278,27 +272,25 @@ static int run_focus_add(struct app *app, const struct cmd_args *a)
 
 	strbuf_init(&path, 4096);
 	/* Check the arguments before asking the server anything. */
-	rc = body ? cmd_fields_to_json(app, a, focus_body,
-				       CMD_COUNT(focus_body), body, NULL)
+	rc = body ? cmd_fields_to_json(app, a, focus_body, CMD_COUNT(focus_body), body, NULL)
 		  : cmd_oom(app);
 	if (rc == 0)
 		rc = focus_path(app, args_get(a, "agreement"), &path);
 	if (rc == 0)
 		rc = request_call(app, "POST", path.data, body, &fa);
 	if (rc == 0)
-		rc = output_object(&app->out, fa, NULL, focus_fields,
-				   CMD_COUNT(focus_fields));
+		rc = output_object(&app->out, fa, NULL, focus_fields, CMD_COUNT(focus_fields));
 	json_decref(body);
 	json_decref(fa);
 	strbuf_cleanup(&path);
 	return rc;
 }
 
-#define AGREEMENT_OPT                                                          \
-	{                                                                      \
-		"agreement", 0, OPT_VALUE, "ID", NULL,                         \
-			"the agreement (id); may be left out when there is "   \
-			"only one"                                             \
+#define AGREEMENT_OPT                                                    \
+	{                                                                \
+		"agreement", 0, OPT_VALUE, "ID", NULL,                   \
+		    "the agreement (id); may be left out when there is " \
+		    "only one"                                           \
 	}
 
 static const struct opt_def focus_list_opts[] = {
@@ -310,13 +302,12 @@ static const struct opt_def focus_add_opts[] = {
 	{ "ordinal", 0, OPT_VALUE | OPT_REQUIRED, "N", NULL,
 	  "its number in the agreement (1, 2, …); orders the board" },
 	{ "title", 0, OPT_VALUE | OPT_REQUIRED, "TITLE", NULL, "short title" },
-	{ "goal", 0, OPT_VALUE | OPT_REQUIRED, "GOAL", NULL,
-	  "what the focus area is to achieve" },
+	{ "goal", 0, OPT_VALUE | OPT_REQUIRED, "GOAL", NULL, "what the focus area is to achieve" },
 };
 
 static const struct cmd_verb agreements_verbs[] = {
-	{ "list", run_list, NULL, 0, 0, 0, "agreements list",
-	  "Lists the collaboration agreements.", "agreements list" },
+	{ "list", run_list, NULL, 0, 0, 0, "agreements list", "Lists the collaboration agreements.",
+	  "agreements list" },
 	{ "show", run_show, NULL, 0, 1, 1, "agreements show <id>",
 	  "Shows one agreement: title, goal, parties, validity, status, days "
 	  "remaining and extensions.",
@@ -324,9 +315,8 @@ static const struct cmd_verb agreements_verbs[] = {
 };
 
 static const struct cmd_verb focus_verbs[] = {
-	{ "list", run_focus_list, focus_list_opts, CMD_COUNT(focus_list_opts),
-	  0, 0, "focus-areas list [--agreement ID]",
-	  "Lists the focus areas of an agreement.",
+	{ "list", run_focus_list, focus_list_opts, CMD_COUNT(focus_list_opts), 0, 0,
+	  "focus-areas list [--agreement ID]", "Lists the focus areas of an agreement.",
 	  "focus-areas list\n"
 	  "focus-areas list --agreement 6f1c2a4e-0b7d-4c1e-9a55-2f0e8d3b7c11" },
 	{ "add", run_focus_add, focus_add_opts, CMD_COUNT(focus_add_opts), 0, 0,
@@ -337,11 +327,8 @@ static const struct cmd_verb focus_verbs[] = {
 	  "\"Färre incidenter kring skolorna\"" },
 };
 
-const struct cmd_noun cmd_agreements = { "agreements",
-					 "The collaboration agreement.",
-					 agreements_verbs,
-					 CMD_COUNT(agreements_verbs) };
+const struct cmd_noun cmd_agreements = { "agreements", "The collaboration agreement.",
+					 agreements_verbs, CMD_COUNT(agreements_verbs) };
 
-const struct cmd_noun cmd_focus_areas = { "focus-areas",
-					  "The focus areas of an agreement.",
+const struct cmd_noun cmd_focus_areas = { "focus-areas", "The focus areas of an agreement.",
 					  focus_verbs, CMD_COUNT(focus_verbs) };

@@ -32,17 +32,15 @@ static const struct out_col verify_fields[] = {
 
 /* Option → query parameter of GET /v1/audit. */
 static const struct cmd_filter list_filters[] = {
-	{ "actor", "actor", 0 },	   { "organisation", "organisation", 0 },
-	{ "action", "action", 0 },	   { "entity", "entity", 0 },
-	{ "entity-id", "entity_id", 0 }, { "from", "from", 1 },
+	{ "actor", "actor", 0 },   { "organisation", "organisation", 0 }, { "action", "action", 0 },
+	{ "entity", "entity", 0 }, { "entity-id", "entity_id", 0 },       { "from", "from", 1 },
 	{ "to", "to", 1 },
 };
 
 static int run_list(struct app *app, const struct cmd_args *a)
 {
-	return cmd_list_filtered(app, a, "/v1/audit", list_filters,
-				 CMD_COUNT(list_filters), audit_cols,
-				 CMD_COUNT(audit_cols));
+	return cmd_list_filtered(app, a, "/v1/audit", list_filters, CMD_COUNT(list_filters),
+				 audit_cols, CMD_COUNT(audit_cols));
 }
 
 int audit_verify_message(const json_t *doc, struct strbuf *msg)
@@ -66,16 +64,14 @@ int audit_verify_message(const json_t *doc, struct strbuf *msg)
 	}
 	if (json_is_true(ok))
 		return strbuf_printf(msg, "audit log intact: %lld entries",
-				     (long long)json_integer_value(entries)) ==
-				       0
-			       ? CLI_OK
-			       : -1;
+				     (long long)json_integer_value(entries)) == 0
+			   ? CLI_OK
+			   : -1;
 	rc |= strbuf_puts(msg, "audit log broken at entry ");
 	rc |= output_cell(msg, seq, OUT_CSV);
 	rc |= strbuf_puts(msg, " (chain ");
 	rc |= output_cell(msg, json_object_get(doc, "chain"), OUT_CSV);
-	rc |= strbuf_printf(msg, "): %s",
-			    reason ? reason : "the server gave no reason");
+	rc |= strbuf_printf(msg, "): %s", reason ? reason : "the server gave no reason");
 	if (rc != 0)
 		return -1;
 	text_clean(msg->data, msg->len);
@@ -96,8 +92,9 @@ static int run_verify(struct app *app, const struct cmd_args *a)
 	result = audit_verify_message(doc, &msg);
 	if (result < 0) {
 		output_error(&app->out, "%s",
-			     msg.data ? msg.data : "a verify answer of "
-						   "another shape");
+			     msg.data ? msg.data
+				      : "a verify answer of "
+					"another shape");
 		rc = CLI_ERROR;
 		goto out;
 	}
@@ -105,11 +102,9 @@ static int run_verify(struct app *app, const struct cmd_args *a)
 	if (app->out.format == OUT_JSON)
 		rc = output_json(app->out.out, doc) == 0 ? result : CLI_ERROR;
 	else if (app->out.format == OUT_CSV)
-		rc = output_object(&app->out, doc, NULL, verify_fields,
-				   CMD_COUNT(verify_fields));
+		rc = output_object(&app->out, doc, NULL, verify_fields, CMD_COUNT(verify_fields));
 	else
-		rc = fprintf(app->out.out, "%s\n", msg.data) < 0 ? CLI_ERROR
-								   : result;
+		rc = fprintf(app->out.out, "%s\n", msg.data) < 0 ? CLI_ERROR : result;
 	if (rc == 0)
 		rc = result;
 out:
@@ -126,12 +121,9 @@ static const struct opt_def list_opts[] = {
 	  "only this action, e.g. follow_up.update or proposal.decide" },
 	{ "entity", 0, OPT_VALUE, "ENTITY", NULL,
 	  "only entries about this kind of thing, e.g. follow_up" },
-	{ "entity-id", 0, OPT_VALUE, "ID", NULL,
-	  "only entries about this one (with --entity)" },
-	{ "from", 0, OPT_VALUE, "YYYY-MM-DD", NULL,
-	  "written on this day or later (Swedish time)" },
-	{ "to", 0, OPT_VALUE, "YYYY-MM-DD", NULL,
-	  "written on this day or earlier" },
+	{ "entity-id", 0, OPT_VALUE, "ID", NULL, "only entries about this one (with --entity)" },
+	{ "from", 0, OPT_VALUE, "YYYY-MM-DD", NULL, "written on this day or later (Swedish time)" },
+	{ "to", 0, OPT_VALUE, "YYYY-MM-DD", NULL, "written on this day or earlier" },
 	CMD_PAGE_OPTS,
 };
 
@@ -152,6 +144,5 @@ static const struct cmd_verb audit_verbs[] = {
 	  "audit verify || echo \"the audit log was tampered with\"" },
 };
 
-const struct cmd_noun cmd_audit = { "audit",
-				    "The audit log (styrgrupp and admins).",
-				    audit_verbs, CMD_COUNT(audit_verbs) };
+const struct cmd_noun cmd_audit = { "audit", "The audit log (styrgrupp and admins).", audit_verbs,
+				    CMD_COUNT(audit_verbs) };

@@ -18,9 +18,8 @@ static const struct out_col finding_cols[] = {
 };
 
 static const struct out_col finding_csv[] = {
-	{ "severity", "severity", 0 }, { "code", "code", 0 },
-	{ "message", "message", 0 },   { "entity", "entity", 0 },
-	{ "entity_id", "entity_id", 0 },
+	{ "severity", "severity", 0 }, { "code", "code", 0 },           { "message", "message", 0 },
+	{ "entity", "entity", 0 },     { "entity_id", "entity_id", 0 },
 };
 
 /* A copy of the findings with entity and entity_id as one cell. */
@@ -40,8 +39,7 @@ static json_t *findings_display(const json_t *findings)
 		strbuf_init(&sb, 4096);
 		if (strbuf_puts(&sb, json_string_value(entity)) == 0 &&
 		    (json_is_null(eid) || !eid ||
-		     (strbuf_puts(&sb, " ") == 0 &&
-		      output_cell(&sb, eid, OUT_CSV) == 0)))
+		     (strbuf_puts(&sb, " ") == 0 && output_cell(&sb, eid, OUT_CSV) == 0)))
 			cell = json_string(sb.data);
 		strbuf_cleanup(&sb);
 		if (!cell || json_object_set_new(f, "entity", cell) != 0) {
@@ -65,8 +63,7 @@ static int print_findings(struct app *app, const json_t *report)
 		return CLI_ERROR;
 	}
 	if (app->out.format == OUT_CSV)
-		return output_list(&app->out, findings, finding_csv,
-				   CMD_COUNT(finding_csv));
+		return output_list(&app->out, findings, finding_csv, CMD_COUNT(finding_csv));
 	if (json_is_array(findings) && json_array_size(findings) == 0) {
 		fputs("no findings\n", app->out.out);
 		return 0;
@@ -74,8 +71,7 @@ static int print_findings(struct app *app, const json_t *report)
 	shown = findings_display(findings);
 	if (!shown)
 		return cmd_oom(app);
-	rc = output_list(&app->out, shown, finding_cols,
-			 CMD_COUNT(finding_cols));
+	rc = output_list(&app->out, shown, finding_cols, CMD_COUNT(finding_cols));
 	json_decref(shown);
 	return rc;
 }
@@ -90,8 +86,7 @@ static int run_compliance(struct app *app, const struct cmd_args *a)
 
 	strbuf_init(&path, 4096);
 	rc = cmd_active_agreement_id(app, given, &id);
-	if (rc == 0 &&
-	    request_path(&path, "/v1/agreements/{}/compliance", id, NULL) != 0)
+	if (rc == 0 && request_path(&path, "/v1/agreements/{}/compliance", id, NULL) != 0)
 		rc = cmd_oom(app);
 	if (rc == 0)
 		rc = request_call(app, "GET", path.data, NULL, &report);
@@ -109,13 +104,12 @@ static int run_compliance(struct app *app, const struct cmd_args *a)
 }
 
 static const struct opt_def compliance_opts[] = {
-	{ "agreement", 0, OPT_VALUE, "ID", NULL,
-	  "the agreement (id); default: the active one" },
+	{ "agreement", 0, OPT_VALUE, "ID", NULL, "the agreement (id); default: the active one" },
 };
 
 static const struct cmd_verb compliance_verb[] = {
-	{ NULL, run_compliance, compliance_opts, CMD_COUNT(compliance_opts),
-	  0, 0, "compliance [--agreement ID]",
+	{ NULL, run_compliance, compliance_opts, CMD_COUNT(compliance_opts), 0, 0,
+	  "compliance [--agreement ID]",
 	  "Lists what the agreement asks for that is not being done (high, "
 	  "medium, low), or 'no findings'. A report: exit 0 either way.",
 	  "compliance\n"
@@ -126,5 +120,4 @@ static const struct cmd_verb compliance_verb[] = {
 const struct cmd_noun cmd_compliance = { "compliance",
 					 "Compliance findings for the "
 					 "agreement.",
-					 compliance_verb,
-					 CMD_COUNT(compliance_verb) };
+					 compliance_verb, CMD_COUNT(compliance_verb) };

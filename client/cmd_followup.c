@@ -63,8 +63,7 @@ static void target_cleanup(struct fu_target *t)
 }
 
 /* YEAR (default: last year) and --agreement (default: the active one). */
-static int target_resolve(struct app *app, const struct cmd_args *a,
-			  struct fu_target *t)
+static int target_resolve(struct app *app, const struct cmd_args *a, struct fu_target *t)
 {
 	char year[24];
 	int rc;
@@ -85,20 +84,19 @@ static int target_resolve(struct app *app, const struct cmd_args *a,
 		}
 		t->year = tm.tm_year + 1900 - 1;
 	}
-	rc = cmd_active_agreement_id(app, args_get(a, "agreement"),
-				     &t->agreement);
+	rc = cmd_active_agreement_id(app, args_get(a, "agreement"), &t->agreement);
 	if (rc != 0)
 		return rc;
 	snprintf(year, sizeof year, "%ld", t->year);
-	if (request_path(&t->path, "/v1/agreements/{}/follow-ups/{}",
-			 t->agreement, year, NULL) != 0)
+	if (request_path(&t->path, "/v1/agreements/{}/follow-ups/{}", t->agreement, year, NULL) !=
+	    0)
 		return cmd_oom(app);
 	return 0;
 }
 
 /* GETs the follow-up; its ETag lands in ro. */
-static int get_follow_up(struct app *app, const struct fu_target *t,
-			 struct request_opts *ro, json_t **doc)
+static int get_follow_up(struct app *app, const struct fu_target *t, struct request_opts *ro,
+			 json_t **doc)
 {
 	int rc = request_call_opts(app, "GET", t->path.data, NULL, ro, doc);
 
@@ -120,8 +118,7 @@ static int is_adopted(const json_t *doc)
 /* The one line for a follow-up found adopted before anything is sent. */
 static int adopted_error(struct app *app, const struct fu_target *t)
 {
-	output_error(&app->out, "the follow-up of %ld is adopted and read-only",
-		     t->year);
+	output_error(&app->out, "the follow-up of %ld is adopted and read-only", t->year);
 	return CLI_CONFLICT;
 }
 
@@ -136,8 +133,7 @@ static int print_follow_up(struct app *app, const json_t *doc, long year)
 		return CLI_ERROR;
 	}
 	if (app->out.format == OUT_CSV)
-		return output_object(&app->out, doc, NULL, fu_fields,
-				     CMD_COUNT(fu_fields));
+		return output_object(&app->out, doc, NULL, fu_fields, CMD_COUNT(fu_fields));
 	if (followup_print(app->out.out, doc, year) != 0) {
 		output_error(&app->out, "cannot write the output");
 		return CLI_ERROR;
@@ -170,8 +166,8 @@ static int run_show(struct app *app, const struct cmd_args *a)
 /* ---- edit ---------------------------------------------------------------- */
 
 /* body[key] = the text of file ('-': standard input), trimmed. */
-static int text_from_file(struct app *app, const char *opt, const char *file,
-			  const char *key, json_t *body)
+static int text_from_file(struct app *app, const char *opt, const char *file, const char *key,
+			  json_t *body)
 {
 	struct strbuf sb;
 	char *text = NULL;
@@ -193,8 +189,7 @@ static int text_from_file(struct app *app, const char *opt, const char *file,
 	}
 	s = json_string(text);
 	if (!s)
-		rc = cmd_usage_error(app, "--%s %s is not UTF-8 text", opt,
-				     file);
+		rc = cmd_usage_error(app, "--%s %s is not UTF-8 text", opt, file);
 	else if (json_object_set_new(body, key, s) != 0)
 		rc = cmd_oom(app);
 out:
@@ -204,8 +199,7 @@ out:
 }
 
 /* The Markdown document to edit, written to a new 0600 file in $TMPDIR. */
-static int write_doc(struct app *app, const struct fu_target *t,
-		     const json_t *doc, char **file)
+static int write_doc(struct app *app, const struct fu_target *t, const json_t *doc, char **file)
 {
 	const char *dir = getenv("TMPDIR"), *texts[FOLLOWUP_SECTIONS];
 	struct strbuf md, name;
@@ -215,8 +209,7 @@ static int write_doc(struct app *app, const struct fu_target *t,
 	strbuf_init(&md, 0);
 	strbuf_init(&name, 8192);
 	for (int i = 0; i < FOLLOWUP_SECTIONS; i++)
-		texts[i] = json_string_value(
-			json_object_get(doc, followup_keys[i]));
+		texts[i] = json_string_value(json_object_get(doc, followup_keys[i]));
 	if (followup_md_write(&md, t->year, texts) != 0 ||
 	    strbuf_printf(&name, "%s/samverkan-followup-%ld-XXXXXX.md",
 			  dir && dir[0] ? dir : "/tmp", t->year) != 0) {
@@ -225,8 +218,7 @@ static int write_doc(struct app *app, const struct fu_target *t,
 	}
 	fd = mkstemps(name.data, 3);
 	if (fd < 0 || fchmod(fd, 0600) != 0) {
-		output_error(&app->out, "cannot make a file to edit in: %s",
-			     strerror(errno));
+		output_error(&app->out, "cannot make a file to edit in: %s", strerror(errno));
 		goto out;
 	}
 	*file = strbuf_steal(&name);
@@ -236,16 +228,14 @@ static int write_doc(struct app *app, const struct fu_target *t,
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w <= 0) {
-			output_error(&app->out, "cannot write '%s': %s", *file,
-				     strerror(errno));
+			output_error(&app->out, "cannot write '%s': %s", *file, strerror(errno));
 			goto out;
 		}
 		off += (size_t)w;
 	}
 	if (close(fd) != 0) {
 		fd = -1;
-		output_error(&app->out, "cannot write '%s': %s", *file,
-			     strerror(errno));
+		output_error(&app->out, "cannot write '%s': %s", *file, strerror(errno));
 		goto out;
 	}
 	fd = -1;
@@ -269,9 +259,8 @@ out:
  * whether the editor ran to the end, so that the text written is worth
  * keeping when it cannot be sent.
  */
-static int edit_texts(struct app *app, const struct fu_target *t,
-		      const json_t *doc, json_t *body, char **file,
-		      int *edited)
+static int edit_texts(struct app *app, const struct fu_target *t, const json_t *doc, json_t *body,
+		      char **file, int *edited)
 {
 	char *now[FOLLOWUP_SECTIONS] = { NULL, NULL, NULL };
 	struct strbuf err, got;
@@ -293,16 +282,14 @@ static int edit_texts(struct app *app, const struct fu_target *t,
 	rc = cmd_read_file(app, *file, &got);
 	if (rc != 0)
 		goto out;
-	if (followup_md_parse(got.data ? got.data : "", got.len, now, &err) !=
-	    0) {
+	if (followup_md_parse(got.data ? got.data : "", got.len, now, &err) != 0) {
 		output_error(&app->out, "%s; nothing was sent",
 			     err.data ? err.data : "cannot read the file");
 		rc = CLI_USAGE;
 		goto out;
 	}
 	for (int i = 0; i < FOLLOWUP_SECTIONS && rc == 0; i++) {
-		const char *s = json_string_value(
-			json_object_get(doc, followup_keys[i]));
+		const char *s = json_string_value(json_object_get(doc, followup_keys[i]));
 		char *was = followup_trim(s ? s : "", s ? strlen(s) : 0);
 		json_t *v;
 
@@ -311,12 +298,10 @@ static int edit_texts(struct app *app, const struct fu_target *t,
 		} else if (strcmp(was, now[i]) != 0) {
 			v = json_string(now[i]);
 			if (!v) {
-				output_error(&app->out,
-					     "the edited file is not UTF-8 "
-					     "text; nothing was sent");
+				output_error(&app->out, "the edited file is not UTF-8 "
+							"text; nothing was sent");
 				rc = CLI_USAGE;
-			} else if (json_object_set_new(body, followup_keys[i],
-						       v) != 0) {
+			} else if (json_object_set_new(body, followup_keys[i], v) != 0) {
 				rc = cmd_oom(app);
 			}
 		}
@@ -331,8 +316,7 @@ out:
 }
 
 /* The exit code of the PUT's answer, after printing any refusal. */
-static int put_outcome(struct app *app, const struct fu_target *t,
-		       const struct http_response *resp)
+static int put_outcome(struct app *app, const struct fu_target *t, const struct http_response *resp)
 {
 	const char *env, *hint = NULL;
 
@@ -358,16 +342,14 @@ static int put_outcome(struct app *app, const struct fu_target *t,
 	}
 	if (resp->status == 401) {
 		env = getenv("SAMVERKAN_TOKEN");
-		hint = env && env[0] ? "check SAMVERKAN_TOKEN"
-				     : "run 'samverkan login'";
+		hint = env && env[0] ? "check SAMVERKAN_TOKEN" : "run 'samverkan login'";
 	}
-	return output_problem(&app->out, resp->status, resp->json,
-			      resp->retry_after, resp->request_id, hint);
+	return output_problem(&app->out, resp->status, resp->json, resp->retry_after,
+			      resp->request_id, hint);
 }
 
 /* The options of edit checked before anything is read or asked. */
-static int edit_options(struct app *app, const struct cmd_args *a,
-			int *use_editor)
+static int edit_options(struct app *app, const struct cmd_args *a, int *use_editor)
 {
 	int nfiles = 0, nstdin = 0;
 	int oral = args_has(a, "oral") || args_has(a, "no-oral");
@@ -388,12 +370,11 @@ static int edit_options(struct app *app, const struct cmd_args *a,
 	if (*use_editor && !(isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))) {
 		/* Without a terminal only the flag can change. */
 		if (!oral)
-			return cmd_usage_error(
-				app, "no terminal to run an editor on: give "
-				     "the texts with --collaboration-file, "
-				     "--implementation-file and/or "
-				     "--results-file (FILE, or '-' for "
-				     "standard input)");
+			return cmd_usage_error(app, "no terminal to run an editor on: give "
+						    "the texts with --collaboration-file, "
+						    "--implementation-file and/or "
+						    "--results-file (FILE, or '-' for "
+						    "standard input)");
 		*use_editor = 0;
 	}
 	return 0;
@@ -422,12 +403,10 @@ static int run_edit(struct app *app, const struct cmd_args *a)
 	}
 	for (int i = 0; i < FOLLOWUP_SECTIONS && rc == 0; i++)
 		if (args_has(a, file_opts[i]))
-			rc = text_from_file(app, file_opts[i],
-					    args_get(a, file_opts[i]),
+			rc = text_from_file(app, file_opts[i], args_get(a, file_opts[i]),
 					    followup_keys[i], body);
 	if (rc == 0 && (args_has(a, "oral") || args_has(a, "no-oral")) &&
-	    json_object_set_new(body, "oral",
-				json_boolean(args_has(a, "oral"))) != 0)
+	    json_object_set_new(body, "oral", json_boolean(args_has(a, "oral"))) != 0)
 		rc = cmd_oom(app);
 	if (rc == 0)
 		rc = target_resolve(app, a, &t);
@@ -495,17 +474,19 @@ static int run_report(struct app *app, const struct cmd_args *a)
 	if (rc == 0 && strbuf_puts(&t.path, "/report") != 0)
 		rc = cmd_oom(app);
 	if (rc == 0)
-		rc = cmd_download(app, t.path.data, followup_report_accept(f),
-				  file, 0644, "the report");
+		rc = cmd_download(app, t.path.data, followup_report_accept(f), file, 0644,
+				  "the report");
 	target_cleanup(&t);
 	return rc;
 }
 
 /* ---- the table ----------------------------------------------------------- */
 
-#define AGREEMENT_OPT                                 \
-	{ "agreement", 0, OPT_VALUE, "ID", NULL,      \
-	  "the agreement (id); default: the active one" }
+#define AGREEMENT_OPT                                             \
+	{                                                         \
+		"agreement", 0, OPT_VALUE, "ID", NULL,            \
+		    "the agreement (id); default: the active one" \
+	}
 
 static const struct opt_def show_opts[] = {
 	AGREEMENT_OPT,
@@ -521,8 +502,7 @@ static const struct opt_def edit_opts[] = {
 	{ "results-file", 0, OPT_VALUE, "FILE", NULL,
 	  "the text of 'Bedömning av det resultat som insatserna har bidragit "
 	  "till'" },
-	{ "oral", 0, 0, NULL, NULL,
-	  "the follow-up is also presented orally" },
+	{ "oral", 0, 0, NULL, NULL, "the follow-up is also presented orally" },
 	{ "no-oral", 0, 0, NULL, NULL, "it is not presented orally" },
 };
 
@@ -569,5 +549,4 @@ static const struct cmd_verb followup_verbs[] = {
 const struct cmd_noun cmd_followup = { "followup",
 				       "The yearly follow-up (uppföljning) "
 				       "of the agreement.",
-				       followup_verbs,
-				       CMD_COUNT(followup_verbs) };
+				       followup_verbs, CMD_COUNT(followup_verbs) };

@@ -42,11 +42,10 @@ static const struct out_col member_fields[] = {
 
 #define ROLES "member|chair|decision_maker"
 
-static int build_path(struct app *app, struct strbuf *sb, const char *tmpl,
-		      const char *a, const char *b)
+static int build_path(struct app *app, struct strbuf *sb, const char *tmpl, const char *a,
+		      const char *b)
 {
-	int rc = b ? request_path(sb, tmpl, a, b, NULL)
-		   : request_path(sb, tmpl, a, NULL);
+	int rc = b ? request_path(sb, tmpl, a, b, NULL) : request_path(sb, tmpl, a, NULL);
 
 	if (rc != 0)
 		output_error(&app->out, "out of memory");
@@ -61,8 +60,7 @@ static int run_list(struct app *app, const struct cmd_args *a)
 	(void)a;
 	rc = request_list(app, "/v1/groups", &items);
 	if (rc == 0)
-		rc = output_list(&app->out, items, group_cols,
-				 CMD_COUNT(group_cols));
+		rc = output_list(&app->out, items, group_cols, CMD_COUNT(group_cols));
 	json_decref(items);
 	return rc;
 }
@@ -78,8 +76,7 @@ static int run_show(struct app *app, const struct cmd_args *a)
 	if (rc == 0)
 		rc = request_call(app, "GET", path.data, NULL, &group);
 	if (rc == 0)
-		rc = output_object(&app->out, group, NULL, group_fields,
-				   CMD_COUNT(group_fields));
+		rc = output_object(&app->out, group, NULL, group_fields, CMD_COUNT(group_fields));
 	json_decref(group);
 	strbuf_cleanup(&path);
 	return rc;
@@ -94,8 +91,7 @@ static int run_create(struct app *app, const struct cmd_args *a)
 	body = json_pack("{s:s, s:s, s:s}", "slug", args_get(a, "slug"), "name",
 			 args_get(a, "name"), "tier", args_get(a, "tier"));
 	if (!body || (municipality &&
-		      json_object_set_new(body, "municipality",
-					  json_string(municipality)) != 0)) {
+		      json_object_set_new(body, "municipality", json_string(municipality)) != 0)) {
 		json_decref(body);
 		output_error(&app->out, "an argument is not valid UTF-8");
 		return CLI_USAGE;
@@ -103,8 +99,7 @@ static int run_create(struct app *app, const struct cmd_args *a)
 	rc = request_call(app, "POST", "/v1/groups", body, &group);
 	json_decref(body);
 	if (rc == 0)
-		rc = output_object(&app->out, group, NULL, group_fields,
-				   CMD_COUNT(group_fields));
+		rc = output_object(&app->out, group, NULL, group_fields, CMD_COUNT(group_fields));
 	json_decref(group);
 	return rc;
 }
@@ -120,8 +115,7 @@ static int run_members(struct app *app, const struct cmd_args *a)
 	if (rc == 0)
 		rc = request_list(app, path.data, &items);
 	if (rc == 0)
-		rc = output_list(&app->out, items, member_cols,
-				 CMD_COUNT(member_cols));
+		rc = output_list(&app->out, items, member_cols, CMD_COUNT(member_cols));
 	json_decref(items);
 	strbuf_cleanup(&path);
 	return rc;
@@ -143,24 +137,19 @@ static int run_add_member(struct app *app, const struct cmd_args *a)
 				       until);
 	strbuf_init(&path, 4096);
 	body = json_pack("{s:s}", "role", role ? role : "member");
-	if (!body || (until && json_object_set_new(body, "until",
-						   json_string(until)) != 0)) {
+	if (!body || (until && json_object_set_new(body, "until", json_string(until)) != 0)) {
 		output_error(&app->out, "out of memory");
 		rc = CLI_ERROR;
 		goto out;
 	}
-	rc = build_path(app, &path, "/v1/groups/{}/members/{}", a->pos[0],
-			a->pos[1]);
+	rc = build_path(app, &path, "/v1/groups/{}/members/{}", a->pos[0], a->pos[1]);
 	if (rc == 0)
-		rc = request_call_status(app, "PUT", path.data, body, &m,
-					 &status);
+		rc = request_call_status(app, "PUT", path.data, body, &m, &status);
 	if (rc == 0 && json_is_object(m))
-		rc = output_object(&app->out, m, NULL, member_fields,
-				   CMD_COUNT(member_fields));
+		rc = output_object(&app->out, m, NULL, member_fields, CMD_COUNT(member_fields));
 	if (rc == 0)
-		output_note(&app->out, "%s %s %s %s.",
-			    status == 201 ? "Added" : "Updated", a->pos[1],
-			    status == 201 ? "to" : "in", a->pos[0]);
+		output_note(&app->out, "%s %s %s %s.", status == 201 ? "Added" : "Updated",
+			    a->pos[1], status == 201 ? "to" : "in", a->pos[0]);
 out:
 	json_decref(body);
 	json_decref(m);
@@ -174,13 +163,11 @@ static int run_remove_member(struct app *app, const struct cmd_args *a)
 	int rc;
 
 	strbuf_init(&path, 4096);
-	rc = build_path(app, &path, "/v1/groups/{}/members/{}", a->pos[0],
-			a->pos[1]);
+	rc = build_path(app, &path, "/v1/groups/{}/members/{}", a->pos[0], a->pos[1]);
 	if (rc == 0)
 		rc = request_call(app, "DELETE", path.data, NULL, NULL);
 	if (rc == 0)
-		output_note(&app->out, "Removed %s from %s.", a->pos[1],
-			    a->pos[0]);
+		output_note(&app->out, "Removed %s from %s.", a->pos[1], a->pos[0]);
 	strbuf_cleanup(&path);
 	return rc;
 }
@@ -189,25 +176,22 @@ static const struct opt_def create_opts[] = {
 	{ "slug", 0, OPT_VALUE | OPT_REQUIRED, "SLUG", NULL,
 	  "short name in addresses: a-z, 0-9 and '-'" },
 	{ "name", 0, OPT_VALUE | OPT_REQUIRED, "NAME", NULL, "full name" },
-	{ "tier", 0, OPT_VALUE | OPT_REQUIRED, "TIER",
-	  "styrgrupp|beredningsgrupp|arbetsgrupp", "tier of the group" },
-	{ "municipality", 0, OPT_VALUE, "ORG", NULL,
-	  "the municipality (slug) of an arbetsgrupp" },
+	{ "tier", 0, OPT_VALUE | OPT_REQUIRED, "TIER", "styrgrupp|beredningsgrupp|arbetsgrupp",
+	  "tier of the group" },
+	{ "municipality", 0, OPT_VALUE, "ORG", NULL, "the municipality (slug) of an arbetsgrupp" },
 };
 
 static const struct opt_def add_opts[] = {
 	{ "role", 0, OPT_VALUE, "ROLE", ROLES,
 	  "role in the group (default member); decision_maker only in the "
 	  "styrgrupp" },
-	{ "until", 0, OPT_VALUE, "YYYY-MM-DD", NULL,
-	  "last day of a co-opted membership" },
+	{ "until", 0, OPT_VALUE, "YYYY-MM-DD", NULL, "last day of a co-opted membership" },
 };
 
 static const struct cmd_verb groups_verbs[] = {
-	{ "list", run_list, NULL, 0, 0, 0, "groups list", "Lists the groups.",
-	  "groups list" },
-	{ "show", run_show, NULL, 0, 1, 1, "groups show <slug>",
-	  "Shows one group.", "groups show beredningsgrupp" },
+	{ "list", run_list, NULL, 0, 0, 0, "groups list", "Lists the groups.", "groups list" },
+	{ "show", run_show, NULL, 0, 1, 1, "groups show <slug>", "Shows one group.",
+	  "groups show beredningsgrupp" },
 	{ "create", run_create, create_opts, CMD_COUNT(create_opts), 0, 0,
 	  "groups create --slug SLUG --name NAME --tier TIER "
 	  "[--municipality ORG]",
@@ -223,10 +207,9 @@ static const struct cmd_verb groups_verbs[] = {
 	  "groups add-member styrgrupp eva.berg --role decision_maker\n"
 	  "groups add-member beredningsgrupp kim.nyberg --until 2025-12-31" },
 	{ "remove-member", run_remove_member, NULL, 0, 2, 2,
-	  "groups remove-member <slug> <username>",
-	  "Removes a member from a group.",
+	  "groups remove-member <slug> <username>", "Removes a member from a group.",
 	  "groups remove-member est-sigtuna kim.nyberg" },
 };
 
-const struct cmd_noun cmd_groups = { "groups", "Groups and memberships.",
-				     groups_verbs, CMD_COUNT(groups_verbs) };
+const struct cmd_noun cmd_groups = { "groups", "Groups and memberships.", groups_verbs,
+				     CMD_COUNT(groups_verbs) };

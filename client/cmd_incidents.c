@@ -19,12 +19,9 @@
 #define IMPORT_FILE_LIMIT ((size_t)256 << 20)
 
 static const struct out_col incident_cols[] = {
-	{ "OCCURRED AT", "occurred_at", 0 },
-	{ "MUNICIPALITY", "municipality", 0 },
-	{ "PLACE", "place", OUT_COL_TRUNC },
-	{ "CATEGORY", "category", 0 },
-	{ "SOURCE", "source_organisation", 0 },
-	{ "DESCRIPTION", "description", OUT_COL_TRUNC },
+	{ "OCCURRED AT", "occurred_at", 0 },    { "MUNICIPALITY", "municipality", 0 },
+	{ "PLACE", "place", OUT_COL_TRUNC },    { "CATEGORY", "category", 0 },
+	{ "SOURCE", "source_organisation", 0 }, { "DESCRIPTION", "description", OUT_COL_TRUNC },
 };
 
 static const struct out_col incident_fields[] = {
@@ -83,14 +80,12 @@ static int run_report(struct app *app, const struct cmd_args *a)
 					  "together");
 		goto out;
 	}
-	rc = cmd_fields_to_json(app, a, report_fields,
-				CMD_COUNT(report_fields), body, NULL);
+	rc = cmd_fields_to_json(app, a, report_fields, CMD_COUNT(report_fields), body, NULL);
 	if (rc == 0 && !args_has(a, "occurred-at") &&
 	    json_object_set_new(body, "occurred_at", now_utc()) != 0)
 		rc = cmd_oom(app);
 	if (rc == 0)
-		rc = request_call(app, "POST", "/v1/incidents", body,
-				  &incident);
+		rc = request_call(app, "POST", "/v1/incidents", body, &incident);
 	if (rc == 0)
 		rc = output_object(&app->out, incident, NULL, incident_fields,
 				   CMD_COUNT(incident_fields));
@@ -103,14 +98,16 @@ out:
 static int run_list(struct app *app, const struct cmd_args *a)
 {
 	static const struct cmd_filter filters[] = {
-		{ "municipality", "municipality", 0 }, { "category", "category", 0 },
-		{ "place", "place", 0 },	       { "source", "source", 0 },
-		{ "from", "from", 1 },		       { "to", "to", 1 },
+		{ "municipality", "municipality", 0 },
+		{ "category", "category", 0 },
+		{ "place", "place", 0 },
+		{ "source", "source", 0 },
+		{ "from", "from", 1 },
+		{ "to", "to", 1 },
 	};
 
-	return cmd_list_filtered(app, a, "/v1/incidents", filters,
-				 CMD_COUNT(filters), incident_cols,
-				 CMD_COUNT(incident_cols));
+	return cmd_list_filtered(app, a, "/v1/incidents", filters, CMD_COUNT(filters),
+				 incident_cols, CMD_COUNT(incident_cols));
 }
 
 static int run_show(struct app *app, const struct cmd_args *a)
@@ -140,8 +137,7 @@ static int run_categories(struct app *app, const struct cmd_args *a)
 	(void)a;
 	rc = request_list(app, "/v1/incident-categories", &items);
 	if (rc == 0)
-		rc = output_list(&app->out, items, category_cols,
-				 CMD_COUNT(category_cols));
+		rc = output_list(&app->out, items, category_cols, CMD_COUNT(category_cols));
 	json_decref(items);
 	return rc;
 }
@@ -151,8 +147,8 @@ static int run_categories(struct app *app, const struct cmd_args *a)
  * import should outlive a daemon restart), the failure's message left in
  * err for the import to print below its progress bar.
  */
-static int send_batch(void *ctx, const json_t *body, const char *key,
-		      struct http_response *resp, struct strbuf *err)
+static int send_batch(void *ctx, const json_t *body, const char *key, struct http_response *resp,
+		      struct strbuf *err)
 {
 	struct request_opts ro;
 	int rc;
@@ -163,8 +159,7 @@ static int send_batch(void *ctx, const json_t *body, const char *key,
 		(void)strbuf_puts(err, "internal: the batch key is too long");
 		return CLI_ERROR;
 	}
-	rc = request_send_err(ctx, "POST", "/v1/incidents", body, &ro, resp,
-			      err);
+	rc = request_send_err(ctx, "POST", "/v1/incidents", body, &ro, resp, err);
 	request_opts_cleanup(&ro);
 	return rc;
 }
@@ -194,8 +189,7 @@ static int run_import(struct app *app, const struct cmd_args *a)
 	if (rc == 0)
 		rc = request_prepare(app, 1);
 	if (rc == 0)
-		rc = import_run(app, data.data ? data.data : "", data.len, &o,
-				&t);
+		rc = import_run(app, data.data ? data.data : "", data.len, &o, &t);
 	strbuf_cleanup(&data);
 	return rc;
 }
@@ -210,20 +204,16 @@ static const struct opt_def report_opts[] = {
 	{ "occurred-at", 0, OPT_VALUE, "TIME", NULL,
 	  "when: RFC 3339 (2026-11-16T21:30:00Z) or Swedish local time "
 	  "(2026-11-16 21:30); default now" },
-	{ "description", 0, OPT_VALUE, "TEXT", NULL,
-	  "what happened (no personal data)" },
-	{ "latitude", 0, OPT_VALUE, "DEG", NULL,
-	  "WGS 84 latitude, with --longitude" },
-	{ "longitude", 0, OPT_VALUE, "DEG", NULL,
-	  "WGS 84 longitude, with --latitude" },
+	{ "description", 0, OPT_VALUE, "TEXT", NULL, "what happened (no personal data)" },
+	{ "latitude", 0, OPT_VALUE, "DEG", NULL, "WGS 84 latitude, with --longitude" },
+	{ "longitude", 0, OPT_VALUE, "DEG", NULL, "WGS 84 longitude, with --latitude" },
 };
 
 static const struct opt_def list_opts[] = {
 	{ "municipality", 0, OPT_VALUE, "ORG", NULL, "only this municipality" },
 	{ "category", 0, OPT_VALUE, "SLUG", NULL, "only this category" },
 	{ "place", 0, OPT_VALUE, "PLACE", NULL, "only this place (exact)" },
-	{ "source", 0, OPT_VALUE, "ORG", NULL,
-	  "only those reported by this organisation" },
+	{ "source", 0, OPT_VALUE, "ORG", NULL, "only those reported by this organisation" },
 	{ "from", 0, OPT_VALUE, "YYYY-MM-DD", NULL, "from this day on" },
 	{ "to", 0, OPT_VALUE, "YYYY-MM-DD", NULL, "up to this day" },
 	CMD_PAGE_OPTS,
@@ -233,8 +223,7 @@ static const struct opt_def import_opts[] = {
 	{ "municipality", 0, OPT_VALUE, "ORG", NULL,
 	  "the municipality of rows that name none (a file without a "
 	  "municipality column)" },
-	{ "batch-size", 0, OPT_VALUE, "N", NULL,
-	  "rows per request, 1 to 1000 (default 500)" },
+	{ "batch-size", 0, OPT_VALUE, "N", NULL, "rows per request, 1 to 1000 (default 500)" },
 };
 
 #define EX_ID "3f1c2b7e-9a4d-4c8e-b1f0-2d6e8a9c7b51"
@@ -270,8 +259,8 @@ static const struct cmd_verb incident_verbs[] = {
 	  "next page's --cursor is printed on stderr).",
 	  "incidents list --municipality sigtuna --from 2026-11-16 --to "
 	  "2026-11-22" },
-	{ "show", run_show, NULL, 0, 1, 1, "incidents show <id>",
-	  "Shows one incident.", "incidents show " EX_ID },
+	{ "show", run_show, NULL, 0, 1, 1, "incidents show <id>", "Shows one incident.",
+	  "incidents show " EX_ID },
 	{ "categories", run_categories, NULL, 0, 0, 0, "incidents categories",
 	  "Lists the incident categories.", "incidents categories" },
 };
@@ -280,5 +269,4 @@ const struct cmd_noun cmd_incidents = { "incidents",
 					"Incidents in public places, the "
 					"input of the situation picture "
 					"(SPEC §5).",
-					incident_verbs,
-					CMD_COUNT(incident_verbs) };
+					incident_verbs, CMD_COUNT(incident_verbs) };

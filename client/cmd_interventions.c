@@ -107,8 +107,7 @@ static const struct cmd_field update_body[] = {
 	{ "channel", "channel", CMD_FIELD_STRING },
 };
 
-int interventions_body(struct app *app, enum iv_body which,
-		       const struct cmd_args *a, json_t **out)
+int interventions_body(struct app *app, enum iv_body which, const struct cmd_args *a, json_t **out)
 {
 	json_t *body = json_object();
 	int rc, given = 0;
@@ -122,11 +121,9 @@ int interventions_body(struct app *app, enum iv_body which,
 		goto out;
 	}
 	if (which == IV_BODY_UPDATE)
-		rc = cmd_fields_to_json(app, a, update_body,
-					CMD_COUNT(update_body), body, &given);
+		rc = cmd_fields_to_json(app, a, update_body, CMD_COUNT(update_body), body, &given);
 	else
-		rc = cmd_fields_to_json(app, a, row_fields,
-					CMD_COUNT(row_fields), body, &given);
+		rc = cmd_fields_to_json(app, a, row_fields, CMD_COUNT(row_fields), body, &given);
 	if (rc != 0)
 		goto out;
 	/* A new row is one-off unless it says otherwise. */
@@ -147,8 +144,7 @@ out:
 	return rc;
 }
 
-static int iv_path(struct app *app, struct strbuf *sb, const char *tmpl,
-		   const char *id)
+static int iv_path(struct app *app, struct strbuf *sb, const char *tmpl, const char *id)
 {
 	return request_path(sb, tmpl, id, NULL) == 0 ? 0 : cmd_oom(app);
 }
@@ -170,8 +166,7 @@ static char *member_dup(struct app *app, const json_t *obj, const char *key)
  * --focus-area takes an id, or the ordinal of a focus area (1, 2, …) of
  * the plan's agreement, which is looked up. *out is the caller's to free.
  */
-static int focus_area_id(struct app *app, const char *plan_id,
-			 const char *value, char **out)
+static int focus_area_id(struct app *app, const char *plan_id, const char *value, char **out)
 {
 	struct strbuf path;
 	json_t *plan = NULL, *areas = NULL;
@@ -196,15 +191,13 @@ static int focus_area_id(struct app *app, const char *plan_id,
 	rc = agreement ? 0 : CLI_ERROR;
 	path.len = 0;
 	if (rc == 0)
-		rc = iv_path(app, &path, "/v1/agreements/{}/focus-areas",
-			     agreement);
+		rc = iv_path(app, &path, "/v1/agreements/{}/focus-areas", agreement);
 	if (rc == 0)
 		rc = request_list(app, path.data, &areas);
 	if (rc != 0)
 		goto out;
 	json_array_foreach (areas, i, fa)
-		if (json_integer_value(json_object_get(fa, "ordinal")) ==
-		    (json_int_t)ordinal) {
+		if (json_integer_value(json_object_get(fa, "ordinal")) == (json_int_t)ordinal) {
 			*out = member_dup(app, fa, "id");
 			rc = *out ? 0 : CLI_ERROR;
 			goto out;
@@ -232,8 +225,7 @@ static int resolve_body_area(struct app *app, const char *plan_id, json_t *body)
 	if (!v)
 		return 0;
 	rc = focus_area_id(app, plan_id, v, &id);
-	if (rc == 0 &&
-	    json_object_set_new(body, "focus_area", json_string(id)) != 0)
+	if (rc == 0 && json_object_set_new(body, "focus_area", json_string(id)) != 0)
 		rc = cmd_oom(app);
 	free(id);
 	return rc;
@@ -250,15 +242,12 @@ static int run_list(struct app *app, const struct cmd_args *a)
 	strbuf_init(&path, 4096);
 	rc = area ? focus_area_id(app, a->pos[0], area, &area_id) : 0;
 	if (rc == 0 &&
-	    (iv_path(app, &path, "/v1/action-plans/{}/interventions",
-		     a->pos[0]) != 0 ||
+	    (iv_path(app, &path, "/v1/action-plans/{}/interventions", a->pos[0]) != 0 ||
 	     cmd_query_add(&path, "status", args_get(a, "status")) != 0 ||
 	     cmd_query_add(&path, "rag", args_get(a, "rag")) != 0 ||
 	     cmd_query_add(&path, "focus_area", area_id) != 0 ||
-	     cmd_query_add(&path, "responsible", args_get(a, "responsible")) !=
-		     0 ||
-	     cmd_query_add(&path, "overdue",
-			   args_has(a, "overdue") ? "true" : NULL) != 0))
+	     cmd_query_add(&path, "responsible", args_get(a, "responsible")) != 0 ||
+	     cmd_query_add(&path, "overdue", args_has(a, "overdue") ? "true" : NULL) != 0))
 		rc = cmd_oom(app);
 	if (rc == 0)
 		rc = request_list(app, path.data, &items);
@@ -283,8 +272,7 @@ static int run_show(struct app *app, const struct cmd_args *a)
 	if (rc == 0)
 		rc = request_call_opts(app, "GET", path.data, NULL, &ro, &iv);
 	if (rc == 0)
-		rc = output_object(&app->out, iv, NULL, iv_fields,
-				   CMD_COUNT(iv_fields));
+		rc = output_object(&app->out, iv, NULL, iv_fields, CMD_COUNT(iv_fields));
 	request_note_etag(app, &ro);
 	json_decref(iv);
 	strbuf_cleanup(&path);
@@ -303,13 +291,11 @@ static int run_add(struct app *app, const struct cmd_args *a)
 	if (rc == 0)
 		rc = resolve_body_area(app, a->pos[0], body);
 	if (rc == 0)
-		rc = iv_path(app, &path, "/v1/action-plans/{}/interventions",
-			     a->pos[0]);
+		rc = iv_path(app, &path, "/v1/action-plans/{}/interventions", a->pos[0]);
 	if (rc == 0)
 		rc = request_call(app, "POST", path.data, body, &iv);
 	if (rc == 0)
-		rc = output_object(&app->out, iv, NULL, iv_fields,
-				   CMD_COUNT(iv_fields));
+		rc = output_object(&app->out, iv, NULL, iv_fields, CMD_COUNT(iv_fields));
 	json_decref(body);
 	json_decref(iv);
 	strbuf_cleanup(&path);
@@ -364,8 +350,7 @@ static int run_edit(struct app *app, const struct cmd_args *a)
 	if (rc == 0)
 		rc = request_call_opts(app, "PATCH", path.data, body, &ro, &iv);
 	if (rc == 0)
-		rc = output_object(&app->out, iv, NULL, iv_fields,
-				   CMD_COUNT(iv_fields));
+		rc = output_object(&app->out, iv, NULL, iv_fields, CMD_COUNT(iv_fields));
 	if (rc == 0)
 		request_note_etag(app, &ro);
 out:
@@ -387,13 +372,11 @@ static int run_update(struct app *app, const struct cmd_args *a)
 	strbuf_init(&path, 4096);
 	rc = interventions_body(app, IV_BODY_UPDATE, a, &body);
 	if (rc == 0)
-		rc = iv_path(app, &path, "/v1/interventions/{}/updates",
-			     a->pos[0]);
+		rc = iv_path(app, &path, "/v1/interventions/{}/updates", a->pos[0]);
 	if (rc == 0)
 		rc = request_call(app, "POST", path.data, body, &res);
 	if (rc == 0)
-		rc = output_object(&app->out, res, NULL, update_fields,
-				   CMD_COUNT(update_fields));
+		rc = output_object(&app->out, res, NULL, update_fields, CMD_COUNT(update_fields));
 	json_decref(body);
 	json_decref(res);
 	strbuf_cleanup(&path);
@@ -411,8 +394,7 @@ static int run_log(struct app *app, const struct cmd_args *a)
 	if (rc == 0)
 		rc = request_list(app, path.data, &items);
 	if (rc == 0)
-		rc = output_list(&app->out, items, log_cols,
-				 CMD_COUNT(log_cols));
+		rc = output_list(&app->out, items, log_cols, CMD_COUNT(log_cols));
 	json_decref(items);
 	strbuf_cleanup(&path);
 	return rc;
@@ -469,16 +451,13 @@ static const struct opt_def edit_opts[] = {
 };
 
 static const struct opt_def update_opts[] = {
-	{ "note", 0, OPT_VALUE | OPT_REQUIRED, "TEXT", NULL,
-	  "what happened (no personal data)" },
+	{ "note", 0, OPT_VALUE | OPT_REQUIRED, "TEXT", NULL, "what happened (no personal data)" },
 	{ "status", 0, OPT_VALUE, "STATUS", STATUSES, "the new status" },
 	{ "rag", 0, OPT_VALUE, "RAG", RAGS, "the new RAG colour" },
-	{ "progress", 0, OPT_VALUE, "PERCENT", NULL,
-	  "the new progress, 0 to 100" },
+	{ "progress", 0, OPT_VALUE, "PERCENT", NULL, "the new progress, 0 to 100" },
 	{ "hours", 0, OPT_VALUE, "HOURS", NULL,
 	  "hours spent since the last update (added to the total)" },
-	{ "communicated", 0, 0, NULL, NULL,
-	  "the work was communicated to the public" },
+	{ "communicated", 0, 0, NULL, NULL, "the work was communicated to the public" },
 	{ "channel", 0, OPT_VALUE, "CHANNEL", NULL,
 	  "where it was communicated, e.g. webb, lokaltidning" },
 };
@@ -493,8 +472,7 @@ static const struct cmd_verb iv_verbs[] = {
 	  "Lists the interventions of an action plan.",
 	  "interventions list " EX_PLAN " --rag red --overdue" },
 	{ "show", run_show, NULL, 0, 1, 1, "interventions show <id>",
-	  "Shows one intervention (with --verbose also its ETag).",
-	  "interventions show " EX_IV },
+	  "Shows one intervention (with --verbose also its ETag).", "interventions show " EX_IV },
 	{ "add", run_add, add_opts, CMD_COUNT(add_opts), 1, 1,
 	  "interventions add <plan-id> --focus-area ID --title T --cause C "
 	  "--action A --goal G --responsible ORG --role R --starts DATE --due "
@@ -524,8 +502,7 @@ static const struct cmd_verb iv_verbs[] = {
 	  "6 --note \"Två av fyra vandringar gjorda\" --communicated "
 	  "--channel webb" },
 	{ "log", run_log, NULL, 0, 1, 1, "interventions log <id>",
-	  "Lists the follow-up notes of an intervention.",
-	  "interventions log " EX_IV },
+	  "Lists the follow-up notes of an intervention.", "interventions log " EX_IV },
 };
 
 const struct cmd_noun cmd_interventions = { "interventions",

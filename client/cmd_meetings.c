@@ -62,8 +62,7 @@ static json_t *numbered(const json_t *list)
 	strbuf_init(&sb, 1 << 20);
 	json_array_foreach (list, i, e)
 		rc |= strbuf_printf(&sb, "%s%zu. %s", i ? "; " : "", i + 1,
-				    json_is_string(e) ? json_string_value(e)
-						      : "?");
+				    json_is_string(e) ? json_string_value(e) : "?");
 	if (rc == 0)
 		s = json_string(sb.data ? sb.data : "");
 	strbuf_cleanup(&sb);
@@ -78,8 +77,7 @@ static int print_meeting(struct app *app, const json_t *m)
 	int rc;
 
 	if (app->out.format == OUT_JSON || !json_is_object(m))
-		return output_object(&app->out, m, NULL, meeting_fields,
-				     CMD_COUNT(meeting_fields));
+		return output_object(&app->out, m, NULL, meeting_fields, CMD_COUNT(meeting_fields));
 	shown = json_deep_copy(m);
 	if (!shown)
 		return cmd_oom(app);
@@ -87,14 +85,12 @@ static int print_meeting(struct app *app, const json_t *m)
 		const json_t *list = json_object_get(m, ranked[i]);
 
 		if (json_array_size(list) > 0 &&
-		    json_object_set_new(shown, ranked[i], numbered(list)) !=
-			    0) {
+		    json_object_set_new(shown, ranked[i], numbered(list)) != 0) {
 			json_decref(shown);
 			return cmd_oom(app);
 		}
 	}
-	rc = output_object(&app->out, m, shown, meeting_fields,
-			   CMD_COUNT(meeting_fields));
+	rc = output_object(&app->out, m, shown, meeting_fields, CMD_COUNT(meeting_fields));
 	json_decref(shown);
 	return rc;
 }
@@ -110,13 +106,11 @@ static int minutes_from_file(struct app *app, const char *file, json_t *body)
 	rc = cmd_read_file(app, file, &sb);
 	if (rc != 0)
 		goto out;
-	while (sb.len > 0 &&
-	       (sb.data[sb.len - 1] == '\n' || sb.data[sb.len - 1] == '\r'))
+	while (sb.len > 0 && (sb.data[sb.len - 1] == '\n' || sb.data[sb.len - 1] == '\r'))
 		sb.data[--sb.len] = '\0';
 	text = json_stringn(sb.data ? sb.data : "", sb.len);
 	if (!text)
-		rc = cmd_usage_error(app, "--minutes-file %s is not UTF-8 text",
-				     file);
+		rc = cmd_usage_error(app, "--minutes-file %s is not UTF-8 text", file);
 	else if (json_object_set_new(body, "minutes", text) != 0)
 		rc = cmd_oom(app);
 out:
@@ -125,21 +119,18 @@ out:
 }
 
 /* Each repeated option of record_lists as a JSON array, when given. */
-static int lists_to_json(struct app *app, const struct cmd_args *a,
-			 json_t *body)
+static int lists_to_json(struct app *app, const struct cmd_args *a, json_t *body)
 {
 	const char *values[ARGS_MAX_MULTI];
 
 	for (size_t l = 0; l < CMD_COUNT(record_lists); l++) {
-		size_t n = args_get_all(a, record_lists[l].opt, values,
-					ARGS_MAX_MULTI);
+		size_t n = args_get_all(a, record_lists[l].opt, values, ARGS_MAX_MULTI);
 		json_t *arr;
 
 		if (n == 0)
 			continue;
 		arr = json_array();
-		if (!arr || json_object_set_new(body, record_lists[l].key,
-						arr) != 0)
+		if (!arr || json_object_set_new(body, record_lists[l].key, arr) != 0)
 			return cmd_oom(app);
 		for (size_t i = 0; i < n && i < ARGS_MAX_MULTI; i++) {
 			json_t *s = json_string(values[i]);
@@ -148,8 +139,7 @@ static int lists_to_json(struct app *app, const struct cmd_args *a,
 				return cmd_usage_error(app,
 						       "--%s '%s' is not "
 						       "valid UTF-8 text",
-						       record_lists[l].opt,
-						       values[i]);
+						       record_lists[l].opt, values[i]);
 			if (json_array_append_new(arr, s) != 0)
 				return cmd_oom(app);
 		}
@@ -157,8 +147,7 @@ static int lists_to_json(struct app *app, const struct cmd_args *a,
 	return 0;
 }
 
-static int record_body(struct app *app, const struct cmd_args *a,
-		       json_t **out)
+static int record_body(struct app *app, const struct cmd_args *a, json_t **out)
 {
 	const char *file = args_get(a, "minutes-file");
 	json_t *body = json_object();
@@ -172,8 +161,7 @@ static int record_body(struct app *app, const struct cmd_args *a,
 					  "exclude each other");
 		goto out;
 	}
-	rc = cmd_fields_to_json(app, a, record_fields,
-				CMD_COUNT(record_fields), body, NULL);
+	rc = cmd_fields_to_json(app, a, record_fields, CMD_COUNT(record_fields), body, NULL);
 	if (rc == 0)
 		rc = lists_to_json(app, a, body);
 	if (rc == 0 && file)
@@ -228,17 +216,14 @@ static int run_list(struct app *app, const struct cmd_args *a)
 		{ "to", "to", 1 },
 	};
 
-	return cmd_list_filtered(app, a, "/v1/meetings", filters,
-				 CMD_COUNT(filters), meeting_cols,
+	return cmd_list_filtered(app, a, "/v1/meetings", filters, CMD_COUNT(filters), meeting_cols,
 				 CMD_COUNT(meeting_cols));
 }
 
 static const struct opt_def list_opts[] = {
 	{ "group", 0, OPT_VALUE, "GROUP", NULL, "only this group (slug)" },
-	{ "from", 0, OPT_VALUE, "YYYY-MM-DD", NULL,
-	  "held on this day or later" },
-	{ "to", 0, OPT_VALUE, "YYYY-MM-DD", NULL,
-	  "held on this day or earlier" },
+	{ "from", 0, OPT_VALUE, "YYYY-MM-DD", NULL, "held on this day or later" },
+	{ "to", 0, OPT_VALUE, "YYYY-MM-DD", NULL, "held on this day or earlier" },
 	CMD_PAGE_OPTS,
 };
 
@@ -249,8 +234,7 @@ static const struct opt_def record_opts[] = {
 	  "the day it met (not in the future)" },
 	{ "attendee", 0, OPT_VALUE | OPT_MULTI, "ORG", NULL,
 	  "an organisation (slug) that took part; repeat for each" },
-	{ "minutes", 0, OPT_VALUE, "TEXT", NULL,
-	  "the minutes (no personal data)" },
+	{ "minutes", 0, OPT_VALUE, "TEXT", NULL, "the minutes (no personal data)" },
 	{ "minutes-file", 0, OPT_VALUE, "FILE", NULL,
 	  "read the minutes from a UTF-8 text file ('-': standard input)" },
 	{ "decision", 0, OPT_VALUE | OPT_MULTI, "TEXT", NULL,
@@ -286,5 +270,4 @@ static const struct cmd_verb meeting_verbs[] = {
 const struct cmd_noun cmd_meetings = { "meetings",
 				       "The meetings of the groups, with "
 				       "their decisions and focus places.",
-				       meeting_verbs,
-				       CMD_COUNT(meeting_verbs) };
+				       meeting_verbs, CMD_COUNT(meeting_verbs) };

@@ -30,8 +30,7 @@ static int run_list(struct app *app, const struct cmd_args *a)
 	(void)a;
 	rc = request_list(app, "/v1/organisations", &items);
 	if (rc == 0)
-		rc = output_list(&app->out, items, org_cols,
-				 CMD_COUNT(org_cols));
+		rc = output_list(&app->out, items, org_cols, CMD_COUNT(org_cols));
 	json_decref(items);
 	return rc;
 }
@@ -49,8 +48,7 @@ static int run_show(struct app *app, const struct cmd_args *a)
 	}
 	rc = request_call(app, "GET", path.data, NULL, &org);
 	if (rc == 0)
-		rc = output_object(&app->out, org, NULL, org_fields,
-				   CMD_COUNT(org_fields));
+		rc = output_object(&app->out, org, NULL, org_fields, CMD_COUNT(org_fields));
 out:
 	json_decref(org);
 	strbuf_cleanup(&path);
@@ -64,12 +62,10 @@ static int run_create(struct app *app, const struct cmd_args *a)
 	int rc;
 
 	if (party && args_has(a, "no-party"))
-		return cmd_usage_error(app,
-				       "--party and --no-party exclude each "
-				       "other");
-	body = json_pack("{s:s, s:s, s:s, s:b}", "slug", args_get(a, "slug"),
-			 "name", args_get(a, "name"), "kind",
-			 args_get(a, "kind"), "party", party);
+		return cmd_usage_error(app, "--party and --no-party exclude each "
+					    "other");
+	body = json_pack("{s:s, s:s, s:s, s:b}", "slug", args_get(a, "slug"), "name",
+			 args_get(a, "name"), "kind", args_get(a, "kind"), "party", party);
 	if (!body) {
 		output_error(&app->out, "the name is not UTF-8");
 		return CLI_USAGE;
@@ -77,8 +73,7 @@ static int run_create(struct app *app, const struct cmd_args *a)
 	rc = request_call(app, "POST", "/v1/organisations", body, &org);
 	json_decref(body);
 	if (rc == 0)
-		rc = output_object(&app->out, org, NULL, org_fields,
-				   CMD_COUNT(org_fields));
+		rc = output_object(&app->out, org, NULL, org_fields, CMD_COUNT(org_fields));
 	json_decref(org);
 	return rc;
 }
@@ -87,20 +82,16 @@ static const struct opt_def create_opts[] = {
 	{ "slug", 0, OPT_VALUE | OPT_REQUIRED, "SLUG", NULL,
 	  "short name in addresses: a-z, 0-9 and '-'" },
 	{ "name", 0, OPT_VALUE | OPT_REQUIRED, "NAME", NULL, "full name" },
-	{ "kind", 0, OPT_VALUE | OPT_REQUIRED, "KIND",
-	  VOCAB_ORG_KINDS,
-	  "kind of organisation" },
+	{ "kind", 0, OPT_VALUE | OPT_REQUIRED, "KIND", VOCAB_ORG_KINDS, "kind of organisation" },
 	{ "party", 0, 0, NULL, NULL, "a party to the agreement" },
-	{ "no-party", 0, 0, NULL, NULL,
-	  "a co-opted actor, never deciding (the default)" },
+	{ "no-party", 0, 0, NULL, NULL, "a co-opted actor, never deciding (the default)" },
 };
 
 static const struct cmd_verb orgs_verbs[] = {
-	{ "list", run_list, NULL, 0, 0, 0, "orgs list",
-	  "Lists the organisations.",
+	{ "list", run_list, NULL, 0, 0, 0, "orgs list", "Lists the organisations.",
 	  "orgs list\n--output csv orgs list > organisationer.csv" },
-	{ "show", run_show, NULL, 0, 1, 1, "orgs show <slug>",
-	  "Shows one organisation.", "orgs show sollentuna" },
+	{ "show", run_show, NULL, 0, 1, 1, "orgs show <slug>", "Shows one organisation.",
+	  "orgs show sollentuna" },
 	{ "create", run_create, create_opts, CMD_COUNT(create_opts), 0, 0,
 	  "orgs create --slug SLUG --name NAME --kind KIND "
 	  "[--party|--no-party]",
@@ -109,5 +100,4 @@ static const struct cmd_verb orgs_verbs[] = {
 	  "--kind housing --no-party" },
 };
 
-const struct cmd_noun cmd_orgs = { "orgs", "Organisations.", orgs_verbs,
-				   CMD_COUNT(orgs_verbs) };
+const struct cmd_noun cmd_orgs = { "orgs", "Organisations.", orgs_verbs, CMD_COUNT(orgs_verbs) };

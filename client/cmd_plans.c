@@ -48,8 +48,7 @@ static const struct out_col board_csv_cols[] = {
 	{ "RESPONSIBLE", "responsible_organisation", 0 },
 };
 
-static int plan_path(struct app *app, struct strbuf *sb, const char *tmpl,
-		     const char *id)
+static int plan_path(struct app *app, struct strbuf *sb, const char *tmpl, const char *id)
 {
 	return request_path(sb, tmpl, id, NULL) == 0 ? 0 : cmd_oom(app);
 }
@@ -64,40 +63,33 @@ static int run_list(struct app *app, const struct cmd_args *a)
 	rc = 0;
 	if (strbuf_puts(&path, "/v1/action-plans") != 0 ||
 	    cmd_query_add(&path, "agreement", args_get(a, "agreement")) != 0 ||
-	    cmd_query_add(&path, "municipality", args_get(a, "municipality")) !=
-		    0)
+	    cmd_query_add(&path, "municipality", args_get(a, "municipality")) != 0)
 		rc = cmd_oom(app);
 	if (rc == 0)
 		rc = request_list(app, path.data, &items);
 	if (rc == 0)
-		rc = output_list(&app->out, items, plan_cols,
-				 CMD_COUNT(plan_cols));
+		rc = output_list(&app->out, items, plan_cols, CMD_COUNT(plan_cols));
 	json_decref(items);
 	strbuf_cleanup(&path);
 	return rc;
 }
 
 /* The board: the plan's focus areas come from its agreement. */
-static int show_board(struct app *app, const json_t *plan,
-		      const json_t *interventions)
+static int show_board(struct app *app, const json_t *plan, const json_t *interventions)
 {
-	const char *agreement =
-		json_string_value(json_object_get(plan, "agreement"));
+	const char *agreement = json_string_value(json_object_get(plan, "agreement"));
 	struct strbuf path;
 	json_t *areas = NULL;
 	int rc = 0, colour;
 
 	strbuf_init(&path, 4096);
 	if (agreement) {
-		rc = plan_path(app, &path, "/v1/agreements/{}/focus-areas",
-			       agreement);
+		rc = plan_path(app, &path, "/v1/agreements/{}/focus-areas", agreement);
 		if (rc == 0)
 			rc = request_list(app, path.data, &areas);
 	}
-	colour = board_colour_wanted(isatty(fileno(app->out.out)),
-				     getenv("NO_COLOR"));
-	if (rc == 0 && board_print(app->out.out, plan, areas, interventions,
-				   colour) != 0) {
+	colour = board_colour_wanted(isatty(fileno(app->out.out)), getenv("NO_COLOR"));
+	if (rc == 0 && board_print(app->out.out, plan, areas, interventions, colour) != 0) {
 		output_error(&app->out, "cannot write the output");
 		rc = CLI_ERROR;
 	}
@@ -127,16 +119,14 @@ static int run_show(struct app *app, const struct cmd_args *a)
 		goto out;
 	}
 	path.len = 0;
-	rc = plan_path(app, &path, "/v1/action-plans/{}/interventions",
-		       a->pos[0]);
+	rc = plan_path(app, &path, "/v1/action-plans/{}/interventions", a->pos[0]);
 	if (rc == 0)
 		rc = request_list(app, path.data, &items);
 	if (rc != 0)
 		goto out;
 	switch (app->out.format) {
 	case OUT_JSON:
-		both = json_pack("{s:O, s:O}", "plan", plan, "interventions",
-				 items);
+		both = json_pack("{s:O, s:O}", "plan", plan, "interventions", items);
 		if (!both) {
 			rc = cmd_oom(app);
 		} else if (output_json(app->out.out, both) != 0) {
@@ -145,8 +135,7 @@ static int run_show(struct app *app, const struct cmd_args *a)
 		}
 		break;
 	case OUT_CSV:
-		rc = output_list(&app->out, items, board_csv_cols,
-				 CMD_COUNT(board_csv_cols));
+		rc = output_list(&app->out, items, board_csv_cols, CMD_COUNT(board_csv_cols));
 		break;
 	default:
 		rc = show_board(app, plan, items);
@@ -171,9 +160,8 @@ static int run_create(struct app *app, const struct cmd_args *a)
 	rc = cmd_agreement_id(app, args_get(a, "agreement"), &agreement);
 	if (rc != 0)
 		return rc;
-	body = json_pack("{s:s, s:s, s:s}", "agreement", agreement,
-			 "municipality", args_get(a, "municipality"), "title",
-			 args_get(a, "title"));
+	body = json_pack("{s:s, s:s, s:s}", "agreement", agreement, "municipality",
+			 args_get(a, "municipality"), "title", args_get(a, "title"));
 	if (!body) {
 		output_error(&app->out, "an argument is not valid UTF-8");
 		rc = CLI_USAGE;
@@ -181,8 +169,7 @@ static int run_create(struct app *app, const struct cmd_args *a)
 	}
 	rc = request_call(app, "POST", "/v1/action-plans", body, &plan);
 	if (rc == 0)
-		rc = output_object(&app->out, plan, NULL, plan_fields,
-				   CMD_COUNT(plan_fields));
+		rc = output_object(&app->out, plan, NULL, plan_fields, CMD_COUNT(plan_fields));
 out:
 	json_decref(body);
 	json_decref(plan);
@@ -204,13 +191,11 @@ static int run_edit(struct app *app, const struct cmd_args *a)
 	request_opts_init(&ro);
 	strbuf_init(&path, 4096);
 	strbuf_init(&etag, 4096);
-	rc = body ? cmd_fields_to_json(app, a, edit_fields,
-				       CMD_COUNT(edit_fields), body, &given)
+	rc = body ? cmd_fields_to_json(app, a, edit_fields, CMD_COUNT(edit_fields), body, &given)
 		  : cmd_oom(app);
 	if (rc == 0 && args_has(a, "new-version")) {
 		/* Starts the next version of an adopted plan (API.md). */
-		if (json_object_set_new(body, "status", json_string("draft")) !=
-		    0)
+		if (json_object_set_new(body, "status", json_string("draft")) != 0)
 			rc = cmd_oom(app);
 		given++;
 	}
@@ -224,11 +209,9 @@ static int run_edit(struct app *app, const struct cmd_args *a)
 	ro.if_match = etag.len ? etag.data : NULL;
 	rc = plan_path(app, &path, "/v1/action-plans/{}", a->pos[0]);
 	if (rc == 0)
-		rc = request_call_opts(app, "PATCH", path.data, body, &ro,
-				       &plan);
+		rc = request_call_opts(app, "PATCH", path.data, body, &ro, &plan);
 	if (rc == 0)
-		rc = output_object(&app->out, plan, NULL, plan_fields,
-				   CMD_COUNT(plan_fields));
+		rc = output_object(&app->out, plan, NULL, plan_fields, CMD_COUNT(plan_fields));
 	if (rc == 0)
 		request_note_etag(app, &ro);
 out:
@@ -248,17 +231,15 @@ static int run_export(struct app *app, const struct cmd_args *a)
 	strbuf_init(&path, 4096);
 	rc = plan_path(app, &path, "/v1/action-plans/{}", a->pos[0]);
 	if (rc == 0)
-		rc = cmd_download(app, path.data, "text/csv",
-				  args_get(a, "file"), 0666, "the plan");
+		rc = cmd_download(app, path.data, "text/csv", args_get(a, "file"), 0666,
+				  "the plan");
 	strbuf_cleanup(&path);
 	return rc;
 }
 
 static const struct opt_def list_opts[] = {
-	{ "agreement", 0, OPT_VALUE, "ID", NULL,
-	  "only plans of this agreement" },
-	{ "municipality", 0, OPT_VALUE, "SLUG", NULL,
-	  "only the plan of this municipality" },
+	{ "agreement", 0, OPT_VALUE, "ID", NULL, "only plans of this agreement" },
+	{ "municipality", 0, OPT_VALUE, "SLUG", NULL, "only the plan of this municipality" },
 };
 
 static const struct opt_def create_opts[] = {
@@ -288,8 +269,8 @@ static const struct opt_def export_opts[] = {
 
 static const struct cmd_verb plans_verbs[] = {
 	{ "list", run_list, list_opts, CMD_COUNT(list_opts), 0, 0,
-	  "plans list [--agreement ID] [--municipality SLUG]",
-	  "Lists the action plans.", "plans list --municipality sigtuna" },
+	  "plans list [--agreement ID] [--municipality SLUG]", "Lists the action plans.",
+	  "plans list --municipality sigtuna" },
 	{ "show", run_show, NULL, 0, 1, 1, "plans show <id>",
 	  "Shows a plan: on a terminal as a board of its interventions by "
 	  "focus area with their RAG status (coloured unless NO_COLOR is "
@@ -318,6 +299,5 @@ static const struct cmd_verb plans_verbs[] = {
 	  "handlingsplan.csv" },
 };
 
-const struct cmd_noun cmd_plans = { "plans",
-				    "Action plans of the municipalities.",
-				    plans_verbs, CMD_COUNT(plans_verbs) };
+const struct cmd_noun cmd_plans = { "plans", "Action plans of the municipalities.", plans_verbs,
+				    CMD_COUNT(plans_verbs) };

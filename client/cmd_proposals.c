@@ -54,8 +54,7 @@ static const struct out_col priority_cols[] = {
 	{ "RESOURCES", "resources", OUT_COL_WRAP },
 };
 
-static int prop_path(struct app *app, struct strbuf *sb, const char *tmpl,
-		     const char *id)
+static int prop_path(struct app *app, struct strbuf *sb, const char *tmpl, const char *id)
 {
 	return request_path(sb, tmpl, id, NULL) == 0 ? 0 : cmd_oom(app);
 }
@@ -63,8 +62,7 @@ static int prop_path(struct app *app, struct strbuf *sb, const char *tmpl,
 /* The proposal answered by a command, as fields or JSON. */
 static int print_proposal(struct app *app, const json_t *p)
 {
-	return output_object(&app->out, p, NULL, prop_fields,
-			     CMD_COUNT(prop_fields));
+	return output_object(&app->out, p, NULL, prop_fields, CMD_COUNT(prop_fields));
 }
 
 static int run_list(struct app *app, const struct cmd_args *a)
@@ -82,8 +80,7 @@ static int run_list(struct app *app, const struct cmd_args *a)
 	if (rc == 0)
 		rc = request_list(app, path.data, &items);
 	if (rc == 0)
-		rc = output_list(&app->out, items, prop_cols,
-				 CMD_COUNT(prop_cols));
+		rc = output_list(&app->out, items, prop_cols, CMD_COUNT(prop_cols));
 	json_decref(items);
 	strbuf_cleanup(&path);
 	return rc;
@@ -96,13 +93,11 @@ static int run_pending(struct app *app, const struct cmd_args *a)
 
 	(void)a;
 	rc = request_list(app, "/v1/me/pending", &items);
-	if (rc == 0 && json_array_size(items) == 0 &&
-	    app->out.format == OUT_TABLE) {
+	if (rc == 0 && json_array_size(items) == 0 && app->out.format == OUT_TABLE) {
 		output_note(&app->out, "Nothing waits for your organisation's "
 				       "decision.");
 	} else if (rc == 0) {
-		rc = output_list(&app->out, items, prop_cols,
-				 CMD_COUNT(prop_cols));
+		rc = output_list(&app->out, items, prop_cols, CMD_COUNT(prop_cols));
 	}
 	json_decref(items);
 	return rc;
@@ -180,13 +175,11 @@ static int resolve_area(struct app *app, const char *agreement, json_t *body)
 	if (rc != 0)
 		goto out;
 	json_array_foreach (areas, i, fa)
-		if (json_integer_value(json_object_get(fa, "ordinal")) ==
-		    (json_int_t)ordinal) {
+		if (json_integer_value(json_object_get(fa, "ordinal")) == (json_int_t)ordinal) {
 			id = member_dup(app, fa, "id");
 			if (!id)
 				rc = CLI_ERROR;
-			else if (json_object_set_new(body, "focus_area",
-						     json_string(id)) != 0)
+			else if (json_object_set_new(body, "focus_area", json_string(id)) != 0)
 				rc = cmd_oom(app);
 			goto out;
 		}
@@ -215,8 +208,7 @@ static int run_create(struct app *app, const struct cmd_args *a)
 	/* --agreement, else the file's, else the only one there is. */
 	given = json_string_value(json_object_get(body, "agreement"));
 	rc = cmd_agreement_id(app, given, &agreement);
-	if (rc == 0 && json_object_set_new(body, "agreement",
-					   json_string(agreement)) != 0)
+	if (rc == 0 && json_object_set_new(body, "agreement", json_string(agreement)) != 0)
 		rc = cmd_oom(app);
 	if (rc == 0)
 		rc = resolve_area(app, agreement, body);
@@ -267,8 +259,7 @@ static int run_edit(struct app *app, const struct cmd_args *a)
 	rc = proposals_body(app, PROP_BODY_EDIT, a, &body);
 	if (rc == 0)
 		rc = cmd_if_match(app, a, &etag);
-	area = body ? json_string_value(json_object_get(body, "focus_area"))
-		    : NULL;
+	area = body ? json_string_value(json_object_get(body, "focus_area")) : NULL;
 	if (rc == 0 && area && cmd_parse_long(area, 1, 1000000, &ordinal) == 0)
 		rc = agreement_of(app, a->pos[0], &agreement);
 	if (rc == 0 && agreement)
@@ -325,12 +316,10 @@ static int run_decide(struct app *app, const struct cmd_args *a)
 	body = json_pack("{s:s}", "verdict", app->verb->name);
 	if (!body)
 		return cmd_oom(app);
-	if (comment &&
-	    json_object_set_new(body, "comment", json_string(comment)) != 0)
+	if (comment && json_object_set_new(body, "comment", json_string(comment)) != 0)
 		rc = cmd_usage_error(app, "--comment is not valid UTF-8 text");
 	if (rc == 0)
-		rc = prop_path(app, &path, "/v1/proposals/{}/decisions",
-			       a->pos[0]);
+		rc = prop_path(app, &path, "/v1/proposals/{}/decisions", a->pos[0]);
 	if (rc == 0)
 		rc = request_call(app, "POST", path.data, body, &p);
 	if (rc == 0)
@@ -354,16 +343,13 @@ static json_t *resources_text(const json_t *lines)
 	json_array_foreach (lines, i, line) {
 		if (i > 0)
 			rc |= strbuf_puts(&sb, "; ");
-		rc |= output_cell(&sb, json_object_get(line, "organisation"),
-				  OUT_CSV);
+		rc |= output_cell(&sb, json_object_get(line, "organisation"), OUT_CSV);
 		rc |= strbuf_puts(&sb, " ");
-		rc |= output_cell(&sb, json_object_get(line, "amount"),
-				  OUT_CSV);
+		rc |= output_cell(&sb, json_object_get(line, "amount"), OUT_CSV);
 		rc |= strbuf_puts(&sb, " ");
 		rc |= output_cell(&sb, json_object_get(line, "unit"), OUT_CSV);
 		rc |= strbuf_puts(&sb, " (");
-		rc |= output_cell(&sb, json_object_get(line, "description"),
-				  OUT_CSV);
+		rc |= output_cell(&sb, json_object_get(line, "description"), OUT_CSV);
 		rc |= strbuf_puts(&sb, ")");
 	}
 	if (rc == 0)
@@ -383,28 +369,24 @@ static int run_priorities(struct app *app, const struct cmd_args *a)
 	strbuf_init(&path, 4096);
 	rc = cmd_agreement_id(app, args_get(a, "agreement"), &agreement);
 	if (rc == 0)
-		rc = prop_path(app, &path, "/v1/agreements/{}/priorities",
-			       agreement);
+		rc = prop_path(app, &path, "/v1/agreements/{}/priorities", agreement);
 	if (rc == 0)
 		rc = request_list(app, path.data, &items);
 	if (rc != 0)
 		goto out;
 	if (app->out.format == OUT_JSON) {
-		rc = output_list(&app->out, items, priority_cols,
-				 CMD_COUNT(priority_cols));
+		rc = output_list(&app->out, items, priority_cols, CMD_COUNT(priority_cols));
 		goto out;
 	}
 	shown = json_deep_copy(items);
 	json_array_foreach (shown, i, it)
 		if (json_object_set_new(it, "resources",
-					resources_text(json_object_get(
-						it, "resources"))) != 0)
+					resources_text(json_object_get(it, "resources"))) != 0)
 			break;
 	if (!shown || i < json_array_size(shown))
 		rc = cmd_oom(app);
 	else
-		rc = output_list(&app->out, shown, priority_cols,
-				 CMD_COUNT(priority_cols));
+		rc = output_list(&app->out, shown, priority_cols, CMD_COUNT(priority_cols));
 out:
 	json_decref(items);
 	json_decref(shown);
@@ -416,8 +398,7 @@ out:
 static const struct opt_def list_opts[] = {
 	{ "status", 0, OPT_VALUE, "STATUS", STATUSES, "only this status" },
 	{ "kind", 0, OPT_VALUE, "KIND", KINDS, "only this kind" },
-	{ "affects", 0, OPT_VALUE, "ORG", NULL,
-	  "only those affecting this organisation (slug)" },
+	{ "affects", 0, OPT_VALUE, "ORG", NULL, "only those affecting this organisation (slug)" },
 };
 
 /* The fields of create and edit. */
@@ -537,12 +518,11 @@ static const struct cmd_verb proposals_verbs[] = {
 const struct cmd_noun cmd_proposals = { "proposals",
 					"Proposals for the styrgrupp to "
 					"decide (SPEC §4).",
-					proposals_verbs,
-					CMD_COUNT(proposals_verbs) };
+					proposals_verbs, CMD_COUNT(proposals_verbs) };
 
 static const struct cmd_verb priorities_verb[] = {
-	{ NULL, run_priorities, priorities_opts, CMD_COUNT(priorities_opts), 0,
-	  0, "priorities [--agreement ID]",
+	{ NULL, run_priorities, priorities_opts, CMD_COUNT(priorities_opts), 0, 0,
+	  "priorities [--agreement ID]",
 	  "Lists the agreement's approved priorities with the resources each "
 	  "organisation committed.",
 	  "priorities" },
@@ -551,5 +531,4 @@ static const struct cmd_verb priorities_verb[] = {
 const struct cmd_noun cmd_priorities = { "priorities",
 					 "The approved priorities of an "
 					 "agreement.",
-					 priorities_verb,
-					 CMD_COUNT(priorities_verb) };
+					 priorities_verb, CMD_COUNT(priorities_verb) };

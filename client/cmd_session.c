@@ -40,8 +40,7 @@ static int store_token(struct app *app, const char *token)
 	strbuf_init(&err, 4096);
 	rc = creds_save(app->creds_path, &c, &err);
 	if (rc != 0)
-		output_error(&app->out, "%s",
-			     err.data ? err.data : "cannot save");
+		output_error(&app->out, "%s", err.data ? err.data : "cannot save");
 	strbuf_cleanup(&err);
 	return rc;
 }
@@ -73,8 +72,7 @@ static int run_login(struct app *app, const struct cmd_args *a)
 		username = asked;
 	}
 	sb.len = 0;
-	if (strbuf_printf(&sb, "Password for %s at %s: ", username,
-			  app->server) != 0) {
+	if (strbuf_printf(&sb, "Password for %s at %s: ", username, app->server) != 0) {
 		rc = CLI_ERROR;
 		goto out;
 	}
@@ -82,11 +80,9 @@ static int run_login(struct app *app, const struct cmd_args *a)
 	if (rc != 0)
 		goto out;
 	rc = CLI_ERROR;
-	body = json_pack("{s:s, s:s}", "username", username, "password",
-			 password);
+	body = json_pack("{s:s, s:s}", "username", username, "password", password);
 	if (!body) {
-		output_error(&app->out,
-			     "the username or password is not UTF-8");
+		output_error(&app->out, "the username or password is not UTF-8");
 		rc = CLI_USAGE;
 		goto out;
 	}
@@ -103,9 +99,8 @@ static int run_login(struct app *app, const struct cmd_args *a)
 	rc = store_token(app, token);
 	if (rc != 0)
 		goto out;
-	output_note(&app->out, "Logged in to %s as %s%s%s.", app->server,
-		    username, expires ? "; the session ends " : "",
-		    expires ? expires : "");
+	output_note(&app->out, "Logged in to %s as %s%s%s.", app->server, username,
+		    expires ? "; the session ends " : "", expires ? expires : "");
 out:
 	json_decref(body); /* jansson keeps its copy of the password */
 	json_decref(res);
@@ -128,8 +123,8 @@ static int run_logout(struct app *app, const struct cmd_args *a)
 		return rc;
 	/* 401: the token was already revoked or expired; forget it anyway. */
 	if ((resp.status < 200 || resp.status >= 300) && resp.status != 401) {
-		rc = output_problem(&app->out, resp.status, resp.json,
-				    resp.retry_after, resp.request_id, NULL);
+		rc = output_problem(&app->out, resp.status, resp.json, resp.retry_after,
+				    resp.request_id, NULL);
 		http_response_cleanup(&resp);
 		return rc;
 	}
@@ -158,17 +153,13 @@ static int format_memberships(struct strbuf *sb, const json_t *list)
 	const json_t *m;
 
 	json_array_foreach (list, i, m) {
-		const char *group =
-			json_string_value(json_object_get(m, "group"));
-		const char *role =
-			json_string_value(json_object_get(m, "role"));
-		const char *until =
-			json_string_value(json_object_get(m, "until"));
+		const char *group = json_string_value(json_object_get(m, "group"));
+		const char *role = json_string_value(json_object_get(m, "role"));
+		const char *until = json_string_value(json_object_get(m, "until"));
 
 		if ((i > 0 && strbuf_puts(sb, ", ") != 0) ||
-		    strbuf_printf(sb, "%s (%s%s%s)", group ? group : "?",
-				  role ? role : "?", until ? " until " : "",
-				  until ? until : "") != 0)
+		    strbuf_printf(sb, "%s (%s%s%s)", group ? group : "?", role ? role : "?",
+				  until ? " until " : "", until ? until : "") != 0)
 			return -1;
 	}
 	return 0;
@@ -201,22 +192,18 @@ static int run_whoami(struct app *app, const struct cmd_args *a)
 	rc = CLI_ERROR;
 	user = json_object_get(me, "user");
 	org = json_object_get(me, "organisation");
-	if (strbuf_printf(&orgs, "%s (%s)", str_or(org, "name"),
-			  str_or(org, "slug")) != 0 ||
+	if (strbuf_printf(&orgs, "%s (%s)", str_or(org, "name"), str_or(org, "slug")) != 0 ||
 	    format_memberships(&ms, json_object_get(me, "memberships")) != 0)
 		goto oom;
-	view = json_pack("{s:s, s:O?, s:O?, s:s, s:O?, s:O?, s:s?, s:O?}",
-			 "server", app->server, "username",
-			 json_object_get(user, "username"), "display_name",
-			 json_object_get(user, "display_name"), "organisation",
-			 orgs.data, "tier", json_object_get(me, "tier"),
-			 "admin", json_object_get(me, "admin"), "memberships",
-			 ms.len > 0 ? ms.data : NULL, "actions",
+	view = json_pack("{s:s, s:O?, s:O?, s:s, s:O?, s:O?, s:s?, s:O?}", "server", app->server,
+			 "username", json_object_get(user, "username"), "display_name",
+			 json_object_get(user, "display_name"), "organisation", orgs.data, "tier",
+			 json_object_get(me, "tier"), "admin", json_object_get(me, "admin"),
+			 "memberships", ms.len > 0 ? ms.data : NULL, "actions",
 			 json_object_get(me, "actions"));
 	if (!view)
 		goto oom;
-	rc = output_object(&app->out, me, view, whoami_fields,
-			   CMD_COUNT(whoami_fields));
+	rc = output_object(&app->out, me, view, whoami_fields, CMD_COUNT(whoami_fields));
 	goto out;
 oom:
 	output_error(&app->out, "out of memory");
@@ -247,8 +234,7 @@ static const struct cmd_verb login_verbs[] = {
 
 static const struct cmd_verb logout_verbs[] = {
 	{ NULL, run_logout, NULL, 0, 0, 0, "logout",
-	  "Revokes the session token on the server and forgets it here.",
-	  "logout" },
+	  "Revokes the session token on the server and forgets it here.", "logout" },
 };
 
 static const struct cmd_verb whoami_verbs[] = {
@@ -258,9 +244,6 @@ static const struct cmd_verb whoami_verbs[] = {
 	  "whoami\n--output json whoami" },
 };
 
-const struct cmd_noun cmd_login = { "login", "Log in.", login_verbs,
-				    CMD_COUNT(login_verbs) };
-const struct cmd_noun cmd_logout = { "logout", "Log out.", logout_verbs,
-				     CMD_COUNT(logout_verbs) };
-const struct cmd_noun cmd_whoami = { "whoami", "Who am I.", whoami_verbs,
-				     CMD_COUNT(whoami_verbs) };
+const struct cmd_noun cmd_login = { "login", "Log in.", login_verbs, CMD_COUNT(login_verbs) };
+const struct cmd_noun cmd_logout = { "logout", "Log out.", logout_verbs, CMD_COUNT(logout_verbs) };
+const struct cmd_noun cmd_whoami = { "whoami", "Who am I.", whoami_verbs, CMD_COUNT(whoami_verbs) };

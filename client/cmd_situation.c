@@ -14,12 +14,9 @@
 #include "request.h"
 
 static const struct out_col csv_cols[] = {
-	{ "category", "category", 0 },
-	{ "name", "name", 0 },
-	{ "count", "count", 0 },
-	{ "previous_average", "previous_average", 0 },
-	{ "change", "change", 0 },
-	{ "change_percent", "change_percent", 0 },
+	{ "category", "category", 0 }, { "name", "name", 0 },
+	{ "count", "count", 0 },       { "previous_average", "previous_average", 0 },
+	{ "change", "change", 0 },     { "change_percent", "change_percent", 0 },
 };
 
 /* True when s has the shape YYYY-Www with a week from 01 to 53 (whether
@@ -56,13 +53,11 @@ static int print_situation(struct app *app, const json_t *sit)
 		rc = output_json(app->out.out, sit);
 		break;
 	case OUT_CSV:
-		return output_list(&app->out,
-				   json_object_get(sit, "categories"),
-				   csv_cols, CMD_COUNT(csv_cols));
+		return output_list(&app->out, json_object_get(sit, "categories"), csv_cols,
+				   CMD_COUNT(csv_cols));
 	default:
 		/* A table forced into a pipe or file: plain ASCII. */
-		rc = chart_situation(app->out.out, sit,
-				     !isatty(fileno(app->out.out)));
+		rc = chart_situation(app->out.out, sit, !isatty(fileno(app->out.out)));
 		break;
 	}
 	if (rc != 0) {
@@ -86,8 +81,7 @@ static int run_situation(struct app *app, const struct cmd_args *a)
 				       week);
 	strbuf_init(&path, 4096);
 	if (strbuf_puts(&path, "/v1/situation") != 0 ||
-	    cmd_query_add(&path, "municipality",
-			  args_get(a, "municipality")) != 0 ||
+	    cmd_query_add(&path, "municipality", args_get(a, "municipality")) != 0 ||
 	    cmd_query_add(&path, "week", week) != 0)
 		rc = cmd_oom(app);
 	if (rc == 0)
@@ -107,13 +101,12 @@ static int run_situation(struct app *app, const struct cmd_args *a)
 static const struct opt_def situation_opts[] = {
 	{ "municipality", 0, OPT_VALUE, "ORG", NULL,
 	  "the municipality (slug); default: your EST group's" },
-	{ "week", 0, OPT_VALUE, "YYYY-Www", NULL,
-	  "the ISO week; default: the last completed one" },
+	{ "week", 0, OPT_VALUE, "YYYY-Www", NULL, "the ISO week; default: the last completed one" },
 };
 
 static const struct cmd_verb situation_verb[] = {
-	{ NULL, run_situation, situation_opts, CMD_COUNT(situation_opts), 0,
-	  0, "situation [--municipality ORG] [--week YYYY-Www]",
+	{ NULL, run_situation, situation_opts, CMD_COUNT(situation_opts), 0, 0,
+	  "situation [--municipality ORG] [--week YYYY-Www]",
 	  "Shows the situation picture of a municipality for a week: the "
 	  "total, each category against the average of the four weeks "
 	  "before, the places with most incidents and the 12-week trend.",
@@ -124,5 +117,4 @@ static const struct cmd_verb situation_verb[] = {
 const struct cmd_noun cmd_situation = { "situation",
 					"The weekly situation picture "
 					"(lägesbild).",
-					situation_verb,
-					CMD_COUNT(situation_verb) };
+					situation_verb, CMD_COUNT(situation_verb) };

@@ -24,8 +24,8 @@ static int run_create(struct app *app, const struct cmd_args *a)
 				       "--expires-in-days wants a whole number "
 				       "of days, got '%s'",
 				       days_arg);
-	body = json_pack("{s:s, s:I}", "name", args_get(a, "name"),
-			 "expires_in_days", (json_int_t)days);
+	body = json_pack("{s:s, s:I}", "name", args_get(a, "name"), "expires_in_days",
+			 (json_int_t)days);
 	if (!body) {
 		output_error(&app->out, "the token name is not UTF-8");
 		return CLI_USAGE;
@@ -34,12 +34,10 @@ static int run_create(struct app *app, const struct cmd_args *a)
 	json_decref(body);
 	if (rc != 0)
 		return rc;
-	rc = output_object(&app->out, res, NULL, token_fields,
-			   CMD_COUNT(token_fields));
+	rc = output_object(&app->out, res, NULL, token_fields, CMD_COUNT(token_fields));
 	if (rc == 0)
-		output_note(&app->out,
-			    "Store the token now: it is not shown again. "
-			    "Scripts use it as SAMVERKAN_TOKEN.");
+		output_note(&app->out, "Store the token now: it is not shown again. "
+				       "Scripts use it as SAMVERKAN_TOKEN.");
 	json_decref(res);
 	return rc;
 }
@@ -58,5 +56,5 @@ static const struct cmd_verb tokens_verbs[] = {
 	  "tokens create --name nightly-import --expires-in-days 90" },
 };
 
-const struct cmd_noun cmd_tokens = { "tokens", "Tokens for scripts.",
-				     tokens_verbs, CMD_COUNT(tokens_verbs) };
+const struct cmd_noun cmd_tokens = { "tokens", "Tokens for scripts.", tokens_verbs,
+				     CMD_COUNT(tokens_verbs) };

@@ -36,8 +36,7 @@ static size_t n_user_fields(const json_t *user)
 	return json_object_get(user, "password") ? n : n - 1;
 }
 
-static int user_path(struct app *app, struct strbuf *sb, const char *tmpl,
-		     const char *username)
+static int user_path(struct app *app, struct strbuf *sb, const char *tmpl, const char *username)
 {
 	if (request_path(sb, tmpl, username, NULL) == 0)
 		return 0;
@@ -58,8 +57,7 @@ static int run_list(struct app *app, const struct cmd_args *a)
 	if (rc == 0)
 		rc = request_list(app, path.data, &items);
 	if (rc == 0)
-		rc = output_list(&app->out, items, user_cols,
-				 CMD_COUNT(user_cols));
+		rc = output_list(&app->out, items, user_cols, CMD_COUNT(user_cols));
 	json_decref(items);
 	strbuf_cleanup(&path);
 	return rc;
@@ -76,8 +74,7 @@ static int run_show(struct app *app, const struct cmd_args *a)
 	if (rc == 0)
 		rc = request_call(app, "GET", path.data, NULL, &user);
 	if (rc == 0)
-		rc = output_object(&app->out, user, NULL, user_fields,
-				   n_user_fields(user));
+		rc = output_object(&app->out, user, NULL, user_fields, n_user_fields(user));
 	json_decref(user);
 	strbuf_cleanup(&path);
 	return rc;
@@ -95,21 +92,18 @@ static int run_create(struct app *app, const struct cmd_args *a)
 			return rc;
 	}
 	rc = CLI_USAGE;
-	body = json_pack("{s:s, s:s, s:s, s:b}", "username", a->pos[0],
-			 "display_name", args_get(a, "name"), "organisation",
-			 args_get(a, "organisation"), "admin",
+	body = json_pack("{s:s, s:s, s:s, s:b}", "username", a->pos[0], "display_name",
+			 args_get(a, "name"), "organisation", args_get(a, "organisation"), "admin",
 			 args_has(a, "admin"));
 	if (!body ||
-	    (password && json_object_set_new(body, "password",
-					     json_string(password)) != 0)) {
+	    (password && json_object_set_new(body, "password", json_string(password)) != 0)) {
 		output_error(&app->out, "an argument is not valid UTF-8");
 		goto out;
 	}
 	rc = request_call(app, "POST", "/v1/users", body, &user);
 	if (rc != 0)
 		goto out;
-	rc = output_object(&app->out, user, NULL, user_fields,
-			   n_user_fields(user));
+	rc = output_object(&app->out, user, NULL, user_fields, n_user_fields(user));
 	if (rc == 0 && json_object_get(user, "password"))
 		output_note(&app->out, "The generated password is shown only "
 				       "once: hand it over now.");
@@ -131,8 +125,7 @@ static int set_active(struct app *app, const char *username, int active)
 	if (rc == 0)
 		rc = request_call(app, "PATCH", path.data, body, &user);
 	if (rc == 0 && json_is_object(user))
-		rc = output_object(&app->out, user, NULL, user_fields,
-				   n_user_fields(user));
+		rc = output_object(&app->out, user, NULL, user_fields, n_user_fields(user));
 	if (rc == 0)
 		output_note(&app->out,
 			    active ? "Enabled %s."
@@ -166,8 +159,7 @@ static int my_username(struct app *app, char **out)
 	rc = request_call(app, "GET", "/v1/me", NULL, &me);
 	if (rc != 0)
 		return rc;
-	name = json_string_value(
-		json_object_get(json_object_get(me, "user"), "username"));
+	name = json_string_value(json_object_get(json_object_get(me, "user"), "username"));
 	*out = name ? strdup(name) : NULL;
 	json_decref(me);
 	if (!*out) {
@@ -194,8 +186,7 @@ static int run_passwd(struct app *app, const struct cmd_args *a)
 	target = a->npos > 0 ? a->pos[0] : me;
 	own = strcmp(target, me) == 0;
 	if (own) {
-		rc = cmd_password(app, from_stdin, "Current password: ", 0,
-				  &current);
+		rc = cmd_password(app, from_stdin, "Current password: ", 0, &current);
 		if (rc != 0)
 			goto out;
 	}
@@ -208,8 +199,7 @@ static int run_passwd(struct app *app, const struct cmd_args *a)
 	rc = CLI_USAGE;
 	body = json_pack("{s:s}", "password", fresh);
 	if (!body ||
-	    (current && json_object_set_new(body, "current_password",
-					    json_string(current)) != 0)) {
+	    (current && json_object_set_new(body, "current_password", json_string(current)) != 0)) {
 		output_error(&app->out, "the password is not valid UTF-8");
 		goto out;
 	}
@@ -229,17 +219,14 @@ out:
 }
 
 static const struct opt_def list_opts[] = {
-	{ "organisation", 0, OPT_VALUE, "ORG", NULL,
-	  "only users of this organisation (slug)" },
+	{ "organisation", 0, OPT_VALUE, "ORG", NULL, "only users of this organisation (slug)" },
 };
 
 static const struct opt_def create_opts[] = {
-	{ "name", 0, OPT_VALUE | OPT_REQUIRED, "DISPLAY", NULL,
-	  "display name" },
+	{ "name", 0, OPT_VALUE | OPT_REQUIRED, "DISPLAY", NULL, "display name" },
 	{ "organisation", 0, OPT_VALUE | OPT_REQUIRED, "ORG", NULL,
 	  "the organisation (slug) the user belongs to" },
-	{ "admin", 0, 0, NULL, NULL,
-	  "may manage accounts and groups (never decides proposals)" },
+	{ "admin", 0, 0, NULL, NULL, "may manage accounts and groups (never decides proposals)" },
 	{ "password-stdin", 0, 0, NULL, NULL,
 	  "read the password from standard input; without it the server "
 	  "generates one and it is printed once" },
@@ -254,10 +241,9 @@ static const struct opt_def passwd_opts[] = {
 
 static const struct cmd_verb users_verbs[] = {
 	{ "list", run_list, list_opts, CMD_COUNT(list_opts), 0, 0,
-	  "users list [--organisation ORG]", "Lists users.",
-	  "users list --organisation sigtuna" },
-	{ "show", run_show, NULL, 0, 1, 1, "users show <username>",
-	  "Shows one user.", "users show anna.larsson" },
+	  "users list [--organisation ORG]", "Lists users.", "users list --organisation sigtuna" },
+	{ "show", run_show, NULL, 0, 1, 1, "users show <username>", "Shows one user.",
+	  "users show anna.larsson" },
 	{ "create", run_create, create_opts, CMD_COUNT(create_opts), 1, 1,
 	  "users create <username> --name DISPLAY --organisation ORG "
 	  "[--admin] [--password-stdin]",
@@ -269,8 +255,7 @@ static const struct cmd_verb users_verbs[] = {
 	  "Disables a user (admins only); their tokens stop working at once.",
 	  "users disable anna.larsson" },
 	{ "enable", run_enable, NULL, 0, 1, 1, "users enable <username>",
-	  "Enables a disabled user again (admins only).",
-	  "users enable anna.larsson" },
+	  "Enables a disabled user again (admins only).", "users enable anna.larsson" },
 	{ "passwd", run_passwd, passwd_opts, CMD_COUNT(passwd_opts), 0, 1,
 	  "users passwd [<username>] [--password-stdin]",
 	  "Changes your password (asks for the current one first) or, for "

@@ -41,14 +41,12 @@ static const struct {
 
 static struct cfg_value *slot(struct settings *s, size_t i)
 {
-	return (struct cfg_value *)(void *)((char *)s +
-					    config_keys[i].settings_off);
+	return (struct cfg_value *)(void *)((char *)s + config_keys[i].settings_off);
 }
 
 static const char *flag_of(const struct global_flags *f, size_t i)
 {
-	return *(const char *const *)(const void *)((const char *)f +
-						    config_keys[i].flag_off);
+	return *(const char *const *)(const void *)((const char *)f + config_keys[i].flag_off);
 }
 
 const char *config_source_name(enum cfg_source src)
@@ -104,8 +102,7 @@ static char *trim(char *s)
 	while (*s == ' ' || *s == '\t')
 		s++;
 	end = s + strlen(s);
-	while (end > s && (end[-1] == ' ' || end[-1] == '\t' ||
-			   end[-1] == '\r' || end[-1] == '\n'))
+	while (end > s && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r' || end[-1] == '\n'))
 		*--end = '\0';
 	return s;
 }
@@ -131,8 +128,7 @@ static int read_all(int fd, struct strbuf *sb)
 	}
 }
 
-int config_parse_fd(int fd, const char *path, config_kv_cb cb, void *ctx,
-		    struct strbuf *err)
+int config_parse_fd(int fd, const char *path, config_kv_cb cb, void *ctx, struct strbuf *err)
 {
 	struct strbuf text, where;
 	char *line;
@@ -141,8 +137,7 @@ int config_parse_fd(int fd, const char *path, config_kv_cb cb, void *ctx,
 	strbuf_init(&text, CONFIG_FILE_MAX);
 	strbuf_init(&where, 4200);
 	if (read_all(fd, &text) != 0) {
-		(void)strbuf_printf(err, "cannot read %s: %s", path,
-				    strerror(errno));
+		(void)strbuf_printf(err, "cannot read %s: %s", path, strerror(errno));
 		goto out;
 	}
 	line = text.data;
@@ -166,8 +161,7 @@ int config_parse_fd(int fd, const char *path, config_kv_cb cb, void *ctx,
 			continue;
 		eq = strchr(key, '=');
 		if (!eq) {
-			(void)strbuf_printf(err, "%s: expected 'key = value'",
-					    where.data);
+			(void)strbuf_printf(err, "%s: expected 'key = value'", where.data);
 			goto out;
 		}
 		*eq = '\0';
@@ -191,8 +185,7 @@ out:
 	return rc;
 }
 
-static int set_value(struct cfg_value *v, const char *value,
-		     enum cfg_source src)
+static int set_value(struct cfg_value *v, const char *value, enum cfg_source src)
 {
 	char *copy = strdup(value);
 
@@ -204,8 +197,8 @@ static int set_value(struct cfg_value *v, const char *value,
 	return 0;
 }
 
-static int file_kv(void *ctx, const char *key, const char *value,
-		   const char *where, struct strbuf *err)
+static int file_kv(void *ctx, const char *key, const char *value, const char *where,
+		   struct strbuf *err)
 {
 	struct settings *s = ctx;
 
@@ -220,11 +213,10 @@ static int file_kv(void *ctx, const char *key, const char *value,
 		}
 		return 0;
 	}
-	(void)strbuf_printf(
-		err,
-		"%s: unknown key '%s' (known: server, cacert, cert, key, "
-		"output)",
-		where, key);
+	(void)strbuf_printf(err,
+			    "%s: unknown key '%s' (known: server, cacert, cert, key, "
+			    "output)",
+			    where, key);
 	return -1;
 }
 
@@ -237,8 +229,7 @@ static int load_file(struct settings *s, struct strbuf *err)
 	if (fd < 0) {
 		if (errno == ENOENT || errno == ENOTDIR)
 			return 0;
-		(void)strbuf_printf(err, "cannot open %s: %s", s->config_path,
-				    strerror(errno));
+		(void)strbuf_printf(err, "cannot open %s: %s", s->config_path, strerror(errno));
 		return CLI_ERROR;
 	}
 	rc = config_parse_fd(fd, s->config_path, file_kv, s, err);
@@ -258,11 +249,10 @@ int config_normalize_server(const char *in, char **out, struct strbuf *err)
 		size_t slen = (size_t)(scheme_end - in);
 
 		if (slen != 5 || strncasecmp(in, "https", 5) != 0) {
-			(void)strbuf_printf(
-				err,
-				"server '%s' is not https://: the server "
-				"speaks TLS only",
-				in);
+			(void)strbuf_printf(err,
+					    "server '%s' is not https://: the server "
+					    "speaks TLS only",
+					    in);
 			goto fail;
 		}
 		in = scheme_end + 3;
@@ -278,14 +268,12 @@ int config_normalize_server(const char *in, char **out, struct strbuf *err)
 		unsigned char c = (unsigned char)in[i];
 
 		if (c <= ' ' || c == 0x7f) {
-			(void)strbuf_puts(
-				err, "server address contains a space or a "
-				     "control character");
+			(void)strbuf_puts(err, "server address contains a space or a "
+					       "control character");
 			goto fail;
 		}
 	}
-	if (strbuf_puts(&sb, "https://") != 0 ||
-	    strbuf_append(&sb, in, len) != 0) {
+	if (strbuf_puts(&sb, "https://") != 0 || strbuf_append(&sb, in, len) != 0) {
 		(void)strbuf_puts(err, "out of memory");
 		goto fail;
 	}
@@ -296,8 +284,7 @@ fail:
 	return -1;
 }
 
-int config_resolve(const struct global_flags *flags, struct settings *s,
-		   struct strbuf *err)
+int config_resolve(const struct global_flags *flags, struct settings *s, struct strbuf *err)
 {
 	int rc;
 
@@ -327,23 +314,20 @@ int config_resolve(const struct global_flags *flags, struct settings *s,
 		const char *env = getenv(config_keys[i].env);
 		const char *flag = flag_of(flags, i);
 
-		if (env && env[0] &&
-		    set_value(slot(s, i), env, CFG_SRC_ENV) != 0)
+		if (env && env[0] && set_value(slot(s, i), env, CFG_SRC_ENV) != 0)
 			goto oom;
 		if (flag && set_value(slot(s, i), flag, CFG_SRC_FLAG) != 0)
 			goto oom;
 	}
 
-	if (s->output.value &&
-	    !args_choice_ok("table|json|csv", s->output.value)) {
-		(void)strbuf_printf(
-			err,
-			"invalid output format '%s' (from %s; one of: "
-			"table, json, csv)",
-			s->output.value,
-			s->output.source == CFG_SRC_ENV	   ? "SAMVERKAN_OUTPUT"
-			: s->output.source == CFG_SRC_FILE ? s->config_path
-							   : "--output");
+	if (s->output.value && !args_choice_ok("table|json|csv", s->output.value)) {
+		(void)strbuf_printf(err,
+				    "invalid output format '%s' (from %s; one of: "
+				    "table, json, csv)",
+				    s->output.value,
+				    s->output.source == CFG_SRC_ENV    ? "SAMVERKAN_OUTPUT"
+				    : s->output.source == CFG_SRC_FILE ? s->config_path
+								       : "--output");
 		return CLI_USAGE;
 	}
 	if (s->server.value) {

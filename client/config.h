@@ -44,7 +44,7 @@ struct settings {
 	struct cfg_value cert;
 	struct cfg_value key;
 	struct cfg_value output;
-	char *dir;	   /* the samverkan config directory */
+	char *dir;         /* the samverkan config directory */
 	char *config_path; /* dir + "/config" */
 };
 
@@ -62,8 +62,7 @@ int config_dir(char **out, struct strbuf *err);
  * malformed file) with a one-line message in err. The caller calls
  * config_cleanup either way.
  */
-int config_resolve(const struct global_flags *flags, struct settings *s,
-		   struct strbuf *err);
+int config_resolve(const struct global_flags *flags, struct settings *s, struct strbuf *err);
 void config_cleanup(struct settings *s);
 
 /* "--server", "SAMVERKAN_SERVER", the config file path…, for messages. */
@@ -83,9 +82,8 @@ int config_normalize_server(const char *in, char **out, struct strbuf *err);
  * written to err). fd is read to its end; the caller closes it. Returns 0,
  * or -1 with a message in err ("path:line: …").
  */
-typedef int (*config_kv_cb)(void *ctx, const char *key, const char *value,
-			    const char *where, struct strbuf *err);
-int config_parse_fd(int fd, const char *path, config_kv_cb cb, void *ctx,
-		    struct strbuf *err);
+typedef int (*config_kv_cb)(void *ctx, const char *key, const char *value, const char *where,
+			    struct strbuf *err);
+int config_parse_fd(int fd, const char *path, config_kv_cb cb, void *ctx, struct strbuf *err);
 
 #endif

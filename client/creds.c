@@ -45,8 +45,8 @@ void creds_cleanup(struct creds *c)
 	c->token = NULL;
 }
 
-static int creds_kv(void *ctx, const char *key, const char *value,
-		    const char *where, struct strbuf *err)
+static int creds_kv(void *ctx, const char *key, const char *value, const char *where,
+		    struct strbuf *err)
 {
 	struct creds *c = ctx;
 	char **slot;
@@ -83,13 +83,11 @@ int creds_load(const char *path, struct creds *c, struct strbuf *err)
 	if (fd < 0) {
 		if (errno == ENOENT || errno == ENOTDIR)
 			return 0;
-		(void)strbuf_printf(err, "cannot open %s: %s", path,
-				    strerror(errno));
+		(void)strbuf_printf(err, "cannot open %s: %s", path, strerror(errno));
 		return CLI_ERROR;
 	}
 	if (fstat(fd, &st) != 0) {
-		(void)strbuf_printf(err, "cannot stat %s: %s", path,
-				    strerror(errno));
+		(void)strbuf_printf(err, "cannot stat %s: %s", path, strerror(errno));
 		goto out;
 	}
 	if (!S_ISREG(st.st_mode)) {
@@ -97,21 +95,19 @@ int creds_load(const char *path, struct creds *c, struct strbuf *err)
 		goto out;
 	}
 	if (st.st_uid != geteuid()) {
-		(void)strbuf_printf(
-			err,
-			"%s belongs to another user (uid %ld); refusing "
-			"to use its token",
-			path, (long)st.st_uid);
+		(void)strbuf_printf(err,
+				    "%s belongs to another user (uid %ld); refusing "
+				    "to use its token",
+				    path, (long)st.st_uid);
 		rc = CLI_AUTH;
 		goto out;
 	}
 	if (st.st_mode & 077) {
-		(void)strbuf_printf(
-			err,
-			"%s has mode %04o but holds a token, so it must "
-			"be readable by you alone; run 'chmod 600 %s' "
-			"(and consider the token leaked: log in again)",
-			path, (unsigned)(st.st_mode & 07777), path);
+		(void)strbuf_printf(err,
+				    "%s has mode %04o but holds a token, so it must "
+				    "be readable by you alone; run 'chmod 600 %s' "
+				    "(and consider the token leaked: log in again)",
+				    path, (unsigned)(st.st_mode & 07777), path);
 		rc = CLI_AUTH;
 		goto out;
 	}
@@ -180,8 +176,7 @@ static int sync_dir(const char *dir)
 static int creds_remove(const char *path, const char *dir, struct strbuf *err)
 {
 	if (unlink(path) != 0 && errno != ENOENT) {
-		(void)strbuf_printf(err, "cannot remove %s: %s", path,
-				    strerror(errno));
+		(void)strbuf_printf(err, "cannot remove %s: %s", path, strerror(errno));
 		return CLI_ERROR;
 	}
 	(void)sync_dir(dir);
@@ -207,15 +202,12 @@ int creds_save(const char *path, const struct creds *c, struct strbuf *err)
 		goto out;
 	}
 	if (make_dirs(dir) != 0) {
-		(void)strbuf_printf(err, "cannot create %s: %s", dir,
-				    strerror(errno));
+		(void)strbuf_printf(err, "cannot create %s: %s", dir, strerror(errno));
 		goto out;
 	}
-	if (strbuf_puts(&text,
-			"# samverkan credentials, written by "
-			"'samverkan login'. Keep this file private.\n") != 0 ||
-	    (c->server &&
-	     strbuf_printf(&text, "server = %s\n", c->server) != 0) ||
+	if (strbuf_puts(&text, "# samverkan credentials, written by "
+			       "'samverkan login'. Keep this file private.\n") != 0 ||
+	    (c->server && strbuf_printf(&text, "server = %s\n", c->server) != 0) ||
 	    (c->token && strbuf_printf(&text, "token = %s\n", c->token) != 0) ||
 	    strbuf_printf(&tmp, "%s.XXXXXX", path) != 0) {
 		(void)strbuf_puts(err, "out of memory");
@@ -223,33 +215,27 @@ int creds_save(const char *path, const struct creds *c, struct strbuf *err)
 	}
 	fd = mkstemp(tmp.data); /* mode 0600, O_EXCL */
 	if (fd < 0) {
-		(void)strbuf_printf(err, "cannot create a file in %s: %s", dir,
-				    strerror(errno));
+		(void)strbuf_printf(err, "cannot create a file in %s: %s", dir, strerror(errno));
 		goto out;
 	}
 	tmp_made = 1;
-	if (fchmod(fd, 0600) != 0 || write_all(fd, text.data, text.len) != 0 ||
-	    fsync(fd) != 0) {
-		(void)strbuf_printf(err, "cannot write %s: %s", tmp.data,
-				    strerror(errno));
+	if (fchmod(fd, 0600) != 0 || write_all(fd, text.data, text.len) != 0 || fsync(fd) != 0) {
+		(void)strbuf_printf(err, "cannot write %s: %s", tmp.data, strerror(errno));
 		goto out;
 	}
 	if (close(fd) != 0) {
 		fd = -1;
-		(void)strbuf_printf(err, "cannot write %s: %s", tmp.data,
-				    strerror(errno));
+		(void)strbuf_printf(err, "cannot write %s: %s", tmp.data, strerror(errno));
 		goto out;
 	}
 	fd = -1;
 	if (rename(tmp.data, path) != 0) {
-		(void)strbuf_printf(err, "cannot replace %s: %s", path,
-				    strerror(errno));
+		(void)strbuf_printf(err, "cannot replace %s: %s", path, strerror(errno));
 		goto out;
 	}
 	tmp_made = 0;
 	if (sync_dir(dir) != 0) {
-		(void)strbuf_printf(err, "cannot sync %s: %s", dir,
-				    strerror(errno));
+		(void)strbuf_printf(err, "cannot sync %s: %s", dir, strerror(errno));
 		goto out;
 	}
 	rc = 0;

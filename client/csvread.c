@@ -105,8 +105,7 @@ static int eat_newline(struct csv_reader *r)
 }
 
 /* The inside of a quoted cell, r->p just past the opening quote. */
-static int read_quoted(struct csv_reader *r, struct csv_record *rec,
-		       struct strbuf *sb)
+static int read_quoted(struct csv_reader *r, struct csv_record *rec, struct strbuf *sb)
 {
 	while (r->p < r->end) {
 		char c = *r->p;
@@ -134,8 +133,7 @@ static int read_plain(struct csv_reader *r, struct strbuf *sb)
 {
 	const char *start = r->p;
 
-	while (r->p < r->end && *r->p != r->sep && *r->p != '\n' &&
-	       *r->p != '\r')
+	while (r->p < r->end && *r->p != r->sep && *r->p != '\n' && *r->p != '\r')
 		r->p++;
 	return strbuf_append(sb, start, (size_t)(r->p - start));
 }
@@ -147,8 +145,7 @@ static void trim_end(struct strbuf *sb, size_t keep)
 }
 
 /* One cell at r->p into sb; stops before the separator or line end. */
-static int read_cell(struct csv_reader *r, struct csv_record *rec,
-		     struct strbuf *sb)
+static int read_cell(struct csv_reader *r, struct csv_record *rec, struct strbuf *sb)
 {
 	size_t keep = 0;
 

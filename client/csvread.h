@@ -16,8 +16,8 @@
 
 struct csv_reader {
 	const char *p, *end; /* what is left of the input */
-	char sep;	     /* ';' or ',' */
-	long line;	     /* the line the next record starts on (1-based) */
+	char sep;            /* ';' or ',' */
+	long line;           /* the line the next record starts on (1-based) */
 };
 
 /* One record; csv_read fills it, csv_record_cleanup frees the cells. */

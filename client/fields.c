@@ -106,9 +106,8 @@ static const char *shape_of(enum cmd_field_kind kind)
 	}
 }
 
-int cmd_fields_to_json(struct app *app, const struct cmd_args *a,
-		       const struct cmd_field *fields, size_t n, json_t *body,
-		       int *given)
+int cmd_fields_to_json(struct app *app, const struct cmd_args *a, const struct cmd_field *fields,
+		       size_t n, json_t *body, int *given)
 {
 	int count = 0;
 
@@ -121,8 +120,7 @@ int cmd_fields_to_json(struct app *app, const struct cmd_args *a,
 			continue;
 		j = field_value(&fields[i], v, &bad);
 		if (bad)
-			return cmd_usage_error(app, "--%s wants %s, got '%s'",
-					       fields[i].opt,
+			return cmd_usage_error(app, "--%s wants %s, got '%s'", fields[i].opt,
 					       shape_of(fields[i].kind), v);
 		if (!j || json_object_set_new(body, fields[i].key, j) != 0)
 			return cmd_oom(app);
@@ -137,8 +135,7 @@ int cmd_query_add(struct strbuf *sb, const char *name, const char *value)
 {
 	if (!value)
 		return 0;
-	if (strbuf_puts(sb, sb->data && strchr(sb->data, '?') ? "&" : "?") !=
-		    0 ||
+	if (strbuf_puts(sb, sb->data && strchr(sb->data, '?') ? "&" : "?") != 0 ||
 	    strbuf_puts(sb, name) != 0 || strbuf_puts(sb, "=") != 0)
 		return -1;
 	return http_escape(sb, value);
@@ -169,16 +166,14 @@ static int get_page(struct app *app, const char *path, json_t **page)
 	int rc = request_call(app, "GET", path, NULL, page);
 
 	if (rc == 0 && !json_is_array(json_object_get(*page, "items"))) {
-		output_error(&app->out,
-			     "the server's answer has no 'items' list");
+		output_error(&app->out, "the server's answer has no 'items' list");
 		rc = CLI_ERROR;
 	}
 	return rc;
 }
 
-int cmd_list_page(struct app *app, const struct cmd_args *a,
-		  struct strbuf *path, const struct out_col *cols,
-		  size_t ncols)
+int cmd_list_page(struct app *app, const struct cmd_args *a, struct strbuf *path,
+		  const struct out_col *cols, size_t ncols)
 {
 	const char *limit = args_get(a, "limit"), *next;
 	json_t *page = NULL;
@@ -195,8 +190,7 @@ int cmd_list_page(struct app *app, const struct cmd_args *a,
 		return cmd_oom(app);
 	rc = get_page(app, path->data, &page);
 	if (rc == 0)
-		rc = output_list(&app->out, json_object_get(page, "items"),
-				 cols, ncols);
+		rc = output_list(&app->out, json_object_get(page, "items"), cols, ncols);
 	next = json_string_value(json_object_get(page, "next_cursor"));
 	/* Not a note: without it a script cannot get the next page. */
 	if (rc == 0 && next && next[0]) {
@@ -206,8 +200,7 @@ int cmd_list_page(struct app *app, const struct cmd_args *a,
 			rc = cmd_oom(app);
 		} else {
 			text_clean(shown, strlen(shown));
-			fprintf(app->out.err, "more: repeat with --cursor %s\n",
-				shown);
+			fprintf(app->out.err, "more: repeat with --cursor %s\n", shown);
 			free(shown);
 		}
 	}
@@ -224,8 +217,7 @@ int cmd_read_file(struct app *app, const char *file, struct strbuf *sb)
 	int rc = 0;
 
 	if (!f) {
-		output_error(&app->out, "cannot read '%s': %s", file,
-			     strerror(errno));
+		output_error(&app->out, "cannot read '%s': %s", file, strerror(errno));
 		return CLI_ERROR;
 	}
 	do {
@@ -234,15 +226,13 @@ int cmd_read_file(struct app *app, const char *file, struct strbuf *sb)
 			output_error(&app->out,
 				     "%s is larger than %zu MiB (or out of "
 				     "memory); split it",
-				     from_stdin ? "standard input" : file,
-				     sb->limit >> 20);
+				     from_stdin ? "standard input" : file, sb->limit >> 20);
 			rc = CLI_ERROR;
 			break;
 		}
 	} while (n == sizeof buf);
 	if (rc == 0 && ferror(f)) {
-		output_error(&app->out, "cannot read '%s': %s", file,
-			     strerror(errno));
+		output_error(&app->out, "cannot read '%s': %s", file, strerror(errno));
 		rc = CLI_ERROR;
 	}
 	if (!from_stdin)
@@ -278,8 +268,8 @@ static FILE *open_temp(struct strbuf *tmp, const char *path, mode_t mode)
 	return f;
 }
 
-int cmd_download(struct app *app, const char *path, const char *accept,
-		 const char *file, mode_t mode, const char *what)
+int cmd_download(struct app *app, const char *path, const char *accept, const char *file,
+		 mode_t mode, const char *what)
 {
 	struct request_opts ro;
 	struct strbuf tmp;
@@ -294,8 +284,7 @@ int cmd_download(struct app *app, const char *path, const char *accept,
 		goto out;
 	f = to_file ? open_temp(&tmp, file, mode) : app->out.out;
 	if (!f) {
-		output_error(&app->out, "cannot write '%s': %s", file,
-			     strerror(errno));
+		output_error(&app->out, "cannot write '%s': %s", file, strerror(errno));
 		rc = CLI_ERROR;
 		goto out;
 	}
@@ -303,21 +292,18 @@ int cmd_download(struct app *app, const char *path, const char *accept,
 	ro.sink = f;
 	rc = request_call_opts(app, "GET", path, NULL, &ro, NULL);
 	if (fflush(f) != 0 && rc == 0) {
-		output_error(&app->out, "cannot write the output: %s",
-			     strerror(errno));
+		output_error(&app->out, "cannot write the output: %s", strerror(errno));
 		rc = CLI_ERROR;
 	}
 	if (!to_file)
 		goto out;
 	if (fclose(f) != 0 && rc == 0) {
-		output_error(&app->out, "cannot write '%s': %s", file,
-			     strerror(errno));
+		output_error(&app->out, "cannot write '%s': %s", file, strerror(errno));
 		rc = CLI_ERROR;
 	}
 	f = NULL;
 	if (rc == 0 && rename(tmp.data, file) != 0) {
-		output_error(&app->out, "cannot write '%s': %s", file,
-			     strerror(errno));
+		output_error(&app->out, "cannot write '%s': %s", file, strerror(errno));
 		rc = CLI_ERROR;
 	}
 	if (rc != 0)
@@ -330,9 +316,8 @@ out:
 	return rc;
 }
 
-int cmd_list_filtered(struct app *app, const struct cmd_args *a,
-		      const char *base, const struct cmd_filter *filters,
-		      size_t nfilters, const struct out_col *cols,
+int cmd_list_filtered(struct app *app, const struct cmd_args *a, const char *base,
+		      const struct cmd_filter *filters, size_t nfilters, const struct out_col *cols,
 		      size_t ncols)
 {
 	struct strbuf path;
@@ -351,8 +336,7 @@ int cmd_list_filtered(struct app *app, const struct cmd_args *a,
 	if (strbuf_puts(&path, base) != 0)
 		rc = cmd_oom(app);
 	for (size_t i = 0; rc == 0 && i < nfilters; i++)
-		if (cmd_query_add(&path, filters[i].param,
-				  args_get(a, filters[i].opt)) != 0)
+		if (cmd_query_add(&path, filters[i].param, args_get(a, filters[i].opt)) != 0)
 			rc = cmd_oom(app);
 	if (rc == 0)
 		rc = cmd_list_page(app, a, &path, cols, ncols);

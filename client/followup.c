@@ -35,8 +35,7 @@ const char *const followup_headings[FOLLOWUP_SECTIONS] = {
 
 static int is_space(char c)
 {
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' ||
-	       c == '\v';
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
 }
 
 static int all_space(const char *s, size_t n)
@@ -75,8 +74,7 @@ char *followup_trim(const char *text, size_t len)
 	return copy;
 }
 
-int followup_md_write(struct strbuf *sb, long year,
-		      const char *const texts[FOLLOWUP_SECTIONS])
+int followup_md_write(struct strbuf *sb, long year, const char *const texts[FOLLOWUP_SECTIONS])
 {
 	if (strbuf_printf(sb,
 			  "<!-- The follow-up of %ld. Write under each of the "
@@ -85,10 +83,8 @@ int followup_md_write(struct strbuf *sb, long year,
 			  year) != 0)
 		return -1;
 	for (int i = 0; i < FOLLOWUP_SECTIONS; i++) {
-		char *t = texts[i] ? followup_trim(texts[i], strlen(texts[i]))
-				   : NULL;
-		int rc = strbuf_printf(sb, "%s## %s\n\n", i ? "\n" : "",
-				       followup_headings[i]);
+		char *t = texts[i] ? followup_trim(texts[i], strlen(texts[i])) : NULL;
+		int rc = strbuf_printf(sb, "%s## %s\n\n", i ? "\n" : "", followup_headings[i]);
 
 		if (rc == 0 && t && t[0])
 			rc = strbuf_printf(sb, "%s\n", t);
@@ -115,14 +111,12 @@ static int heading_of(const char *line, size_t n)
 	/* "## 1. Hur …", as the report numbers them. */
 	for (j = i; j < n && line[j] >= '0' && line[j] <= '9'; j++)
 		;
-	if (j > i && j + 1 < n && line[j] == '.' &&
-	    (line[j + 1] == ' ' || line[j + 1] == '\t')) {
+	if (j > i && j + 1 < n && line[j] == '.' && (line[j + 1] == ' ' || line[j + 1] == '\t')) {
 		i = j + 1;
 		while (i < n && (line[i] == ' ' || line[i] == '\t'))
 			i++;
 	}
-	while (n > i && (line[n - 1] == ' ' || line[n - 1] == '\t' ||
-			 line[n - 1] == '\r'))
+	while (n > i && (line[n - 1] == ' ' || line[n - 1] == '\t' || line[n - 1] == '\r'))
 		n--;
 	for (int k = 0; k < FOLLOWUP_SECTIONS; k++)
 		if (n - i == strlen(followup_headings[k]) &&
@@ -168,8 +162,8 @@ static int missing_error(struct strbuf *err, const int seen[])
 	return rc;
 }
 
-int followup_md_parse(const char *doc, size_t len,
-		      char *texts[FOLLOWUP_SECTIONS], struct strbuf *err)
+int followup_md_parse(const char *doc, size_t len, char *texts[FOLLOWUP_SECTIONS],
+		      struct strbuf *err)
 {
 	size_t start[FOLLOWUP_SECTIONS] = { 0 }, end[FOLLOWUP_SECTIONS] = { 0 };
 	int seen[FOLLOWUP_SECTIONS] = { 0 }, cur = -1;
@@ -240,8 +234,7 @@ const char *followup_editor(void)
 	return v && v[0] ? v : "vi";
 }
 
-int followup_run_editor(const char *editor, const char *file,
-			struct strbuf *err)
+int followup_run_editor(const char *editor, const char *file, struct strbuf *err)
 {
 	struct sigaction ign, old_int, old_quit;
 	struct strbuf cmd;
@@ -276,16 +269,14 @@ int followup_run_editor(const char *editor, const char *file,
 		_exit(127);
 	}
 	if (pid < 0)
-		(void)strbuf_printf(err, "cannot start the editor: %s",
-				    strerror(errno));
+		(void)strbuf_printf(err, "cannot start the editor: %s", strerror(errno));
 	while (pid > 0) {
 		if (waitpid(pid, &st, 0) == pid) {
 			waited = 1;
 			break;
 		}
 		if (errno != EINTR) {
-			(void)strbuf_printf(err, "lost the editor: %s",
-					    strerror(errno));
+			(void)strbuf_printf(err, "lost the editor: %s", strerror(errno));
 			break;
 		}
 	}
@@ -295,20 +286,17 @@ int followup_run_editor(const char *editor, const char *file,
 		goto out;
 	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
 		rc = 0;
-	else if (WIFEXITED(st) &&
-		 (WEXITSTATUS(st) == 127 || WEXITSTATUS(st) == 126))
+	else if (WIFEXITED(st) && (WEXITSTATUS(st) == 127 || WEXITSTATUS(st) == 126))
 		(void)strbuf_printf(err,
 				    "cannot run the editor '%s' (set VISUAL "
 				    "or EDITOR)",
 				    editor);
 	else if (WIFEXITED(st))
-		(void)strbuf_printf(err,
-				    "the editor '%s' exited with status %d",
-				    editor, WEXITSTATUS(st));
+		(void)strbuf_printf(err, "the editor '%s' exited with status %d", editor,
+				    WEXITSTATUS(st));
 	else
-		(void)strbuf_printf(err,
-				    "the editor '%s' was ended by signal %d",
-				    editor, WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+		(void)strbuf_printf(err, "the editor '%s' was ended by signal %d", editor,
+				    WIFSIGNALED(st) ? WTERMSIG(st) : 0);
 out:
 	strbuf_cleanup(&cmd);
 	return rc;
@@ -325,8 +313,7 @@ struct printer {
 	int rc;
 };
 
-static void p_add(struct printer *p, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+static void p_add(struct printer *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static void p_add(struct printer *p, const char *fmt, ...)
 {
@@ -386,8 +373,8 @@ static const json_t *member(const json_t *o, const char *key)
 }
 
 /* "2 green" etc.: count key of o, then word. */
-static void p_count(struct printer *p, const json_t *o, const char *key,
-		    const char *word, const char *sep)
+static void p_count(struct printer *p, const json_t *o, const char *key, const char *word,
+		    const char *sep)
 {
 	p_num(p, member(o, key));
 	p_add(p, " %s%s", word, sep);
@@ -396,8 +383,7 @@ static void p_count(struct printer *p, const json_t *o, const char *key,
 static void print_texts(struct printer *p, const json_t *doc)
 {
 	for (int i = 0; i < FOLLOWUP_SECTIONS; i++) {
-		const char *s =
-			json_string_value(member(doc, followup_keys[i]));
+		const char *s = json_string_value(member(doc, followup_keys[i]));
 		char *text = followup_trim(s ? s : "", s ? strlen(s) : 0);
 		const char *line = text;
 
@@ -498,8 +484,7 @@ static void print_statistics(struct printer *p, long year, const json_t *st)
 	p_num(p, prev);
 	if (json_is_integer(total) && json_is_integer(prev))
 		p_add(p, "; %+lld",
-		      (long long)(json_integer_value(total) -
-				  json_integer_value(prev)));
+		      (long long)(json_integer_value(total) - json_integer_value(prev)));
 	p_add(p, ")");
 	p_end(p);
 
@@ -508,9 +493,7 @@ static void print_statistics(struct printer *p, long year, const json_t *st)
 	p_count(p, pr, "rejected", "rejected", ", ");
 	p_count(p, pr, "returned", "returned", "; ");
 	p_count(p, pr, "extensions_applied",
-		json_integer_value(ext) == 1 ? "extension applied"
-					     : "extensions applied",
-		"");
+		json_integer_value(ext) == 1 ? "extension applied" : "extensions applied", "");
 	p_end(p);
 }
 
@@ -537,9 +520,7 @@ int followup_print(FILE *f, const json_t *doc, long year)
 	}
 	p_end(&p);
 	p_label(&p, "Oral");
-	p_add(&p, "%s",
-	      json_is_boolean(oral) ? (json_is_true(oral) ? "yes" : "no")
-				    : "-");
+	p_add(&p, "%s", json_is_boolean(oral) ? (json_is_true(oral) ? "yes" : "no") : "-");
 	p_end(&p);
 	p_label(&p, "Last saved");
 	p_add(&p, "%s", saved ? saved : "never");
@@ -562,8 +543,7 @@ static int has_ext(const char *file, const char *ext)
 	return dot && strcasecmp(dot, ext) == 0;
 }
 
-int followup_report_format(const char *format, const char *file,
-			   enum followup_format *out)
+int followup_report_format(const char *format, const char *file, enum followup_format *out)
 {
 	static const char *const names[] = { "md", "html", "csv" };
 

@@ -35,8 +35,7 @@ char *followup_trim(const char *text, size_t len);
  * then each section as "## <heading>", a blank line and its text (texts[i]
  * may be NULL: empty). Returns 0 or -1.
  */
-int followup_md_write(struct strbuf *sb, long year,
-		      const char *const texts[FOLLOWUP_SECTIONS]);
+int followup_md_write(struct strbuf *sb, long year, const char *const texts[FOLLOWUP_SECTIONS]);
 
 /*
  * Reads an edited document back: each section is the text between its
@@ -48,8 +47,8 @@ int followup_md_write(struct strbuf *sb, long year,
  * texts all NULL and a message in err naming what is wrong: a missing
  * heading, one given twice, text before the first.
  */
-int followup_md_parse(const char *doc, size_t len,
-		      char *texts[FOLLOWUP_SECTIONS], struct strbuf *err);
+int followup_md_parse(const char *doc, size_t len, char *texts[FOLLOWUP_SECTIONS],
+		      struct strbuf *err);
 
 /*
  * The editor to run: $VISUAL, else $EDITOR, else "vi" (empty values count
@@ -64,8 +63,7 @@ const char *followup_editor(void);
  * SIGQUIT are ignored here meanwhile (the editor gets them). Returns 0
  * when it exits 0, else -1 with the reason in err.
  */
-int followup_run_editor(const char *editor, const char *file,
-			struct strbuf *err);
+int followup_run_editor(const char *editor, const char *file, struct strbuf *err);
 
 /*
  * The follow-up document of GET …/follow-ups/{year} as text for a person:
@@ -92,8 +90,7 @@ enum followup_format {
  * else Markdown. format and file may be NULL. Returns 0, or -1 for a
  * --format that is none of the three.
  */
-int followup_report_format(const char *format, const char *file,
-			   enum followup_format *out);
+int followup_report_format(const char *format, const char *file, enum followup_format *out);
 
 /* The Accept header asking for f: text/markdown, text/html, text/csv. */
 const char *followup_report_accept(enum followup_format f);

@@ -29,10 +29,10 @@ struct http {
 	char *auth; /* "Authorization: Bearer …", wiped on change and free */
 	FILE *trace;
 	char errbuf[CURL_ERROR_SIZE];
-	struct strbuf body;	    /* the response body being received */
+	struct strbuf body;         /* the response body being received */
 	struct http_response *resp; /* during a request, for headers */
-	FILE *sink;	/* during a request: where a 2xx body goes */
-	int sink_errno; /* writing to the sink failed: why, else 0 */
+	FILE *sink;                 /* during a request: where a 2xx body goes */
+	int sink_errno;             /* writing to the sink failed: why, else 0 */
 };
 
 /* libcurl result → exit code and what to tell a person. */
@@ -41,37 +41,27 @@ static const struct {
 	int exit_code;
 	const char *what;
 } curl_errors[] = {
-	{ CURLE_COULDNT_RESOLVE_HOST, CLI_TEMPFAIL,
-	  "cannot resolve the server's host name" },
-	{ CURLE_COULDNT_RESOLVE_PROXY, CLI_TEMPFAIL,
-	  "cannot resolve the proxy's host name" },
+	{ CURLE_COULDNT_RESOLVE_HOST, CLI_TEMPFAIL, "cannot resolve the server's host name" },
+	{ CURLE_COULDNT_RESOLVE_PROXY, CLI_TEMPFAIL, "cannot resolve the proxy's host name" },
 	{ CURLE_COULDNT_CONNECT, CLI_TEMPFAIL,
 	  "cannot connect to the server (refused or unreachable)" },
-	{ CURLE_OPERATION_TIMEDOUT, CLI_TEMPFAIL,
-	  "the server did not answer in time" },
-	{ CURLE_SEND_ERROR, CLI_TEMPFAIL,
-	  "the connection to the server broke" },
-	{ CURLE_RECV_ERROR, CLI_TEMPFAIL,
-	  "the connection to the server broke" },
-	{ CURLE_GOT_NOTHING, CLI_TEMPFAIL,
-	  "the server closed the connection without answering" },
-	{ CURLE_PARTIAL_FILE, CLI_TEMPFAIL,
-	  "the server's answer was cut short" },
+	{ CURLE_OPERATION_TIMEDOUT, CLI_TEMPFAIL, "the server did not answer in time" },
+	{ CURLE_SEND_ERROR, CLI_TEMPFAIL, "the connection to the server broke" },
+	{ CURLE_RECV_ERROR, CLI_TEMPFAIL, "the connection to the server broke" },
+	{ CURLE_GOT_NOTHING, CLI_TEMPFAIL, "the server closed the connection without answering" },
+	{ CURLE_PARTIAL_FILE, CLI_TEMPFAIL, "the server's answer was cut short" },
 	{ CURLE_HTTP2, CLI_TEMPFAIL, "HTTP/2 error" },
 	{ CURLE_HTTP2_STREAM, CLI_TEMPFAIL, "HTTP/2 stream error" },
 	{ CURLE_PEER_FAILED_VERIFICATION, CLI_ERROR,
 	  "the server's certificate cannot be verified; name its CA with "
 	  "--cacert (SAMVERKAN_CACERT)" },
-	{ CURLE_SSL_CACERT_BADFILE, CLI_ERROR,
-	  "cannot use the CA certificate file (--cacert)" },
-	{ CURLE_SSL_CERTPROBLEM, CLI_ERROR,
-	  "cannot use the client certificate (--cert, --key)" },
+	{ CURLE_SSL_CACERT_BADFILE, CLI_ERROR, "cannot use the CA certificate file (--cacert)" },
+	{ CURLE_SSL_CERTPROBLEM, CLI_ERROR, "cannot use the client certificate (--cert, --key)" },
 	{ CURLE_SSL_CONNECT_ERROR, CLI_ERROR,
 	  "the TLS handshake failed (does the server want a client "
 	  "certificate? see --cert and --key)" },
 	{ CURLE_WRITE_ERROR, CLI_ERROR, "the server's answer is too large" },
-	{ CURLE_UNSUPPORTED_PROTOCOL, CLI_ERROR,
-	  "the server address must be https://" },
+	{ CURLE_UNSUPPORTED_PROTOCOL, CLI_ERROR, "the server address must be https://" },
 	{ CURLE_URL_MALFORMAT, CLI_USAGE, "the server address is malformed" },
 	{ CURLE_OUT_OF_MEMORY, CLI_ERROR, "out of memory" },
 };
@@ -114,8 +104,7 @@ int http_escape(struct strbuf *sb, const char *s)
 		char enc[3];
 
 		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '.' ||
-		    *p == '_' || *p == '~') {
+		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '.' || *p == '_' || *p == '~') {
 			if (strbuf_append(sb, (const char *)p, 1) != 0)
 				return -1;
 			continue;
@@ -138,9 +127,7 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *ud)
 	/* The headers are complete when the body starts, so the status is
 	 * known: only a success goes to the sink, an error stays here to be
 	 * read as a problem document. */
-	if (h->sink &&
-	    curl_easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, &status) ==
-		    CURLE_OK &&
+	if (h->sink && curl_easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, &status) == CURLE_OK &&
 	    status >= 200 && status < 300) {
 		errno = 0;
 		if (fwrite(data, 1, n, h->sink) != n) {
@@ -168,8 +155,7 @@ static int check_file(const char *path, const char *what, struct strbuf *err)
 {
 	if (access(path, R_OK) == 0)
 		return 0;
-	(void)strbuf_printf(err, "cannot read the %s '%s': %s", what, path,
-			    strerror(errno));
+	(void)strbuf_printf(err, "cannot read the %s '%s': %s", what, path, strerror(errno));
 	return -1;
 }
 
@@ -188,8 +174,7 @@ struct http *http_new(const struct http_opts *opts, struct strbuf *err)
 	};
 
 	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
-		if (files[i].path &&
-		    check_file(files[i].path, files[i].what, err) != 0)
+		if (files[i].path && check_file(files[i].path, files[i].what, err) != 0)
 			return NULL;
 	if (opts->key && !opts->cert) {
 		(void)strbuf_puts(err, "--key needs --cert (SAMVERKAN_CERT)");
@@ -211,32 +196,25 @@ struct http *http_new(const struct http_opts *opts, struct strbuf *err)
 	bad |= curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L) != CURLE_OK;
 	bad |= curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L) != CURLE_OK;
 	bad |= curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L) != CURLE_OK;
-	bad |= curl_easy_setopt(c, CURLOPT_SSLVERSION,
-				(long)CURL_SSLVERSION_TLSv1_2) != CURLE_OK;
+	bad |= curl_easy_setopt(c, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2) != CURLE_OK;
 	bad |= curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 15L) != CURLE_OK;
 	/* Slow is fine; silent for a minute is not. */
 	bad |= curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L) != CURLE_OK;
 	bad |= curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, 60L) != CURLE_OK;
 	bad |= curl_easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L) != CURLE_OK;
-	bad |= curl_easy_setopt(c, CURLOPT_USERAGENT,
-				"samverkan/" SVK_VERSION) != CURLE_OK;
+	bad |= curl_easy_setopt(c, CURLOPT_USERAGENT, "samverkan/" SVK_VERSION) != CURLE_OK;
 	bad |= curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body) != CURLE_OK;
 	bad |= curl_easy_setopt(c, CURLOPT_WRITEDATA, h) != CURLE_OK;
-	bad |= curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header) !=
-	       CURLE_OK;
+	bad |= curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header) != CURLE_OK;
 	bad |= curl_easy_setopt(c, CURLOPT_HEADERDATA, h) != CURLE_OK;
 	if (opts->cacert)
-		bad |= curl_easy_setopt(c, CURLOPT_CAINFO, opts->cacert) !=
-		       CURLE_OK;
+		bad |= curl_easy_setopt(c, CURLOPT_CAINFO, opts->cacert) != CURLE_OK;
 	if (opts->cert) {
-		bad |= curl_easy_setopt(c, CURLOPT_SSLCERT, opts->cert) !=
-		       CURLE_OK;
-		bad |= curl_easy_setopt(c, CURLOPT_SSLCERTTYPE, "PEM") !=
-		       CURLE_OK;
+		bad |= curl_easy_setopt(c, CURLOPT_SSLCERT, opts->cert) != CURLE_OK;
+		bad |= curl_easy_setopt(c, CURLOPT_SSLCERTTYPE, "PEM") != CURLE_OK;
 	}
 	if (opts->key)
-		bad |= curl_easy_setopt(c, CURLOPT_SSLKEY, opts->key) !=
-		       CURLE_OK;
+		bad |= curl_easy_setopt(c, CURLOPT_SSLKEY, opts->key) != CURLE_OK;
 	if (bad) {
 		(void)strbuf_puts(err, "this libcurl lacks a required feature "
 				       "(HTTPS with TLS 1.2 or later)");
@@ -293,8 +271,7 @@ int http_has_token(const struct http *h)
 
 /* Sets method and body on the handle; every option is set every time
  * because the handle keeps what the previous request left. */
-static int set_method(CURL *c, const char *method, const char *payload,
-		      size_t len)
+static int set_method(CURL *c, const char *method, const char *payload, size_t len)
 {
 	int bad = 0;
 
@@ -303,17 +280,14 @@ static int set_method(CURL *c, const char *method, const char *payload,
 	if (strcmp(method, "GET") == 0 || strcmp(method, "DELETE") == 0) {
 		bad |= curl_easy_setopt(c, CURLOPT_HTTPGET, 1L) != CURLE_OK;
 		if (method[0] == 'D')
-			bad |= curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST,
-						method) != CURLE_OK;
+			bad |= curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method) != CURLE_OK;
 		return bad ? -1 : 0;
 	}
-	bad |= curl_easy_setopt(c, CURLOPT_POSTFIELDS,
-				payload ? payload : "") != CURLE_OK;
-	bad |= curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
-				(curl_off_t)(payload ? len : 0)) != CURLE_OK;
+	bad |= curl_easy_setopt(c, CURLOPT_POSTFIELDS, payload ? payload : "") != CURLE_OK;
+	bad |= curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)(payload ? len : 0)) !=
+	       CURLE_OK;
 	if (strcmp(method, "POST") != 0)
-		bad |= curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method) !=
-		       CURLE_OK;
+		bad |= curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method) != CURLE_OK;
 	return bad ? -1 : 0;
 }
 
@@ -329,8 +303,7 @@ static int header_value_ok(const char *v)
 }
 
 /* Appends "name: value" to *l; 0 or -1 (out of memory). */
-static int add_header(struct curl_slist **l, const char *name,
-		      const char *value)
+static int add_header(struct curl_slist **l, const char *name, const char *value)
 {
 	struct strbuf sb;
 	struct curl_slist *t = NULL;
@@ -349,9 +322,8 @@ static int add_header(struct curl_slist **l, const char *name,
  * The request headers. Returns 0 with *out set, CLI_USAGE with a message in
  * err for a value that cannot be sent, or CLI_ERROR (out of memory).
  */
-static int make_headers(const struct http *h, int has_body,
-			const struct http_req_opts *ho, struct curl_slist **out,
-			struct strbuf *err)
+static int make_headers(const struct http *h, int has_body, const struct http_req_opts *ho,
+			struct curl_slist **out, struct strbuf *err)
 {
 	const struct {
 		const char *name, *value;
@@ -365,8 +337,7 @@ static int make_headers(const struct http *h, int has_body,
 
 	*out = NULL;
 	if (ho && ho->accept && !header_value_ok(ho->accept)) {
-		(void)strbuf_puts(err,
-				  "the Accept value holds control characters");
+		(void)strbuf_puts(err, "the Accept value holds control characters");
 		return CLI_USAGE;
 	}
 	if (ho && ho->accept && h->trace)
@@ -401,8 +372,7 @@ static int make_headers(const struct http *h, int has_body,
 		if (add_header(&l, extra[i].name, extra[i].value) != 0)
 			goto oom;
 		if (h->trace)
-			fprintf(h->trace, "> %s: %s\n", extra[i].name,
-				extra[i].value);
+			fprintf(h->trace, "> %s: %s\n", extra[i].name, extra[i].value);
 	}
 	*out = l;
 	return 0;
@@ -420,23 +390,20 @@ static void trace_response(const struct http *h, const struct http_response *r)
 		return;
 	if (curl_easy_getinfo(h->curl, CURLINFO_TOTAL_TIME_T, &us) != CURLE_OK)
 		us = 0;
-	fprintf(h->trace, "< %ld, %zu bytes, %ld ms%s%s%s%s%s\n", r->status,
-		h->body.len + r->sunk, (long)(us / 1000),
-		r->request_id ? ", request " : "",
+	fprintf(h->trace, "< %ld, %zu bytes, %ld ms%s%s%s%s%s\n", r->status, h->body.len + r->sunk,
+		(long)(us / 1000), r->request_id ? ", request " : "",
 		r->request_id ? r->request_id : "", r->etag ? ", etag " : "",
 		r->etag ? r->etag : "", r->replayed ? ", replayed" : "");
 }
 
-int http_request(struct http *h, const char *method, const char *path,
-		 const json_t *body, struct http_response *resp,
-		 struct strbuf *err)
+int http_request(struct http *h, const char *method, const char *path, const json_t *body,
+		 struct http_response *resp, struct strbuf *err)
 {
 	return http_request_ex(h, method, path, body, NULL, resp, err);
 }
 
-int http_request_ex(struct http *h, const char *method, const char *path,
-		    const json_t *body, const struct http_req_opts *ho,
-		    struct http_response *resp, struct strbuf *err)
+int http_request_ex(struct http *h, const char *method, const char *path, const json_t *body,
+		    const struct http_req_opts *ho, struct http_response *resp, struct strbuf *err)
 {
 	struct strbuf url;
 	struct curl_slist *headers = NULL;
@@ -469,16 +436,14 @@ int http_request_ex(struct http *h, const char *method, const char *path,
 	rc = CLI_ERROR;
 	if (set_method(h->curl, method, payload, plen) != 0 ||
 	    curl_easy_setopt(h->curl, CURLOPT_URL, url.data) != CURLE_OK ||
-	    curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, headers) !=
-		    CURLE_OK) {
+	    curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, headers) != CURLE_OK) {
 		(void)strbuf_puts(err, "cannot set up the request");
 		goto out;
 	}
 
 	cc = curl_easy_perform(h->curl);
 	if (cc != CURLE_OK && h->sink_errno) {
-		(void)strbuf_printf(err, "cannot write the output: %s",
-				    strerror(h->sink_errno));
+		(void)strbuf_printf(err, "cannot write the output: %s", strerror(h->sink_errno));
 		goto out;
 	}
 	if (cc != CURLE_OK) {
@@ -490,10 +455,8 @@ int http_request_ex(struct http *h, const char *method, const char *path,
 			fprintf(h->trace, "< transport error %d\n", (int)cc);
 		goto out;
 	}
-	if (curl_easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, &resp->status) !=
-		    CURLE_OK ||
-	    curl_easy_getinfo(h->curl, CURLINFO_CONTENT_TYPE, &ct) !=
-		    CURLE_OK) {
+	if (curl_easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, &resp->status) != CURLE_OK ||
+	    curl_easy_getinfo(h->curl, CURLINFO_CONTENT_TYPE, &ct) != CURLE_OK) {
 		(void)strbuf_puts(err, "cannot read the response status");
 		goto out;
 	}
@@ -503,11 +466,10 @@ int http_request_ex(struct http *h, const char *method, const char *path,
 
 		resp->json = json_loadb(h->body.data, h->body.len, 0, &je);
 		if (!resp->json && resp->status >= 200 && resp->status < 300) {
-			(void)strbuf_printf(
-				err,
-				"the server sent malformed JSON (%s at "
-				"line %d)",
-				je.text, je.line);
+			(void)strbuf_printf(err,
+					    "the server sent malformed JSON (%s at "
+					    "line %d)",
+					    je.text, je.line);
 			goto out;
 		}
 	}

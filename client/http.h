@@ -20,18 +20,18 @@ struct http_opts {
 	const char *cacert; /* CA bundle file; NULL: the system store */
 	const char *cert;   /* client certificate (PEM), or NULL */
 	const char *key;    /* its private key (PEM), or NULL */
-	FILE *trace;	    /* --verbose: one line per request; or NULL */
+	FILE *trace;        /* --verbose: one line per request; or NULL */
 };
 
 struct http_response {
 	long status;
-	json_t *json;	   /* the body when it was JSON, else NULL */
+	json_t *json;      /* the body when it was JSON, else NULL */
 	char *request_id;  /* X-Request-Id, or NULL */
 	char *retry_after; /* Retry-After, or NULL */
-	char *location;	   /* Location, or NULL */
-	char *etag;	   /* ETag, or NULL */
-	int replayed;	   /* Idempotent-Replayed: true */
-	size_t sunk;	   /* bytes of a 2xx body written to the sink */
+	char *location;    /* Location, or NULL */
+	char *etag;        /* ETag, or NULL */
+	int replayed;      /* Idempotent-Replayed: true */
+	size_t sunk;       /* bytes of a 2xx body written to the sink */
 };
 
 /*
@@ -39,10 +39,10 @@ struct http_response {
  * values with control characters are refused (exit 2) rather than sent.
  */
 struct http_req_opts {
-	const char *accept;	     /* instead of the JSON types */
-	const char *if_match;	     /* If-Match, sent as given */
+	const char *accept;          /* instead of the JSON types */
+	const char *if_match;        /* If-Match, sent as given */
 	const char *idempotency_key; /* Idempotency-Key */
-	FILE *sink; /* a 2xx body goes here as it arrives, not into json */
+	FILE *sink;                  /* a 2xx body goes here as it arrives, not into json */
 };
 
 /* Once per process, before any other call; 0 or -1. */
@@ -68,15 +68,13 @@ int http_has_token(const struct http *h);
  * exit code with a message in err when it did not (75 when trying later
  * may help, 1 otherwise).
  */
-int http_request(struct http *h, const char *method, const char *path,
-		 const json_t *body, struct http_response *resp,
-		 struct strbuf *err);
+int http_request(struct http *h, const char *method, const char *path, const json_t *body,
+		 struct http_response *resp, struct strbuf *err);
 void http_response_cleanup(struct http_response *resp);
 
 /* As http_request, with the additions of ho (NULL: none). */
-int http_request_ex(struct http *h, const char *method, const char *path,
-		    const json_t *body, const struct http_req_opts *ho,
-		    struct http_response *resp, struct strbuf *err);
+int http_request_ex(struct http *h, const char *method, const char *path, const json_t *body,
+		    const struct http_req_opts *ho, struct http_response *resp, struct strbuf *err);
 
 /* Appends s percent-encoded for a path segment or a query value. */
 int http_escape(struct strbuf *sb, const char *s);

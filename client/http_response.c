@@ -10,14 +10,12 @@
 #include <strings.h>
 
 /* Stores a copy of the header's value in *slot when name matches. */
-static int take_header(const char *line, size_t len, const char *name,
-		       char **slot)
+static int take_header(const char *line, size_t len, const char *name, char **slot)
 {
 	size_t nlen = strlen(name);
 	char *v;
 
-	if (len <= nlen || line[nlen] != ':' ||
-	    strncasecmp(line, name, nlen) != 0)
+	if (len <= nlen || line[nlen] != ':' || strncasecmp(line, name, nlen) != 0)
 		return 0;
 	line += nlen + 1;
 	len -= nlen + 1;
@@ -25,8 +23,7 @@ static int take_header(const char *line, size_t len, const char *name,
 		line++;
 		len--;
 	}
-	while (len > 0 && (line[len - 1] == '\r' || line[len - 1] == '\n' ||
-			   line[len - 1] == ' '))
+	while (len > 0 && (line[len - 1] == '\r' || line[len - 1] == '\n' || line[len - 1] == ' '))
 		len--;
 	v = strndup(line, len);
 	if (!v)

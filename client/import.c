@@ -32,8 +32,8 @@ struct job {
 	struct import_header h;
 	struct import_refusals refused;
 	long total, done;
-	long stored;  /* by this run */
-	long already; /* by an earlier run of the same lines (replayed) */
+	long stored;    /* by this run */
+	long already;   /* by an earlier run of the same lines (replayed) */
 	long stop_line; /* the first line of the batch that stopped it */
 	int bar_shown;
 };
@@ -56,10 +56,8 @@ static void bar_draw(struct job *j)
 		return;
 	strbuf_init(&sb, 4096);
 	if (strbuf_puts(&sb, "\rimporting [") == 0 &&
-	    chart_bar(&sb, (double)j->done, (double)j->total, BAR_WIDTH, 0) ==
-		    0 &&
-	    strbuf_printf(&sb, "] %ld/%ld lines\033[K", j->done, j->total) ==
-		    0) {
+	    chart_bar(&sb, (double)j->done, (double)j->total, BAR_WIDTH, 0) == 0 &&
+	    strbuf_printf(&sb, "] %ld/%ld lines\033[K", j->done, j->total) == 0) {
 		fputs(sb.data, j->app->out.err);
 		fflush(j->app->out.err);
 		j->bar_shown = 1;
@@ -93,8 +91,7 @@ static int read_header(struct job *j)
 			     "columns",
 			     j->o->name);
 		rc = CLI_USAGE;
-	} else if (import_map_header(&hdr, j->o->municipality != NULL, &j->h,
-				     &err) != 0) {
+	} else if (import_map_header(&hdr, j->o->municipality != NULL, &j->h, &err) != 0) {
 		output_error(&j->app->out, "%s: %s", j->o->name,
 			     err.data ? err.data : "out of memory");
 		rc = CLI_USAGE;
@@ -124,15 +121,13 @@ static int fill_batch(struct job *j, struct batch *b, struct csv_record *rec)
 			output_error(&j->app->out,
 				     "%s: line %ld: a cell longer than %zu "
 				     "bytes (or out of memory)",
-				     j->o->name, rec->line,
-				     (size_t)CSV_CELL_LIMIT);
+				     j->o->name, rec->line, (size_t)CSV_CELL_LIMIT);
 			return CLI_ERROR;
 		}
 		if (csv_record_blank(rec))
 			continue;
 		j->done++;
-		rc = import_row_item(&j->h, rec, j->o->municipality,
-				     &j->refused, &item);
+		rc = import_row_item(&j->h, rec, j->o->municipality, &j->refused, &item);
 		if (rc < 0)
 			return oom(j);
 		if (rc > 0)
@@ -182,8 +177,7 @@ static long stored_count(const json_t *answer, size_t sent)
 }
 
 /* Reports an answer that stops the import; returns its exit code. */
-static int stop_on_answer(struct job *j, const struct batch *b,
-			  const struct http_response *resp)
+static int stop_on_answer(struct job *j, const struct batch *b, const struct http_response *resp)
 {
 	const char *hint = NULL;
 	char note[160];
@@ -195,23 +189,20 @@ static int stop_on_answer(struct job *j, const struct batch *b,
 	} else if (resp->status == 401) {
 		const char *env = getenv("SAMVERKAN_TOKEN");
 
-		hint = env && env[0] ? "check SAMVERKAN_TOKEN"
-				     : "run 'samverkan login'";
+		hint = env && env[0] ? "check SAMVERKAN_TOKEN" : "run 'samverkan login'";
 	}
-	(void)snprintf(note, sizeof note, "%s%simport stopped at line %ld",
-		       hint ? hint : "", hint ? "; " : "", j->stop_line);
-	return output_problem(&j->app->out, resp->status, resp->json,
-			      resp->retry_after, resp->request_id, note);
+	(void)snprintf(note, sizeof note, "%s%simport stopped at line %ld", hint ? hint : "",
+		       hint ? "; " : "", j->stop_line);
+	return output_problem(&j->app->out, resp->status, resp->json, resp->retry_after,
+			      resp->request_id, note);
 }
 
 /* After a 422: refuses what it names and keeps the rest. 1 to send the
  * rest, 0 when nothing is left, or an exit code. */
-static int take_refusal(struct job *j, struct batch *b,
-			const struct http_response *resp)
+static int take_refusal(struct job *j, struct batch *b, const struct http_response *resp)
 {
 	unsigned char bad[IMPORT_MAX_BATCH] = { 0 };
-	long marked = import_map_errors(resp->json, b->lines, b->n, bad,
-					&j->refused);
+	long marked = import_map_errors(resp->json, b->lines, b->n, bad, &j->refused);
 
 	if (marked < 0)
 		return oom(j);
@@ -234,8 +225,7 @@ static int send_batch(struct job *j, struct batch *b)
 		char key[IMPORT_KEY_LEN + 1];
 		json_t *body = json_pack("{s:O}", "items", b->items);
 
-		if (!body || import_batch_key(body, b->lines, b->n, key,
-					      sizeof key) != 0) {
+		if (!body || import_batch_key(body, b->lines, b->n, key, sizeof key) != 0) {
 			json_decref(body);
 			rc = oom(j);
 			break;
@@ -248,10 +238,8 @@ static int send_batch(struct job *j, struct batch *b)
 		if (rc != 0) {
 			bar_clear(j);
 			j->stop_line = b->lines[0];
-			output_error(&j->app->out,
-				     "%s; import stopped at line %ld",
-				     err.len ? err.data : "no answer",
-				     j->stop_line);
+			output_error(&j->app->out, "%s; import stopped at line %ld",
+				     err.len ? err.data : "no answer", j->stop_line);
 			break;
 		}
 		if (resp.status >= 200 && resp.status < 300) {
@@ -314,8 +302,9 @@ static int print_text(struct job *j)
 	FILE *f = j->app->out.out;
 
 	if (j->already > 0)
-		fprintf(f, "stored %ld incident%s (%ld already stored by an earlier run of "
-			   "the same lines; nothing was stored twice)\n",
+		fprintf(f,
+			"stored %ld incident%s (%ld already stored by an earlier run of "
+			"the same lines; nothing was stored twice)\n",
 			j->stored, j->stored == 1 ? "" : "s", j->already);
 	else
 		fprintf(f, "stored %ld incident%s\n", j->stored, j->stored == 1 ? "" : "s");
@@ -332,8 +321,8 @@ static int print_text(struct job *j)
 
 static int print_json(struct job *j)
 {
-	json_t *doc = json_pack("{s:I,s:I,s:[]}", "stored", (json_int_t)j->stored,
-				"already_stored", (json_int_t)j->already, "refused");
+	json_t *doc = json_pack("{s:I,s:I,s:[]}", "stored", (json_int_t)j->stored, "already_stored",
+				(json_int_t)j->already, "refused");
 	json_t *list = json_object_get(doc, "refused");
 	int rc = -1;
 
@@ -341,16 +330,14 @@ static int print_json(struct job *j)
 		return -1;
 	for (size_t i = 0; i < j->refused.n; i++) {
 		struct import_refusal *r = &j->refused.v[i];
-		json_t *one = json_pack("{s:I,s:s,s:s}", "line",
-					(json_int_t)r->line, "field", r->field,
-					"message", r->message);
+		json_t *one = json_pack("{s:I,s:s,s:s}", "line", (json_int_t)r->line, "field",
+					r->field, "message", r->message);
 
 		if (json_array_append_new(list, one) != 0)
 			goto out;
 	}
-	if (j->stop_line &&
-	    json_object_set_new(doc, "stopped_at_line",
-				json_integer((json_int_t)j->stop_line)) != 0)
+	if (j->stop_line && json_object_set_new(doc, "stopped_at_line",
+						json_integer((json_int_t)j->stop_line)) != 0)
 		goto out;
 	rc = output_json(j->app->out.out, doc);
 out:
@@ -386,16 +373,15 @@ static int finish(struct job *j, int rc)
 		output_error(&j->app->out,
 			     "validation: %zu of %ld line%s refused, %ld "
 			     "incident%s stored",
-			     refused_lines(&j->refused), j->done,
-			     j->done == 1 ? "" : "s", j->stored + j->already,
-			     j->stored + j->already == 1 ? "" : "s");
+			     refused_lines(&j->refused), j->done, j->done == 1 ? "" : "s",
+			     j->stored + j->already, j->stored + j->already == 1 ? "" : "s");
 		rc = CLI_VALIDATION;
 	}
 	return rc;
 }
 
-int import_run(struct app *app, const char *data, size_t len,
-	       const struct import_opts *o, const struct import_transport *t)
+int import_run(struct app *app, const char *data, size_t len, const struct import_opts *o,
+	       const struct import_transport *t)
 {
 	struct job j;
 	int rc;

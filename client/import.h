@@ -50,7 +50,7 @@ enum import_field {
 /* Which column holds which member. */
 struct import_header {
 	int cell[IMPORT_NFIELDS]; /* column index, or -1 when absent */
-	size_t ncells;		  /* how many cells every row must have */
+	size_t ncells;            /* how many cells every row must have */
 };
 
 /*
@@ -61,8 +61,8 @@ struct import_header {
  * municipality unless have_municipality) are named in err. Returns 0, or
  * -1 with the message in err.
  */
-int import_map_header(const struct csv_record *hdr, int have_municipality,
-		      struct import_header *h, struct strbuf *err);
+int import_map_header(const struct csv_record *hdr, int have_municipality, struct import_header *h,
+		      struct strbuf *err);
 
 /* One refused line: the member (or "row") and why. */
 struct import_refusal {
@@ -80,8 +80,7 @@ struct import_refusals {
 void import_refusals_init(struct import_refusals *r);
 void import_refusals_cleanup(struct import_refusals *r);
 /* Records a refusal (the strings are copied). 0 or -1. */
-int import_refuse(struct import_refusals *r, long line, const char *field,
-		  const char *message);
+int import_refuse(struct import_refusals *r, long line, const char *field, const char *message);
 /* Orders the refusals by line, keeping the order within a line. */
 void import_refusals_sort(struct import_refusals *r);
 
@@ -92,9 +91,8 @@ void import_refusals_sort(struct import_refusals *r);
  * has none. Returns 0 with *item (the caller json_decrefs it), 1 when the
  * row was refused (recorded in refused, *item NULL), -1 out of memory.
  */
-int import_row_item(const struct import_header *h,
-		    const struct csv_record *rec, const char *municipality,
-		    struct import_refusals *refused, json_t **item);
+int import_row_item(const struct import_header *h, const struct csv_record *rec,
+		    const char *municipality, struct import_refusals *refused, json_t **item);
 
 /*
  * The Idempotency-Key of a batch: IMPORT_KEY_LEN lowercase hex characters
@@ -103,8 +101,7 @@ int import_row_item(const struct import_header *h,
  * and anything else another key. out has room for IMPORT_KEY_LEN + 1.
  * Returns 0 or -1.
  */
-int import_batch_key(const json_t *body, const long *lines, size_t n,
-		     char *out, size_t outlen);
+int import_batch_key(const json_t *body, const long *lines, size_t n, char *out, size_t outlen);
 
 /*
  * For a 422 answer to a batch of n items from lines[]: every error whose
@@ -113,8 +110,8 @@ int import_batch_key(const json_t *body, const long *lines, size_t n,
  * with that member ("row" for the item as a whole). Returns how many
  * items were marked (0: the errors name no item), or -1 out of memory.
  */
-long import_map_errors(const json_t *problem, const long *lines, size_t n,
-		       unsigned char *bad, struct import_refusals *refused);
+long import_map_errors(const json_t *problem, const long *lines, size_t n, unsigned char *bad,
+		       struct import_refusals *refused);
 
 struct http_response;
 
@@ -126,16 +123,16 @@ struct import_transport {
 	 * up) or the exit code of a transport failure with its message in
 	 * err.
 	 */
-	int (*send)(void *ctx, const json_t *body, const char *key,
-		    struct http_response *resp, struct strbuf *err);
+	int (*send)(void *ctx, const json_t *body, const char *key, struct http_response *resp,
+		    struct strbuf *err);
 	void *ctx;
 };
 
 struct import_opts {
-	const char *name;	  /* of the input, for messages */
+	const char *name;         /* of the input, for messages */
 	const char *municipality; /* --municipality, or NULL */
-	size_t batch_size;	  /* 1..IMPORT_MAX_BATCH */
-	int progress;		  /* draw a progress bar on app->out.err */
+	size_t batch_size;        /* 1..IMPORT_MAX_BATCH */
+	int progress;             /* draw a progress bar on app->out.err */
 };
 
 /*
@@ -149,7 +146,7 @@ struct import_opts {
  * refused; 2 for a header that does not fit; or the exit code of what
  * stopped it.
  */
-int import_run(struct app *app, const char *data, size_t len,
-	       const struct import_opts *o, const struct import_transport *t);
+int import_run(struct app *app, const char *data, size_t len, const struct import_opts *o,
+	       const struct import_transport *t);
 
 #endif

@@ -48,12 +48,10 @@ static int field_of(const char *name)
 static int list_columns(struct strbuf *sb)
 {
 	for (int f = 0; f < IMPORT_NFIELDS; f++) {
-		if (strbuf_printf(sb, "%s%s (", f ? ", " : "",
-				  columns[f].key) != 0)
+		if (strbuf_printf(sb, "%s%s (", f ? ", " : "", columns[f].key) != 0)
 			return -1;
 		for (size_t i = 0; columns[f].aliases[i]; i++)
-			if (strbuf_printf(sb, "%s%s", i ? ", " : "",
-					  columns[f].aliases[i]) != 0)
+			if (strbuf_printf(sb, "%s%s", i ? ", " : "", columns[f].aliases[i]) != 0)
 				return -1;
 		if (strbuf_puts(sb, ")") != 0)
 			return -1;
@@ -69,21 +67,18 @@ static int unknown_columns(const struct csv_record *hdr, struct strbuf *err)
 	for (size_t c = 0; c < hdr->n; c++) {
 		if (!hdr->cells[c][0] || field_of(hdr->cells[c]) >= 0)
 			continue;
-		if (strbuf_printf(err, "%s'%s'",
-				  n++ ? ", " : "unknown column(s) ",
+		if (strbuf_printf(err, "%s'%s'", n++ ? ", " : "unknown column(s) ",
 				  hdr->cells[c]) != 0)
 			return -1;
 	}
 	if (n == 0)
 		return 0;
-	if (strbuf_puts(err, "; the columns are ") != 0 ||
-	    list_columns(err) != 0)
+	if (strbuf_puts(err, "; the columns are ") != 0 || list_columns(err) != 0)
 		return -1;
 	return n;
 }
 
-static int missing_columns(const struct import_header *h,
-			   int have_municipality, struct strbuf *err)
+static int missing_columns(const struct import_header *h, int have_municipality, struct strbuf *err)
 {
 	int n = 0;
 
@@ -91,8 +86,7 @@ static int missing_columns(const struct import_header *h,
 		if (h->cell[f] >= 0 || !columns[f].required ||
 		    (f == IMPORT_MUNICIPALITY && have_municipality))
 			continue;
-		if (strbuf_printf(err, "%s%s (or %s)",
-				  n++ ? ", " : "missing column(s) ",
+		if (strbuf_printf(err, "%s%s (or %s)", n++ ? ", " : "missing column(s) ",
 				  columns[f].key, columns[f].aliases[0]) != 0)
 			return -1;
 	}
@@ -103,8 +97,8 @@ static int missing_columns(const struct import_header *h,
 	return n;
 }
 
-int import_map_header(const struct csv_record *hdr, int have_municipality,
-		      struct import_header *h, struct strbuf *err)
+int import_map_header(const struct csv_record *hdr, int have_municipality, struct import_header *h,
+		      struct strbuf *err)
 {
 	int n;
 
@@ -123,8 +117,7 @@ int import_map_header(const struct csv_record *hdr, int have_municipality,
 			(void)strbuf_printf(err,
 					    "the columns '%s' and '%s' are "
 					    "both %s",
-					    hdr->cells[h->cell[f]],
-					    hdr->cells[c], columns[f].key);
+					    hdr->cells[h->cell[f]], hdr->cells[c], columns[f].key);
 			return -1;
 		}
 		h->cell[f] = (int)c;
@@ -148,8 +141,7 @@ void import_refusals_cleanup(struct import_refusals *r)
 	memset(r, 0, sizeof *r);
 }
 
-int import_refuse(struct import_refusals *r, long line, const char *field,
-		  const char *message)
+int import_refuse(struct import_refusals *r, long line, const char *field, const char *message)
 {
 	struct import_refusal *x;
 
@@ -214,8 +206,7 @@ static json_t *cell_value(int f, const char *text, const char **why)
 
 /* The text of member f in rec, or NULL when the column is absent or the
  * cell empty. */
-static const char *cell_text(const struct import_header *h,
-			     const struct csv_record *rec, int f)
+static const char *cell_text(const struct import_header *h, const struct csv_record *rec, int f)
 {
 	int c = h->cell[f];
 
@@ -225,8 +216,7 @@ static const char *cell_text(const struct import_header *h,
 }
 
 /* Refuses a row whose shape is wrong; 1 when refused, 0 if fine, -1. */
-static int check_shape(const struct import_header *h,
-		       const struct csv_record *rec,
+static int check_shape(const struct import_header *h, const struct csv_record *rec,
 		       struct import_refusals *refused)
 {
 	char msg[128];
@@ -235,18 +225,16 @@ static int check_shape(const struct import_header *h,
 		return import_refuse(refused, rec->line, "row",
 				     "a quoted cell is not closed (the rest "
 				     "of the file is part of it)") == 0
-			       ? 1
-			       : -1;
+			   ? 1
+			   : -1;
 	if (rec->n == h->ncells)
 		return 0;
-	(void)snprintf(msg, sizeof msg, "%zu cells where the header has %zu",
-		       rec->n, h->ncells);
+	(void)snprintf(msg, sizeof msg, "%zu cells where the header has %zu", rec->n, h->ncells);
 	return import_refuse(refused, rec->line, "row", msg) == 0 ? 1 : -1;
 }
 
-int import_row_item(const struct import_header *h,
-		    const struct csv_record *rec, const char *municipality,
-		    struct import_refusals *refused, json_t **item)
+int import_row_item(const struct import_header *h, const struct csv_record *rec,
+		    const char *municipality, struct import_refusals *refused, json_t **item)
 {
 	json_t *obj = NULL;
 	int rc;
@@ -269,10 +257,7 @@ int import_row_item(const struct import_header *h,
 		v = cell_value(f, text, &why);
 		if (why) {
 			json_decref(obj);
-			return import_refuse(refused, rec->line,
-					     columns[f].key, why) == 0
-				       ? 1
-				       : -1;
+			return import_refuse(refused, rec->line, columns[f].key, why) == 0 ? 1 : -1;
 		}
 		if (!v || json_object_set_new(obj, columns[f].key, v) != 0) {
 			json_decref(obj);
@@ -283,8 +268,7 @@ int import_row_item(const struct import_header *h,
 	return 0;
 }
 
-int import_batch_key(const json_t *body, const long *lines, size_t n,
-		     char *out, size_t outlen)
+int import_batch_key(const json_t *body, const long *lines, size_t n, char *out, size_t outlen)
 {
 	static const char domain[] = "samverkan incidents import 1\n";
 	crypto_hash_sha256_state st;
@@ -297,18 +281,15 @@ int import_batch_key(const json_t *body, const long *lines, size_t n,
 	if (!text)
 		return -1;
 	crypto_hash_sha256_init(&st);
-	crypto_hash_sha256_update(&st, (const unsigned char *)domain,
-				  sizeof domain - 1);
+	crypto_hash_sha256_update(&st, (const unsigned char *)domain, sizeof domain - 1);
 	for (size_t i = 0; i < n; i++) {
 		char num[32];
 		int len = snprintf(num, sizeof num, "%ld,", lines[i]);
 
-		crypto_hash_sha256_update(&st, (const unsigned char *)num,
-					  (unsigned long long)len);
+		crypto_hash_sha256_update(&st, (const unsigned char *)num, (unsigned long long)len);
 	}
 	crypto_hash_sha256_update(&st, (const unsigned char *)"\n", 1);
-	crypto_hash_sha256_update(&st, (const unsigned char *)text,
-				  strlen(text));
+	crypto_hash_sha256_update(&st, (const unsigned char *)text, strlen(text));
 	crypto_hash_sha256_final(&st, digest);
 	free(text);
 	sodium_bin2hex(out, outlen, digest, IMPORT_KEY_LEN / 2);
@@ -319,8 +300,7 @@ int import_batch_key(const json_t *body, const long *lines, size_t n,
  * "items[12].category" → 12 and "category"; "items[12]" → 12 and "row".
  * Returns 0, or -1 for a field that names no item.
  */
-static int parse_item_field(const char *field, size_t *index,
-			    const char **member)
+static int parse_item_field(const char *field, size_t *index, const char **member)
 {
 	const char *p = field;
 	size_t i = 0;
@@ -352,8 +332,8 @@ static const char *member_text(const json_t *obj, const char *key)
 	return json_string_value(json_object_get(obj, key));
 }
 
-long import_map_errors(const json_t *problem, const long *lines, size_t n,
-		       unsigned char *bad, struct import_refusals *refused)
+long import_map_errors(const json_t *problem, const long *lines, size_t n, unsigned char *bad,
+		       struct import_refusals *refused)
 {
 	const json_t *errors = json_object_get(problem, "errors"), *e;
 	long marked = 0;
@@ -365,11 +345,9 @@ long import_map_errors(const json_t *problem, const long *lines, size_t n,
 		const char *member;
 		size_t i;
 
-		if (!field || parse_item_field(field, &i, &member) != 0 ||
-		    i >= n)
+		if (!field || parse_item_field(field, &i, &member) != 0 || i >= n)
 			continue;
-		if (import_refuse(refused, lines[i], member,
-				  msg ? msg : "refused") != 0)
+		if (import_refuse(refused, lines[i], member, msg ? msg : "refused") != 0)
 			return -1;
 		if (!bad[i])
 			marked++;

@@ -16,8 +16,7 @@ int main(int argc, char **argv)
 	int rc;
 
 	/* Tables measure UTF-8 names (Upplands Väsby): need a UTF-8 ctype. */
-	if (!setlocale(LC_CTYPE, "") ||
-	    strcmp(nl_langinfo(CODESET), "UTF-8") != 0)
+	if (!setlocale(LC_CTYPE, "") || strcmp(nl_langinfo(CODESET), "UTF-8") != 0)
 		(void)setlocale(LC_CTYPE, "C.UTF-8");
 	if (http_global_init() != 0) {
 		fputs("samverkan: cannot initialise libcurl\n", stderr);

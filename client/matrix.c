@@ -85,13 +85,11 @@ static int grid_print(FILE *f, const struct grid *g, const char *indent)
 			goto out;
 		for (size_t c = 0; c + 1 < g->cols; c++) {
 			s = g->cell[r * g->cols + c];
-			if (text_append_padded(&line, s ? s : "", w[c] + 2,
-					       TEXT_LEFT) != 0)
+			if (text_append_padded(&line, s ? s : "", w[c] + 2, TEXT_LEFT) != 0)
 				goto out;
 		}
 		s = g->cols ? g->cell[r * g->cols + g->cols - 1] : NULL;
-		if (strbuf_puts(&line, s ? s : "") != 0 ||
-		    strbuf_puts(&line, "\n") != 0 ||
+		if (strbuf_puts(&line, s ? s : "") != 0 || strbuf_puts(&line, "\n") != 0 ||
 		    fwrite(line.data, 1, line.len, f) != line.len)
 			goto out;
 	}
@@ -134,8 +132,7 @@ static int print_header(FILE *f, const json_t *p)
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		const json_t *v = json_object_get(p, rows[i].key);
 
-		if (!v || json_is_null(v) ||
-		    (json_is_string(v) && !json_string_length(v)))
+		if (!v || json_is_null(v) || (json_is_string(v) && !json_string_length(v)))
 			continue;
 		rc = grid_set(&g, used, 0, rows[i].label);
 		if (rc == 0)
@@ -152,10 +149,8 @@ static int print_header(FILE *f, const json_t *p)
 
 static int print_resources(FILE *f, const json_t *lines)
 {
-	static const char *const keys[] = { "organisation", "amount", "unit",
-					    "description" };
-	static const char *const heads[] = { "ORGANISATION", "AMOUNT", "UNIT",
-					     "DESCRIPTION" };
+	static const char *const keys[] = { "organisation", "amount", "unit", "description" };
+	static const char *const heads[] = { "ORGANISATION", "AMOUNT", "UNIT", "DESCRIPTION" };
 	const json_t *line;
 	struct grid g;
 	size_t i;
@@ -169,8 +164,7 @@ static int print_resources(FILE *f, const json_t *lines)
 		rc = grid_set(&g, 0, c, heads[c]);
 	json_array_foreach (lines, i, line)
 		for (size_t c = 0; c < 4 && rc == 0; c++)
-			rc = grid_set_json(&g, i + 1, c,
-					   json_object_get(line, keys[c]));
+			rc = grid_set_json(&g, i + 1, c, json_object_get(line, keys[c]));
 	if (rc == 0) {
 		fputs("\nResources:\n", f);
 		rc = grid_print(f, &g, "  ");
@@ -194,15 +188,13 @@ static int add_org(json_t *orgs, const char *s)
 }
 
 /* The decision of org in round, or NULL. */
-static const json_t *decision_of(const json_t *decisions, const char *org,
-				 json_int_t round)
+static const json_t *decision_of(const json_t *decisions, const char *org, json_int_t round)
 {
 	const json_t *d;
 	size_t i;
 
 	json_array_foreach (decisions, i, d) {
-		const char *o =
-			json_string_value(json_object_get(d, "organisation"));
+		const char *o = json_string_value(json_object_get(d, "organisation"));
 
 		if (o && strcmp(o, org) == 0 &&
 		    json_integer_value(json_object_get(d, "round")) == round)
@@ -251,16 +243,14 @@ static int print_matrix(FILE *f, const json_t *p)
 		if (r > rounds)
 			rounds = r;
 		if (rc == 0)
-			rc = add_org(orgs, json_string_value(json_object_get(
-						   d, "organisation")));
+			rc = add_org(orgs, json_string_value(json_object_get(d, "organisation")));
 	}
 	if (rounds < 1)
 		rounds = 1;
 	if (rounds > 1000)
 		rounds = 1000; /* a hostile server's round */
 	if (rc == 0)
-		rc = grid_init(&g, json_array_size(orgs) + 1,
-			       (size_t)rounds + 1);
+		rc = grid_init(&g, json_array_size(orgs) + 1, (size_t)rounds + 1);
 	if (rc == 0)
 		rc = grid_set(&g, 0, 0, "ORGANISATION");
 	for (json_int_t r = 1; rc == 0 && r <= rounds; r++) {
@@ -278,8 +268,7 @@ static int print_matrix(FILE *f, const json_t *p)
 			d = decision_of(decisions, org, r);
 			rc = d ? cell_text(&sb, d) : 0;
 			if (rc == 0)
-				rc = grid_set(&g, i + 1, (size_t)r,
-					      d ? sb.data : "-");
+				rc = grid_set(&g, i + 1, (size_t)r, d ? sb.data : "-");
 		}
 	}
 	if (rc == 0 && json_array_size(orgs) > 0) {
@@ -302,21 +291,16 @@ static int print_comments(FILE *f, const json_t *decisions)
 	strbuf_init(&sb, 16384);
 	json_array_foreach (decisions, i, d) {
 		const char *c = json_string_value(json_object_get(d, "comment"));
-		const char *o =
-			json_string_value(json_object_get(d, "organisation"));
-		const char *by =
-			json_string_value(json_object_get(d, "decided_by"));
-		const char *verdict =
-			json_string_value(json_object_get(d, "verdict"));
+		const char *o = json_string_value(json_object_get(d, "organisation"));
+		const char *by = json_string_value(json_object_get(d, "decided_by"));
+		const char *verdict = json_string_value(json_object_get(d, "verdict"));
 
 		if (!c || !c[0])
 			continue;
 		sb.len = 0;
 		if (strbuf_printf(&sb, "round %lld, %s (%s, %s): %s",
-				  (long long)json_integer_value(
-					  json_object_get(d, "round")),
-				  o ? o : "?", by ? by : "?",
-				  verdict ? verdict : "?", c) != 0) {
+				  (long long)json_integer_value(json_object_get(d, "round")),
+				  o ? o : "?", by ? by : "?", verdict ? verdict : "?", c) != 0) {
 			rc = -1;
 			break;
 		}

@@ -90,15 +90,13 @@ int output_cell(struct strbuf *sb, const json_t *v, enum out_format fmt)
 		return table ? strbuf_puts(sb, "-") : 0;
 	switch (json_typeof(v)) {
 	case JSON_STRING:
-		return strbuf_append(sb, json_string_value(v),
-				     json_string_length(v));
+		return strbuf_append(sb, json_string_value(v), json_string_length(v));
 	case JSON_TRUE:
 		return strbuf_puts(sb, table ? "yes" : "true");
 	case JSON_FALSE:
 		return strbuf_puts(sb, table ? "no" : "false");
 	case JSON_INTEGER:
-		return strbuf_printf(sb, "%" JSON_INTEGER_FORMAT,
-				     json_integer_value(v));
+		return strbuf_printf(sb, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
 	case JSON_REAL:
 		return strbuf_printf(sb, "%.15g", json_real_value(v));
 	case JSON_ARRAY: {
@@ -147,8 +145,7 @@ int output_csv_field(struct strbuf *sb, const char *s)
 	return csv_put(sb, s);
 }
 
-int output_csv(FILE *f, const json_t *items, const struct out_col *cols,
-	       size_t ncols)
+int output_csv(FILE *f, const json_t *items, const struct out_col *cols, size_t ncols)
 {
 	struct strbuf line, cell;
 	size_t i;
@@ -163,19 +160,16 @@ int output_csv(FILE *f, const json_t *items, const struct out_col *cols,
 		if ((c > 0 && strbuf_puts(&line, ";") != 0) ||
 		    output_csv_field(&line, cols[c].header) != 0)
 			goto out;
-	if (strbuf_puts(&line, "\r\n") != 0 ||
-	    fwrite(line.data, 1, line.len, f) != line.len)
+	if (strbuf_puts(&line, "\r\n") != 0 || fwrite(line.data, 1, line.len, f) != line.len)
 		goto out;
 	json_array_foreach (items, i, item) {
 		reset(&line);
 		for (size_t c = 0; c < ncols; c++) {
 			reset(&cell);
-			if (output_cell(&cell, lookup(item, cols[c].key),
-					OUT_CSV) != 0)
+			if (output_cell(&cell, lookup(item, cols[c].key), OUT_CSV) != 0)
 				goto out;
 			if ((c > 0 && strbuf_puts(&line, ";") != 0) ||
-			    output_csv_field(&line,
-					     cell.data ? cell.data : "") != 0)
+			    output_csv_field(&line, cell.data ? cell.data : "") != 0)
 				goto out;
 		}
 		if (strbuf_puts(&line, "\r\n") != 0 ||
@@ -270,21 +264,17 @@ static int wrap_words(const struct output *o, struct libscols_table *tb)
 			continue;
 		for (size_t i = 0; i < nlines; i++) {
 			struct libscols_line *ln = scols_table_get_line(tb, i);
-			const char *s =
-				scols_cell_get_data(scols_line_get_cell(ln, c));
+			const char *s = scols_cell_get_data(scols_line_get_cell(ln, c));
 
-			if (!s || (text_table_width(s) <= width &&
-				   !strchr(s, '\n')))
+			if (!s || (text_table_width(s) <= width && !strchr(s, '\n')))
 				continue;
 			reset(&sb);
 			if (wrap_cell(&sb, s, width) != 0 ||
-			    scols_line_set_data(ln, c,
-						sb.data ? sb.data : "") != 0)
+			    scols_line_set_data(ln, c, sb.data ? sb.data : "") != 0)
 				goto out;
 		}
 		if (scols_column_set_safechars(cl, "\n") != 0 ||
-		    scols_column_set_wrapfunc(cl, scols_wrapnl_chunksize,
-					      scols_wrapnl_nextchunk,
+		    scols_column_set_wrapfunc(cl, scols_wrapnl_chunksize, scols_wrapnl_nextchunk,
 					      NULL) != 0)
 			goto out;
 	}
@@ -303,8 +293,7 @@ static struct libscols_table *new_table(const struct output *o)
 		return NULL;
 	if (scols_table_set_stream(tb, o->out) != 0 ||
 	    scols_table_set_termforce(tb, o->width ? SCOLS_TERMFORCE_ALWAYS
-						   : SCOLS_TERMFORCE_NEVER) !=
-		    0 ||
+						   : SCOLS_TERMFORCE_NEVER) != 0 ||
 	    (o->width && scols_table_set_termwidth(tb, o->width) != 0)) {
 		scols_unref_table(tb);
 		return NULL;
@@ -313,8 +302,8 @@ static struct libscols_table *new_table(const struct output *o)
 }
 
 /* One table line with the cells of item under cols. */
-static int table_row(struct libscols_table *tb, const json_t *item,
-		     const struct out_col *cols, size_t ncols)
+static int table_row(struct libscols_table *tb, const json_t *item, const struct out_col *cols,
+		     size_t ncols)
 {
 	struct libscols_line *ln = scols_table_new_line(tb, NULL);
 	struct strbuf cell;
@@ -325,8 +314,7 @@ static int table_row(struct libscols_table *tb, const json_t *item,
 	strbuf_init(&cell, 0);
 	for (size_t c = 0; c < ncols; c++) {
 		reset(&cell);
-		if (output_cell(&cell, lookup(item, cols[c].key), OUT_TABLE) !=
-		    0)
+		if (output_cell(&cell, lookup(item, cols[c].key), OUT_TABLE) != 0)
 			goto out;
 		if (scols_line_set_data(ln, c, cell.data ? cell.data : "") != 0)
 			goto out;
@@ -337,8 +325,8 @@ out:
 	return rc;
 }
 
-static int table_list(const struct output *o, const json_t *items,
-		      const struct out_col *cols, size_t ncols)
+static int table_list(const struct output *o, const json_t *items, const struct out_col *cols,
+		      size_t ncols)
 {
 	struct libscols_table *tb = new_table(o);
 	size_t i;
@@ -348,8 +336,7 @@ static int table_list(const struct output *o, const json_t *items,
 	if (!tb)
 		return -1;
 	for (size_t c = 0; c < ncols; c++)
-		if (!scols_table_new_column(tb, cols[c].header, 0,
-					    scols_flags(cols[c].flags)))
+		if (!scols_table_new_column(tb, cols[c].header, 0, scols_flags(cols[c].flags)))
 			goto out;
 	json_array_foreach (items, i, item)
 		if (table_row(tb, item, cols, ncols) != 0)
@@ -373,8 +360,8 @@ static int field_label(struct strbuf *sb, const char *header)
 	return strbuf_puts(sb, ":");
 }
 
-static int table_object(const struct output *o, const json_t *obj,
-			const struct out_col *fields, size_t n)
+static int table_object(const struct output *o, const json_t *obj, const struct out_col *fields,
+			size_t n)
 {
 	struct libscols_table *tb = new_table(o);
 	struct strbuf cell;
@@ -397,8 +384,7 @@ static int table_object(const struct output *o, const json_t *obj,
 		    scols_line_set_data(ln, 0, cell.data) != 0)
 			goto out;
 		reset(&cell);
-		if (output_cell(&cell, lookup(obj, fields[i].key), OUT_TABLE) !=
-			    0 ||
+		if (output_cell(&cell, lookup(obj, fields[i].key), OUT_TABLE) != 0 ||
 		    scols_line_set_data(ln, 1, cell.data ? cell.data : "") != 0)
 			goto out;
 	}
@@ -410,8 +396,8 @@ out:
 	return rc;
 }
 
-int output_list(const struct output *o, const json_t *items,
-		const struct out_col *cols, size_t ncols)
+int output_list(const struct output *o, const json_t *items, const struct out_col *cols,
+		size_t ncols)
 {
 	int rc;
 
@@ -437,17 +423,15 @@ int output_list(const struct output *o, const json_t *items,
 	return 0;
 }
 
-int output_object(const struct output *o, const json_t *raw,
-		  const json_t *display, const struct out_col *fields,
-		  size_t nfields)
+int output_object(const struct output *o, const json_t *raw, const json_t *display,
+		  const struct out_col *fields, size_t nfields)
 {
 	int rc;
 
 	if (!display)
 		display = raw;
 	if (!json_is_object(raw) || !json_is_object(display)) {
-		output_error(o,
-			     "the server sent a result that is not an object");
+		output_error(o, "the server sent a result that is not an object");
 		return CLI_ERROR;
 	}
 	switch (o->format) {
@@ -472,14 +456,12 @@ int output_object(const struct output *o, const json_t *raw,
 	return 0;
 }
 
-static void vline(const struct output *o, const char *prefix, const char *fmt,
-		  va_list ap)
+static void vline(const struct output *o, const char *prefix, const char *fmt, va_list ap)
 {
 	struct strbuf sb;
 
 	strbuf_init(&sb, 16384);
-	if (strbuf_puts(&sb, prefix) == 0 &&
-	    strbuf_vprintf(&sb, fmt, ap) == 0) {
+	if (strbuf_puts(&sb, prefix) == 0 && strbuf_vprintf(&sb, fmt, ap) == 0) {
 		text_clean(sb.data, sb.len);
 		fprintf(o->err, "%s\n", sb.data);
 	} else {
@@ -529,16 +511,14 @@ static int field_errors(struct strbuf *sb, const json_t *errors)
 		if (!msg)
 			continue;
 		if ((n++ > 0 && strbuf_puts(sb, "; ") != 0) ||
-		    (field && strbuf_printf(sb, "%s: ", field) != 0) ||
-		    strbuf_puts(sb, msg) != 0)
+		    (field && strbuf_printf(sb, "%s: ", field) != 0) || strbuf_puts(sb, msg) != 0)
 			return -1;
 	}
 	return n;
 }
 
 int output_problem(const struct output *o, long status, const json_t *problem,
-		   const char *retry_after, const char *request_id,
-		   const char *hint)
+		   const char *retry_after, const char *request_id, const char *hint)
 {
 	int exit_code = output_exit_for_status(status);
 	size_t row = status_row(status);
@@ -563,19 +543,15 @@ int output_problem(const struct output *o, long status, const json_t *problem,
 		nerr = field_errors(&sb, json_object_get(problem, "errors"));
 	if (nerr < 0)
 		goto out;
-	if (nerr == 0 &&
-	    strbuf_puts(&sb, detail ? detail : "the server gave no detail") !=
-		    0)
+	if (nerr == 0 && strbuf_puts(&sb, detail ? detail : "the server gave no detail") != 0)
 		goto out;
 	if (strbuf_printf(&sb, " (%ld)", status) != 0)
 		goto out;
-	if (retry_after &&
-	    strbuf_printf(&sb, "; retry after %s s", retry_after) != 0)
+	if (retry_after && strbuf_printf(&sb, "; retry after %s s", retry_after) != 0)
 		goto out;
 	if (hint && strbuf_printf(&sb, "; %s", hint) != 0)
 		goto out;
-	if (o->verbose && request_id &&
-	    strbuf_printf(&sb, " [request %s]", request_id) != 0)
+	if (o->verbose && request_id && strbuf_printf(&sb, " [request %s]", request_id) != 0)
 		goto out;
 out:
 	output_error(o, "%s", sb.data ? sb.data : "error");

@@ -82,9 +82,8 @@ int prompt_tty(const char *prompt, int secret, char **out, struct strbuf *err)
 	*out = NULL;
 	fd = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0) {
-		(void)strbuf_puts(err,
-				  "no terminal to ask on; pass --username and "
-				  "--password-stdin");
+		(void)strbuf_puts(err, "no terminal to ask on; pass --username and "
+				       "--password-stdin");
 		return CLI_USAGE;
 	}
 	buf = calloc(1, PROMPT_MAX);
@@ -106,14 +105,12 @@ int prompt_tty(const char *prompt, int secret, char **out, struct strbuf *err)
 		echo_off = tcsetattr(fd, TCSAFLUSH, &quiet) == 0;
 	}
 	if (write_all(fd, prompt) != 0) {
-		(void)strbuf_printf(err, "cannot write to the terminal: %s",
-				    strerror(errno));
+		(void)strbuf_printf(err, "cannot write to the terminal: %s", strerror(errno));
 		goto out;
 	}
 	r = read_tty_line(fd, buf, PROMPT_MAX, &len);
 	if (r == -2) {
-		(void)strbuf_printf(err, "answer longer than %d bytes",
-				    PROMPT_MAX - 1);
+		(void)strbuf_printf(err, "answer longer than %d bytes", PROMPT_MAX - 1);
 		goto out;
 	}
 	if (r != 0) {
@@ -121,8 +118,7 @@ int prompt_tty(const char *prompt, int secret, char **out, struct strbuf *err)
 			rc = 130;
 			(void)strbuf_puts(err, "interrupted");
 		} else {
-			(void)strbuf_printf(err,
-					    "cannot read from the terminal: %s",
+			(void)strbuf_printf(err, "cannot read from the terminal: %s",
 					    strerror(errno));
 		}
 		goto out;
@@ -159,10 +155,9 @@ int prompt_read_line(FILE *f, char **out, struct strbuf *err)
 	n = getline(&line, &cap, f);
 	if (n < 0) {
 		free(line);
-		(void)strbuf_puts(err,
-				  errno ? "cannot read standard input"
-					: "standard input ended before the "
-					  "password");
+		(void)strbuf_puts(err, errno ? "cannot read standard input"
+					     : "standard input ended before the "
+					       "password");
 		return CLI_USAGE;
 	}
 	if (n > 0 && line[n - 1] == '\n')
@@ -171,8 +166,7 @@ int prompt_read_line(FILE *f, char **out, struct strbuf *err)
 		line[--n] = '\0';
 	if ((size_t)n >= PROMPT_MAX) {
 		prompt_free_secret(line);
-		(void)strbuf_printf(err, "password longer than %d bytes",
-				    PROMPT_MAX - 1);
+		(void)strbuf_printf(err, "password longer than %d bytes", PROMPT_MAX - 1);
 		return CLI_USAGE;
 	}
 	*out = line;

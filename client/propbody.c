@@ -71,13 +71,10 @@ int proposals_parse_resource(struct app *app, const char *spec, json_t **out)
 	}
 	/* Each json_object_set_new takes its value, even when it fails. */
 	if (json_object_set_new(line, "amount", amt) != 0 ||
-	    json_object_set_new(line, "organisation",
-				json_stringn(spec, (size_t)(c1 - spec))) != 0 ||
-	    json_object_set_new(line, "unit",
-				json_stringn(c2 + 1, (size_t)(c3 - c2 - 1))) !=
-		    0 ||
-	    json_object_set_new(line, "description", json_string(c3 + 1)) !=
-		    0) {
+	    json_object_set_new(line, "organisation", json_stringn(spec, (size_t)(c1 - spec))) !=
+		0 ||
+	    json_object_set_new(line, "unit", json_stringn(c2 + 1, (size_t)(c3 - c2 - 1))) != 0 ||
+	    json_object_set_new(line, "description", json_string(c3 + 1)) != 0) {
 		json_decref(line);
 		/* A NULL value: not UTF-8 (or out of memory). */
 		return cmd_usage_error(app,
@@ -102,8 +99,7 @@ static int read_file_body(struct app *app, const char *file, json_t **out)
 	} else {
 		f = fopen(file, "rb");
 		if (!f) {
-			output_error(&app->out, "cannot read '%s': %s", file,
-				     strerror(errno));
+			output_error(&app->out, "cannot read '%s': %s", file, strerror(errno));
 			return CLI_ERROR;
 		}
 		j = json_loadf(f, JSON_REJECT_DUPLICATES, &jerr);
@@ -111,20 +107,18 @@ static int read_file_body(struct app *app, const char *file, json_t **out)
 	}
 	if (!j)
 		return cmd_usage_error(app, "%s: line %d: %s",
-				       strcmp(file, "-") == 0 ? "standard input"
-							      : file,
-				       jerr.line, jerr.text);
+				       strcmp(file, "-") == 0 ? "standard input" : file, jerr.line,
+				       jerr.text);
 	if (!json_is_object(j)) {
 		json_decref(j);
-		return cmd_usage_error(app, "%s does not hold a JSON object",
-				       file);
+		return cmd_usage_error(app, "%s does not hold a JSON object", file);
 	}
 	*out = j;
 	return 0;
 }
 
-static int resources_from_options(struct app *app, const struct cmd_args *a,
-				  json_t *body, int *given)
+static int resources_from_options(struct app *app, const struct cmd_args *a, json_t *body,
+				  int *given)
 {
 	const char *specs[ARGS_MAX_MULTI];
 	size_t n = args_get_all(a, "resource", specs, ARGS_MAX_MULTI);
@@ -153,8 +147,7 @@ static int resources_from_options(struct app *app, const struct cmd_args *a,
 	return 0;
 }
 
-int proposals_body(struct app *app, enum prop_body which,
-		   const struct cmd_args *a, json_t **out)
+int proposals_body(struct app *app, enum prop_body which, const struct cmd_args *a, json_t **out)
 {
 	const char *file = args_get(a, "file");
 	json_t *body = NULL;
@@ -172,12 +165,10 @@ int proposals_body(struct app *app, enum prop_body which,
 		(void)json_object_del(body, "kind");
 	}
 	given = (int)json_object_size(body);
-	rc = cmd_fields_to_json(app, a, prop_fields, CMD_COUNT(prop_fields),
-				body, &more);
+	rc = cmd_fields_to_json(app, a, prop_fields, CMD_COUNT(prop_fields), body, &more);
 	given += more;
 	if (rc == 0 && which == PROP_BODY_CREATE)
-		rc = cmd_fields_to_json(app, a, create_only,
-					CMD_COUNT(create_only), body, NULL);
+		rc = cmd_fields_to_json(app, a, create_only, CMD_COUNT(create_only), body, NULL);
 	if (rc == 0)
 		rc = resources_from_options(app, a, body, &given);
 	if (rc != 0)

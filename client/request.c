@@ -70,11 +70,10 @@ static int resolve_identity(struct app *app, int need_token, struct strbuf *err)
 		if (!app->settings.server.value)
 			goto oom;
 	} else {
-		(void)strbuf_printf(
-			err,
-			"no server given: pass --server URL, set "
-			"SAMVERKAN_SERVER or put 'server = URL' in %s",
-			app->settings.config_path);
+		(void)strbuf_printf(err,
+				    "no server given: pass --server URL, set "
+				    "SAMVERKAN_SERVER or put 'server = URL' in %s",
+				    app->settings.config_path);
 		rc = CLI_USAGE;
 		goto out;
 	}
@@ -96,11 +95,10 @@ static int resolve_identity(struct app *app, int need_token, struct strbuf *err)
 			if (dup_into(&app->token, c.token) != 0)
 				goto oom;
 		} else if (need_token) {
-			(void)strbuf_printf(
-				err,
-				"the stored token is for %s, not %s; run "
-				"'samverkan --server %s login'",
-				stored, app->server, app->server);
+			(void)strbuf_printf(err,
+					    "the stored token is for %s, not %s; run "
+					    "'samverkan --server %s login'",
+					    stored, app->server, app->server);
 			free(stored);
 			rc = CLI_AUTH;
 			goto out;
@@ -109,11 +107,10 @@ static int resolve_identity(struct app *app, int need_token, struct strbuf *err)
 		}
 	}
 	if (need_token && !app->token) {
-		(void)strbuf_printf(
-			err,
-			"not logged in to %s; run 'samverkan login' (or "
-			"set SAMVERKAN_TOKEN)",
-			app->server);
+		(void)strbuf_printf(err,
+				    "not logged in to %s; run 'samverkan login' (or "
+				    "set SAMVERKAN_TOKEN)",
+				    app->server);
 		rc = CLI_AUTH;
 		goto out;
 	}
@@ -212,8 +209,7 @@ static int max_attempts(const struct request_opts *o)
 }
 
 /* Whether the answer is one worth asking again after a wait. */
-static int temporary_answer(const struct request_opts *o,
-			    const struct http_response *resp)
+static int temporary_answer(const struct request_opts *o, const struct http_response *resp)
 {
 	if (resp->status == 429 || resp->status == 503)
 		return 1;
@@ -222,17 +218,15 @@ static int temporary_answer(const struct request_opts *o,
 	return o->patient && o->key[0] && resp->status == 409;
 }
 
-long request_retry_delay(const char *method, const struct request_opts *o,
-			 int attempt, int transport_rc,
-			 const struct http_response *resp)
+long request_retry_delay(const char *method, const struct request_opts *o, int attempt,
+			 int transport_rc, const struct http_response *resp)
 {
 	long wait, after;
 
 	if (attempt < 1 || attempt >= max_attempts(o))
 		return -1;
 	/* Only what the server applies at most once: reads, keyed POSTs. */
-	if (strcmp(method, "GET") != 0 &&
-	    !(strcmp(method, "POST") == 0 && o->key[0]))
+	if (strcmp(method, "GET") != 0 && !(strcmp(method, "POST") == 0 && o->key[0]))
 		return -1;
 	/* Part of the answer is already written out: no second copy. */
 	if (resp->sunk > 0)
@@ -244,15 +238,13 @@ long request_retry_delay(const char *method, const struct request_opts *o,
 		return -1;
 	after = retry_after_ms(resp->retry_after);
 	/* A long throttle: let the person (or cron) wait. */
-	if (after > (o->patient ? REQUEST_PATIENT_MAX_WAIT_MS
-				: REQUEST_MAX_WAIT_MS))
+	if (after > (o->patient ? REQUEST_PATIENT_MAX_WAIT_MS : REQUEST_MAX_WAIT_MS))
 		return -1;
 	return after > wait ? after : wait;
 }
 
-int request_exchange(const struct request_transport *t, const char *method,
-		     const char *path, const json_t *body,
-		     struct request_opts *o, struct http_response *resp,
+int request_exchange(const struct request_transport *t, const char *method, const char *path,
+		     const json_t *body, struct request_opts *o, struct http_response *resp,
 		     struct strbuf *err)
 {
 	struct http_req_opts ho;
@@ -285,14 +277,12 @@ int request_exchange(const struct request_transport *t, const char *method,
 		if (wait < 0)
 			break;
 		if (t->trace && rc == 0)
-			fprintf(t->trace,
-				"* got %ld; attempt %d of %d in %ld ms\n",
-				resp->status, o->attempts + 1,
-				max_attempts(o), wait);
+			fprintf(t->trace, "* got %ld; attempt %d of %d in %ld ms\n", resp->status,
+				o->attempts + 1, max_attempts(o), wait);
 		else if (t->trace)
 			fprintf(t->trace, "* %s; attempt %d of %d in %ld ms\n",
-				err->data ? err->data : "no answer",
-				o->attempts + 1, max_attempts(o), wait);
+				err->data ? err->data : "no answer", o->attempts + 1,
+				max_attempts(o), wait);
 		http_response_cleanup(resp);
 		t->sleep_ms(t->ctx, wait);
 	}
@@ -310,9 +300,8 @@ int request_exchange(const struct request_transport *t, const char *method,
 	return 0;
 }
 
-static int send_http(void *ctx, const char *method, const char *path,
-		     const json_t *body, const struct http_req_opts *ho,
-		     struct http_response *resp, struct strbuf *err)
+static int send_http(void *ctx, const char *method, const char *path, const json_t *body,
+		     const struct http_req_opts *ho, struct http_response *resp, struct strbuf *err)
 {
 	return http_request_ex(ctx, method, path, body, ho, resp, err);
 }
@@ -328,8 +317,7 @@ static void sleep_ms(void *ctx, long ms)
 
 int request_quote_etag(struct strbuf *sb, const char *value)
 {
-	if (value[0] == '"' || strcmp(value, "*") == 0 ||
-	    strncmp(value, "W/", 2) == 0)
+	if (value[0] == '"' || strcmp(value, "*") == 0 || strncmp(value, "W/", 2) == 0)
 		return strbuf_puts(sb, value);
 	return strbuf_printf(sb, "\"%s\"", value);
 }
@@ -340,9 +328,8 @@ void request_note_etag(const struct app *app, const struct request_opts *o)
 		fprintf(app->out.err, "* ETag %s (for --if-match)\n", o->etag);
 }
 
-int request_send_err(struct app *app, const char *method, const char *path,
-		     const json_t *body, struct request_opts *o,
-		     struct http_response *resp, struct strbuf *err)
+int request_send_err(struct app *app, const char *method, const char *path, const json_t *body,
+		     struct request_opts *o, struct http_response *resp, struct strbuf *err)
 {
 	struct request_transport t;
 	struct request_opts local;
@@ -360,15 +347,13 @@ int request_send_err(struct app *app, const char *method, const char *path,
 	t.ctx = app->http;
 	t.trace = app->out.verbose ? app->out.err : NULL;
 	t.anonymous = !http_has_token(app->http);
-	rc = request_exchange(&t, method, path, body, o ? o : &local, resp,
-			      err);
+	rc = request_exchange(&t, method, path, body, o ? o : &local, resp, err);
 	request_opts_cleanup(&local);
 	return rc;
 }
 
-int request_send_opts(struct app *app, const char *method, const char *path,
-		      const json_t *body, struct request_opts *o,
-		      struct http_response *resp)
+int request_send_opts(struct app *app, const char *method, const char *path, const json_t *body,
+		      struct request_opts *o, struct http_response *resp)
 {
 	struct strbuf err;
 	int rc;
@@ -385,14 +370,14 @@ int request_send_opts(struct app *app, const char *method, const char *path,
 	return rc;
 }
 
-int request_send(struct app *app, const char *method, const char *path,
-		 const json_t *body, struct http_response *resp)
+int request_send(struct app *app, const char *method, const char *path, const json_t *body,
+		 struct http_response *resp)
 {
 	return request_send_opts(app, method, path, body, NULL, resp);
 }
 
-int request_call_opts(struct app *app, const char *method, const char *path,
-		      const json_t *body, struct request_opts *o, json_t **out)
+int request_call_opts(struct app *app, const char *method, const char *path, const json_t *body,
+		      struct request_opts *o, json_t **out)
 {
 	struct http_response resp;
 	const char *env, *hint = NULL;
@@ -413,17 +398,16 @@ int request_call_opts(struct app *app, const char *method, const char *path,
 	}
 	if (resp.status == 401 && app->token) {
 		env = getenv("SAMVERKAN_TOKEN");
-		hint = env && env[0] ? "check SAMVERKAN_TOKEN"
-				     : "run 'samverkan login'";
+		hint = env && env[0] ? "check SAMVERKAN_TOKEN" : "run 'samverkan login'";
 	}
-	rc = output_problem(&app->out, resp.status, resp.json, resp.retry_after,
-			    resp.request_id, hint);
+	rc = output_problem(&app->out, resp.status, resp.json, resp.retry_after, resp.request_id,
+			    hint);
 	http_response_cleanup(&resp);
 	return rc;
 }
 
-int request_call_status(struct app *app, const char *method, const char *path,
-			const json_t *body, json_t **out, long *status)
+int request_call_status(struct app *app, const char *method, const char *path, const json_t *body,
+			json_t **out, long *status)
 {
 	struct request_opts o;
 	int rc;
@@ -435,8 +419,8 @@ int request_call_status(struct app *app, const char *method, const char *path,
 	return rc;
 }
 
-int request_call(struct app *app, const char *method, const char *path,
-		 const json_t *body, json_t **out)
+int request_call(struct app *app, const char *method, const char *path, const json_t *body,
+		 json_t **out)
 {
 	long status;
 
@@ -463,8 +447,8 @@ int request_list(struct app *app, const char *path, json_t **items)
 		    strbuf_puts(&url, strchr(path, '?') ? "&" : "?") != 0 ||
 		    strbuf_puts(&url, "limit=" LIST_PAGE) != 0)
 			goto oom;
-		if (cursor && (strbuf_puts(&url, "&cursor=") != 0 ||
-			       http_escape(&url, cursor) != 0))
+		if (cursor &&
+		    (strbuf_puts(&url, "&cursor=") != 0 || http_escape(&url, cursor) != 0))
 			goto oom;
 		rc = request_call(app, "GET", url.data, NULL, &page);
 		if (rc != 0)
@@ -488,8 +472,7 @@ int request_list(struct app *app, const char *path, json_t **items)
 			goto out;
 		}
 		if (cursor && strcmp(cursor, next) == 0) {
-			output_error(&app->out,
-				     "the server repeats the list cursor");
+			output_error(&app->out, "the server repeats the list cursor");
 			goto out;
 		}
 		free(cursor);

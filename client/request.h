@@ -21,12 +21,12 @@
 #include "client.h"
 #include "strbuf.h"
 
-#define REQUEST_KEY_LEN 32	  /* hex characters of an Idempotency-Key */
-#define REQUEST_MAX_ATTEMPTS 3	  /* the first try and two more */
-#define REQUEST_BACKOFF_MS 500L	  /* before the second try; doubles */
+#define REQUEST_KEY_LEN 32        /* hex characters of an Idempotency-Key */
+#define REQUEST_MAX_ATTEMPTS 3    /* the first try and two more */
+#define REQUEST_BACKOFF_MS 500L   /* before the second try; doubles */
 #define REQUEST_MAX_WAIT_MS 5000L /* a longer Retry-After: give up */
 /* A patient request (an import that should outlive a daemon restart). */
-#define REQUEST_PATIENT_ATTEMPTS 6	    /* waits 0.5 + 1 + 2 + 4 + 8 s */
+#define REQUEST_PATIENT_ATTEMPTS 6         /* waits 0.5 + 1 + 2 + 4 + 8 s */
 #define REQUEST_PATIENT_MAX_WAIT_MS 60000L /* Retry-After up to a minute */
 
 struct http_response;
@@ -37,14 +37,14 @@ struct http_req_opts;
  * body. Set up with request_opts_init; request_opts_cleanup frees etag.
  */
 struct request_opts {
-	const char *accept;   /* NULL: JSON */
-	const char *if_match; /* NULL: no If-Match */
-	FILE *sink;	      /* a 2xx body is written here, not parsed */
+	const char *accept;            /* NULL: JSON */
+	const char *if_match;          /* NULL: no If-Match */
+	FILE *sink;                    /* a 2xx body is written here, not parsed */
 	char key[REQUEST_KEY_LEN + 1]; /* a POST's Idempotency-Key; kept */
-	long status;		       /* of the last answer (0: none) */
-	char *etag;		       /* of the last answer, or NULL */
-	int attempts;		       /* how many were made */
-	int patient; /* REQUEST_PATIENT_* instead of the defaults, and a
+	long status;                   /* of the last answer (0: none) */
+	char *etag;                    /* of the last answer, or NULL */
+	int attempts;                  /* how many were made */
+	int patient;                   /* REQUEST_PATIENT_* instead of the defaults, and a
 		      * keyed POST whose first attempt still runs (409) is
 		      * asked again */
 };
@@ -71,15 +71,13 @@ int request_keep_key(struct request_opts *o, const char *method);
  * only resp->sunk counts), how many milliseconds to wait before trying
  * again, or -1 for no retry.
  */
-long request_retry_delay(const char *method, const struct request_opts *o,
-			 int attempt, int transport_rc,
-			 const struct http_response *resp);
+long request_retry_delay(const char *method, const struct request_opts *o, int attempt,
+			 int transport_rc, const struct http_response *resp);
 
 /* The transport request_exchange uses: http_request_ex, or a test's. */
 struct request_transport {
-	int (*send)(void *ctx, const char *method, const char *path,
-		    const json_t *body, const struct http_req_opts *ho,
-		    struct http_response *resp, struct strbuf *err);
+	int (*send)(void *ctx, const char *method, const char *path, const json_t *body,
+		    const struct http_req_opts *ho, struct http_response *resp, struct strbuf *err);
 	void (*sleep_ms)(void *ctx, long ms);
 	void *ctx;
 	FILE *trace;   /* --verbose: a line per retry; or NULL */
@@ -94,9 +92,8 @@ struct request_transport {
  * or the exit code of a transport failure with its message in err. Fills
  * o->status, o->etag and o->attempts.
  */
-int request_exchange(const struct request_transport *t, const char *method,
-		     const char *path, const json_t *body,
-		     struct request_opts *o, struct http_response *resp,
+int request_exchange(const struct request_transport *t, const char *method, const char *path,
+		     const json_t *body, struct request_opts *o, struct http_response *resp,
 		     struct strbuf *err);
 
 /*
@@ -122,36 +119,34 @@ int request_prepare(struct app *app, int need_token);
  * NULL for 204; the caller json_decrefs it). Otherwise prints the error and
  * returns the exit code. Calls request_prepare(app, 1) on first use.
  */
-int request_call(struct app *app, const char *method, const char *path,
-		 const json_t *body, json_t **out);
+int request_call(struct app *app, const char *method, const char *path, const json_t *body,
+		 json_t **out);
 
 /* As request_call, with the additions and results of o (see above). */
-int request_call_opts(struct app *app, const char *method, const char *path,
-		      const json_t *body, struct request_opts *o, json_t **out);
+int request_call_opts(struct app *app, const char *method, const char *path, const json_t *body,
+		      struct request_opts *o, json_t **out);
 
 /* As request_call, and *status is the HTTP status (0 when none came). */
-int request_call_status(struct app *app, const char *method, const char *path,
-			const json_t *body, json_t **out, long *status);
+int request_call_status(struct app *app, const char *method, const char *path, const json_t *body,
+			json_t **out, long *status);
 
 /*
  * Sends without interpreting the status: returns 0 with resp filled (the
  * caller calls http_response_cleanup and may report with output_problem),
  * or the exit code of a transport failure after printing it.
  */
-int request_send(struct app *app, const char *method, const char *path,
-		 const json_t *body, struct http_response *resp);
+int request_send(struct app *app, const char *method, const char *path, const json_t *body,
+		 struct http_response *resp);
 /* As request_send, with o (NULL: none). */
-int request_send_opts(struct app *app, const char *method, const char *path,
-		      const json_t *body, struct request_opts *o,
-		      struct http_response *resp);
+int request_send_opts(struct app *app, const char *method, const char *path, const json_t *body,
+		      struct request_opts *o, struct http_response *resp);
 /*
  * As request_send_opts, but a transport failure is not printed: its
  * message is left in err (for a caller with a progress bar to clear
  * first). request_prepare must have succeeded before.
  */
-int request_send_err(struct app *app, const char *method, const char *path,
-		     const json_t *body, struct request_opts *o,
-		     struct http_response *resp, struct strbuf *err);
+int request_send_err(struct app *app, const char *method, const char *path, const json_t *body,
+		     struct request_opts *o, struct http_response *resp, struct strbuf *err);
 
 /*
  * GETs every page of a list endpoint (following next_cursor) and returns
@@ -166,7 +161,6 @@ int request_list(struct app *app, const char *path, json_t **items);
  * request_path(&sb, "/v1/groups/{}/members/{}", slug, username, NULL).
  * Returns 0 or -1 (out of memory, or arguments and "{}" do not match).
  */
-int request_path(struct strbuf *sb, const char *tmpl, ...)
-	__attribute__((sentinel));
+int request_path(struct strbuf *sb, const char *tmpl, ...) __attribute__((sentinel));
 
 #endif

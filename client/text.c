@@ -135,8 +135,7 @@ size_t text_table_width(const char *s)
 		if (p[i] == '\\' && i + 1 < n && p[i + 1] == 'x') {
 			w += 4; /* \x5c: a literal \x would read as a code */
 			i++;
-		} else if (len == 0 || is_control(cp) ||
-			   !iswprint((wint_t)cp)) {
+		} else if (len == 0 || is_control(cp) || !iswprint((wint_t)cp)) {
 			len = len ? len : 1;
 			w += 4 * len;
 			i += len;
@@ -157,8 +156,7 @@ void text_clean(char *s, size_t len)
 
 		if (c < 0x20 || c == 0x7f) {
 			s[i] = ' ';
-		} else if (c == 0xc2 && i + 1 < len &&
-			   (unsigned char)s[i + 1] >= 0x80 &&
+		} else if (c == 0xc2 && i + 1 < len && (unsigned char)s[i + 1] >= 0x80 &&
 			   (unsigned char)s[i + 1] <= 0x9f) {
 			s[i] = ' ';
 			s[i + 1] = ' ';
@@ -191,8 +189,7 @@ int text_append_spaces(struct strbuf *sb, size_t n)
 	return 0;
 }
 
-int text_append_padded(struct strbuf *sb, const char *s, size_t width,
-		       enum text_align align)
+int text_append_padded(struct strbuf *sb, const char *s, size_t width, enum text_align align)
 {
 	size_t w = text_width(s ? s : "-");
 	size_t pad = w < width ? width - w : 0;

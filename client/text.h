@@ -61,8 +61,7 @@ enum text_align { TEXT_LEFT, TEXT_RIGHT };
  * after it (TEXT_LEFT) or before it (TEXT_RIGHT). Wider text is appended
  * whole; nothing is cut. 0 or -1.
  */
-int text_append_padded(struct strbuf *sb, const char *s, size_t width,
-		       enum text_align align);
+int text_append_padded(struct strbuf *sb, const char *s, size_t width, enum text_align align);
 
 /*
  * Where the first line of s ends when lines hold at most width columns:

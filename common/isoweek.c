@@ -83,8 +83,8 @@ int isoweek_parse(const char *s, int *year, int *week, const char **why)
 	}
 	if (y < 1 || w < 1 || w > isoweek_weeks_in_year(y)) {
 		if (why)
-			*why = w == 53 ? "that year has only 52 ISO weeks" :
-					 "the week must be 01 to 52 (53 in some years)";
+			*why = w == 53 ? "that year has only 52 ISO weeks"
+				       : "the week must be 01 to 52 (53 in some years)";
 		return -1;
 	}
 	*year = y;

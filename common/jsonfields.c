@@ -32,8 +32,7 @@ bool jf_in_choices(const char *choices, const char *s)
 	return false;
 }
 
-static const char *check_value(const struct jf_field *f, const json_t *v, char *buf,
-			       size_t buflen)
+static const char *check_value(const struct jf_field *f, const json_t *v, char *buf, size_t buflen)
 {
 	const char *s;
 	size_t len;
@@ -44,7 +43,8 @@ static const char *check_value(const struct jf_field *f, const json_t *v, char *
 	case JF_NUMBER:
 		if (!json_is_number(v))
 			return "must be a number";
-		if (json_number_value(v) < (double)f->min || json_number_value(v) > (double)f->max) {
+		if (json_number_value(v) < (double)f->min ||
+		    json_number_value(v) > (double)f->max) {
 			snprintf(buf, buflen, "must be from %lld to %lld", f->min, f->max);
 			return buf;
 		}
@@ -58,7 +58,7 @@ static const char *check_value(const struct jf_field *f, const json_t *v, char *
 			return "must not be empty";
 		if (json_array_size(v) > 100)
 			return "must have at most 100 items";
-		json_array_foreach(v, i, e) {
+		json_array_foreach (v, i, e) {
 			if (!json_is_string(e) || json_string_length(e) == 0 ||
 			    (f->max && (long long)json_string_length(e) > f->max))
 				return "must be an array of non-empty strings";
@@ -84,27 +84,35 @@ static const char *check_value(const struct jf_field *f, const json_t *v, char *
 		return "must not contain NUL characters";
 	switch (f->type) {
 	case JF_STRING:
-		if ((long long)len < (f->empty ? 0 : f->min ? f->min : 1) ||
+		if ((long long)len < (f->empty ? 0
+				      : f->min ? f->min
+					       : 1) ||
 		    (f->max && (long long)len > f->max)) {
 			snprintf(buf, buflen, "must be %lld to %lld characters long",
-				 f->empty ? 0 : f->min ? f->min : 1, f->max);
+				 f->empty ? 0
+				 : f->min ? f->min
+					  : 1,
+				 f->max);
 			return buf;
 		}
 		return NULL;
 	case JF_DATE:
 		return validate_date(s) ? NULL : "must be a date YYYY-MM-DD";
 	case JF_TIMESTAMP:
-		return validate_timestamp(s, NULL) ? NULL :
-		       "must be a time YYYY-MM-DDTHH:MM[:SS] with Z or +HH:MM, or without "
-		       "(then Swedish local time)";
+		return validate_timestamp(s, NULL)
+			   ? NULL
+			   : "must be a time YYYY-MM-DDTHH:MM[:SS] with Z or +HH:MM, or without "
+			     "(then Swedish local time)";
 	case JF_UUID:
 		return validate_uuid(s) ? NULL : "must be an id (a UUID)";
 	case JF_SLUG:
-		return validate_slug(s) ? NULL :
-		       "must be lowercase letters, digits and '-' (at most 63, starting with a letter or digit)";
+		return validate_slug(s) ? NULL
+					: "must be lowercase letters, digits and '-' (at most 63, "
+					  "starting with a letter or digit)";
 	case JF_USERNAME:
-		return validate_username(s) ? NULL :
-		       "must be 2 to 63 lowercase letters, digits, '.', '_' or '-', starting with a letter or digit";
+		return validate_username(s) ? NULL
+					    : "must be 2 to 63 lowercase letters, digits, '.', '_' "
+					      "or '-', starting with a letter or digit";
 	case JF_ENUM:
 		if (jf_in_choices(f->choices, s))
 			return NULL;
@@ -118,8 +126,7 @@ static const char *check_value(const struct jf_field *f, const json_t *v, char *
 	}
 }
 
-bool jf_check(const json_t *obj, const struct jf_field *fields, size_t n,
-	      json_t **errors)
+bool jf_check(const json_t *obj, const struct jf_field *fields, size_t n, json_t **errors)
 {
 	json_t *errs = json_array();
 	const char *key;
@@ -132,7 +139,7 @@ bool jf_check(const json_t *obj, const struct jf_field *fields, size_t n,
 		add_error(errs, "body", "must be a JSON object");
 		goto out;
 	}
-	json_object_foreach((json_t *)obj, key, v) {
+	json_object_foreach ((json_t *)obj, key, v) {
 		bool known = false;
 		for (size_t i = 0; i < n && !known; i++)
 			known = strcmp(fields[i].name, key) == 0;

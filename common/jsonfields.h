@@ -12,17 +12,17 @@
 #include <stddef.h>
 
 enum jf_type {
-	JF_STRING,   /* min..max characters (bytes of UTF-8) */
+	JF_STRING, /* min..max characters (bytes of UTF-8) */
 	JF_BOOL,
-	JF_INT,      /* min..max */
-	JF_DATE,     /* "YYYY-MM-DD", a real date */
-	JF_SLUG,     /* ^[a-z0-9][a-z0-9-]{0,62}$ */
-	JF_USERNAME, /* ^[a-z0-9][a-z0-9._-]{1,62}$ */
-	JF_ENUM,     /* one of choices ("a|b|c") */
-	JF_NUMBER,   /* integer or real, min..max */
-	JF_UUID,     /* 8-4-4-4-12 hexadecimal */
+	JF_INT,       /* min..max */
+	JF_DATE,      /* "YYYY-MM-DD", a real date */
+	JF_SLUG,      /* ^[a-z0-9][a-z0-9-]{0,62}$ */
+	JF_USERNAME,  /* ^[a-z0-9][a-z0-9._-]{1,62}$ */
+	JF_ENUM,      /* one of choices ("a|b|c") */
+	JF_NUMBER,    /* integer or real, min..max */
+	JF_UUID,      /* 8-4-4-4-12 hexadecimal */
 	JF_TIMESTAMP, /* validate_timestamp(): RFC 3339, or local without offset */
-	JF_STRINGS,  /* array of strings, each 1..max characters; min..(choices unused) items */
+	JF_STRINGS,   /* array of strings, each 1..max characters; min..(choices unused) items */
 };
 
 struct jf_field {
@@ -39,8 +39,7 @@ struct jf_field {
  * Returns true when obj satisfies the table. Otherwise *errors (if not
  * NULL) receives a new array of {"field", "message"} (caller decrefs).
  */
-bool jf_check(const json_t *obj, const struct jf_field *fields, size_t n,
-	      json_t **errors);
+bool jf_check(const json_t *obj, const struct jf_field *fields, size_t n, json_t **errors);
 
 /* True when s is one of the '|'-separated choices, as a whole. */
 bool jf_in_choices(const char *choices, const char *s);

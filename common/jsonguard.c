@@ -20,7 +20,7 @@
 #define JSONGUARD_MAX_DEPTH JSON_PARSER_MAX_DEPTH
 
 struct walk {
-	char *path;     /* NULL when the caller wants no path */
+	char *path; /* NULL when the caller wants no path */
 	size_t pathlen;
 };
 
@@ -45,9 +45,8 @@ static size_t path_push_key(struct walk *w, size_t used, const char *key)
 {
 	if (!w->path || used + 1 >= w->pathlen)
 		return used;
-	return path_advance(w, used,
-			    snprintf(w->path + used, w->pathlen - used, "%s%s",
-				     used ? "." : "", key));
+	return path_advance(
+	    w, used, snprintf(w->path + used, w->pathlen - used, "%s%s", used ? "." : "", key));
 }
 
 /* Appends "[index]" at offset used. */
@@ -55,9 +54,7 @@ static size_t path_push_index(struct walk *w, size_t used, size_t index)
 {
 	if (!w->path || used + 1 >= w->pathlen)
 		return used;
-	return path_advance(w, used,
-			    snprintf(w->path + used, w->pathlen - used, "[%zu]",
-				     index));
+	return path_advance(w, used, snprintf(w->path + used, w->pathlen - used, "[%zu]", index));
 }
 
 /*
@@ -84,14 +81,12 @@ static const char *number_text(const json_t *v, char *buf, size_t len)
 	return buf;
 }
 
-static bool walk_value(struct walk *w, const json_t *v, size_t used,
-		       int depth)
+static bool walk_value(struct walk *w, const json_t *v, size_t used, int depth)
 {
 	if (depth > JSONGUARD_MAX_DEPTH)
 		return true;
 	if (json_is_string(v))
-		return pnr_find(json_string_value(v), json_string_length(v), NULL,
-				NULL);
+		return pnr_find(json_string_value(v), json_string_length(v), NULL, NULL);
 	if (json_is_number(v)) {
 		char buf[32];
 		const char *text = number_text(v, buf, sizeof buf);
@@ -110,13 +105,11 @@ static bool walk_value(struct walk *w, const json_t *v, size_t used,
 		 * read here. */
 		json_t *obj = (json_t *)v;
 
-		for (void *it = json_object_iter(obj); it;
-		     it = json_object_iter_next(obj, it)) {
+		for (void *it = json_object_iter(obj); it; it = json_object_iter_next(obj, it)) {
 			const char *key = json_object_iter_key(it);
 			size_t n = path_push_key(w, used, key);
 
-			if (walk_value(w, json_object_iter_value(it), n,
-				       depth + 1))
+			if (walk_value(w, json_object_iter_value(it), n, depth + 1))
 				return true;
 		}
 	}

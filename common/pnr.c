@@ -45,16 +45,16 @@ static const struct {
 	{ "\xE2\x80\x89", SEP_SPACE }, /* U+2009 thin space */
 	{ "\xE2\x80\xAF", SEP_SPACE }, /* U+202F narrow no-break space */
 	{ "-", SEP_DASH },
-	{ "+", SEP_DASH },             /* the form of someone over 100 */
-	{ "\xE2\x80\x90", SEP_DASH },  /* U+2010 hyphen */
-	{ "\xE2\x80\x91", SEP_DASH },  /* U+2011 non-breaking hyphen */
-	{ "\xE2\x80\x92", SEP_DASH },  /* U+2012 figure dash */
-	{ "\xE2\x80\x93", SEP_DASH },  /* U+2013 en dash */
-	{ "\xE2\x80\x94", SEP_DASH },  /* U+2014 em dash */
-	{ "\xE2\x88\x92", SEP_DASH },  /* U+2212 minus sign */
-	{ "\xEF\xB9\xA3", SEP_DASH },  /* U+FE63 small hyphen-minus */
-	{ "\xEF\xBC\x8B", SEP_DASH },  /* U+FF0B fullwidth plus */
-	{ "\xEF\xBC\x8D", SEP_DASH },  /* U+FF0D fullwidth hyphen-minus */
+	{ "+", SEP_DASH },            /* the form of someone over 100 */
+	{ "\xE2\x80\x90", SEP_DASH }, /* U+2010 hyphen */
+	{ "\xE2\x80\x91", SEP_DASH }, /* U+2011 non-breaking hyphen */
+	{ "\xE2\x80\x92", SEP_DASH }, /* U+2012 figure dash */
+	{ "\xE2\x80\x93", SEP_DASH }, /* U+2013 en dash */
+	{ "\xE2\x80\x94", SEP_DASH }, /* U+2014 em dash */
+	{ "\xE2\x88\x92", SEP_DASH }, /* U+2212 minus sign */
+	{ "\xEF\xB9\xA3", SEP_DASH }, /* U+FE63 small hyphen-minus */
+	{ "\xEF\xBC\x8B", SEP_DASH }, /* U+FF0B fullwidth plus */
+	{ "\xEF\xBC\x8D", SEP_DASH }, /* U+FF0D fullwidth hyphen-minus */
 };
 
 /* Characters that show nothing: skipped inside and around a number. */
@@ -69,7 +69,7 @@ static const char *const invisibles[] = {
 	"\xEF\xBB\xBF", /* U+FEFF zero width no-break space */
 };
 
-#define COUNT(a) (sizeof (a) / sizeof (a)[0])
+#define COUNT(a) (sizeof(a) / sizeof(a)[0])
 
 static bool is_digit(char c)
 {
@@ -147,8 +147,7 @@ static size_t skip_separator(const char *text, size_t len, size_t i)
  * digits included. The first cap digits go to digits; *n gets how many
  * there were. Returns the offset after the last digit.
  */
-static size_t read_run(const char *text, size_t len, size_t i, char *digits, size_t cap,
-		       size_t *n)
+static size_t read_run(const char *text, size_t len, size_t i, char *digits, size_t cap, size_t *n)
 {
 	size_t end = i;
 
@@ -187,8 +186,7 @@ static bool is_leap(int year)
 
 static int days_in_month(int year, int month)
 {
-	static const int days[12] = { 31, 28, 31, 30, 31, 30,
-				      31, 31, 30, 31, 30, 31 };
+	static const int days[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
 
 	if (month == 2 && is_leap(year))
 		return 29;
@@ -277,8 +275,7 @@ bool pnr_find(const char *text, size_t len, size_t *at, size_t *at_len)
 			size_t b = skip_separator(text, len, end);
 
 			if (b > end && b < len && is_digit(text[b])) {
-				stop = read_run(text, len, b, digits + n, sizeof digits - n,
-						&rest);
+				stop = read_run(text, len, b, digits + n, sizeof digits - n, &rest);
 				shaped = rest == 4;
 			}
 		}

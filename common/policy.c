@@ -53,25 +53,24 @@ static const char *const action_names[ACT__COUNT] = {
 #define WHY_ANY_TIER "requires membership of a group"
 #define WHY_DIRECTORY "requires membership of a group or the admin right"
 #define WHY_BEREDNING "requires membership of the beredningsgrupp or the styrgrupp"
-#define WHY_INCIDENT                                                        \
+#define WHY_INCIDENT                                                          \
 	"requires membership of the arbetsgrupp of that municipality, or of " \
 	"the beredningsgrupp or the styrgrupp"
-#define WHY_MEETING                                                         \
+#define WHY_MEETING                                                            \
 	"requires membership of that group, or of the beredningsgrupp or the " \
 	"styrgrupp"
-#define WHY_INTERVENTION                                                    \
-	"requires a group member of the responsible organisation, or "       \
+#define WHY_INTERVENTION                                               \
+	"requires a group member of the responsible organisation, or " \
 	"membership of the beredningsgrupp or the styrgrupp"
 #define WHY_COOPT "requires the chair of the beredningsgrupp or the admin right"
-#define WHY_DECIDE_ADMIN                                                    \
-	"the admin right does not include deciding; requires a "             \
+#define WHY_DECIDE_ADMIN                                         \
+	"the admin right does not include deciding; requires a " \
 	"decision-maker of the styrgrupp"
 #define WHY_DECIDE "requires a decision-maker of the styrgrupp"
 #define WHY_DECIDE_PARTY "the organisation is not a party to the agreement"
 #define WHY_DECIDE_ORG "requires a decision-maker of the deciding organisation"
 #define WHY_APPOINT "only an admin may appoint chairs and decision makers"
-#define WHY_SOURCE                                                          \
-	"an incident's source is the organisation of the one who reports it"
+#define WHY_SOURCE "an incident's source is the organisation of the one who reports it"
 #define WHY_AUDIT "requires membership of the styrgrupp or the admin right"
 #define WHY_ADMIN "requires the admin right"
 
@@ -156,15 +155,13 @@ const char *policy_action_name(enum policy_action action)
 
 /* Each rule returns NULL when allowed, else the reason. */
 
-static const char *rule_read_shared(const struct policy_actor *a,
-				    const struct policy_target *t)
+static const char *rule_read_shared(const struct policy_actor *a, const struct policy_target *t)
 {
 	(void)t;
 	return policy_tier(a) >= TIER_ARBETSGRUPP ? NULL : WHY_ANY_TIER;
 }
 
-static const char *rule_read_directory(const struct policy_actor *a,
-				       const struct policy_target *t)
+static const char *rule_read_directory(const struct policy_actor *a, const struct policy_target *t)
 {
 	(void)t;
 	if (a->admin || policy_tier(a) >= TIER_ARBETSGRUPP)
@@ -172,23 +169,20 @@ static const char *rule_read_directory(const struct policy_actor *a,
 	return WHY_DIRECTORY;
 }
 
-static const char *rule_report_incident(const struct policy_actor *a,
-					const struct policy_target *t)
+static const char *rule_report_incident(const struct policy_actor *a, const struct policy_target *t)
 {
 	if (policy_tier(a) >= TIER_BEREDNINGSGRUPP)
 		return NULL;
 	for (size_t i = 0; t && i < n_memberships(a); i++) {
 		const struct policy_membership *m = &a->memberships[i];
 
-		if (m->tier == TIER_ARBETSGRUPP &&
-		    slug_eq(m->municipality, t->municipality))
+		if (m->tier == TIER_ARBETSGRUPP && slug_eq(m->municipality, t->municipality))
 			return NULL;
 	}
 	return WHY_INCIDENT;
 }
 
-static const char *rule_record_meeting(const struct policy_actor *a,
-				       const struct policy_target *t)
+static const char *rule_record_meeting(const struct policy_actor *a, const struct policy_target *t)
 {
 	if (policy_tier(a) >= TIER_BEREDNINGSGRUPP)
 		return NULL;
@@ -205,21 +199,18 @@ static const char *rule_update_intervention(const struct policy_actor *a,
 
 	if (tier >= TIER_BEREDNINGSGRUPP)
 		return NULL;
-	if (tier >= TIER_ARBETSGRUPP && t &&
-	    slug_eq(a->organisation, t->organisation))
+	if (tier >= TIER_ARBETSGRUPP && t && slug_eq(a->organisation, t->organisation))
 		return NULL;
 	return WHY_INTERVENTION;
 }
 
-static const char *rule_beredning(const struct policy_actor *a,
-				  const struct policy_target *t)
+static const char *rule_beredning(const struct policy_actor *a, const struct policy_target *t)
 {
 	(void)t;
 	return policy_tier(a) >= TIER_BEREDNINGSGRUPP ? NULL : WHY_BEREDNING;
 }
 
-static const char *rule_coopt_member(const struct policy_actor *a,
-				     const struct policy_target *t)
+static const char *rule_coopt_member(const struct policy_actor *a, const struct policy_target *t)
 {
 	bool chair = false;
 
@@ -248,8 +239,7 @@ static const char *rule_coopt_member(const struct policy_actor *a,
  * under the proposal's lock (proposal_decide). An admin never decides,
  * even one wrongly made a decision maker.
  */
-static const char *rule_decide(const struct policy_actor *a,
-			       const struct policy_target *t)
+static const char *rule_decide(const struct policy_actor *a, const struct policy_target *t)
 {
 	bool decision_maker = false;
 
@@ -272,16 +262,14 @@ static const char *rule_decide(const struct policy_actor *a,
 
 /* An incident's source organisation is the reporter's own; naming it is
  * optional, naming another is refused. */
-static const char *rule_name_source(const struct policy_actor *a,
-				    const struct policy_target *t)
+static const char *rule_name_source(const struct policy_actor *a, const struct policy_target *t)
 {
 	if (!t || !slug_eq(a->organisation, t->organisation))
 		return WHY_SOURCE;
 	return NULL;
 }
 
-static const char *rule_read_audit(const struct policy_actor *a,
-				   const struct policy_target *t)
+static const char *rule_read_audit(const struct policy_actor *a, const struct policy_target *t)
 {
 	(void)t;
 	if (a->admin || policy_tier(a) >= TIER_STYRGRUPP)
@@ -289,15 +277,13 @@ static const char *rule_read_audit(const struct policy_actor *a,
 	return WHY_AUDIT;
 }
 
-static const char *rule_admin(const struct policy_actor *a,
-			      const struct policy_target *t)
+static const char *rule_admin(const struct policy_actor *a, const struct policy_target *t)
 {
 	(void)t;
 	return a->admin ? NULL : WHY_ADMIN;
 }
 
-typedef const char *rule_fn(const struct policy_actor *,
-			    const struct policy_target *);
+typedef const char *rule_fn(const struct policy_actor *, const struct policy_target *);
 
 static rule_fn *const rules[ACT__COUNT] = {
 	[ACT_READ_SHARED] = rule_read_shared,

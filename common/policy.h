@@ -29,7 +29,7 @@ enum policy_role {
 /* One live membership (expired ones are never put here). */
 struct policy_membership {
 	char group[POLICY_SLUG_MAX];
-	enum policy_tier tier;          /* the group's tier */
+	enum policy_tier tier; /* the group's tier */
 	enum policy_role role;
 	char municipality[POLICY_SLUG_MAX]; /* arbetsgrupp only, else "" */
 };
@@ -45,19 +45,19 @@ struct policy_actor {
 };
 
 enum policy_action {
-	ACT_READ_SHARED = 0,   /* agreement, plans, proposals, incidents, ... */
-	ACT_READ_DIRECTORY,    /* organisations, users, groups, members */
-	ACT_REPORT_INCIDENT,   /* target.municipality */
-	ACT_RECORD_MEETING,    /* target.group */
+	ACT_READ_SHARED = 0,     /* agreement, plans, proposals, incidents, ... */
+	ACT_READ_DIRECTORY,      /* organisations, users, groups, members */
+	ACT_REPORT_INCIDENT,     /* target.municipality */
+	ACT_RECORD_MEETING,      /* target.group */
 	ACT_UPDATE_INTERVENTION, /* target.organisation = responsible org */
-	ACT_EDIT_PLANS,        /* action plans and interventions */
-	ACT_EDIT_PROPOSALS,    /* create/edit/submit/withdraw */
+	ACT_EDIT_PLANS,          /* action plans and interventions */
+	ACT_EDIT_PROPOSALS,      /* create/edit/submit/withdraw */
 	ACT_EDIT_FOLLOWUP,
-	ACT_COOPT_MEMBER,      /* target.role */
-	ACT_DECIDE,            /* target.organisation */
-	ACT_NAME_SOURCE,       /* target.organisation: an incident's source */
+	ACT_COOPT_MEMBER, /* target.role */
+	ACT_DECIDE,       /* target.organisation */
+	ACT_NAME_SOURCE,  /* target.organisation: an incident's source */
 	ACT_READ_AUDIT,
-	ACT_ADMIN,             /* organisations, users, groups, memberships */
+	ACT_ADMIN, /* organisations, users, groups, memberships */
 	ACT__COUNT
 };
 
@@ -70,10 +70,10 @@ enum policy_action {
  * in its transaction, and are not inputs here.
  */
 struct policy_target {
-	const char *municipality;  /* ACT_REPORT_INCIDENT */
-	const char *group;         /* ACT_RECORD_MEETING */
-	enum policy_role role;     /* ACT_COOPT_MEMBER: the role to be given */
-	const char *organisation;  /* ACT_UPDATE_INTERVENTION, ACT_DECIDE,
+	const char *municipality; /* ACT_REPORT_INCIDENT */
+	const char *group;        /* ACT_RECORD_MEETING */
+	enum policy_role role;    /* ACT_COOPT_MEMBER: the role to be given */
+	const char *organisation; /* ACT_UPDATE_INTERVENTION, ACT_DECIDE,
 				    * ACT_NAME_SOURCE */
 };
 

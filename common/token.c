@@ -14,7 +14,7 @@
 #define TOKEN_PREFIX_LEN (sizeof TOKEN_PREFIX - 1)
 
 static const char token_alphabet[] =
-	"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
 /* Bitwise CRC-32, reflected polynomial 0xEDB88320. Tokens are 43 bytes, so
  * a table would buy nothing worth its 1 KiB. */
@@ -32,8 +32,7 @@ static uint32_t crc32_ieee(const char *p, size_t n)
 
 static bool is_base62(char c)
 {
-	return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') ||
-	       (c >= 'a' && c <= 'z');
+	return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
 }
 
 /* The 6-character checksum of the random part, into out (no NUL). */
@@ -80,8 +79,7 @@ bool token_well_formed(const char *s, size_t len)
 		if (!is_base62(s[i]))
 			return false;
 	token_checksum(s + TOKEN_PREFIX_LEN, check);
-	return memcmp(check, s + TOKEN_PREFIX_LEN + TOKEN_RANDOM_LEN,
-		      TOKEN_CHECK_LEN) == 0;
+	return memcmp(check, s + TOKEN_PREFIX_LEN + TOKEN_RANDOM_LEN, TOKEN_CHECK_LEN) == 0;
 }
 
 int token_hash_hex(const char *token, size_t len, char *out, size_t outlen)

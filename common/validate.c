@@ -60,8 +60,7 @@ static int digits_value(const char *p, size_t n)
 
 bool validate_date(const char *s)
 {
-	static const int days[12] = { 31, 28, 31, 30, 31, 30,
-				      31, 31, 30, 31, 30, 31 };
+	static const int days[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
 	int year, month, day, max;
 
 	if (!s || strnlen(s, 11) != 10 || s[4] != '-' || s[7] != '-')
@@ -76,8 +75,7 @@ bool validate_date(const char *s)
 	if (year < 1 || month < 1 || month > 12 || day < 1)
 		return false;
 	max = days[month - 1];
-	if (month == 2 &&
-	    ((year % 4 == 0 && year % 100 != 0) || year % 400 == 0))
+	if (month == 2 && ((year % 4 == 0 && year % 100 != 0) || year % 400 == 0))
 		max = 29;
 	return day <= max;
 }
@@ -117,8 +115,8 @@ bool validate_timestamp(const char *s, bool *has_offset)
 		return true;
 	if ((s[i] == 'Z' || s[i] == 'z') && s[i + 1] == '\0')
 		return true;
-	return (s[i] == '+' || s[i] == '-') && two_digits_upto(s + i + 1, 23) &&
-	       s[i + 3] == ':' && two_digits_upto(s + i + 4, 59) && s[i + 6] == '\0';
+	return (s[i] == '+' || s[i] == '-') && two_digits_upto(s + i + 1, 23) && s[i + 3] == ':' &&
+	       two_digits_upto(s + i + 4, 59) && s[i + 6] == '\0';
 }
 
 bool validate_password(const char *s, const char **why)

@@ -29,10 +29,10 @@ struct app {
 	struct work_pool *work;
 	int nworkers;
 	struct worker *workers;
-	atomic_bool draining;      /* SIGTERM seen: /readyz says 503 */
+	atomic_bool draining; /* SIGTERM seen: /readyz says 503 */
 	size_t migrations_expected;
 	char functions_expected[65]; /* admin_functions_checksum() */
-	char dummy_hash[128];      /* see passwd_init() */
+	char dummy_hash[128];        /* see passwd_init() */
 	/* counters for /metrics */
 	atomic_ulong requests;
 	atomic_ulong responses[6]; /* by status class 1xx..5xx */
@@ -48,10 +48,10 @@ struct worker {
 	struct evhttp *http;
 	struct evhttp_bound_socket *bound;
 	struct db_pool *db;
-	struct event *stop_ev;     /* made active by the main thread */
+	struct event *stop_ev; /* made active by the main thread */
 	struct event *drain_timer;
-	int nconn;                 /* open connections */
-	int inflight;              /* requests read and not yet answered */
+	int nconn;    /* open connections */
+	int inflight; /* requests read and not yet answered */
 	bool stopping;
 };
 
@@ -59,12 +59,12 @@ struct worker {
 struct conn {
 	struct worker *w;
 	struct bufferevent *bev;
-	struct event *deadline;    /* the next request must arrive by then */
-	struct event *closed_ev;   /* peer hang-up or reset while a query runs */
+	struct event *deadline;       /* the next request must arrive by then */
+	struct event *closed_ev;      /* peer hang-up or reset while a query runs */
 	struct event *closed_only_ev; /* the same when data is pending */
-	struct req *current;       /* request being answered */
-	bool busy;                 /* counted in worker->inflight */
-	bool refused;              /* over the connection cap: closed at once */
+	struct req *current;          /* request being answered */
+	bool busy;                    /* counted in worker->inflight */
+	bool refused;                 /* over the connection cap: closed at once */
 };
 
 struct evhttp_request;

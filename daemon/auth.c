@@ -40,7 +40,7 @@ static int actor_from_row(struct actor *a, const PGresult *pr)
 		json_decref(ms);
 		return -1;
 	}
-	json_array_foreach(ms, i, m) {
+	json_array_foreach (ms, i, m) {
 		struct policy_membership *pm;
 		const char *group = NULL, *tier = NULL, *role = NULL, *mun = NULL;
 
@@ -86,7 +86,8 @@ static void actor_loaded(struct req *r, const struct db_result *res)
 		char org[POLICY_SLUG_MAX];
 		if (tls_peer_organisation(r->conn->bev, org, sizeof org) != 0 ||
 		    strcmp(org, r->auth.actor.p.organisation) != 0) {
-			req_forbidden(r, "the client certificate was issued to another organisation");
+			req_forbidden(r,
+				      "the client certificate was issued to another organisation");
 			return;
 		}
 	}

@@ -22,7 +22,7 @@ static int json_depth(const json_t *v)
 
 	if (json_is_object(v)) {
 		const char *k;
-		json_object_foreach((json_t *)v, k, c) {
+		json_object_foreach ((json_t *)v, k, c) {
 			int d = json_depth(c);
 			if (d > max)
 				max = d;
@@ -31,7 +31,7 @@ static int json_depth(const json_t *v)
 	}
 	if (json_is_array(v)) {
 		size_t i;
-		json_array_foreach(v, i, c) {
+		json_array_foreach (v, i, c) {
 			int d = json_depth(c);
 			if (d > max)
 				max = d;
@@ -105,8 +105,9 @@ bool body_parse(struct req *r)
 	data = evbuffer_pullup(in, -1);
 	r->body = data ? json_loadb((const char *)data, len, JSON_REJECT_DUPLICATES, &jerr) : NULL;
 	if (!r->body) {
-		snprintf(detail, sizeof detail, "the body is not valid JSON: %s at line %d column %d",
-			 jerr.text, jerr.line, jerr.column);
+		snprintf(detail, sizeof detail,
+			 "the body is not valid JSON: %s at line %d column %d", jerr.text,
+			 jerr.line, jerr.column);
 		req_problem(r, SVK_ERR_BAD_REQUEST, detail);
 		return false;
 	}
@@ -149,7 +150,7 @@ bool req_body_ok(struct req *r, const struct jf_field *fields, size_t n)
 	if (jf_check(r->body, fields, n, &errors))
 		return true;
 	o = (size_t)snprintf(detail, sizeof detail, "invalid fields:");
-	json_array_foreach(errors, k, e) {
+	json_array_foreach (errors, k, e) {
 		const char *f = json_string_value(json_object_get(e, "field"));
 		int w = snprintf(detail + o, sizeof detail - o, "%s %s", k ? "," : "", f ? f : "?");
 		if (w < 0 || (size_t)w >= sizeof detail - o)
@@ -159,4 +160,3 @@ bool req_body_ok(struct req *r, const struct jf_field *fields, size_t n)
 	req_problem_errors(r, SVK_ERR_VALIDATION, detail, errors);
 	return false;
 }
-

@@ -24,10 +24,13 @@ struct opt {
 	long min, max;
 };
 
+/* One setting a row. */
+/* clang-format off */
 #define S(sec, key, field, def) \
 	{ sec, key, OPT_STR, offsetof(struct config, field), def, 0, 0 }
 #define I(sec, key, field, def, lo, hi) \
 	{ sec, key, OPT_INT, offsetof(struct config, field), #def, lo, hi }
+/* clang-format on */
 
 static const struct opt opts[] = {
 	S("server", "listen", listen, "127.0.0.1:8443"),
@@ -68,8 +71,8 @@ struct load_ctx {
 	int failed;
 };
 
-static int set_opt(struct config *cfg, const struct opt *o, const char *value,
-		   char *err, size_t errlen)
+static int set_opt(struct config *cfg, const struct opt *o, const char *value, char *err,
+		   size_t errlen)
 {
 	char *base = (char *)cfg;
 
@@ -89,8 +92,9 @@ static int set_opt(struct config *cfg, const struct opt *o, const char *value,
 	errno = 0;
 	v = strtol(value, &end, 10);
 	if (errno || end == value || *end != '\0' || v < o->min || v > o->max) {
-		snprintf(err, errlen, "[%s] %s: expected a whole number from %ld to %ld, got \"%s\"",
-			 o->section, o->name, o->min, o->max, value);
+		snprintf(err, errlen,
+			 "[%s] %s: expected a whole number from %ld to %ld, got \"%s\"", o->section,
+			 o->name, o->min, o->max, value);
 		return -1;
 	}
 	*(int *)(void *)(base + o->offset) = (int)v;
@@ -105,8 +109,7 @@ static const struct opt *find_opt(const char *section, const char *name)
 	return NULL;
 }
 
-static int config_ini_line(void *user, const char *section, const char *name,
-		       const char *value)
+static int config_ini_line(void *user, const char *section, const char *name, const char *value)
 {
 	struct load_ctx *ctx = user;
 	const struct opt *o;

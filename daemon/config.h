@@ -11,25 +11,25 @@
 
 struct config {
 	/* [server] */
-	char *listen;            /* host:port */
-	int workers;             /* 0 = number of cores */
-	int max_connections;     /* per worker */
-	int request_timeout;     /* seconds for a whole request to arrive */
-	int max_body;            /* bytes */
-	int max_header;          /* bytes of all request headers */
+	char *listen;        /* host:port */
+	int workers;         /* 0 = number of cores */
+	int max_connections; /* per worker */
+	int request_timeout; /* seconds for a whole request to arrive */
+	int max_body;        /* bytes */
+	int max_header;      /* bytes of all request headers */
 	int json_max_depth;
-	int shutdown_timeout;    /* seconds to let in-flight requests finish */
-	int metrics_local_only;  /* /metrics only for loopback peers */
+	int shutdown_timeout;   /* seconds to let in-flight requests finish */
+	int metrics_local_only; /* /metrics only for loopback peers */
 	/* [tls] */
 	char *tls_cert;
 	char *tls_key;
-	char *tls_profile;       /* intermediate | modern */
+	char *tls_profile; /* intermediate | modern */
 	char *tls_client_ca;
 	char *tls_client_crl;
 	/* [database] */
 	char *db_url;
 	char *db_admin_url;
-	int db_pool_size;        /* per worker */
+	int db_pool_size; /* per worker */
 	int db_queue_max;
 	int db_queue_timeout_ms;
 	/* [auth] */

@@ -154,14 +154,13 @@ static void conn_prepare(struct db_conn *c)
 
 	evtimer_del(c->timer);
 	c->cancel = PQgetCancel(c->pg);
-	if (!c->cancel || PQsetnonblocking(c->pg, 1) != 0 ||
-	    PQenterPipelineMode(c->pg) != 1 || conn_watch(c) != 0) {
+	if (!c->cancel || PQsetnonblocking(c->pg, 1) != 0 || PQenterPipelineMode(c->pg) != 1 ||
+	    conn_watch(c) != 0) {
 		conn_down(c, "cannot set up connection");
 		return;
 	}
 	for (size_t i = 0; i < svk_queries_count; i++) {
-		if (PQsendPrepare(c->pg, svk_queries[i].name, svk_queries[i].text,
-				  0, NULL) != 1) {
+		if (PQsendPrepare(c->pg, svk_queries[i].name, svk_queries[i].text, 0, NULL) != 1) {
 			conn_down(c, "cannot send prepare");
 			return;
 		}
@@ -266,8 +265,7 @@ static bool conn_take_result(struct db_conn *c, PGresult *r)
 		PQclear(r);
 		return true;
 	}
-	if (st == PGRES_PIPELINE_ABORTED || op->cur >= DB_MAX_BATCH ||
-	    op->result.res[op->cur]) {
+	if (st == PGRES_PIPELINE_ABORTED || op->cur >= DB_MAX_BATCH || op->result.res[op->cur]) {
 		PQclear(r);
 		return false;
 	}
@@ -382,8 +380,8 @@ void db_pool_dispatch(struct db_pool *pool)
 	}
 }
 
-struct db_pool *db_pool_new(struct event_base *base,
-			    const struct db_pool_config *cfg, struct log *log)
+struct db_pool *db_pool_new(struct event_base *base, const struct db_pool_config *cfg,
+			    struct log *log)
 {
 	struct db_pool *pool = calloc(1, sizeof *pool);
 
@@ -437,7 +435,6 @@ void db_pool_free(struct db_pool *pool)
 	free(pool->conninfo);
 	free(pool);
 }
-
 
 bool db_pool_ready(const struct db_pool *pool)
 {

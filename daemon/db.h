@@ -30,8 +30,8 @@ struct log;
 
 struct db_pool_config {
 	const char *conninfo;
-	int size;            /* connections in this pool */
-	int queue_max;       /* waiting batches before 503 */
+	int size;             /* connections in this pool */
+	int queue_max;        /* waiting batches before 503 */
 	int queue_timeout_ms; /* how long a batch may wait for a connection */
 	int connect_timeout_ms;
 };
@@ -45,20 +45,20 @@ struct db_call {
 };
 
 struct db_result {
-	enum svk_err err;       /* SVK_OK when every statement succeeded */
-	const char *sqlstate;   /* of the failing statement, or NULL */
-	const char *message;    /* its primary message (for the log) */
-	const char *detail;     /* its detail, or NULL */
-	const char *column;     /* PG_DIAG_COLUMN_NAME, or NULL */
-	int n;                  /* number of results */
+	enum svk_err err;            /* SVK_OK when every statement succeeded */
+	const char *sqlstate;        /* of the failing statement, or NULL */
+	const char *message;         /* its primary message (for the log) */
+	const char *detail;          /* its detail, or NULL */
+	const char *column;          /* PG_DIAG_COLUMN_NAME, or NULL */
+	int n;                       /* number of results */
 	PGresult *res[DB_MAX_BATCH]; /* per statement; NULL when it did not run */
 };
 
 typedef void (*db_cb)(void *arg, const struct db_result *result);
 
 /* Creates a pool on base and starts connecting. Returns NULL on no memory. */
-struct db_pool *db_pool_new(struct event_base *base,
-			    const struct db_pool_config *cfg, struct log *log);
+struct db_pool *db_pool_new(struct event_base *base, const struct db_pool_config *cfg,
+			    struct log *log);
 /* Closes every connection; pending callbacks are not called. */
 void db_pool_free(struct db_pool *pool);
 
@@ -67,8 +67,8 @@ void db_pool_free(struct db_pool *pool);
  * once, later, from the event loop — unless the returned op is cancelled
  * first. Returns NULL only when out of memory (cb not called).
  */
-struct db_op *db_submit(struct db_pool *pool, const struct db_call *calls,
-			int n, db_cb cb, void *arg);
+struct db_op *db_submit(struct db_pool *pool, const struct db_call *calls, int n, db_cb cb,
+			void *arg);
 
 /* Withdraws an op: a queued one is dropped, a running one is cancelled on
  * the server. Its callback will not be called. */

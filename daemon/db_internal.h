@@ -20,19 +20,19 @@ enum conn_state { C_DOWN, C_CONNECTING, C_PREPARING, C_IDLE, C_BUSY };
 struct db_op {
 	TAILQ_ENTRY(db_op) next;
 	struct db_pool *pool;
-	struct db_conn *conn;     /* while running */
-	struct event *timer;      /* while queued, or for a deferred failure */
+	struct db_conn *conn; /* while running */
+	struct event *timer;  /* while queued, or for a deferred failure */
 	db_cb cb;
 	void *arg;
 	bool queued;
 	int n;
-	int cur;                  /* statement whose results are being read */
+	int cur; /* statement whose results are being read */
 	struct {
 		const char *stmt;
 		int nparams;
 		const char *params[DB_MAX_PARAMS];
 	} calls[DB_MAX_BATCH];
-	char *arena;              /* copies of the parameters */
+	char *arena; /* copies of the parameters */
 	struct db_result result;
 };
 
@@ -41,9 +41,9 @@ struct db_conn {
 	PGconn *pg;
 	PGcancel *cancel;
 	enum conn_state state;
-	struct event *rev;        /* socket readable (persistent when up) */
-	struct event *wev;        /* socket writable (one shot) */
-	struct event *timer;      /* reconnect backoff or connect deadline */
+	struct event *rev;   /* socket readable (persistent when up) */
+	struct event *wev;   /* socket writable (one shot) */
+	struct event *timer; /* reconnect backoff or connect deadline */
 	struct db_op *op;
 	int backoff_ms;
 	int prepare_failures;

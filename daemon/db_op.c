@@ -87,8 +87,8 @@ void db_op_fail_later(struct db_op *op)
 	}
 }
 
-static struct db_op *op_new(struct db_pool *pool, const struct db_call *calls,
-			    int n, db_cb cb, void *arg)
+static struct db_op *op_new(struct db_pool *pool, const struct db_call *calls, int n, db_cb cb,
+			    void *arg)
 {
 	struct db_op *op;
 	size_t total = 0, off = 0;
@@ -127,8 +127,8 @@ static struct db_op *op_new(struct db_pool *pool, const struct db_call *calls,
 	return op;
 }
 
-struct db_op *db_submit(struct db_pool *pool, const struct db_call *calls,
-			int n, db_cb cb, void *arg)
+struct db_op *db_submit(struct db_pool *pool, const struct db_call *calls, int n, db_cb cb,
+			void *arg)
 {
 	struct db_op *op = op_new(pool, calls, n, cb, arg);
 	struct timeval tv;

@@ -43,8 +43,9 @@ void h_agreement_create(struct req *r)
 		req_problem(r, SVK_ERR_INTERNAL, "out of memory");
 		return;
 	}
-	const char *p[6] = { r->auth.actor.user_id, jf_str(r->body, "title"), jf_str(r->body, "goal"),
-			     parties, jf_str(r->body, "valid_from"), jf_str(r->body, "valid_to") };
+	const char *p[6] = { r->auth.actor.user_id,         jf_str(r->body, "title"),
+			     jf_str(r->body, "goal"),       parties,
+			     jf_str(r->body, "valid_from"), jf_str(r->body, "valid_to") };
 	req_write1(r, SQL_AGREEMENT_CREATE, 6, p, agreement_created);
 	free(parties);
 }
@@ -75,7 +76,8 @@ void h_focus_area_create(struct req *r)
 		req_problem_query(r);
 		return;
 	}
-	if (!req_body_ok(r, focus_area_fields, sizeof focus_area_fields / sizeof focus_area_fields[0]))
+	if (!req_body_ok(r, focus_area_fields,
+			 sizeof focus_area_fields / sizeof focus_area_fields[0]))
 		return;
 	snprintf(ordinal, sizeof ordinal, "%lld",
 		 (long long)json_integer_value(json_object_get(r->body, "ordinal")));

@@ -21,7 +21,6 @@
 #include "validate.h"
 #include "vocab.h"
 
-
 /* ---- incident categories -------------------------------------------------- */
 
 /* ---- incidents -------------------------------------------------------------- */
@@ -44,8 +43,8 @@ static int add_error(json_t *errs, const char *prefix, const char *name, const c
 	char field[160];
 
 	snprintf(field, sizeof field, "%s%s", prefix, name);
-	return json_array_append_new(errs, json_pack("{s:s, s:s}", "field", field,
-						     "message", message));
+	return json_array_append_new(errs,
+				     json_pack("{s:s, s:s}", "field", field, "message", message));
 }
 
 static bool has_value(const json_t *item, const char *name)
@@ -77,7 +76,7 @@ static int check_item(const json_t *item, const char *prefix, const struct polic
 		      &item_errs)) {
 		if (!item_errs)
 			return -1;
-		json_array_foreach(item_errs, i, e)
+		json_array_foreach (item_errs, i, e)
 			rc |= add_error(errs, prefix, jf_str(e, "field"), jf_str(e, "message"));
 		json_decref(item_errs);
 	}
@@ -91,12 +90,14 @@ static int check_item(const json_t *item, const char *prefix, const struct polic
 		rc |= add_error(errs, prefix, "source_organisation", message);
 	}
 	if (has_value(item, "latitude") != has_value(item, "longitude"))
-		rc |= add_error(errs, prefix, has_value(item, "latitude") ? "longitude" : "latitude",
+		rc |= add_error(errs, prefix,
+				has_value(item, "latitude") ? "longitude" : "latitude",
 				"latitude and longitude are given together");
 	if (jsonguard_find_pnr(item, path, sizeof path))
-		rc |= add_error(errs, prefix, path,
-				"contains a personal identity number (personnummer or "
-				"samordningsnummer); incidents describe events and places, never people");
+		rc |= add_error(
+		    errs, prefix, path,
+		    "contains a personal identity number (personnummer or "
+		    "samordningsnummer); incidents describe events and places, never people");
 	return rc;
 }
 
@@ -108,7 +109,7 @@ static bool items_allowed(struct req *r, const json_t *items, bool single)
 	size_t i;
 	json_t *item;
 
-	json_array_foreach(items, i, item) {
+	json_array_foreach (items, i, item) {
 		struct policy_target t = { .municipality = jf_str(item, "municipality") };
 		char why[300];
 
@@ -177,7 +178,7 @@ void h_incident_create(struct req *r)
 			req_problem(r, SVK_ERR_INTERNAL, "out of memory");
 		return;
 	}
-	json_array_foreach(items, i, item) {
+	json_array_foreach (items, i, item) {
 		if (single)
 			prefix[0] = '\0';
 		else
@@ -189,10 +190,11 @@ void h_incident_create(struct req *r)
 		goto out;
 	}
 	if (json_array_size(errs) > 0) {
-		req_problem_errors(r, SVK_ERR_VALIDATION,
-				   single ? "the incident was refused" :
-					    "some incidents were refused; none of the batch was stored",
-				   errs);
+		req_problem_errors(
+		    r, SVK_ERR_VALIDATION,
+		    single ? "the incident was refused"
+			   : "some incidents were refused; none of the batch was stored",
+		    errs);
 		errs = NULL;
 		goto out;
 	}
@@ -253,7 +255,8 @@ void h_situation(struct req *r)
 		return;
 	}
 	if (!validate_slug(mun)) {
-		req_problem_field(r, "municipality", "must be a slug (lowercase letters, digits and '-')");
+		req_problem_field(r, "municipality",
+				  "must be a slug (lowercase letters, digits and '-')");
 		return;
 	}
 	if (week) {
@@ -311,4 +314,3 @@ void h_meeting_create(struct req *r)
 }
 
 /* ---- compliance ------------------------------------------------------------- */
-

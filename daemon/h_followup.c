@@ -100,7 +100,8 @@ void h_follow_up_put(struct req *r)
 static void report_loaded(struct req *r, const struct db_result *res)
 {
 	const PGresult *pr = res->n > 0 ? res->res[0] : NULL;
-	const char *accept = evhttp_find_header(evhttp_request_get_input_headers(r->ereq), "Accept");
+	const char *accept = evhttp_find_header(evhttp_request_get_input_headers(r->ereq),
+						"Accept");
 	int f = report_format_choose(accept, req_query(r, "format"));
 	struct report_meta meta;
 	struct strbuf out;

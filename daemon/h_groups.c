@@ -18,7 +18,9 @@
 static const struct jf_field group_fields[] = {
 	{ .name = "slug", .type = JF_SLUG, .required = true },
 	{ .name = "name", .type = JF_STRING, .required = true, .max = 200 },
-	{ .name = "tier", .type = JF_ENUM, .required = true,
+	{ .name = "tier",
+	  .type = JF_ENUM,
+	  .required = true,
 	  .choices = "styrgrupp|beredningsgrupp|arbetsgrupp" },
 	{ .name = "municipality", .type = JF_SLUG, .nullable = true },
 };
@@ -35,8 +37,9 @@ void h_group_create(struct req *r)
 {
 	if (!req_body_ok(r, group_fields, sizeof group_fields / sizeof group_fields[0]))
 		return;
-	const char *p[5] = { r->auth.actor.user_id, jf_str(r->body, "slug"), jf_str(r->body, "name"),
-			     jf_str(r->body, "tier"), jf_str(r->body, "municipality") };
+	const char *p[5] = { r->auth.actor.user_id, jf_str(r->body, "slug"),
+			     jf_str(r->body, "name"), jf_str(r->body, "tier"),
+			     jf_str(r->body, "municipality") };
 	req_write1(r, SQL_GROUP_CREATE, 5, p, created);
 }
 
@@ -129,7 +132,7 @@ void h_member_put(struct req *r)
 		role = "member";
 	if (!may_manage(r, role, &as_chair))
 		return;
-	const char *p[6] = { r->auth.actor.user_id, req_param(r, 0), req_param(r, 1), role,
+	const char *p[6] = { r->auth.actor.user_id,    req_param(r, 0), req_param(r, 1), role,
 			     jf_str(r->body, "until"), as_chair };
 	req_db1(r, SQL_MEMBER_PUT, 6, p, member_saved_or_refused);
 }

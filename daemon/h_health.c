@@ -32,7 +32,8 @@ static void readyz_checked(struct req *r, const struct db_result *res)
 	count = req_result_text(res, 0);
 	snprintf(want, sizeof want, "%zu", r->w->app->migrations_expected);
 	if (!count || strcmp(count, want) != 0) {
-		req_problem(r, SVK_ERR_UNAVAILABLE, "the database schema is not current; run migrate");
+		req_problem(r, SVK_ERR_UNAVAILABLE,
+			    "the database schema is not current; run migrate");
 		return;
 	}
 	if (atomic_load(&r->w->app->draining)) {
@@ -80,26 +81,28 @@ void h_metrics(struct req *r)
 		}
 	}
 	strbuf_init(&sb, 0);
-	strbuf_printf(&sb, "# TYPE samverkan_requests_total counter\nsamverkan_requests_total %lu\n",
+	strbuf_printf(&sb,
+		      "# TYPE samverkan_requests_total counter\nsamverkan_requests_total %lu\n",
 		      atomic_load(&app->requests));
 	strbuf_puts(&sb, "# TYPE samverkan_responses_total counter\n");
 	for (int c = 1; c <= 5; c++)
 		strbuf_printf(&sb, "samverkan_responses_total{class=\"%dxx\"} %lu\n", c,
 			      atomic_load(&app->responses[c]));
-	strbuf_printf(&sb,
-		      "# TYPE samverkan_request_seconds_total counter\n"
-		      "samverkan_request_seconds_total %.6f\n"
-		      "# TYPE samverkan_connections gauge\nsamverkan_connections %d\n"
-		      "# TYPE samverkan_inflight gauge\nsamverkan_inflight %d\n"
-		      "# TYPE samverkan_connections_refused_total counter\n"
-		      "samverkan_connections_refused_total %lu\n"
-		      "# TYPE samverkan_db_connected gauge\nsamverkan_db_connected{worker=\"%d\"} %d\n"
-		      "# TYPE samverkan_db_queued gauge\nsamverkan_db_queued{worker=\"%d\"} %d\n"
-		      "# TYPE samverkan_db_unavailable_total counter\n"
-		      "samverkan_db_unavailable_total{worker=\"%d\"} %lu\n",
-		      (double)atomic_load(&app->latency_us_total) / 1e6, conns, inflight,
-		      atomic_load(&app->connections_refused), r->w->id, db.connected, r->w->id,
-		      db.queued, r->w->id, db.unavailable);
+	strbuf_printf(
+	    &sb,
+	    "# TYPE samverkan_request_seconds_total counter\n"
+	    "samverkan_request_seconds_total %.6f\n"
+	    "# TYPE samverkan_connections gauge\nsamverkan_connections %d\n"
+	    "# TYPE samverkan_inflight gauge\nsamverkan_inflight %d\n"
+	    "# TYPE samverkan_connections_refused_total counter\n"
+	    "samverkan_connections_refused_total %lu\n"
+	    "# TYPE samverkan_db_connected gauge\nsamverkan_db_connected{worker=\"%d\"} %d\n"
+	    "# TYPE samverkan_db_queued gauge\nsamverkan_db_queued{worker=\"%d\"} %d\n"
+	    "# TYPE samverkan_db_unavailable_total counter\n"
+	    "samverkan_db_unavailable_total{worker=\"%d\"} %lu\n",
+	    (double)atomic_load(&app->latency_us_total) / 1e6, conns, inflight,
+	    atomic_load(&app->connections_refused), r->w->id, db.connected, r->w->id, db.queued,
+	    r->w->id, db.unavailable);
 	if (!sb.data) {
 		req_problem(r, SVK_ERR_INTERNAL, "out of memory");
 		return;

@@ -16,7 +16,8 @@
 #include "sql_names.h"
 #include "vocab.h"
 
-
+/* One field a row. */
+/* clang-format off */
 #define INTERVENTION_FIELDS(req)                                                        \
 	{ .name = "title", .type = JF_STRING, .required = (req), .max = 300 },          \
 	{ .name = "focus_area", .type = JF_UUID, .required = (req) },                   \
@@ -32,6 +33,7 @@
 	{ .name = "rag", .type = JF_ENUM, .choices = VOCAB_RAGS },                            \
 	{ .name = "progress_percent", .type = JF_INT, .min = 0, .max = 100 },           \
 	{ .name = "hours_spent", .type = JF_NUMBER, .min = 0, .max = 1000000 }
+/* clang-format on */
 
 static const struct jf_field create_fields[] = { INTERVENTION_FIELDS(true) };
 static const struct jf_field patch_fields[] = { INTERVENTION_FIELDS(false) };

@@ -12,8 +12,7 @@
 static const struct jf_field org_fields[] = {
 	{ .name = "slug", .type = JF_SLUG, .required = true },
 	{ .name = "name", .type = JF_STRING, .required = true, .max = 200 },
-	{ .name = "kind", .type = JF_ENUM, .required = true,
-	  .choices = VOCAB_ORG_KINDS },
+	{ .name = "kind", .type = JF_ENUM, .required = true, .choices = VOCAB_ORG_KINDS },
 	{ .name = "party", .type = JF_BOOL },
 };
 
@@ -29,8 +28,8 @@ void h_org_create(struct req *r)
 {
 	if (!req_body_ok(r, org_fields, sizeof org_fields / sizeof org_fields[0]))
 		return;
-	const char *p[5] = { r->auth.actor.user_id, jf_str(r->body, "slug"), jf_str(r->body, "name"),
-			     jf_str(r->body, "kind"),
+	const char *p[5] = { r->auth.actor.user_id, jf_str(r->body, "slug"),
+			     jf_str(r->body, "name"), jf_str(r->body, "kind"),
 			     jf_bool(r->body, "party") == 1 ? "true" : "false" };
 	req_write1(r, SQL_ORG_CREATE, 5, p, created);
 }

@@ -31,8 +31,10 @@ static const char *rag_sv(const char *rag)
 
 static const char *status_sv(const char *s)
 {
-	static const char *const map[][2] = { { "planned", "planerad" }, { "ongoing", "pågående" },
-					       { "done", "genomförd" }, { "cancelled", "avbruten" } };
+	static const char *const map[][2] = { { "planned", "planerad" },
+					      { "ongoing", "pågående" },
+					      { "done", "genomförd" },
+					      { "cancelled", "avbruten" } };
 
 	for (size_t i = 0; s && i < sizeof map / sizeof map[0]; i++)
 		if (strcmp(s, map[i][0]) == 0)
@@ -71,9 +73,8 @@ static int csv_row(struct strbuf *sb, const json_t *row)
 		snprintf(when, sizeof when, "%s–%s", from ? from : "", to ? to : "");
 	snprintf(who, sizeof who, "%s%s%s", json_string_value(json_object_get(row, "responsible")),
 		 role && role[0] ? ", " : "", role ? role : "");
-	snprintf(rag, sizeof rag, "%s%s%s",
-		 rag_sv(json_string_value(json_object_get(row, "rag"))), last ? ": " : "",
-		 last ? last : "");
+	snprintf(rag, sizeof rag, "%s%s%s", rag_sv(json_string_value(json_object_get(row, "rag"))),
+		 last ? ": " : "", last ? last : "");
 	rc |= csv_field(sb, json_string_value(json_object_get(row, "focus_area")), true);
 	rc |= csv_field(sb, json_string_value(json_object_get(row, "title")), false);
 	rc |= csv_field(sb, json_string_value(json_object_get(row, "cause")), false);
@@ -104,7 +105,7 @@ static void export_csv(struct req *r, const struct db_result *res)
 	rc |= strbuf_puts(&sb, CSV_BOM);
 	rc |= strbuf_puts(&sb, "Fokusområde;Insats;Orsak;Åtgärd;Operativt mål;När;Vem;"
 			       "Uppföljning/RAG;Status;Framsteg (%);Timmar\r\n");
-	json_array_foreach(rows, i, row)
+	json_array_foreach (rows, i, row)
 		rc |= csv_row(&sb, row);
 	json_decref(doc);
 	if (rc || !sb.data) {
@@ -174,7 +175,8 @@ void h_plan_patch(struct req *r)
 		req_problem_query(r);
 		return;
 	}
-	if (!req_body_ok(r, plan_patch_fields, sizeof plan_patch_fields / sizeof plan_patch_fields[0]))
+	if (!req_body_ok(r, plan_patch_fields,
+			 sizeof plan_patch_fields / sizeof plan_patch_fields[0]))
 		return;
 	if (json_object_size(r->body) == 0) {
 		req_problem_field(r, "body", "give title, or status \"draft\" for a new version");

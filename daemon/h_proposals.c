@@ -22,7 +22,8 @@
 #include "validate.h"
 #include "vocab.h"
 
-
+/* One field a row. */
+/* clang-format off */
 #define PROPOSAL_FIELDS(req)                                                          \
 	{ .name = "agreement", .type = JF_UUID, .required = (req) },                  \
 	{ .name = "kind", .type = JF_ENUM, .required = (req), .choices = VOCAB_PROPOSAL_KINDS },     \
@@ -33,6 +34,7 @@
 	{ .name = "action_plan", .type = JF_UUID, .nullable = true },                 \
 	{ .name = "follow_up_year", .type = JF_INT, .nullable = true, .min = 2000, .max = 2100 }, \
 	{ .name = "extension_years", .type = JF_INT, .nullable = true, .min = 1, .max = 4 }
+/* clang-format on */
 
 static const struct jf_field create_fields[] = { PROPOSAL_FIELDS(true) };
 /* A draft's kind and agreement stay what they were created as. */
@@ -73,15 +75,16 @@ static bool proposal_body_ok(struct req *r, const struct jf_field *fields, size_
 		json_array_extend(all, errs);
 	json_decref(errs);
 	if (lines && !json_is_array(lines))
-		json_array_append_new(all, json_pack("{s:s, s:s}", "field", "resources",
-						     "message", "must be an array of resource lines"));
-	json_array_foreach(lines, i, line) {
+		json_array_append_new(all, json_pack("{s:s, s:s}", "field", "resources", "message",
+						     "must be an array of resource lines"));
+	json_array_foreach (lines, i, line) {
 		size_t k;
 		json_t *e;
 		errs = NULL;
-		if (jf_check(line, resource_fields, sizeof resource_fields / sizeof resource_fields[0], &errs))
+		if (jf_check(line, resource_fields,
+			     sizeof resource_fields / sizeof resource_fields[0], &errs))
 			continue;
-		json_array_foreach(errs, k, e) {
+		json_array_foreach (errs, k, e) {
 			char field[96];
 			snprintf(field, sizeof field, "resources[%zu].%s", i,
 				 json_string_value(json_object_get(e, "field")));
@@ -225,4 +228,3 @@ void h_decision_create(struct req *r)
 			     jf_str(r->body, "comment") };
 	req_write1(r, SQL_PROPOSAL_DECIDE, 4, p, decided);
 }
-

@@ -124,8 +124,9 @@ static void login_looked_up(struct req *r, const struct db_result *res)
 	retry = db_get(pr, 0, 0);
 	if (retry && strcmp(retry, "0") != 0) {
 		evhttp_add_header(evhttp_request_get_output_headers(r->ereq), "Retry-After", retry);
-		req_problem(r, SVK_ERR_RATE_LIMITED,
-			    "too many failed logins for this username or address; wait and try again");
+		req_problem(
+		    r, SVK_ERR_RATE_LIMITED,
+		    "too many failed logins for this username or address; wait and try again");
 		return;
 	}
 	user_id = db_get(pr, 0, 1);
@@ -136,10 +137,10 @@ static void login_looked_up(struct req *r, const struct db_result *res)
 	if (r->auth.login_user_id[0] && tls_mutual(r->w->app->tls)) {
 		char cert_org[POLICY_SLUG_MAX];
 		/* Refused after the same password work as any failed login. */
-		r->auth.login_cert_mismatch =
-			!r->conn ||
-			tls_peer_organisation(r->conn->bev, cert_org, sizeof cert_org) != 0 ||
-			!org || strcmp(cert_org, org) != 0;
+		r->auth.login_cert_mismatch = !r->conn ||
+					      tls_peer_organisation(r->conn->bev, cert_org,
+								    sizeof cert_org) != 0 ||
+					      !org || strcmp(cert_org, org) != 0;
 	}
 	job = passwd_job(r);
 	if (!job)
@@ -210,7 +211,8 @@ static json_t *actions_json(const struct actor *a)
 			ok = policy_check(p, (enum policy_action)act, &t, NULL);
 		}
 		if (ok)
-			json_array_append_new(list, json_string(policy_action_name((enum policy_action)act)));
+			json_array_append_new(
+			    list, json_string(policy_action_name((enum policy_action)act)));
 	}
 	return list;
 }
@@ -262,7 +264,8 @@ void h_token_create(struct req *r)
 		req_problem(r, SVK_ERR_INTERNAL, "cannot make a token");
 		return;
 	}
-	int_str(days, sizeof days, (long)json_integer_value(json_object_get(r->body, "expires_in_days")));
+	int_str(days, sizeof days,
+		(long)json_integer_value(json_object_get(r->body, "expires_in_days")));
 	const char *p[4] = { r->auth.actor.user_id, hash, jf_str(r->body, "name"), days };
 	req_write1(r, SQL_TOKEN_CREATE, 4, p, token_created);
 }

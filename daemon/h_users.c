@@ -49,9 +49,12 @@ static void user_hashed(struct req *r, struct pw_job *job)
 		req_problem(r, SVK_ERR_INTERNAL, "cannot hash the password");
 		return;
 	}
-	const char *p[6] = { r->auth.actor.user_id, jf_str(r->body, "username"),
-			     jf_str(r->body, "display_name"), jf_str(r->body, "organisation"),
-			     jf_bool(r->body, "admin") == 1 ? "true" : "false", job->new_hash };
+	const char *p[6] = { r->auth.actor.user_id,
+			     jf_str(r->body, "username"),
+			     jf_str(r->body, "display_name"),
+			     jf_str(r->body, "organisation"),
+			     jf_bool(r->body, "admin") == 1 ? "true" : "false",
+			     job->new_hash };
 	req_write1(r, SQL_USER_CREATE, 6, p, user_created);
 }
 
@@ -101,9 +104,12 @@ void h_user_patch(struct req *r)
 		req_problem_field(r, "body", "give at least one of display_name, active, admin");
 		return;
 	}
-	const char *p[6] = { r->auth.actor.user_id, req_param(r, 0), jf_str(r->body, "display_name"),
+	const char *p[6] = { r->auth.actor.user_id,
+			     req_param(r, 0),
+			     jf_str(r->body, "display_name"),
 			     bool_param(jf_bool(r->body, "active")),
-			     bool_param(jf_bool(r->body, "admin")), req_if_match(r) };
+			     bool_param(jf_bool(r->body, "admin")),
+			     req_if_match(r) };
 	req_write1(r, SQL_USER_UPDATE, 6, p, patched);
 }
 

@@ -94,7 +94,8 @@ static void looked_up(struct req *r, const struct db_result *res)
 		req_problem(r, SVK_ERR_INTERNAL, "the stored answer is not readable");
 		return;
 	}
-	evhttp_add_header(evhttp_request_get_output_headers(r->ereq), "Idempotent-Replayed", "true");
+	evhttp_add_header(evhttp_request_get_output_headers(r->ereq), "Idempotent-Replayed",
+			  "true");
 	req_reply_text(r, (int)code, body ? "application/json" : NULL, body ? body : "",
 		       body ? strlen(body) : 0, location);
 }

@@ -16,10 +16,10 @@ struct idem_held;
 
 struct req_idem {
 	char key[IDEM_KEY_MAX + 1];
-	char hash[65];       /* what "the same request" means (idem.c) */
-	bool fresh;          /* the key was new: the write claims it */
-	bool claimed;        /* ...and did: the answer is stored */
-	void (*handler)(struct req *r);   /* runs once the key is looked up */
+	char hash[65];                  /* what "the same request" means (idem.c) */
+	bool fresh;                     /* the key was new: the write claims it */
+	bool claimed;                   /* ...and did: the answer is stored */
+	void (*handler)(struct req *r); /* runs once the key is looked up */
 	void (*write_done)(struct req *r, const struct db_result *res);
 	struct idem_held *held; /* the answer, until it is stored */
 };

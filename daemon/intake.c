@@ -19,21 +19,29 @@
 static unsigned method_bit(enum evhttp_cmd_type t)
 {
 	switch (t) {
-	case EVHTTP_REQ_GET: return M_GET;
-	case EVHTTP_REQ_HEAD: return M_GET; /* answered like GET */
-	case EVHTTP_REQ_POST: return M_POST;
-	case EVHTTP_REQ_PUT: return M_PUT;
-	case EVHTTP_REQ_PATCH: return M_PATCH;
-	case EVHTTP_REQ_DELETE: return M_DELETE;
-	case EVHTTP_REQ_OPTIONS: return M_OPTIONS;
-	default: return M_OTHER;
+	case EVHTTP_REQ_GET:
+		return M_GET;
+	case EVHTTP_REQ_HEAD:
+		return M_GET; /* answered like GET */
+	case EVHTTP_REQ_POST:
+		return M_POST;
+	case EVHTTP_REQ_PUT:
+		return M_PUT;
+	case EVHTTP_REQ_PATCH:
+		return M_PATCH;
+	case EVHTTP_REQ_DELETE:
+		return M_DELETE;
+	case EVHTTP_REQ_OPTIONS:
+		return M_OPTIONS;
+	default:
+		return M_OTHER;
 	}
 }
 
 static bool id_char_ok(char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '-' || c == '_' || c == '.';
 }
 
 /* Accepts a client's X-Request-Id when it is short and plain; else makes one. */
@@ -62,8 +70,8 @@ void intake_init(struct req *r)
 	ev_uint16_t port = 0;
 
 	r->method = method_bit(evhttp_request_get_command(r->ereq));
-	set_request_id(r, evhttp_find_header(evhttp_request_get_input_headers(r->ereq),
-					     "X-Request-Id"));
+	set_request_id(
+	    r, evhttp_find_header(evhttp_request_get_input_headers(r->ereq), "X-Request-Id"));
 	if (evcon) {
 		evhttp_connection_get_peer(evcon, &peer, &port);
 		snprintf(r->addr, sizeof r->addr, "%s", peer ? peer : "-");
@@ -81,7 +89,7 @@ static const char *framing_error(struct evkeyvalq *in, size_t *header_bytes)
 	const char *te = NULL;
 
 	*header_bytes = 0;
-	TAILQ_FOREACH(kv, in, next) {
+	TAILQ_FOREACH (kv, in, next) {
 		*header_bytes += strlen(kv->key) + strlen(kv->value) + 4;
 		if (strcasecmp(kv->key, "Content-Length") == 0)
 			n_cl++;

@@ -90,7 +90,8 @@ static void put_escaped(struct line *l, const char *s, size_t n, bool quoted)
 			i++;
 		} else if (c == 0xe2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
 			   ((unsigned char)s[i + 2] == 0xa8 || (unsigned char)s[i + 2] == 0xa9)) {
-			snprintf(esc, sizeof esc, "\\u%04x", 0x2000 + (unsigned char)s[i + 2] - 0x80);
+			snprintf(esc, sizeof esc, "\\u%04x",
+				 0x2000 + (unsigned char)s[i + 2] - 0x80);
 			put(l, esc, 6);
 			i += 2;
 		} else {
@@ -128,8 +129,8 @@ static void put_string(struct line *l, const char *s, int prec, bool quoted)
 /* The parts of one conversion specification. */
 struct spec {
 	char flags[8];
-	int width, prec;  /* -1: none */
-	char length[3];   /* "", "hh", "h", "l", "ll", "z", "j", "t", "L" */
+	int width, prec; /* -1: none */
+	char length[3];  /* "", "hh", "h", "l", "ll", "z", "j", "t", "L" */
 	char conv;
 };
 
@@ -295,11 +296,9 @@ void log_msg(const struct log *log, enum log_level level, const char *fmt, ...)
 		return;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);
-	n = snprintf(line, sizeof line,
-		     "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ level=%s ",
-		     tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-		     tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000L,
-		     level_names[level]);
+	n = snprintf(line, sizeof line, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ level=%s ",
+		     tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+		     ts.tv_nsec / 1000000L, level_names[level]);
 	if (n < 0 || (size_t)n >= sizeof line)
 		return;
 	va_start(ap, fmt);

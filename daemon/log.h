@@ -29,15 +29,15 @@ struct log {
 int log_level_parse(const char *s, enum log_level *out);
 
 void log_msg(const struct log *log, enum log_level level, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /* The message part of a line as log_msg writes it (without timestamp,
  * level and newline), into buf (size bytes, always NUL-terminated, cut
  * when too small). Returns its length. */
 size_t log_vformat(char *buf, size_t size, const char *fmt, va_list ap)
-	__attribute__((format(printf, 3, 0)));
+    __attribute__((format(printf, 3, 0)));
 size_t log_format(char *buf, size_t size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 #define log_error(l, ...) log_msg((l), LOG_ERROR, __VA_ARGS__)
 #define log_warn(l, ...) log_msg((l), LOG_WARN, __VA_ARGS__)

@@ -51,13 +51,19 @@ static const struct superseded {
 	const char *name;
 	const char *checksum;
 } superseded[] = {
-	{ "0001_foundation.sql", "6bcd8518b4cdadfef12672f30a832c41c4c8143261a3ff558ccd42c403807e8e" },
-	{ "0002_agreement_plans.sql", "0791284522d2edc4afd3b9488117b63ec52bd132312faec7657013e1e2b35fde" },
-	{ "0003_decisions.sql", "2b2e95ed736809a03de9b4f9cd7b773f17c8900f972a71f568b7cabdbfd70193" },
+	{ "0001_foundation.sql",
+	  "6bcd8518b4cdadfef12672f30a832c41c4c8143261a3ff558ccd42c403807e8e" },
+	{ "0002_agreement_plans.sql",
+	  "0791284522d2edc4afd3b9488117b63ec52bd132312faec7657013e1e2b35fde" },
+	{ "0003_decisions.sql",
+	  "2b2e95ed736809a03de9b4f9cd7b773f17c8900f972a71f568b7cabdbfd70193" },
 	{ "0004_est.sql", "42aa03465a8d291dbaf557f0755829508796c4c4c8cc3f8b82e17a9b0c04a112" },
-	{ "0005_followup_audit.sql", "27728414fb67a628a10e72a42ae24f82d48883d4cab375f947f545c05b0e218e" },
-	{ "0006_under_decision.sql", "b8a16cfbc9e61b93f49f6c99430f08a9b1db98d9a84bff2ec6fdd60ff4088e72" },
-	{ "0007_meeting_iso_week.sql", "7239e19692643c8ced50be530fe3e79495205d207c2dd8d64e3a1b952afa854c" },
+	{ "0005_followup_audit.sql",
+	  "27728414fb67a628a10e72a42ae24f82d48883d4cab375f947f545c05b0e218e" },
+	{ "0006_under_decision.sql",
+	  "b8a16cfbc9e61b93f49f6c99430f08a9b1db98d9a84bff2ec6fdd60ff4088e72" },
+	{ "0007_meeting_iso_week.sql",
+	  "7239e19692643c8ced50be530fe3e79495205d207c2dd8d64e3a1b952afa854c" },
 };
 
 size_t admin_migrations_count(void)
@@ -117,8 +123,8 @@ static int exec_ok(PGconn *pg, const char *sql, struct log *log, const char *wha
 
 /* The one value of a query with text parameters into out (65 bytes); 1
  * found, 0 no row, -1 error. */
-static int value65(PGconn *pg, const char *sql, int n, const char *const *params,
-		   char out[65], struct log *log)
+static int value65(PGconn *pg, const char *sql, int n, const char *const *params, char out[65],
+		   struct log *log)
 {
 	PGresult *r = PQexecParams(pg, sql, n, NULL, params, NULL, NULL, 0);
 	int rc = -1;
@@ -157,15 +163,16 @@ static int apply_one(PGconn *pg, const struct sql_text *m, const char *sum, stru
 	st = PQresultStatus(r);
 	/* 0006 and 0007 are comments only now: an empty query. */
 	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && st != PGRES_EMPTY_QUERY) {
-		log_error(log, "msg=\"migration failed, nothing of it applied\" file=%s error=\"%s\"",
+		log_error(log,
+			  "msg=\"migration failed, nothing of it applied\" file=%s error=\"%s\"",
 			  m->name, PQresultErrorMessage(r));
 		PQclear(r);
 		exec_ok(pg, "ROLLBACK", log, "rollback");
 		return -1;
 	}
 	PQclear(r);
-	r = PQexecParams(pg, "INSERT INTO svk_meta.migrations (name, checksum) VALUES ($1, $2)",
-			 2, NULL, params, NULL, NULL, 0);
+	r = PQexecParams(pg, "INSERT INTO svk_meta.migrations (name, checksum) VALUES ($1, $2)", 2,
+			 NULL, params, NULL, NULL, 0);
 	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
 		log_error(log, "msg=\"cannot record migration\" file=%s error=\"%s\"", m->name,
 			  PQresultErrorMessage(r));
@@ -206,9 +213,10 @@ static int apply_functions(PGconn *pg, struct log *log)
 			return -1;
 		}
 	}
-	r = PQexecParams(pg, "INSERT INTO svk_meta.functions (checksum) VALUES ($1) "
-			     "ON CONFLICT (one) DO UPDATE SET checksum = excluded.checksum, "
-			     "applied_at = now()",
+	r = PQexecParams(pg,
+			 "INSERT INTO svk_meta.functions (checksum) VALUES ($1) "
+			 "ON CONFLICT (one) DO UPDATE SET checksum = excluded.checksum, "
+			 "applied_at = now()",
 			 1, NULL, params, NULL, NULL, 0);
 	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
 		log_error(log, "msg=\"cannot record the functions\" error=\"%s\"",
@@ -232,7 +240,9 @@ int admin_migrate(const struct config *cfg, struct log *log)
 	if (sodium_init() < 0)
 		return 1;
 	if (!cfg->db_admin_url[0]) {
-		log_error(log, "msg=\"set [database] admin_url (a role that owns the schema) to migrate\"");
+		log_error(
+		    log,
+		    "msg=\"set [database] admin_url (a role that owns the schema) to migrate\"");
 		return 1;
 	}
 	pg = PQconnectdb(cfg->db_admin_url);
@@ -244,13 +254,15 @@ int admin_migrate(const struct config *cfg, struct log *log)
 	if (exec_ok(pg, "SET client_min_messages = warning", log, "set") != 0 ||
 	    exec_ok(pg, "SELECT pg_advisory_lock(" MIGRATE_LOCK_KEY ")", log, "lock") != 0 ||
 	    exec_ok(pg, "CREATE SCHEMA IF NOT EXISTS svk_meta", log, "create schema") != 0 ||
-	    exec_ok(pg, "CREATE TABLE IF NOT EXISTS svk_meta.migrations ("
-			"name text PRIMARY KEY, checksum text NOT NULL, "
-			"applied_at timestamptz NOT NULL DEFAULT now())",
+	    exec_ok(pg,
+		    "CREATE TABLE IF NOT EXISTS svk_meta.migrations ("
+		    "name text PRIMARY KEY, checksum text NOT NULL, "
+		    "applied_at timestamptz NOT NULL DEFAULT now())",
 		    log, "create table") != 0 ||
-	    exec_ok(pg, "CREATE TABLE IF NOT EXISTS svk_meta.functions ("
-			"one boolean PRIMARY KEY DEFAULT true CHECK (one), checksum text NOT NULL, "
-			"applied_at timestamptz NOT NULL DEFAULT now())",
+	    exec_ok(pg,
+		    "CREATE TABLE IF NOT EXISTS svk_meta.functions ("
+		    "one boolean PRIMARY KEY DEFAULT true CHECK (one), checksum text NOT NULL, "
+		    "applied_at timestamptz NOT NULL DEFAULT now())",
 		    log, "create table") != 0)
 		goto out;
 	for (size_t i = 0; i < svk_migrations_count; i++) {
@@ -264,9 +276,11 @@ int admin_migrate(const struct config *cfg, struct log *log)
 			goto out;
 		if (rc == 1) {
 			if (!checksum_accepted(m->name, old, sum)) {
-				log_error(log, "msg=\"an applied migration has changed; restore the file "
-					       "or write a new migration\" file=%s applied=%s now=%s",
-					  m->name, old, sum);
+				log_error(
+				    log,
+				    "msg=\"an applied migration has changed; restore the file "
+				    "or write a new migration\" file=%s applied=%s now=%s",
+				    m->name, old, sum);
 				goto out;
 			}
 			continue;
@@ -302,8 +316,10 @@ int admin_schema_check(const struct config *cfg, struct log *log)
 	int status = 1, rc;
 
 	if (PQstatus(pg) != CONNECTION_OK) {
-		log_warn(log, "msg=\"database not reachable at start; serving 503 until it is\" error=\"%s\"",
-			 PQerrorMessage(pg));
+		log_warn(
+		    log,
+		    "msg=\"database not reachable at start; serving 503 until it is\" error=\"%s\"",
+		    PQerrorMessage(pg));
 		PQfinish(pg);
 		return 2;
 	}
@@ -311,7 +327,9 @@ int admin_schema_check(const struct config *cfg, struct log *log)
 	rc = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1;
 	PQclear(r);
 	if (!rc) {
-		log_error(log, "msg=\"the database has no schema yet; run: samverkand -c CONFIG migrate\"");
+		log_error(
+		    log,
+		    "msg=\"the database has no schema yet; run: samverkand -c CONFIG migrate\"");
 		goto out;
 	}
 	for (size_t i = 0; i < svk_migrations_count; i++) {
@@ -322,12 +340,16 @@ int admin_schema_check(const struct config *cfg, struct log *log)
 		if (rc < 0)
 			goto out;
 		if (rc == 0) {
-			log_error(log, "msg=\"migrations are pending; run: samverkand -c CONFIG migrate\" "
-				       "first_pending=%s", svk_migrations[i].name);
+			log_error(
+			    log,
+			    "msg=\"migrations are pending; run: samverkand -c CONFIG migrate\" "
+			    "first_pending=%s",
+			    svk_migrations[i].name);
 			goto out;
 		}
 		if (!checksum_accepted(svk_migrations[i].name, old, sum)) {
-			log_error(log, "msg=\"an applied migration differs from this build\" file=%s",
+			log_error(log,
+				  "msg=\"an applied migration differs from this build\" file=%s",
 				  svk_migrations[i].name);
 			goto out;
 		}
@@ -343,8 +365,9 @@ int admin_schema_check(const struct config *cfg, struct log *log)
 	if (rc < 0)
 		goto out;
 	if (rc == 0 || strcmp(have, want) != 0) {
-		log_error(log, "msg=\"the database's functions are not this build's; run: "
-			       "samverkand -c CONFIG migrate\" applied=%s build=%s",
+		log_error(log,
+			  "msg=\"the database's functions are not this build's; run: "
+			  "samverkand -c CONFIG migrate\" applied=%s build=%s",
 			  rc == 0 ? "none" : have, want);
 		goto out;
 	}

@@ -18,7 +18,8 @@ int passwd_init(struct app *app)
 
 	randombytes_buf(raw, sizeof raw);
 	sodium_bin2hex(pw, sizeof pw, raw, sizeof raw);
-	return crypto_pwhash_str(app->dummy_hash, pw, strlen(pw), (unsigned long long)cfg->argon2_ops,
+	return crypto_pwhash_str(app->dummy_hash, pw, strlen(pw),
+				 (unsigned long long)cfg->argon2_ops,
 				 (size_t)cfg->argon2_mem_kib * 1024U);
 }
 
@@ -54,7 +55,8 @@ static void job_work(void *arg)
 	bool check = job->password[0] != '\0';
 
 	if (check) {
-		int ok = crypto_pwhash_str_verify(against, job->password, strlen(job->password)) == 0;
+		int ok = crypto_pwhash_str_verify(against, job->password, strlen(job->password)) ==
+			 0;
 		job->verified = ok && job->stored[0];
 	}
 	if (job->new_password[0] && (!check || job->verified))
@@ -69,8 +71,7 @@ static void job_done(void *arg)
 	job->done(job->r, job);
 }
 
-void passwd_run(struct req *r, struct pw_job *job,
-		void (*done)(struct req *r, struct pw_job *job))
+void passwd_run(struct req *r, struct pw_job *job, void (*done)(struct req *r, struct pw_job *job))
 {
 	job->done = done;
 	if (work_submit(r->w->app->work, r->w->base, job_work, job_done, job) != 0)

@@ -17,8 +17,8 @@ struct app;
 
 struct pw_job {
 	struct req *r;
-	char password[AUTH_PASSWORD_MAX + 1];  /* to verify or to hash */
-	char stored[crypto_pwhash_STRBYTES];   /* hash to verify against ("" = none) */
+	char password[AUTH_PASSWORD_MAX + 1];     /* to verify or to hash */
+	char stored[crypto_pwhash_STRBYTES];      /* hash to verify against ("" = none) */
 	char new_password[AUTH_PASSWORD_MAX + 1]; /* to hash after verifying ("" = none) */
 	char new_hash[crypto_pwhash_STRBYTES];
 	bool verified;
@@ -35,8 +35,7 @@ struct pw_job *passwd_job(struct req *r);
 /* Runs the job: verifies password against stored when stored is set (a
  * dummy hash otherwise, so an unknown user costs the same time), then
  * hashes new_password when set; calls done on the request's loop. */
-void passwd_run(struct req *r, struct pw_job *job,
-		void (*done)(struct req *r, struct pw_job *job));
+void passwd_run(struct req *r, struct pw_job *job, void (*done)(struct req *r, struct pw_job *job));
 
 /* Makes app->dummy_hash once at start-up: verifying against it when a user
  * does not exist keeps the answer's timing from telling which usernames

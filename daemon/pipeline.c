@@ -52,13 +52,20 @@ void req_free(struct req *r)
 const char *req_method_name(unsigned m)
 {
 	switch (m) {
-	case M_GET: return "GET";
-	case M_POST: return "POST";
-	case M_PUT: return "PUT";
-	case M_PATCH: return "PATCH";
-	case M_DELETE: return "DELETE";
-	case M_OPTIONS: return "OPTIONS";
-	default: return "OTHER";
+	case M_GET:
+		return "GET";
+	case M_POST:
+		return "POST";
+	case M_PUT:
+		return "PUT";
+	case M_PATCH:
+		return "PATCH";
+	case M_DELETE:
+		return "DELETE";
+	case M_OPTIONS:
+		return "OPTIONS";
+	default:
+		return "OTHER";
 	}
 }
 

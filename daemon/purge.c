@@ -41,7 +41,8 @@ int admin_purge(const struct config *cfg, struct log *log, int dry_run)
 	int status = 1;
 
 	if (PQstatus(pg) != CONNECTION_OK) {
-		log_error(log, "msg=\"cannot connect to the database\" error=\"%s\"", PQerrorMessage(pg));
+		log_error(log, "msg=\"cannot connect to the database\" error=\"%s\"",
+			  PQerrorMessage(pg));
 		goto out;
 	}
 	snprintf(years, sizeof years, "%d", cfg->incident_years);
@@ -66,8 +67,10 @@ int admin_purge(const struct config *cfg, struct log *log, int dry_run)
 	const char *bp[3] = { json_string_value(json_object_get(plan, "cutoff")),
 			      json_string_value(json_object_get(plan, "reported_before")), BATCH };
 	do {
-		r = exec1(pg, log, "SELECT svk.incident_purge_batch($1::timestamptz, "
-				   "$2::timestamptz, $3::int)", 3, bp);
+		r = exec1(pg, log,
+			  "SELECT svk.incident_purge_batch($1::timestamptz, "
+			  "$2::timestamptz, $3::int)",
+			  3, bp);
 		if (!r)
 			goto out;
 		n = strtoll(PQgetvalue(r, 0, 0), NULL, 10);

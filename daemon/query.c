@@ -104,8 +104,8 @@ const char *req_uuid_param(struct req *r, int i, const char *what)
 }
 
 /* ?name= absent or passing ok(); -1 records message. */
-static int checked(struct req *r, const char *name, bool (*ok)(const char *),
-		   const char *message, const char **out)
+static int checked(struct req *r, const char *name, bool (*ok)(const char *), const char *message,
+		   const char **out)
 {
 	const char *s = req_query(r, name);
 
@@ -123,8 +123,8 @@ int req_uuid_query(struct req *r, const char *name, const char **out)
 
 int req_slug_query(struct req *r, const char *name, const char **out)
 {
-	return checked(r, name, validate_slug,
-		       "must be a slug (lowercase letters, digits and '-')", out);
+	return checked(r, name, validate_slug, "must be a slug (lowercase letters, digits and '-')",
+		       out);
 }
 
 int req_date_query(struct req *r, const char *name, const char **out)
@@ -170,7 +170,8 @@ int req_enum_query(struct req *r, const char *name, const char *choices, const c
 void req_problem_query(struct req *r)
 {
 	if (r->q.err_not_found) {
-		req_problem(r, SVK_ERR_NOT_FOUND, r->q.err_message ? r->q.err_message : "not found");
+		req_problem(r, SVK_ERR_NOT_FOUND,
+			    r->q.err_message ? r->q.err_message : "not found");
 		return;
 	}
 	req_problem_field(r, r->q.err_field ? r->q.err_field : "query",

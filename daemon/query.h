@@ -16,11 +16,11 @@ struct req;
 struct req_query {
 	struct evkeyvalq kv;
 	bool parsed;
-	const char *err_field;     /* the first bad value: its name... */
-	const char *err_message;   /* ...and what is wrong with it */
-	bool err_not_found;        /* a malformed id in the path: 404 */
-	char err_buf[160];         /* a message made for this request */
-	char num[2][32];           /* numbers made for a statement's parameters */
+	const char *err_field;   /* the first bad value: its name... */
+	const char *err_message; /* ...and what is wrong with it */
+	bool err_not_found;      /* a malformed id in the path: 404 */
+	char err_buf[160];       /* a message made for this request */
+	char num[2][32];         /* numbers made for a statement's parameters */
 };
 
 /* A query-string value or NULL. */

@@ -10,14 +10,15 @@
 
 bool req_wants_csv(struct req *r)
 {
-	const char *accept = evhttp_find_header(evhttp_request_get_input_headers(r->ereq), "Accept");
+	const char *accept = evhttp_find_header(evhttp_request_get_input_headers(r->ereq),
+						"Accept");
 
 	return accept && strstr(accept, "text/csv") != NULL;
 }
 
 /* The value of one argument; *bad when it failed its check. */
-static const char *arg_value(struct req *r, const struct read_spec *spec,
-			     const struct read_arg *a, bool *bad)
+static const char *arg_value(struct req *r, const struct read_spec *spec, const struct read_arg *a,
+			     bool *bad)
 {
 	const char *v = NULL;
 	int rc = 0;

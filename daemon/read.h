@@ -34,14 +34,14 @@ enum read_arg_kind {
 
 struct read_arg {
 	enum read_arg_kind kind;
-	const char *name;     /* the query parameter */
-	int index;            /* the path segment */
-	const char *choices;  /* RA_ENUM */
+	const char *name;    /* the query parameter */
+	int index;           /* the path segment */
+	const char *choices; /* RA_ENUM */
 };
 
 struct read_spec {
-	const char *stmt;       /* a SQL_* name from sql/queries (sql_names.h) */
-	const char *not_found;  /* the 404's detail when there is no row */
+	const char *stmt;      /* a SQL_* name from sql/queries (sql_names.h) */
+	const char *not_found; /* the 404's detail when there is no row */
 	/* With Accept: text/csv, this statement instead (NULL: none). */
 	const char *csv_stmt;
 	/* The answer when it is more than the row as JSON (NULL: the row). */

@@ -22,26 +22,46 @@
 static const char *reason_phrase(int status)
 {
 	switch (status) {
-	case 200: return "OK";
-	case 201: return "Created";
-	case 204: return "No Content";
-	case 304: return "Not Modified";
-	case 400: return "Bad Request";
-	case 401: return "Unauthorized";
-	case 403: return "Forbidden";
-	case 404: return "Not Found";
-	case 405: return "Method Not Allowed";
-	case 406: return "Not Acceptable";
-	case 409: return "Conflict";
-	case 412: return "Precondition Failed";
-	case 413: return "Content Too Large";
-	case 415: return "Unsupported Media Type";
-	case 422: return "Unprocessable Content";
-	case 429: return "Too Many Requests";
-	case 431: return "Request Header Fields Too Large";
-	case 500: return "Internal Server Error";
-	case 503: return "Service Unavailable";
-	default: return "Unknown";
+	case 200:
+		return "OK";
+	case 201:
+		return "Created";
+	case 204:
+		return "No Content";
+	case 304:
+		return "Not Modified";
+	case 400:
+		return "Bad Request";
+	case 401:
+		return "Unauthorized";
+	case 403:
+		return "Forbidden";
+	case 404:
+		return "Not Found";
+	case 405:
+		return "Method Not Allowed";
+	case 406:
+		return "Not Acceptable";
+	case 409:
+		return "Conflict";
+	case 412:
+		return "Precondition Failed";
+	case 413:
+		return "Content Too Large";
+	case 415:
+		return "Unsupported Media Type";
+	case 422:
+		return "Unprocessable Content";
+	case 429:
+		return "Too Many Requests";
+	case 431:
+		return "Request Header Fields Too Large";
+	case 500:
+		return "Internal Server Error";
+	case 503:
+		return "Service Unavailable";
+	default:
+		return "Unknown";
 	}
 }
 
@@ -79,8 +99,8 @@ static void send_buffer(struct req *r, int status, struct evbuffer *body)
 	req_free(r);
 }
 
-void req_reply_text(struct req *r, int status, const char *content_type,
-		    const char *body, size_t len, const char *location)
+void req_reply_text(struct req *r, int status, const char *content_type, const char *body,
+		    size_t len, const char *location)
 {
 	struct answer a = { status, content_type, body, len, location };
 	struct evbuffer *buf;
@@ -135,7 +155,7 @@ static void add_link_next(struct req *r, const char *cursor)
 	req_query(r, "cursor"); /* parses the query string */
 	strbuf_init(&sb, 4096);
 	strbuf_printf(&sb, "<%s?", r->path);
-	TAILQ_FOREACH(kv, &r->q.kv, next) {
+	TAILQ_FOREACH (kv, &r->q.kv, next) {
 		char *v;
 		if (strcmp(kv->key, "cursor") == 0)
 			continue;
@@ -151,8 +171,7 @@ static void add_link_next(struct req *r, const char *cursor)
 	strbuf_cleanup(&sb);
 }
 
-void req_reply_json_text(struct req *r, int status, const char *json,
-			 const char *location)
+void req_reply_json_text(struct req *r, int status, const char *json, const char *location)
 {
 	size_t len = json ? strlen(json) : 0;
 
@@ -193,8 +212,7 @@ void req_reply_empty(struct req *r, int status)
 	send_buffer(r, status, NULL);
 }
 
-void req_problem_errors(struct req *r, enum svk_err err, const char *detail,
-			json_t *errors)
+void req_problem_errors(struct req *r, enum svk_err err, const char *detail, json_t *errors)
 {
 	const struct svk_err_info *info = svk_err_info(err);
 	struct evkeyvalq *out = evhttp_request_get_output_headers(r->ereq);
@@ -203,10 +221,9 @@ void req_problem_errors(struct req *r, enum svk_err err, const char *detail,
 	char *text;
 
 	snprintf(type, sizeof type, "urn:samverkan:problem:%s", info->code);
-	doc = json_pack("{s:s, s:s, s:i, s:s, s:s, s:s}", "type", type, "title",
-			info->title, "status", info->status, "detail",
-			detail ? detail : info->title, "code", info->code,
-			"request_id", r->id);
+	doc = json_pack("{s:s, s:s, s:i, s:s, s:s, s:s}", "type", type, "title", info->title,
+			"status", info->status, "detail", detail ? detail : info->title, "code",
+			info->code, "request_id", r->id);
 	if (doc && errors)
 		json_object_set(doc, "errors", errors);
 	json_decref(errors);
@@ -220,8 +237,7 @@ void req_problem_errors(struct req *r, enum svk_err err, const char *detail,
 		send_buffer(r, info->status, NULL);
 		return;
 	}
-	req_reply_text(r, info->status, "application/problem+json", text,
-		       strlen(text), NULL);
+	req_reply_text(r, info->status, "application/problem+json", text, strlen(text), NULL);
 	free(text);
 }
 
@@ -259,32 +275,32 @@ void req_reply_db_error(struct req *r, const struct db_result *res)
 			return;
 		}
 		if (err == SVK_ERR_RATE_LIMITED && res->detail)
-			evhttp_add_header(evhttp_request_get_output_headers(r->ereq),
-					  "Retry-After", res->detail);
+			evhttp_add_header(evhttp_request_get_output_headers(r->ereq), "Retry-After",
+					  res->detail);
 		req_problem(r, err, msg);
 		return;
 	}
 	log_warn(&r->w->app->log, "msg=\"database error\" id=%s sqlstate=%s error=\"%.300s\"",
-		 r->id, res->sqlstate ? res->sqlstate : "-",
-		 res->message ? res->message : "-");
+		 r->id, res->sqlstate ? res->sqlstate : "-", res->message ? res->message : "-");
 	if (err == SVK_ERR_CONFLICT) {
 		req_problem(r, err, "a resource with these identifying values already exists");
 		return;
 	}
 	if (err == SVK_ERR_VALIDATION) {
-		req_problem(r, err, "a value was out of range or refers to something that does not exist");
+		req_problem(r, err,
+			    "a value was out of range or refers to something that does not exist");
 		return;
 	}
-	req_problem(r, err, err == SVK_ERR_UNAVAILABLE ?
-			    "the database is not available; try again shortly" : NULL);
+	req_problem(r, err,
+		    err == SVK_ERR_UNAVAILABLE ? "the database is not available; try again shortly"
+					       : NULL);
 }
 
 const char *req_result_text(const struct db_result *res, int i)
 {
 	const PGresult *pr = i < res->n ? res->res[i] : NULL;
 
-	if (!pr || PQresultStatus(pr) != PGRES_TUPLES_OK || PQntuples(pr) < 1 ||
-	    PQnfields(pr) < 1)
+	if (!pr || PQresultStatus(pr) != PGRES_TUPLES_OK || PQntuples(pr) < 1 || PQnfields(pr) < 1)
 		return NULL;
 	return db_get(pr, 0, 0);
 }
@@ -313,8 +329,7 @@ void req_reply_row(struct req *r, const struct db_result *res, int i, int status
 	req_reply_json_text(r, status, text, location);
 }
 
-json_t *req_result_json(struct req *r, const struct db_result *res, int i,
-			const char *not_found)
+json_t *req_result_json(struct req *r, const struct db_result *res, int i, const char *not_found)
 {
 	const char *text;
 	json_t *doc;

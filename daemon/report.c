@@ -52,11 +52,21 @@ static void put_html(struct doc *d, const char *s)
 {
 	for (; *s && d->rc == 0; s++) {
 		switch (*s) {
-		case '&': put(d, "&amp;"); break;
-		case '<': put(d, "&lt;"); break;
-		case '>': put(d, "&gt;"); break;
-		case '"': put(d, "&quot;"); break;
-		case '\'': put(d, "&#39;"); break;
+		case '&':
+			put(d, "&amp;");
+			break;
+		case '<':
+			put(d, "&lt;");
+			break;
+		case '>':
+			put(d, "&gt;");
+			break;
+		case '"':
+			put(d, "&quot;");
+			break;
+		case '\'':
+			put(d, "&#39;");
+			break;
 		default:
 			if (strbuf_append(d->out, s, 1) != 0)
 				d->rc = -1;
@@ -271,7 +281,7 @@ static void meetings_table(struct doc *d, const json_t *stats, int year)
 	snprintf(title, sizeof title, "Möten %d", year);
 	heading(d, 3, title);
 	table_begin(d, "Möten", h, 4, 2);
-	json_array_foreach(json_object_get(stats, "meetings"), i, m) {
+	json_array_foreach (json_object_get(stats, "meetings"), i, m) {
 		const char *cells[4] = { getstr(m, "name"), tier_sv(getstr(m, "tier")),
 					 getnum(m, "held", held, sizeof held),
 					 getnum(m, "expected", exp, sizeof exp) };
@@ -284,20 +294,21 @@ static void meetings_table(struct doc *d, const json_t *stats, int year)
 
 static void interventions_table(struct doc *d, const json_t *iv)
 {
-	static const char *const h[] = { "Kommun", "Fokusområde", "Totalt", "Planerade", "Pågående",
-					 "Genomförda", "Avbrutna", "Grön", "Gul", "Röd",
-					 "Försenade", "Timmar" };
-	static const char *const keys[] = { "total", "planned", "ongoing", "done", "cancelled",
-					    "green", "yellow", "red", "overdue", "hours" };
+	static const char *const h[] = { "Kommun",   "Fokusområde", "Totalt",    "Planerade",
+					 "Pågående", "Genomförda",  "Avbrutna",  "Grön",
+					 "Gul",      "Röd",         "Försenade", "Timmar" };
+	static const char *const keys[] = { "total", "planned", "ongoing", "done",    "cancelled",
+					    "green", "yellow",  "red",     "overdue", "hours" };
 	char v[10][32], focus[400];
 	size_t i, k;
 	json_t *row;
 
 	heading(d, 3, "Insatser per kommun och fokusområde");
 	table_begin(d, "Insatser", h, 12, 2);
-	json_array_foreach(json_object_get(iv, "rows"), i, row) {
+	json_array_foreach (json_object_get(iv, "rows"), i, row) {
 		const char *cells[12];
-		snprintf(focus, sizeof focus, "%s. %s", getnum(row, "focus_area", v[0], sizeof v[0]),
+		snprintf(focus, sizeof focus, "%s. %s",
+			 getnum(row, "focus_area", v[0], sizeof v[0]),
 			 getstr(row, "focus_area_title"));
 		cells[0] = name_of(d->org_names, getstr(row, "municipality"));
 		cells[1] = focus;
@@ -318,8 +329,8 @@ static void updates_para(struct doc *d, const json_t *stats)
 {
 	const json_t *u = json_object_get(stats, "updates");
 	char a[32], b[32], c[32], text[300];
-	static const char *const h[] = { "Uppföljning", "Loggade uppdateringar", "Varav kommunicerade",
-					 "Rapporterade timmar" };
+	static const char *const h[] = { "Uppföljning", "Loggade uppdateringar",
+					 "Varav kommunicerade", "Rapporterade timmar" };
 
 	snprintf(text, sizeof text,
 		 "Insatsernas uppföljningslogg: %s uppdateringar under året, varav %s "
@@ -348,7 +359,7 @@ static void incidents_table(struct doc *d, const json_t *inc, int year)
 	snprintf(title, sizeof title, "Händelser %d jämfört med %d", year, year - 1);
 	heading(d, 3, title);
 	table_begin(d, "Händelser", h, 5, 2);
-	json_array_foreach(json_object_get(inc, "rows"), i, row) {
+	json_array_foreach (json_object_get(inc, "rows"), i, row) {
 		const char *cells[5] = { name_of(d->org_names, getstr(row, "municipality")),
 					 name_of(d->category_names, getstr(row, "category")),
 					 getnum(row, "count", v[0], sizeof v[0]),
@@ -390,26 +401,26 @@ static void proposals_table(struct doc *d, const json_t *stats, int year)
 /* ---- the page ----------------------------------------------------------- */
 
 static const char html_head[] =
-	"<!DOCTYPE html>\n<html lang=\"sv\">\n<head>\n<meta charset=\"utf-8\">\n"
-	"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-	"<title>";
+    "<!DOCTYPE html>\n<html lang=\"sv\">\n<head>\n<meta charset=\"utf-8\">\n"
+    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+    "<title>";
 static const char html_style[] =
-	"</title>\n<style>\n"
-	"body{font-family:Georgia,'Times New Roman',serif;max-width:60em;margin:2em auto;"
-	"padding:0 1em;color:#111;line-height:1.45}\n"
-	"h1{font-size:1.7em;margin-bottom:.2em}h2{font-size:1.3em;margin-top:1.6em;"
-	"border-bottom:1px solid #999}h3{font-size:1.05em;margin-top:1.2em}\n"
-	".meta{color:#444}.draft{border:3px solid #b00;color:#b00;font-weight:bold;"
-	"padding:.3em .6em;display:inline-block;letter-spacing:.1em}\n"
-	".text{white-space:pre-wrap}.empty{color:#777;font-style:italic}\n"
-	"table{border-collapse:collapse;margin:.5em 0 1em;font-size:.9em}\n"
-	"th,td{border:1px solid #bbb;padding:.2em .5em;text-align:left}"
-	"th{background:#eee}td.n,th.n{text-align:right}tr.total td{font-weight:bold}\n"
-	"@media print{body{margin:0;max-width:none;font-size:10pt}h2{page-break-after:avoid}"
-	"table,tr{page-break-inside:avoid}a{color:inherit;text-decoration:none}"
-	".draft{border-color:#000;color:#000}}\n"
-	"@page{size:A4;margin:2cm}\n"
-	"</style>\n</head>\n<body>\n";
+    "</title>\n<style>\n"
+    "body{font-family:Georgia,'Times New Roman',serif;max-width:60em;margin:2em auto;"
+    "padding:0 1em;color:#111;line-height:1.45}\n"
+    "h1{font-size:1.7em;margin-bottom:.2em}h2{font-size:1.3em;margin-top:1.6em;"
+    "border-bottom:1px solid #999}h3{font-size:1.05em;margin-top:1.2em}\n"
+    ".meta{color:#444}.draft{border:3px solid #b00;color:#b00;font-weight:bold;"
+    "padding:.3em .6em;display:inline-block;letter-spacing:.1em}\n"
+    ".text{white-space:pre-wrap}.empty{color:#777;font-style:italic}\n"
+    "table{border-collapse:collapse;margin:.5em 0 1em;font-size:.9em}\n"
+    "th,td{border:1px solid #bbb;padding:.2em .5em;text-align:left}"
+    "th{background:#eee}td.n,th.n{text-align:right}tr.total td{font-weight:bold}\n"
+    "@media print{body{margin:0;max-width:none;font-size:10pt}h2{page-break-after:avoid}"
+    "table,tr{page-break-inside:avoid}a{color:inherit;text-decoration:none}"
+    ".draft{border-color:#000;color:#000}}\n"
+    "@page{size:A4;margin:2cm}\n"
+    "</style>\n</head>\n<body>\n";
 
 static void front(struct doc *d, const json_t *fu, const struct report_meta *m, int year)
 {

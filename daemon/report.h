@@ -35,7 +35,7 @@ const char *report_content_type(enum report_format f);
 
 /* Renders follow_up (the JSON of GET …/follow-ups/{year}) into out.
  * 0, or -1 when out of memory. */
-int report_render(const json_t *follow_up, const struct report_meta *meta,
-		  enum report_format f, struct strbuf *out);
+int report_render(const json_t *follow_up, const struct report_meta *meta, enum report_format f,
+		  struct strbuf *out);
 
 #endif

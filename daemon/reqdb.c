@@ -50,10 +50,12 @@ static void conn_closed_cb(evutil_socket_t fd, short what, void *arg)
 		 * it went away; for bytes, wait for the hang-up alone. */
 		char b;
 		ssize_t n = recv(fd, &b, 1, MSG_PEEK | MSG_DONTWAIT);
-		if (n > 0 || (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))) {
+		if (n > 0 ||
+		    (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))) {
 			event_del(c->closed_ev);
 			if (!c->closed_only_ev)
-				c->closed_only_ev = event_new(r->w->base, fd, EV_CLOSED, conn_closed_cb, c);
+				c->closed_only_ev = event_new(r->w->base, fd, EV_CLOSED,
+							      conn_closed_cb, c);
 			if (c->closed_only_ev)
 				event_add(c->closed_only_ev, NULL);
 			return;

@@ -78,9 +78,9 @@ struct req {
 	 * (idem.c, to store it) sets this; true means it took the answer */
 	bool (*hold)(struct req *r, const struct answer *a);
 	/* what handlers make and the request keeps until it is freed */
-	struct pw_job *pw;                /* a password job (passwd.c) */
-	char secret[TOKEN_LEN + 1];       /* a token shown once; wiped */
-	char *kept[REQ_KEPT_MAX];         /* texts passed to SQL (req_keep) */
+	struct pw_job *pw;          /* a password job (passwd.c) */
+	char secret[TOKEN_LEN + 1]; /* a token shown once; wiped */
+	char *kept[REQ_KEPT_MAX];   /* texts passed to SQL (req_keep) */
 	char if_match[40];
 };
 
@@ -171,8 +171,7 @@ void req_reply_row(struct req *r, const struct db_result *res, int i, int status
  * database error, or when there is no row (404 with not_found), answers
  * and returns NULL.
  */
-json_t *req_result_json(struct req *r, const struct db_result *res, int i,
-			const char *not_found);
+json_t *req_result_json(struct req *r, const struct db_result *res, int i, const char *not_found);
 
 /* The name of a method bit (M_GET → "GET"). */
 const char *req_method_name(unsigned method);

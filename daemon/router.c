@@ -22,8 +22,7 @@ static int hexval(char c)
 }
 
 /* Splits path into decoded segments in buf; returns the count or -1. */
-static int split_path(const char *path, char *buf, size_t buflen,
-		      const char *segs[MAX_SEGMENTS])
+static int split_path(const char *path, char *buf, size_t buflen, const char *segs[MAX_SEGMENTS])
 {
 	size_t o = 0;
 	int n = 0;
@@ -91,9 +90,8 @@ static int match_pattern(const char *pattern, const char *const *segs, int nseg,
 	return i == nseg;
 }
 
-const struct route *router_match(const struct route *routes, size_t n,
-				 unsigned method, const char *path,
-				 char *segbuf, size_t seglen,
+const struct route *router_match(const struct route *routes, size_t n, unsigned method,
+				 const char *path, char *segbuf, size_t seglen,
 				 const char *params[ROUTE_MAX_PARAMS], unsigned *allow)
 {
 	const char *segs[MAX_SEGMENTS];
@@ -122,8 +120,8 @@ void router_allow_string(unsigned mask, char *out, size_t outlen)
 	static const struct {
 		unsigned bit;
 		const char *name;
-	} names[] = { { M_GET, "GET" },     { M_HEAD, "HEAD" },   { M_POST, "POST" },
-		      { M_PUT, "PUT" },     { M_PATCH, "PATCH" }, { M_DELETE, "DELETE" },
+	} names[] = { { M_GET, "GET" },        { M_HEAD, "HEAD" },   { M_POST, "POST" },
+		      { M_PUT, "PUT" },        { M_PATCH, "PATCH" }, { M_DELETE, "DELETE" },
 		      { M_OPTIONS, "OPTIONS" } };
 	size_t o = 0;
 

@@ -39,8 +39,8 @@ enum route_flags {
 #define ACT_NONE ACT__COUNT /* authenticated, no further right needed */
 
 struct route {
-	unsigned method;           /* one enum route_method */
-	const char *pattern;       /* "/v1/users/{}"; {} is one segment */
+	unsigned method;     /* one enum route_method */
+	const char *pattern; /* "/v1/users/{}"; {} is one segment */
 	void (*handler)(struct req *r);
 	unsigned flags;
 	enum policy_action action;
@@ -55,9 +55,8 @@ struct route {
  * storage). When the path exists with other methods only, returns NULL and
  * sets *allow to their mask (0 when no route has this path).
  */
-const struct route *router_match(const struct route *routes, size_t n,
-				 unsigned method, const char *path,
-				 char *segbuf, size_t seglen,
+const struct route *router_match(const struct route *routes, size_t n, unsigned method,
+				 const char *path, char *segbuf, size_t seglen,
 				 const char *params[ROUTE_MAX_PARAMS], unsigned *allow);
 
 /* Writes the Allow header value for mask ("GET, POST") into out. */

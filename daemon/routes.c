@@ -15,6 +15,8 @@
 #include "sql_names.h"
 #include "vocab.h"
 
+/* A read's parameters, one line each. */
+/* clang-format off */
 #define READ(stmt_, not_found_, ...) \
 	(&(const struct read_spec){ .stmt = (stmt_), .not_found = (not_found_), \
 				    .args = { __VA_ARGS__ } })
@@ -34,6 +36,7 @@
 #define Q_BOOL(n) { RA_BOOL, (n), 0, NULL }
 #define Q_ENUM(n, c) { RA_ENUM, (n), 0, (c) }
 #define TOKEN { RA_TOKEN, NULL, 0, NULL }
+/* clang-format on */
 
 /* The plan as JSON, or as Brå's CSV with Accept: text/csv. */
 static const struct read_spec plan_read = {
@@ -44,6 +47,8 @@ static const struct read_spec plan_read = {
 	.args = { PATH_ID(0) },
 };
 
+/* One route a row. */
+/* clang-format off */
 const struct route svk_routes[] = {
 	{ M_GET, "/livez", h_livez, ROUTE_PUBLIC, ACT_NONE, NULL },
 	{ M_GET, "/readyz", h_readyz, ROUTE_PUBLIC, ACT_NONE, NULL },
@@ -150,5 +155,6 @@ const struct route svk_routes[] = {
 	{ M_GET, "/v1/agreements/{}/compliance", NULL, 0, ACT_READ_SHARED,
 	  READ(SQL_COMPLIANCE, "no such agreement", PATH_ID(0)) },
 };
+/* clang-format on */
 
 const size_t svk_routes_count = sizeof svk_routes / sizeof svk_routes[0];

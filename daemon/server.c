@@ -145,7 +145,8 @@ static int listen_socket(const char *listen_addr, char *err, size_t errlen)
 	size_t hlen;
 
 	if (!colon) {
-		snprintf(err, errlen, "[server] listen: expected host:port, got \"%s\"", listen_addr);
+		snprintf(err, errlen, "[server] listen: expected host:port, got \"%s\"",
+			 listen_addr);
 		return -1;
 	}
 	port = colon + 1;
@@ -270,12 +271,13 @@ static int worker_init(struct worker *w, struct app *app, int id, char *err, siz
 	evhttp_set_bevcb(w->http, worker_bevcb, w);
 	evhttp_set_gencb(w->http, request_handle, w);
 	evhttp_set_timeout(w->http, app->cfg.request_timeout);
-	evhttp_set_max_headers_size(w->http, (ev_ssize_t)app->cfg.max_header * EVHTTP_HEADER_FACTOR);
+	evhttp_set_max_headers_size(w->http,
+				    (ev_ssize_t)app->cfg.max_header * EVHTTP_HEADER_FACTOR);
 	evhttp_set_max_body_size(w->http, (ev_ssize_t)app->cfg.max_body * EVHTTP_BODY_FACTOR);
 	evhttp_set_flags(w->http, EVHTTP_SERVER_LINGERING_CLOSE);
 	evhttp_set_allowed_methods(w->http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD | EVHTTP_REQ_POST |
-					    EVHTTP_REQ_PUT | EVHTTP_REQ_PATCH |
-					    EVHTTP_REQ_DELETE | EVHTTP_REQ_OPTIONS);
+						EVHTTP_REQ_PUT | EVHTTP_REQ_PATCH |
+						EVHTTP_REQ_DELETE | EVHTTP_REQ_OPTIONS);
 	evhttp_set_default_content_type(w->http, "application/json");
 	fd = listen_socket(app->cfg.listen, err, errlen);
 	if (fd < 0)
@@ -366,7 +368,8 @@ int server_run(struct app *app)
 	sigaddset(&block, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &block, &old);
 	for (int i = 0; i < app->nworkers; i++) {
-		if (pthread_create(&app->workers[i].thread, NULL, worker_main, &app->workers[i]) != 0)
+		if (pthread_create(&app->workers[i].thread, NULL, worker_main, &app->workers[i]) !=
+		    0)
 			break;
 		started++;
 	}

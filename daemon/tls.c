@@ -21,18 +21,17 @@
 #include "config.h"
 #include "log.h"
 
-#define TLS12_CIPHERS                                                         \
-	"ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"          \
-	"ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"          \
-	"ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:"          \
-	"DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384:"                \
+#define TLS12_CIPHERS                                                \
+	"ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:" \
+	"ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:" \
+	"ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:" \
+	"DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384:"       \
 	"DHE-RSA-CHACHA20-POLY1305"
-#define TLS13_SUITES \
-	"TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256"
+#define TLS13_SUITES "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256"
 
 struct tls {
 	pthread_mutex_t lock;
-	SSL_CTX *ctx;            /* current; guarded by lock */
+	SSL_CTX *ctx; /* current; guarded by lock */
 	struct log *log;
 	char *cert, *key, *client_ca, *client_crl;
 	bool modern;
@@ -51,8 +50,8 @@ static void ssl_errors(char *err, size_t errlen, const char *what)
 	snprintf(err, errlen, "%s: %s", what, buf[0] ? buf : "unknown error");
 }
 
-static void conn_ex_free(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx,
-			 long argl, void *argp)
+static void conn_ex_free(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx, long argl,
+			 void *argp)
 {
 	struct tls *tls = argp;
 	SSL *ssl = parent;
@@ -84,8 +83,8 @@ static SSL_CTX *ctx_build(const struct tls *tls, char *err, size_t errlen)
 	 * live as long as the daemon and undo TLS 1.2's forward secrecy.
 	 * Sessions resume from this context's cache instead (TLS 1.3 then
 	 * issues stateful tickets that name a cached session). */
-	SSL_CTX_set_options(ctx, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION |
-					 SSL_OP_NO_TICKET);
+	SSL_CTX_set_options(ctx,
+			    SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION | SSL_OP_NO_TICKET);
 	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_SERVER);
 	if (SSL_CTX_set_session_id_context(ctx, (const unsigned char *)"samverkand", 10) != 1) {
 		ssl_errors(err, errlen, "cannot set the TLS session id context");
@@ -138,8 +137,8 @@ fail:
 	return NULL;
 }
 
-struct tls *tls_new(const struct config *cfg, struct log *log,
-		    tls_conn_free_fn conn_free, char *err, size_t errlen)
+struct tls *tls_new(const struct config *cfg, struct log *log, tls_conn_free_fn conn_free,
+		    char *err, size_t errlen)
 {
 	struct tls *tls = calloc(1, sizeof *tls);
 
@@ -198,7 +197,9 @@ int tls_reload(struct tls *tls)
 	SSL_CTX *fresh = ctx_build(tls, err, sizeof err), *old;
 
 	if (!fresh) {
-		log_error(tls->log, "msg=\"certificate reload failed, keeping the old one\" error=\"%s\"", err);
+		log_error(tls->log,
+			  "msg=\"certificate reload failed, keeping the old one\" error=\"%s\"",
+			  err);
 		return -1;
 	}
 	pthread_mutex_lock(&tls->lock);

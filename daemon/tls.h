@@ -21,8 +21,8 @@ struct tls;
 typedef void (*tls_conn_free_fn)(void *conn);
 
 /* Builds the context; NULL with a message in err on failure. */
-struct tls *tls_new(const struct config *cfg, struct log *log,
-		    tls_conn_free_fn conn_free, char *err, size_t errlen);
+struct tls *tls_new(const struct config *cfg, struct log *log, tls_conn_free_fn conn_free,
+		    char *err, size_t errlen);
 void tls_free(struct tls *tls);
 
 /* Re-reads certificate and key; on failure logs, keeps the old context and
@@ -31,8 +31,7 @@ int tls_reload(struct tls *tls);
 
 /* A server-side TLS bufferevent for evhttp (fd set later by evhttp),
  * carrying conn. NULL on failure (conn is then not owned). */
-struct bufferevent *tls_bev_new(struct tls *tls, struct event_base *base,
-				void *conn);
+struct bufferevent *tls_bev_new(struct tls *tls, struct event_base *base, void *conn);
 
 /* The conn pointer given to tls_bev_new, or NULL. */
 void *tls_bev_conn(const struct tls *tls, struct bufferevent *bev);

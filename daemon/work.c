@@ -107,8 +107,8 @@ void work_pool_free(struct work_pool *pool)
 	free(pool);
 }
 
-int work_submit(struct work_pool *pool, struct event_base *base,
-		void (*fn)(void *), void (*done)(void *), void *arg)
+int work_submit(struct work_pool *pool, struct event_base *base, void (*fn)(void *),
+		void (*done)(void *), void *arg)
 {
 	struct work_item *it = calloc(1, sizeof *it);
 	int rc = -1;

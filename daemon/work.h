@@ -17,7 +17,7 @@ void work_pool_free(struct work_pool *pool);
  * Runs fn(arg) on a pool thread, then done(arg) on base's loop. Returns 0,
  * or -1 (nothing will run) when out of memory or stopping.
  */
-int work_submit(struct work_pool *pool, struct event_base *base,
-		void (*fn)(void *), void (*done)(void *), void *arg);
+int work_submit(struct work_pool *pool, struct event_base *base, void (*fn)(void *),
+		void (*done)(void *), void *arg);
 
 #endif

@@ -22,7 +22,8 @@ static const struct {
 	[EST] = { "eva.est", "sigtuna", "est-sigtuna", "member" },
 	[STYR] = { "stig.styr", "polisen", "styrgrupp", "member" },
 	[DIRECTOR + POLISEN] = { "per.polischef", "polisen", "styrgrupp", "decision_maker" },
-	[DIRECTOR + SOLLENTUNA] = { "sara.sollentuna", "sollentuna", "styrgrupp", "decision_maker" },
+	[DIRECTOR +
+	    SOLLENTUNA] = { "sara.sollentuna", "sollentuna", "styrgrupp", "decision_maker" },
 	[DIRECTOR + VASBY] = { "ulf.vasby", "upplands-vasby", "styrgrupp", "decision_maker" },
 	[DIRECTOR + SIGTUNA] = { "siv.sigtuna", "sigtuna", "styrgrupp", "decision_maker" },
 	/* A second decision maker of the police. */
@@ -71,8 +72,9 @@ const char *focus_area(int ordinal)
 
 const char *plan_of(const char *municipality)
 {
-	return sql_value(&e, "SELECT p.id::text FROM svk.action_plans p JOIN svk.organisations o "
-			     "ON o.id = p.municipality_id WHERE o.slug = $1",
+	return sql_value(&e,
+			 "SELECT p.id::text FROM svk.action_plans p JOIN svk.organisations o "
+			 "ON o.id = p.municipality_id WHERE o.slug = $1",
 			 municipality);
 }
 
@@ -88,8 +90,9 @@ const char *create(const char *tok, const char *body)
 	cr_expect_str_eq(resp_str(r, "status"), "draft");
 	cr_expect_eq(json_integer_value(resp_get(r, "round")), 1);
 	cr_expect(resp_header(r, "Location") &&
-			  strcmp(resp_header(r, "Location"), strf(&e, "/v1/proposals/%s", id)) == 0,
-		  "Location %s", resp_header(r, "Location") ? resp_header(r, "Location") : "(none)");
+		      strcmp(resp_header(r, "Location"), strf(&e, "/v1/proposals/%s", id)) == 0,
+		  "Location %s",
+		  resp_header(r, "Location") ? resp_header(r, "Location") : "(none)");
 	return strf(&e, "%s", id);
 }
 
@@ -119,15 +122,14 @@ void submit_ok(const char *tok, const char *id)
 /* A decision; an empty comment is left out (the API takes no empty strings). */
 struct resp *decide(const char *tok, const char *id, const char *verdict, const char *comment)
 {
-	const char *body = comment && comment[0] ?
-		jsonf(&e, "{s:s, s:s}", "verdict", verdict, "comment", comment) :
-		jsonf(&e, "{s:s}", "verdict", verdict);
+	const char *body = comment && comment[0]
+			       ? jsonf(&e, "{s:s, s:s}", "verdict", verdict, "comment", comment)
+			       : jsonf(&e, "{s:s}", "verdict", verdict);
 
 	return http(&e, "POST", strf(&e, "/v1/proposals/%s/decisions", id), tok, body);
 }
 
-struct resp *decide_ok(const char *tok, const char *id, const char *verdict,
-		       const char *comment)
+struct resp *decide_ok(const char *tok, const char *id, const char *verdict, const char *comment)
 {
 	struct resp *r = decide(tok, id, verdict, comment);
 
@@ -152,15 +154,16 @@ long count_decisions(const char *id)
 
 long refused(const char *actor)
 {
-	return sql_count(&e, "SELECT count(*) FROM svk.audit WHERE action = 'request.refused' "
-			     "AND actor = $1",
+	return sql_count(&e,
+			 "SELECT count(*) FROM svk.audit WHERE action = 'request.refused' "
+			 "AND actor = $1",
 			 actor);
 }
 
 /* One refused request: 403 `forbidden`, a detail with reason_part, and one
  * more request.refused audit row naming the request. */
-void expect_refused(const char *actor, const char *tok, const char *method,
-		    const char *path, const char *body, const char *reason_part)
+void expect_refused(const char *actor, const char *tok, const char *method, const char *path,
+		    const char *body, const char *reason_part)
 {
 	long before = refused(actor);
 	struct resp *r = http(&e, method, path, tok, body);
@@ -171,13 +174,15 @@ void expect_refused(const char *actor, const char *tok, const char *method,
 	cr_expect(detail && strstr(detail, reason_part),
 		  "%s %s as %s: the detail \"%s\" does not say \"%s\"", method, path, actor,
 		  detail ? detail : "", reason_part);
-	cr_expect_eq(refused(actor), before + 1,
-		     "%s %s as %s left no request.refused audit row", method, path, actor);
-	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.audit WHERE seq = (SELECT max(seq) "
-				   "FROM svk.audit) AND action = 'request.refused' AND actor = $1 "
-				   "AND after->>'request' = $2",
+	cr_expect_eq(refused(actor), before + 1, "%s %s as %s left no request.refused audit row",
+		     method, path, actor);
+	cr_expect_eq(sql_count(&e,
+			       "SELECT count(*) FROM svk.audit WHERE seq = (SELECT max(seq) "
+			       "FROM svk.audit) AND action = 'request.refused' AND actor = $1 "
+			       "AND after->>'request' = $2",
 			       actor, strf(&e, "%s %s", method, path)),
-		     1, "the last audit row is not the refusal of %s %s as %s", method, path, actor);
+		     1, "the last audit row is not the refusal of %s %s as %s", method, path,
+		     actor);
 }
 
 void expect_conflict(struct resp *r, const char *what)
@@ -193,7 +198,7 @@ bool array_has(const json_t *arr, const char *s)
 	size_t i;
 	json_t *v;
 
-	json_array_foreach(arr, i, v) {
+	json_array_foreach (arr, i, v) {
 		const char *t = json_string_value(v);
 		if (t && strcmp(t, s) == 0)
 			return true;
@@ -221,7 +226,7 @@ bool list_has_id(const struct resp *r, const char *id)
 	json_t *items = resp_get(r, "items"), *it;
 	size_t i;
 
-	json_array_foreach(items, i, it) {
+	json_array_foreach (items, i, it) {
 		const char *x = json_string_value(json_object_get(it, "id"));
 		if (x && strcmp(x, id) == 0)
 			return true;
@@ -257,8 +262,8 @@ long today_days(void)
 	return days_from_civil(tm.tm_year + 1900L, tm.tm_mon + 1L, tm.tm_mday);
 }
 
-const char *add_intervention(const char *t, const char *plan, int ordinal,
-			     const char *title, const char *org)
+const char *add_intervention(const char *t, const char *plan, int ordinal, const char *title,
+			     const char *org)
 {
 	struct resp *r = http(&e, "POST", strf(&e, "/v1/action-plans/%s/interventions", plan), t,
 			      jsonf(&e, "{s:s, s:s, s:s, s:s, s:s}", "title", title, "focus_area",

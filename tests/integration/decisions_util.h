@@ -44,8 +44,7 @@ void submit_ok(const char *tok, const char *id);
 
 struct resp *decide(const char *tok, const char *id, const char *verdict, const char *comment);
 
-struct resp *decide_ok(const char *tok, const char *id, const char *verdict,
-		       const char *comment);
+struct resp *decide_ok(const char *tok, const char *id, const char *verdict, const char *comment);
 
 struct resp *get_proposal(const char *tok, const char *id);
 
@@ -53,8 +52,8 @@ long count_decisions(const char *id);
 
 long refused(const char *actor);
 
-void expect_refused(const char *actor, const char *tok, const char *method,
-		    const char *path, const char *body, const char *reason_part);
+void expect_refused(const char *actor, const char *tok, const char *method, const char *path,
+		    const char *body, const char *reason_part);
 
 void expect_conflict(struct resp *r, const char *what);
 
@@ -70,7 +69,7 @@ long days_from_civil(long y, long m, long d);
 
 long today_days(void);
 
-const char *add_intervention(const char *t, const char *plan, int ordinal,
-			     const char *title, const char *org);
+const char *add_intervention(const char *t, const char *plan, int ordinal, const char *title,
+			     const char *org);
 
 #endif

@@ -62,7 +62,6 @@ bool harness_test_failed(void)
 	return failed_here;
 }
 
-
 /* ---- the arena ------------------------------------------------------------ */
 
 struct arena_item {
@@ -134,8 +133,10 @@ const char *harness_need_env(const char *name)
 {
 	const char *v = getenv(name);
 
-	cr_assert(v && v[0], "%s is not set: run the integration tests with ./tests/run "
-			     "(it starts the PostgreSQL cluster they use)", name);
+	cr_assert(v && v[0],
+		  "%s is not set: run the integration tests with ./tests/run "
+		  "(it starts the PostgreSQL cluster they use)",
+		  name);
 	return v;
 }
 
@@ -223,7 +224,8 @@ static void run_script(const char *const argv[])
 	char *out, *err;
 	int st = harness_run(argv, NULL, NULL, 60000, &out, &err);
 
-	cr_assert(st == 0, "%s failed (exit %d): %s%s", argv[0], st, out ? out : "", err ? err : "");
+	cr_assert(st == 0, "%s failed (exit %d): %s%s", argv[0], st, out ? out : "",
+		  err ? err : "");
 	free(out);
 	free(err);
 }
@@ -263,7 +265,7 @@ const char *harness_tls_dir(void)
 		  strerror(errno));
 	/* A shared /tmp: use the directory only if it is ours and private. */
 	cr_assert(lstat(tls_dir, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == getuid() &&
-			  (st.st_mode & 077) == 0,
+		      (st.st_mode & 077) == 0,
 		  "%s is not a private directory of this user; remove it", tls_dir);
 	PATHF(stamp, "%s/made", tls_dir);
 	lock = lock_dir(tls_dir);
@@ -272,7 +274,8 @@ const char *harness_tls_dir(void)
 		PATHF(make_ca, "%s/deploy/make-ca", harness_top_dir());
 		PATHF(make_cert, "%s/deploy/make-server-cert", harness_top_dir());
 		run_script((const char *const[]){ make_ca, tls_dir, NULL });
-		run_script((const char *const[]){ make_cert, tls_dir, "localhost", "127.0.0.1", NULL });
+		run_script(
+		    (const char *const[]){ make_cert, tls_dir, "localhost", "127.0.0.1", NULL });
 		FILE *f = fopen(stamp, "w");
 		cr_assert(f, "cannot write %s", stamp);
 		fclose(f);
@@ -328,7 +331,8 @@ static void write_config(struct env *e)
 	FILE *f = fopen(e->config, "w");
 
 	cr_assert(f, "cannot write %s: %s", e->config, strerror(errno));
-	fprintf(f, "[server]\nlisten = 127.0.0.1:%d\nworkers = 2\nshutdown_timeout = 10\n", e->port);
+	fprintf(f, "[server]\nlisten = 127.0.0.1:%d\nworkers = 2\nshutdown_timeout = 10\n",
+		e->port);
 	if (o->request_timeout)
 		fprintf(f, "request_timeout = %d\n", o->request_timeout);
 	if (o->max_body)
@@ -397,7 +401,7 @@ void env_start(struct env *e, const struct env_opts *opts)
 	env_prepare(e, opts, NULL);
 	/* A clone would be migrated and seeded in the wrong database. */
 	cr_assert(e->opts.fresh_database || !e->opts.extra_ini ||
-			  !strstr(e->opts.extra_ini, "[database]"),
+		      !strstr(e->opts.extra_ini, "[database]"),
 		  "a [database] of the test's own needs .fresh_database");
 	if (e->opts.need_cli)
 		cli_require(e);
@@ -473,8 +477,9 @@ void env_serve(struct env *e)
 	for (;;) {
 		struct pollfd pfd = { .fd = e->pidfd, .events = POLLIN };
 
-		r = http_send(e, &(struct http_req){ .path = "/readyz", .fresh_connection = true,
-						     .cert = crt, .key = key });
+		r = http_send(
+		    e, &(struct http_req){
+			   .path = "/readyz", .fresh_connection = true, .cert = crt, .key = key });
 		if (r->status == 200)
 			return;
 		if (poll(&pfd, 1, 50) > 0 || harness_now_ms() > deadline)
@@ -486,7 +491,8 @@ void env_serve(struct env *e)
 		st = wait_daemon(e, STOP_TIMEOUT_MS);
 		harness_print_log_tail(e, "the daemon did not become ready");
 		cr_assert_fail("samverkand serve did not answer GET /readyz with 200 within %d ms "
-			       "(last: %s)", READY_TIMEOUT_MS, resp_why(r));
+			       "(last: %s)",
+			       READY_TIMEOUT_MS, resp_why(r));
 	}
 	harness_print_log_tail(e, "the daemon exited at start");
 	cr_assert_fail("samverkand serve exited with status %d before it was ready", st);
@@ -508,19 +514,21 @@ void env_stop_daemon(struct env *e)
 	if (st < 0) {
 		kill(e->pid, SIGKILL);
 		wait_daemon(e, STOP_TIMEOUT_MS);
-		harness_teardown_failed("samverkand did not exit within %d ms of SIGTERM", STOP_TIMEOUT_MS);
+		harness_teardown_failed("samverkand did not exit within %d ms of SIGTERM",
+					STOP_TIMEOUT_MS);
 		return;
 	}
 	/* The log's tail is printed by env_stop, the test having failed. */
 	if (st != 0)
-		harness_teardown_failed("samverkand exited with status %d after SIGTERM (see its log)", st);
+		harness_teardown_failed(
+		    "samverkand exited with status %d after SIGTERM (see its log)", st);
 }
 
 static int rm_tree(const char *dir)
 {
 	char *out, *err;
-	int st = harness_run((const char *const[]){ "/bin/rm", "-rf", "--", dir, NULL }, NULL,
-			     NULL, 30000, &out, &err);
+	int st = harness_run((const char *const[]){ "/bin/rm", "-rf", "--", dir, NULL }, NULL, NULL,
+			     30000, &out, &err);
 
 	free(out);
 	free(err);
@@ -556,4 +564,3 @@ void env_stop(struct env *e)
 	e->admin_tok = NULL;
 	e->dir[0] = '\0';
 }
-

@@ -60,23 +60,23 @@ struct env_opts {
 struct arena_item;
 
 struct env {
-	char db[64];                  /* svk_<pid>_<n> */
-	char dir[PATH_MAX];           /* private temporary directory */
-	char config[PATH_MAX + 32];   /* the daemon's INI file */
-	char log[PATH_MAX + 32];      /* the daemon's stderr (and migrate/seed output) */
-	char tls_dir[PATH_MAX];       /* the cached CA and server certificate */
-	char cacert[PATH_MAX + 32];   /* tls_dir/ca.crt: what clients verify against */
-	char base_url[64];            /* https://127.0.0.1:PORT */
-	char admin_password[256];     /* written by `samverkand seed` (the template's) */
+	char db[64];                /* svk_<pid>_<n> */
+	char dir[PATH_MAX];         /* private temporary directory */
+	char config[PATH_MAX + 32]; /* the daemon's INI file */
+	char log[PATH_MAX + 32];    /* the daemon's stderr (and migrate/seed output) */
+	char tls_dir[PATH_MAX];     /* the cached CA and server certificate */
+	char cacert[PATH_MAX + 32]; /* tls_dir/ca.crt: what clients verify against */
+	char base_url[64];          /* https://127.0.0.1:PORT */
+	char admin_password[256];   /* written by `samverkand seed` (the template's) */
 	int port;
-	int port_fd;                  /* holds the port for the env's life (harness.c) */
-	pid_t pid;                    /* the serving daemon, or 0 */
+	int port_fd; /* holds the port for the env's life (harness.c) */
+	pid_t pid;   /* the serving daemon, or 0 */
 	int pidfd;
 	struct env_opts opts;
 	char *admin_tok;
-	void *curl;                   /* CURL *: one handle, so connections are kept alive */
-	void *pg_owner;               /* PGconn * as the superuser */
-	void *pg_app;                 /* PGconn * as samverkan_app */
+	void *curl;     /* CURL *: one handle, so connections are kept alive */
+	void *pg_owner; /* PGconn * as the superuser */
+	void *pg_app;   /* PGconn * as samverkan_app */
 	bool db_created;
 	struct arena_item *arena;
 };
@@ -111,22 +111,22 @@ void env_stop(struct env *e);
  *     a suite whose tests differ (Criterion runs the suite's .init and
  *     then the test's, so such a suite has none of its own).
  */
-#define ENV_INIT(fn, env_, ...) \
-	static void fn(void) \
-	{ \
+#define ENV_INIT(fn, env_, ...)                  \
+	static void fn(void)                     \
+	{                                        \
 		env_start(&(env_), __VA_ARGS__); \
 	}
-#define ENV_FINI(fn, env_) \
-	static void fn(void) \
-	{ \
+#define ENV_FINI(fn, env_)         \
+	static void fn(void)       \
+	{                          \
 		env_stop(&(env_)); \
 	}
-#define ENV_SUITE(name, env_, ...) \
+#define ENV_SUITE(name, env_, ...)         \
 	static void name##_env_start(void) \
-	{ \
-		env_start(&(env_), NULL); \
-	} \
-	ENV_FINI(name##_env_stop, env_) \
+	{                                  \
+		env_start(&(env_), NULL);  \
+	}                                  \
+	ENV_FINI(name##_env_stop, env_)    \
 	TestSuite(name, .init = name##_env_start, .fini = name##_env_stop, __VA_ARGS__)
 
 /* The source tree (SVK_TOP) and the build tree (SVK_BUILD_DIR) under test. */
@@ -144,7 +144,7 @@ void env_client_cert(struct env *e, const char *slug, const char **crt, const ch
 /* ---- processes ---------------------------------------------------------- */
 
 struct proc {
-	int status;     /* exit code; 128+signal; -1 timed out or not started */
+	int status; /* exit code; 128+signal; -1 timed out or not started */
 	char *out, *err;
 };
 
@@ -160,12 +160,12 @@ struct proc *samverkand_v(struct env *e, const char *const args[]);
 /* The real CLI with SAMVERKAN_SERVER, SAMVERKAN_CACERT and a private
  * XDG_CONFIG_HOME named home (each name its own directory in the env). */
 struct cli_opts {
-	const char *home;      /* NULL: "default" */
-	const char *in;        /* standard input */
-	const char *env[8];    /* more "K=V" / "K" changes, NULL-terminated */
+	const char *home;   /* NULL: "default" */
+	const char *in;     /* standard input */
+	const char *env[8]; /* more "K=V" / "K" changes, NULL-terminated */
 };
 struct proc *cli_v(struct env *e, const struct cli_opts *o, const char *const args[]);
-#define cli(env_, home_, in_, ...) \
+#define cli(env_, home_, in_, ...)                                        \
 	cli_v((env_), &(struct cli_opts){ .home = (home_), .in = (in_) }, \
 	      (const char *const[]){ __VA_ARGS__, NULL })
 /* Skips the test when the CLI has not been built. */
@@ -180,17 +180,17 @@ struct header {
 };
 
 struct resp {
-	long status;            /* 0 when no HTTP answer came (see error) */
-	char error[256];        /* the transport error, if any */
+	long status;     /* 0 when no HTTP answer came (see error) */
+	char error[256]; /* the transport error, if any */
 	char *body;
 	size_t len;
-	json_t *json;           /* the parsed body, NULL when not JSON */
+	json_t *json; /* the parsed body, NULL when not JSON */
 	struct header *headers;
 	size_t n_headers;
 };
 
 struct http_req {
-	const char *method;        /* default GET */
+	const char *method; /* default GET */
 	const char *path;
 	const char *token;         /* sent as Authorization: Bearer */
 	const char *authorization; /* a raw Authorization value instead */
@@ -235,8 +235,8 @@ const char *user_create(struct env *e, const char *username, const char *org);
 void member_add(struct env *e, const char *group, const char *username, const char *role,
 		const char *until);
 /* user_create + member_add (group may be NULL) + login: the user's token. */
-const char *user_in_group(struct env *e, const char *username, const char *org,
-			  const char *group, const char *role);
+const char *user_in_group(struct env *e, const char *username, const char *org, const char *group,
+			  const char *role);
 
 /* ---- SQL (for assertions) ------------------------------------------------ */
 
@@ -247,7 +247,7 @@ struct sqlres {
 	char sqlstate[6];
 	char *error;
 	int nrows, ncols;
-	char **cells;           /* nrows * ncols; NULL is SQL NULL */
+	char **cells; /* nrows * ncols; NULL is SQL NULL */
 };
 
 /* sql[0] is the statement, the rest its text parameters ($1...). */

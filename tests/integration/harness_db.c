@@ -36,8 +36,9 @@
 
 const char *harness_conninfo(struct env *e, const char *db, const char *user)
 {
-	return strf(e, "host='%s' port='%s' dbname='%s' user='%s'", harness_need_env("SVK_TEST_PGHOST"),
-		    harness_need_env("SVK_TEST_PGPORT"), db, user);
+	return strf(e, "host='%s' port='%s' dbname='%s' user='%s'",
+		    harness_need_env("SVK_TEST_PGHOST"), harness_need_env("SVK_TEST_PGPORT"), db,
+		    user);
 }
 
 /*
@@ -48,7 +49,8 @@ const char *harness_conninfo(struct env *e, const char *db, const char *user)
  */
 bool harness_cluster_exec(struct env *e, const char *what, const char *const parts[], bool must)
 {
-	PGconn *pg = PQconnectdb(harness_conninfo(e, "postgres", harness_need_env("SVK_TEST_PGUSER")));
+	PGconn *pg = PQconnectdb(
+	    harness_conninfo(e, "postgres", harness_need_env("SVK_TEST_PGUSER")));
 	char *sql = strf(e, "%s", "");
 	PGresult *r = NULL;
 	bool ok = false;
@@ -71,7 +73,8 @@ bool harness_cluster_exec(struct env *e, const char *what, const char *const par
 	r = PQexec(pg, sql);
 	ok = PQresultStatus(r) == PGRES_COMMAND_OK;
 	if (!ok && must)
-		cr_expect_fail("%s %s: %s", what, parts[1] ? parts[1] : "", PQresultErrorMessage(r));
+		cr_expect_fail("%s %s: %s", what, parts[1] ? parts[1] : "",
+			       PQresultErrorMessage(r));
 out:
 	PQclear(r);
 	PQfinish(pg);
@@ -161,23 +164,26 @@ static void template_name(char *name, size_t len)
 static void wait_unused(struct env *e, const char *db)
 {
 	long deadline = harness_now_ms() + TEMPLATE_IDLE_TIMEOUT_MS;
-	PGconn *pg = PQconnectdb(harness_conninfo(e, "postgres", harness_need_env("SVK_TEST_PGUSER")));
+	PGconn *pg = PQconnectdb(
+	    harness_conninfo(e, "postgres", harness_need_env("SVK_TEST_PGUSER")));
 	const char *params[] = { db };
 	long sessions = -1;
 
 	cr_assert(PQstatus(pg) == CONNECTION_OK, "cannot connect to the test cluster");
 	/* pg_stat_activity is a snapshot per transaction: each loop is one. */
 	while (sessions != 0 && harness_now_ms() < deadline) {
-		PGresult *r = PQexecParams(pg, "SELECT count(*), pg_sleep(0.02) FROM pg_stat_activity "
-					       "WHERE datname = $1", 1, NULL, params, NULL, NULL, 0);
+		PGresult *r = PQexecParams(pg,
+					   "SELECT count(*), pg_sleep(0.02) FROM pg_stat_activity "
+					   "WHERE datname = $1",
+					   1, NULL, params, NULL, NULL, 0);
 
 		if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
 			sessions = strtol(PQgetvalue(r, 0, 0), NULL, 10);
 		PQclear(r);
 	}
 	PQfinish(pg);
-	cr_assert_eq(sessions, 0, "%s still has %ld sessions %d ms after it was seeded", db, sessions,
-		     TEMPLATE_IDLE_TIMEOUT_MS);
+	cr_assert_eq(sessions, 0, "%s still has %ld sessions %d ms after it was seeded", db,
+		     sessions, TEMPLATE_IDLE_TIMEOUT_MS);
 }
 
 /* Makes the template name (already locked by the caller) and the file
@@ -191,16 +197,18 @@ static void template_make(const char *name, const char *pwfile)
 	env_prepare(&t, NULL, name);
 	PATHF(tmp, "%s.new", pwfile);
 	/* What a process that died while making it left. */
-	harness_cluster_exec(&t, "drop", (const char *const[]){ "DROP DATABASE IF EXISTS ", name,
-								 " WITH (FORCE)", NULL }, true);
+	harness_cluster_exec(
+	    &t, "drop",
+	    (const char *const[]){ "DROP DATABASE IF EXISTS ", name, " WITH (FORCE)", NULL }, true);
 	harness_cluster_exec(&t, "create", (const char *const[]){ "CREATE DATABASE ", name, NULL },
 			     true);
 	migrate_and_seed(&t, tmp);
 	/* Connections are refused from now on, and those of migrate and
 	 * seed must be gone before the first clone. */
-	harness_cluster_exec(&t, "close", (const char *const[]){ "ALTER DATABASE ", name,
-								  " WITH ALLOW_CONNECTIONS false", NULL },
-			     true);
+	harness_cluster_exec(
+	    &t, "close",
+	    (const char *const[]){ "ALTER DATABASE ", name, " WITH ALLOW_CONNECTIONS false", NULL },
+	    true);
 	wait_unused(&t, name);
 	cr_assert(rename(tmp, pwfile) == 0, "cannot rename %s: %s", tmp, strerror(errno));
 	env_stop(&t);
@@ -237,21 +245,23 @@ void harness_db_create(struct env *e)
 
 	if (e->opts.fresh_database) {
 		PATHF(pwfile, "%s/admin-password", e->dir);
-		e->db_created = harness_cluster_exec(e, "create", (const char *const[]){
-			"CREATE DATABASE ", e->db, NULL }, true);
+		e->db_created = harness_cluster_exec(
+		    e, "create", (const char *const[]){ "CREATE DATABASE ", e->db, NULL }, true);
 		migrate_and_seed(e, pwfile);
 		return;
 	}
 	template_ready(e, tpl, sizeof tpl);
-	e->db_created = harness_cluster_exec(e, "clone", (const char *const[]){
-		"CREATE DATABASE ", e->db, " TEMPLATE ", tpl, NULL }, true);
+	e->db_created = harness_cluster_exec(
+	    e, "clone", (const char *const[]){ "CREATE DATABASE ", e->db, " TEMPLATE ", tpl, NULL },
+	    true);
 }
 
 void harness_db_drop(struct env *e)
 {
 	if (e->db_created)
-		harness_cluster_exec(e, "drop", (const char *const[]){ "DROP DATABASE IF EXISTS ",
-								     e->db, " WITH (FORCE)", NULL },
+		harness_cluster_exec(e, "drop",
+				     (const char *const[]){ "DROP DATABASE IF EXISTS ", e->db,
+							    " WITH (FORCE)", NULL },
 				     false);
 	e->db_created = false;
 }

@@ -93,8 +93,8 @@ static size_t on_header(char *data, size_t size, size_t n, void *arg)
 	while (vstart < len && (data[vstart] == ' ' || data[vstart] == '\t'))
 		vstart++;
 	vend = len;
-	while (vend > vstart && (data[vend - 1] == '\r' || data[vend - 1] == '\n' ||
-				 data[vend - 1] == ' '))
+	while (vend > vstart &&
+	       (data[vend - 1] == '\r' || data[vend - 1] == '\n' || data[vend - 1] == ' '))
 		vend--;
 	if (r->n_headers == c->cap_headers) {
 		size_t cap = c->cap_headers ? c->cap_headers * 2 : 16;
@@ -176,13 +176,13 @@ struct resp *http_send(struct env *e, const struct http_req *q)
 		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)strlen(q->body));
 	}
 
-#define ADD_HEADER(s)                      \
-	do {                               \
+#define ADD_HEADER(s)                             \
+	do {                                      \
 		tmp = curl_slist_append(hs, (s)); \
-		if (!tmp)                  \
-			oom = true;        \
-		else                       \
-			hs = tmp;          \
+		if (!tmp)                         \
+			oom = true;               \
+		else                              \
+			hs = tmp;                 \
 	} while (0)
 
 	ADD_HEADER("Expect:");
@@ -228,8 +228,9 @@ struct resp *http_send(struct env *e, const struct http_req *q)
 struct resp *http(struct env *e, const char *method, const char *path, const char *token,
 		  const char *json_body)
 {
-	return http_send(e, &(struct http_req){ .method = method, .path = path, .token = token,
-						.body = json_body });
+	return http_send(e,
+			 &(struct http_req){
+			     .method = method, .path = path, .token = token, .body = json_body });
 }
 
 const char *resp_header(const struct resp *r, const char *name)
@@ -288,7 +289,7 @@ bool resp_names_field(const struct resp *r, const char *field)
 	json_t *errors = resp_get(r, "errors"), *it;
 	size_t i;
 
-	json_array_foreach(errors, i, it) {
+	json_array_foreach (errors, i, it) {
 		const char *f = json_string_value(json_object_get(it, "field"));
 		if (f && strcmp(f, field) == 0)
 			return true;
@@ -307,8 +308,9 @@ const char *resp_why(const struct resp *r)
 		snprintf(why, sizeof why, "no HTTP answer: %s", r->error);
 	} else if (r->json && resp_str(r, "code")) {
 		char *errors = json_dumps(json_object_get(r->json, "errors"), JSON_COMPACT);
-		snprintf(why, sizeof why, "HTTP %ld %s: %s%s%s (request %s)", r->status, resp_code(r),
-			 detail ? detail : "", errors ? " " : "", errors ? errors : "",
+		snprintf(why, sizeof why, "HTTP %ld %s: %s%s%s (request %s)", r->status,
+			 resp_code(r), detail ? detail : "", errors ? " " : "",
+			 errors ? errors : "",
 			 resp_str(r, "request_id") ? resp_str(r, "request_id") : "-");
 		free(errors);
 	} else {
@@ -398,8 +400,8 @@ void member_add(struct env *e, const char *group, const char *username, const ch
 		  role, resp_why(r));
 }
 
-const char *user_in_group(struct env *e, const char *username, const char *org,
-			  const char *group, const char *role)
+const char *user_in_group(struct env *e, const char *username, const char *org, const char *group,
+			  const char *role)
 {
 	const char *pw = user_create(e, username, org);
 

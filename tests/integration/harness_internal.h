@@ -9,9 +9,9 @@
 #include "harness.h"
 
 /* Fixed-size path formatting that fails the test instead of truncating. */
-#define PATHF(buf, ...)                                                              \
-	do {                                                                         \
-		int n_ = snprintf((buf), sizeof(buf), __VA_ARGS__);                  \
+#define PATHF(buf, ...)                                                                     \
+	do {                                                                                \
+		int n_ = snprintf((buf), sizeof(buf), __VA_ARGS__);                         \
 		cr_assert(n_ >= 0 && (size_t)n_ < sizeof(buf), "path too long: %s", (buf)); \
 	} while (0)
 

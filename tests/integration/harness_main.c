@@ -40,8 +40,7 @@ void harness_teardown_failed(const char *fmt, ...)
 	f = fopen(path, "a");
 	if (!f)
 		return;
-	fprintf(f, "%s::%s: %s\n",
-		criterion_current_suite ? criterion_current_suite->name : "?",
+	fprintf(f, "%s::%s: %s\n", criterion_current_suite ? criterion_current_suite->name : "?",
 		criterion_current_test ? criterion_current_test->name : "?", msg);
 	fclose(f);
 }
@@ -88,7 +87,7 @@ int main(int argc, char *argv[])
 	int result = 0;
 
 	if (snprintf(dir, sizeof dir, "%s/svk-it-teardown.XXXXXX", tmp && tmp[0] ? tmp : "/tmp") >=
-		    (int)sizeof dir ||
+		(int)sizeof dir ||
 	    !mkdtemp(dir) || setenv(TEARDOWN_DIR_VAR, dir, 1) != 0) {
 		fprintf(stderr, "cannot make a temporary directory: %s\n", strerror(errno));
 		return 1;
@@ -101,4 +100,3 @@ int main(int argc, char *argv[])
 		result = 1;
 	return result;
 }
-

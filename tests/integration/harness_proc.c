@@ -25,7 +25,6 @@ extern char **environ;
 
 #define ADMIN_TIMEOUT_MS 60000
 
-
 long harness_now_ms(void)
 {
 	struct timespec ts;
@@ -66,7 +65,8 @@ static char **child_environ(const char *const envset[])
 		for (size_t j = 0; j < m && !replaced; j++) {
 			const char *eq = strchr(envset[j], '=');
 			size_t len = eq ? (size_t)(eq - envset[j]) : strlen(envset[j]);
-			replaced = strncmp(environ[i], envset[j], len) == 0 && environ[i][len] == '=';
+			replaced = strncmp(environ[i], envset[j], len) == 0 &&
+				   environ[i][len] == '=';
 		}
 		if (!replaced)
 			out[k++] = environ[i];
@@ -344,4 +344,3 @@ struct proc *cli_v(struct env *e, const struct cli_opts *o, const char *const ar
 	p = proc_run(e, argv, envset, o->in, 60000);
 	return p;
 }
-

@@ -157,7 +157,8 @@ struct daemon2 *daemon2_start(struct env *e)
 			waitpid(d->pid, &st, 0);
 			d->pid = 0;
 			print_tail(d->log, "the second daemon exited at start");
-			cr_assert_fail("the second samverkand exited (status %d) before it was ready", st);
+			cr_assert_fail(
+			    "the second samverkand exited (status %d) before it was ready", st);
 		}
 		if (ms_now() > deadline) {
 			print_tail(d->log, "the second daemon did not become ready");
@@ -187,11 +188,11 @@ void daemon2_stop(struct daemon2 *d)
 		print_tail(d->log, "the second daemon's exit");
 	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0,
 		  "the second samverkand exited with %s %d after SIGTERM",
-		  WIFEXITED(st) ? "status" : "signal", WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
+		  WIFEXITED(st) ? "status" : "signal",
+		  WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
 }
 
 /* ---- racing requests ------------------------------------------------------------------ */
-
 
 static void racer_free(void *p)
 {
@@ -242,8 +243,8 @@ static size_t racer_body(char *data, size_t size, size_t n, void *arg)
 }
 
 /* Prepares the request (nothing is sent yet). body NULL: a POST without one. */
-void racer_prepare(struct racer *r, const char *base, const char *method,
-		  const char *path, const char *token, const char *body, const char *what)
+void racer_prepare(struct racer *r, const char *base, const char *method, const char *path,
+		   const char *token, const char *body, const char *what)
 {
 	CURL *h = r->h;
 	struct curl_slist *tmp;
@@ -277,7 +278,8 @@ void racer_prepare(struct racer *r, const char *base, const char *method,
 	cr_assert(tmp, "out of memory");
 	r->headers = tmp;
 	if (token) {
-		tmp = curl_slist_append(r->headers, strf(r->env, "Authorization: Bearer %s", token));
+		tmp = curl_slist_append(r->headers,
+					strf(r->env, "Authorization: Bearer %s", token));
 		cr_assert(tmp, "out of memory");
 		r->headers = tmp;
 	}

@@ -23,7 +23,7 @@
 struct daemon2 {
 	pid_t pid;
 	int pidfd;
-	int port_fd;   /* holds the port (harness_reserve_port) */
+	int port_fd; /* holds the port (harness_reserve_port) */
 	int port;
 	char base_url[64];
 	char log[PATH_MAX + 32];
@@ -31,7 +31,7 @@ struct daemon2 {
 
 /* One side of a race: its own handle (and so its own connections). */
 struct racer {
-	struct env *env;          /* whose arena holds the answers */
+	struct env *env; /* whose arena holds the answers */
 	CURL *h;
 	struct curl_slist *headers;
 	pthread_barrier_t *barrier;
@@ -42,10 +42,10 @@ struct racer {
 	long status;
 	char error[CURL_ERROR_SIZE];
 	struct timespec t0, t1;
-	const char *body_text;   /* the answer, env-owned, after the race */
-	json_t *json;            /* the answer parsed (NULL: not JSON) */
-	const char *what;        /* for messages: "polisen approves at daemon 2" */
-	long want_port;          /* the daemon the request is for */
+	const char *body_text; /* the answer, env-owned, after the race */
+	json_t *json;          /* the answer parsed (NULL: not JSON) */
+	const char *what;      /* for messages: "polisen approves at daemon 2" */
+	long want_port;        /* the daemon the request is for */
 };
 
 /* `samverkand serve` with the env's config on a port of its own (the

@@ -10,10 +10,10 @@
 #include "robust_util.h"
 
 /* Fixed-size formatting that fails the test instead of truncating. */
-#define FMT(buf, ...)                                                                     \
-	do {                                                                              \
-		int n_ = snprintf((buf), sizeof(buf), __VA_ARGS__);                       \
-		cr_assert(n_ >= 0 && (size_t)n_ < sizeof(buf), "too long: %s", (buf));    \
+#define FMT(buf, ...)                                                                  \
+	do {                                                                           \
+		int n_ = snprintf((buf), sizeof(buf), __VA_ARGS__);                    \
+		cr_assert(n_ >= 0 && (size_t)n_ < sizeof(buf), "too long: %s", (buf)); \
 	} while (0)
 
 /* An environment variable tests/run sets (fails the test without it). */

@@ -85,7 +85,8 @@ static const char *tool_log(const struct pgc *c)
 		return text;
 	all = robust_slurp(path, &n);
 	if (all) {
-		snprintf(text, sizeof text, "%s", n > sizeof text - 1 ? all + n - (sizeof text - 1) : all);
+		snprintf(text, sizeof text, "%s",
+			 n > sizeof text - 1 ? all + n - (sizeof text - 1) : all);
 		free(all);
 	}
 	return text;
@@ -107,17 +108,17 @@ void pgc_start(struct pgc *c)
 
 	FMT(opts, "-k %s -p %d -c listen_addresses='' -c fsync=off -c max_connections=40", c->dir,
 	    c->port);
-	st = pg_tool_run(c, "pg_ctl",
-			 (const char *const[]){ "-D", c->data, "-w", "-l", c->log, "-o", opts, "start",
-						NULL });
+	st = pg_tool_run(
+	    c, "pg_ctl",
+	    (const char *const[]){ "-D", c->data, "-w", "-l", c->log, "-o", opts, "start", NULL });
 	cr_assert_eq(st, 0, "pg_ctl start failed (exit %d): %s", st, tool_log(c));
 	c->running = true;
 }
 
 void pgc_stop(struct pgc *c)
 {
-	int st = pg_tool_run(c, "pg_ctl",
-			     (const char *const[]){ "-D", c->data, "-w", "-m", "fast", "stop", NULL });
+	int st = pg_tool_run(
+	    c, "pg_ctl", (const char *const[]){ "-D", c->data, "-w", "-m", "fast", "stop", NULL });
 
 	cr_assert_eq(st, 0, "pg_ctl stop failed (exit %d): %s", st, tool_log(c));
 	c->running = false;
@@ -147,8 +148,9 @@ void pgc_create(struct pgc *c)
 			  strerror(errno));
 	}
 	st = pg_tool_run(c, "initdb",
-			 (const char *const[]){ "-D", c->data, "-U", "postgres", "-A", "trust", "-E",
-						"UTF8", "--locale=C.UTF-8", "--no-sync", NULL });
+			 (const char *const[]){ "-D", c->data, "-U", "postgres", "-A", "trust",
+						"-E", "UTF8", "--locale=C.UTF-8", "--no-sync",
+						NULL });
 	cr_assert_eq(st, 0, "initdb failed (exit %d): %s", st, tool_log(c));
 	pgc_start(c);
 	pgc_conninfo(c, ci, sizeof ci, "postgres", "postgres");
@@ -183,9 +185,9 @@ void pgc_destroy(struct pgc *c)
 	if (!c->made)
 		return;
 	if (c->running)
-		(void)pg_tool_run(c, "pg_ctl",
-				  (const char *const[]){ "-D", c->data, "-m", "immediate", "-w", "stop",
-							 NULL });
+		(void)pg_tool_run(
+		    c, "pg_ctl",
+		    (const char *const[]){ "-D", c->data, "-m", "immediate", "-w", "stop", NULL });
 	c->running = false;
 	{
 		pid_t pid = fork();

@@ -54,7 +54,8 @@ static void ssl_why(struct tc *c, const char *what)
  * timeout or a poll error. */
 static bool ssl_wait(struct tc *c, int ssl_err, long deadline)
 {
-	struct pollfd pfd = { .fd = c->fd, .events = ssl_err == SSL_ERROR_WANT_WRITE ? POLLOUT : POLLIN };
+	struct pollfd pfd = { .fd = c->fd,
+			      .events = ssl_err == SSL_ERROR_WANT_WRITE ? POLLOUT : POLLIN };
 	int left = (int)(deadline - mono_ms()), rc;
 
 	if (left <= 0)
@@ -69,7 +70,8 @@ struct tc *tc_connect(struct env *e, const struct tc_opts *o)
 {
 	static const struct tc_opts none;
 	struct tc *c = calloc(1, sizeof *c);
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)e->port),
+	struct sockaddr_in a = { .sin_family = AF_INET,
+				 .sin_port = htons((uint16_t)e->port),
 				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
 	SSL_CTX *ctx;
 	SSL *ssl;
@@ -300,14 +302,17 @@ struct resp *tc_response(struct env *e, struct tc *c, int timeout_ms)
 		}
 		got = tc_fill(c, (int)(deadline - mono_ms() > 0 ? deadline - mono_ms() : 0));
 		if (got == 0) {
-			snprintf(r->error, sizeof r->error, "the connection closed before a full response "
-				 "(%zu bytes came; %.120s)", c->len, c->err);
+			snprintf(r->error, sizeof r->error,
+				 "the connection closed before a full response "
+				 "(%zu bytes came; %.120s)",
+				 c->len, c->err);
 			r->status = 0;
 			return r;
 		}
 		if (got < 0) {
-			snprintf(r->error, sizeof r->error, "no full response within %d ms (%zu bytes came)",
-				 timeout_ms, c->len);
+			snprintf(r->error, sizeof r->error,
+				 "no full response within %d ms (%zu bytes came)", timeout_ms,
+				 c->len);
 			r->status = 0;
 			return r;
 		}

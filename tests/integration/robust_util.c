@@ -184,9 +184,9 @@ const char *robust_need_env(const char *name)
 
 PGconn *robust_owner_conn(struct env *e)
 {
-	PGconn *pg = PQconnectdb(strf(e, "host='%s' port='%s' dbname='%s' user='%s'",
-				      robust_need_env("SVK_TEST_PGHOST"), robust_need_env("SVK_TEST_PGPORT"), e->db,
-				      robust_need_env("SVK_TEST_PGUSER")));
+	PGconn *pg = PQconnectdb(
+	    strf(e, "host='%s' port='%s' dbname='%s' user='%s'", robust_need_env("SVK_TEST_PGHOST"),
+		 robust_need_env("SVK_TEST_PGPORT"), e->db, robust_need_env("SVK_TEST_PGUSER")));
 
 	cr_assert(pg, "out of memory");
 	env_keep(e, pg, pq_finish);

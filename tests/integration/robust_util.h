@@ -43,12 +43,12 @@ struct tc_opts {
 
 struct tc {
 	int fd;
-	void *ctx;              /* SSL_CTX * */
-	void *ssl;              /* SSL * */
-	bool refused;           /* the TCP connection was refused */
-	bool ok;                /* the TLS handshake completed */
-	char err[300];          /* why not, when !ok */
-	char *buf;              /* bytes read and not yet taken */
+	void *ctx;     /* SSL_CTX * */
+	void *ssl;     /* SSL * */
+	bool refused;  /* the TCP connection was refused */
+	bool ok;       /* the TLS handshake completed */
+	char err[300]; /* why not, when !ok */
+	char *buf;     /* bytes read and not yet taken */
 	size_t len, cap;
 };
 
@@ -119,7 +119,7 @@ void pg_exec_quiet(PGconn *pg, const char *sql);
 /* A cluster of the test's own, independent of any env (it is made before
  * env_start, so that migrate and seed run against it). */
 struct pgc {
-	char dir[PATH_MAX];     /* socket directory; data in dir/data */
+	char dir[PATH_MAX]; /* socket directory; data in dir/data */
 	char data[PATH_MAX + 8];
 	char log[PATH_MAX + 8];
 	char ini[3 * PATH_MAX]; /* the [database] section pointing at it */

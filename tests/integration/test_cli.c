@@ -22,11 +22,11 @@ TestSuite(cli, .fini = stop, .timeout = 120);
 
 static const char *show(const struct proc *p)
 {
-	return strf(&e, "exit %d\n--- stdout ---\n%s\n--- stderr ---\n%s", p->status, p->out, p->err);
+	return strf(&e, "exit %d\n--- stdout ---\n%s\n--- stderr ---\n%s", p->status, p->out,
+		    p->err);
 }
 
-#define expect_exit(p, code, what) \
-	cr_expect_eq((p)->status, (code), "%s: %s", (what), show(p))
+#define expect_exit(p, code, what) cr_expect_eq((p)->status, (code), "%s: %s", (what), show(p))
 
 /* One line a person can act on: non-empty, a single line. */
 static void expect_one_line_error(const struct proc *p, const char *what)
@@ -77,10 +77,13 @@ Test(cli, a_newcomer_sets_up_a_colleague, .init = start)
 
 	p = cli(&e, "admin", NULL, "groups", "add-member", "est-sigtuna", "anna.berg");
 	expect_exit(p, 0, "groups add-member");
-	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.memberships m "
-				   "JOIN svk.users u ON u.id = m.user_id JOIN svk.groups g ON g.id = m.group_id "
-				   "WHERE u.username = 'anna.berg' AND g.slug = 'est-sigtuna' AND m.role = 'member'"),
-		     1, "the membership is not stored");
+	cr_expect_eq(
+	    sql_count(
+		&e,
+		"SELECT count(*) FROM svk.memberships m "
+		"JOIN svk.users u ON u.id = m.user_id JOIN svk.groups g ON g.id = m.group_id "
+		"WHERE u.username = 'anna.berg' AND g.slug = 'est-sigtuna' AND m.role = 'member'"),
+	    1, "the membership is not stored");
 
 	p = cli(&e, "anna", pw, "login", "--username", "anna.berg", "--password-stdin");
 	expect_exit(p, 0, "anna's login");
@@ -92,12 +95,13 @@ Test(cli, a_newcomer_sets_up_a_colleague, .init = start)
 	expect_exit(p, 0, "anna lists organisations");
 	cr_expect(strstr(p->out, "sigtuna"), "%s", show(p));
 
-	p = cli(&e, "anna", NULL, "orgs", "create", "--slug", "anna-org", "--name", "Annas", "--kind",
-		"other");
+	p = cli(&e, "anna", NULL, "orgs", "create", "--slug", "anna-org", "--name", "Annas",
+		"--kind", "other");
 	expect_exit(p, 3, "a non-admin creating an organisation");
 	expect_one_line_error(p, "the refusal");
 	cr_expect(strstr(p->err, "admin"), "the refusal does not say what is missing: %s", show(p));
-	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.organisations WHERE slug = 'anna-org'"), 0);
+	cr_expect_eq(
+	    sql_count(&e, "SELECT count(*) FROM svk.organisations WHERE slug = 'anna-org'"), 0);
 
 	/* The admin's session is the admin's: two homes, two users. */
 	p = cli(&e, "admin", NULL, "whoami");
@@ -134,18 +138,20 @@ Test(cli, a_chair_co_opts_and_an_admin_disables, .init = start)
 	expect_exit(p, 0, "orgs create");
 	pw_chair = cli_user_create("cecilia.ordf", "sollentuna");
 	pw_bo = cli_user_create("bo.bostad", "sigtunahem");
-	p = cli(&e, "admin", NULL, "groups", "add-member", "beredningsgrupp", "cecilia.ordf", "--role",
-		"chair");
+	p = cli(&e, "admin", NULL, "groups", "add-member", "beredningsgrupp", "cecilia.ordf",
+		"--role", "chair");
 	expect_exit(p, 0, "appointing the chair");
 
 	p = cli(&e, "chair", pw_chair, "login", "--username", "cecilia.ordf", "--password-stdin");
 	expect_exit(p, 0, "the chair's login");
-	p = cli(&e, "chair", NULL, "groups", "add-member", "est-sigtuna", "bo.bostad", "--until", until);
+	p = cli(&e, "chair", NULL, "groups", "add-member", "est-sigtuna", "bo.bostad", "--until",
+		until);
 	expect_exit(p, 0, "the chair co-opts into est-sigtuna");
 	p = cli(&e, "chair", NULL, "groups", "add-member", "styrgrupp", "bo.bostad");
 	expect_exit(p, 3, "the chair co-opts into the styrgrupp");
 	expect_one_line_error(p, "the refusal");
-	p = cli(&e, "chair", NULL, "groups", "add-member", "est-sigtuna", "bo.bostad", "--role", "chair");
+	p = cli(&e, "chair", NULL, "groups", "add-member", "est-sigtuna", "bo.bostad", "--role",
+		"chair");
 	expect_exit(p, 3, "the chair appoints a chair");
 	p = cli(&e, "chair", NULL, "groups", "members", "est-sigtuna");
 	expect_exit(p, 0, "groups members");
@@ -174,7 +180,7 @@ Test(cli, json_output_is_json, .init = start)
 	v = stdout_json(p);
 	items = json_is_array(v) ? v : json_object_get(v, "items");
 	cr_assert(json_is_array(items), "not a list: %s", show(p));
-	json_array_foreach(items, i, it)
+	json_array_foreach (items, i, it)
 		if (json_is_string(json_object_get(it, "slug")))
 			n++;
 	cr_expect_eq(n, 4, "not the four seeded organisations: %s", show(p));
@@ -210,8 +216,8 @@ Test(cli, exit_codes_tell_scripts_what_happened, .init = start)
 	expect_exit(p, 4, "not found");
 	expect_one_line_error(p, "not found");
 
-	p = cli(&e, NULL, NULL, "orgs", "create", "--slug", "jouren", "--name", "Jouren 811218-9876",
-		"--kind", "other");
+	p = cli(&e, NULL, NULL, "orgs", "create", "--slug", "jouren", "--name",
+		"Jouren 811218-9876", "--kind", "other");
 	expect_exit(p, 6, "a personnummer in a name");
 	cr_expect(strstr(p->err, "name"), "the error does not name the field: %s", show(p));
 	p = cli(&e, NULL, NULL, "groups", "create", "--slug", "est-x", "--name", "EST X", "--tier",
@@ -229,25 +235,30 @@ Test(cli, exit_codes_tell_scripts_what_happened, .init = start)
 	p = cli(&e, NULL, NULL, "orgs", "list", "--no-such-option");
 	expect_exit(p, 2, "an unknown option");
 
-	p = cli(&e, "wrong", "not the password", "login", "--username", "admin", "--password-stdin");
+	p = cli(&e, "wrong", "not the password", "login", "--username", "admin",
+		"--password-stdin");
 	expect_exit(p, 3, "a wrong password");
 	p = cli(&e, "nobody", NULL, "orgs", "list");
 	expect_exit(p, 3, "no login at all");
 
 	/* Nothing listens on a reserved port: the server is unreachable. */
 	port_fd = harness_reserve_port(&port);
-	p = cli_v(&e,
-		  &(struct cli_opts){
-			  .home = "unreachable",
-			  .env = { strf(&e, "SAMVERKAN_SERVER=https://127.0.0.1:%d", port),
-				   "SAMVERKAN_TOKEN=svk_0000000000000000000000000000000000000000000000000" } },
-		  (const char *const[]){ "orgs", "list", NULL });
+	p = cli_v(
+	    &e,
+	    &(struct cli_opts){ .home = "unreachable",
+				.env = { strf(&e, "SAMVERKAN_SERVER=https://127.0.0.1:%d", port),
+					 "SAMVERKAN_TOKEN=svk_"
+					 "0000000000000000000000000000000000000000000000000" } },
+	    (const char *const[]){ "orgs", "list", NULL });
 	expect_exit(p, 75, "an unreachable server");
 	expect_one_line_error(p, "an unreachable server");
-	p = cli_v(&e,
-		  &(struct cli_opts){ .home = "unreachable", .in = "some password",
-				      .env = { strf(&e, "SAMVERKAN_SERVER=https://127.0.0.1:%d", port) } },
-		  (const char *const[]){ "login", "--username", "admin", "--password-stdin", NULL });
+	p = cli_v(
+	    &e,
+	    &(struct cli_opts){
+		.home = "unreachable",
+		.in = "some password",
+		.env = { strf(&e, "SAMVERKAN_SERVER=https://127.0.0.1:%d", port) } },
+	    (const char *const[]){ "login", "--username", "admin", "--password-stdin", NULL });
 	expect_exit(p, 75, "login to an unreachable server");
 	close(port_fd);
 }
@@ -257,7 +268,8 @@ Test(cli, a_throttled_login_is_temporary, .init = start_throttled)
 	struct proc *p;
 
 	for (int i = 0; i < 2; i++) {
-		p = cli(&e, NULL, "not the password", "login", "--username", "admin", "--password-stdin");
+		p = cli(&e, NULL, "not the password", "login", "--username", "admin",
+			"--password-stdin");
 		expect_exit(p, 3, "a wrong password");
 	}
 	p = cli(&e, NULL, e.admin_password, "login", "--username", "admin", "--password-stdin");
@@ -278,15 +290,17 @@ Test(cli, a_script_token_works_from_the_environment, .init = start)
 	tok = json_string_value(json_object_get(v, "token"));
 	cr_assert(tok && strncmp(tok, "svk_", 4) == 0, "no token printed: %s", show(p));
 
-	p = cli_v(&e,
-		  &(struct cli_opts){ .home = "cron", .env = { strf(&e, "SAMVERKAN_TOKEN=%s", tok) } },
-		  (const char *const[]){ "whoami", NULL });
+	p = cli_v(
+	    &e,
+	    &(struct cli_opts){ .home = "cron", .env = { strf(&e, "SAMVERKAN_TOKEN=%s", tok) } },
+	    (const char *const[]){ "whoami", NULL });
 	expect_exit(p, 0, "whoami with SAMVERKAN_TOKEN");
 	cr_expect(strstr(p->out, "admin"), "%s", show(p));
 
 	p = cli(&e, NULL, NULL, "tokens", "create", "--name", "forever");
 	expect_exit(p, 2, "a token without an expiry");
-	p = cli(&e, NULL, NULL, "tokens", "create", "--name", "too long", "--expires-in-days", "367");
+	p = cli(&e, NULL, NULL, "tokens", "create", "--name", "too long", "--expires-in-days",
+		"367");
 	cr_expect(p->status == 6 || p->status == 2, "a token for 367 days: %s", show(p));
 	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.tokens WHERE kind = 'script'"), 1);
 }

@@ -25,16 +25,17 @@ Test(decision_effects, approving_adopts_the_action_plan_and_the_follow_up)
 	i1 = add_intervention(bered, plan, 2, "Avhopparverksamhet med socialtjänsten", "polisen");
 	i2 = add_intervention(bered, plan, 4, "Trygghetsvandringar i Märsta", "sigtuna");
 	id = create(bered, jsonf(&e, "{s:s, s:s, s:s, s:s, s:s}", "agreement", ag, "kind",
-				 "action_plan", "title", "Anta Sigtunas åtgärdsplan", "action_plan", plan,
-				 "proposal_text", "Styrgruppen antar åtgärdsplanen."));
+				 "action_plan", "title", "Anta Sigtunas åtgärdsplan", "action_plan",
+				 plan, "proposal_text", "Styrgruppen antar åtgärdsplanen."));
 	submit_ok(bered, id);
 	expect_affected(get_proposal(bered, id), two, 2);
 	expect_refused(director_name(VASBY), director(VASBY), "POST",
 		       strf(&e, "/v1/proposals/%s/decisions", id), "{\"verdict\":\"approve\"}",
 		       "not affected");
 	decide_ok(director(POLISEN), id, "approve", NULL);
-	cr_expect_str_eq(sql_value(&e, "SELECT status FROM svk.action_plans WHERE id = $1::uuid", plan),
-			 "draft", "adopted before every affected organisation approved");
+	cr_expect_str_eq(
+	    sql_value(&e, "SELECT status FROM svk.action_plans WHERE id = $1::uuid", plan), "draft",
+	    "adopted before every affected organisation approved");
 	r = decide_ok(director(SIGTUNA), id, "approve", NULL);
 	cr_expect_str_eq(resp_str(r, "status"), "approved");
 
@@ -42,21 +43,28 @@ Test(decision_effects, approving_adopts_the_action_plan_and_the_follow_up)
 	cr_assert_eq(r->status, 200, "%s", resp_why(r));
 	cr_expect_str_eq(resp_str(r, "status"), "adopted");
 	cr_expect(resp_str(r, "adopted_at") != NULL, "no adopted_at: %s", r->body);
-	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.action_plan_versions "
-				   "WHERE plan_id = $1::uuid", plan),
+	cr_expect_eq(sql_count(&e,
+			       "SELECT count(*) FROM svk.action_plan_versions "
+			       "WHERE plan_id = $1::uuid",
+			       plan),
 		     1);
-	cr_expect_eq(sql_count(&e, "SELECT jsonb_array_length(snapshot->'interventions') FROM "
-				   "svk.action_plan_versions WHERE plan_id = $1::uuid", plan),
+	cr_expect_eq(sql_count(&e,
+			       "SELECT jsonb_array_length(snapshot->'interventions') FROM "
+			       "svk.action_plan_versions WHERE plan_id = $1::uuid",
+			       plan),
 		     2, "the snapshot does not hold the plan's two interventions");
-	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.action_plan_versions v, "
-				   "jsonb_array_elements(v.snapshot->'interventions') i "
-				   "WHERE v.plan_id = $1::uuid AND i->>'id' IN ($2, $3) "
-				   "AND i->>'title' IN ('Avhopparverksamhet med socialtjänsten', "
-				   "'Trygghetsvandringar i Märsta')",
+	cr_expect_eq(sql_count(&e,
+			       "SELECT count(*) FROM svk.action_plan_versions v, "
+			       "jsonb_array_elements(v.snapshot->'interventions') i "
+			       "WHERE v.plan_id = $1::uuid AND i->>'id' IN ($2, $3) "
+			       "AND i->>'title' IN ('Avhopparverksamhet med socialtjänsten', "
+			       "'Trygghetsvandringar i Märsta')",
 			       plan, i1, i2),
 		     2, "the snapshot's interventions are not the plan's");
-	cr_expect_str_eq(sql_value(&e, "SELECT snapshot->'plan'->>'id' FROM svk.action_plan_versions "
-				       "WHERE plan_id = $1::uuid", plan),
+	cr_expect_str_eq(sql_value(&e,
+				   "SELECT snapshot->'plan'->>'id' FROM svk.action_plan_versions "
+				   "WHERE plan_id = $1::uuid",
+				   plan),
 			 plan);
 	cr_expect_eq(audit_rows("action_plan.adopt", plan), 1);
 	/* The adopted plan is read-only, and is not adopted twice. */
@@ -74,23 +82,27 @@ Test(decision_effects, approving_adopts_the_action_plan_and_the_follow_up)
 		       "Uppföljning 2031", "follow_up_year", 2031));
 	cr_expect_eq(r->status, 422, "a follow-up outside the agreement's years: %s", resp_why(r));
 	cr_expect(resp_names_field(r, "follow_up_year"), "%s", r->body);
-	id = create(bered, jsonf(&e, "{s:s, s:s, s:s, s:i, s:s}", "agreement", ag, "kind",
-				 "follow_up", "title", "Uppföljning 2025", "follow_up_year", 2025,
-				 "proposal_text", "Styrgruppen fastställer uppföljningen för 2025."));
+	id = create(bered,
+		    jsonf(&e, "{s:s, s:s, s:s, s:i, s:s}", "agreement", ag, "kind", "follow_up",
+			  "title", "Uppföljning 2025", "follow_up_year", 2025, "proposal_text",
+			  "Styrgruppen fastställer uppföljningen för 2025."));
 	submit_ok(bered, id);
 	for (int o = 0; o < N_PARTIES; o++) {
-		cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.follow_ups WHERE status = 'adopted'"),
-			     0, "adopted before all four approved");
+		cr_expect_eq(
+		    sql_count(&e, "SELECT count(*) FROM svk.follow_ups WHERE status = 'adopted'"),
+		    0, "adopted before all four approved");
 		r = decide_ok(director(o), id, "approve", NULL);
 	}
 	cr_expect_str_eq(resp_str(r, "status"), "approved");
-	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.follow_ups WHERE agreement_id = $1::uuid "
-				   "AND year = 2025 AND status = 'adopted' AND adopted_at IS NOT NULL "
-				   "AND proposal_id = $2::uuid",
+	cr_expect_eq(sql_count(&e,
+			       "SELECT count(*) FROM svk.follow_ups WHERE agreement_id = $1::uuid "
+			       "AND year = 2025 AND status = 'adopted' AND adopted_at IS NOT NULL "
+			       "AND proposal_id = $2::uuid",
 			       ag, id),
 		     1, "the 2025 follow-up is not adopted");
 	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.follow_ups"), 1);
-	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.audit WHERE action = 'follow_up.adopt'"), 1);
+	cr_expect_eq(
+	    sql_count(&e, "SELECT count(*) FROM svk.audit WHERE action = 'follow_up.adopt'"), 1);
 }
 
 /*
@@ -124,18 +136,23 @@ Test(decision_effects, what_awaits_a_decision_cannot_change_until_it_is_returned
 			     jsonf(&e, "{s:s, s:s, s:s}", "title", "Sent tillägg", "focus_area",
 				   focus_area(4), "responsible_organisation", "sigtuna")),
 			"add an intervention to a plan awaiting its decision");
-	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.interventions WHERE plan_id = $1::uuid "
-				   "AND title = 'Trygghetsvandringar i Märsta'", plan),
-		     1, "a refused change was stored");
-	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.interventions WHERE plan_id = $1::uuid",
+	cr_expect_eq(sql_count(&e,
+			       "SELECT count(*) FROM svk.interventions WHERE plan_id = $1::uuid "
+			       "AND title = 'Trygghetsvandringar i Märsta'",
 			       plan),
-		     1, "a refused intervention was stored");
-	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.action_plans WHERE id = $1::uuid "
-				   "AND title = 'Ändrad under beslut'", plan),
+		     1, "a refused change was stored");
+	cr_expect_eq(
+	    sql_count(&e, "SELECT count(*) FROM svk.interventions WHERE plan_id = $1::uuid", plan),
+	    1, "a refused intervention was stored");
+	cr_expect_eq(sql_count(&e,
+			       "SELECT count(*) FROM svk.action_plans WHERE id = $1::uuid "
+			       "AND title = 'Ändrad under beslut'",
+			       plan),
 		     0, "a refused rename was stored");
 	r = http(&e, "POST", strf(&e, "/v1/interventions/%s/updates", iv), bered,
 		 "{\"note\":\"Första vandringen genomförd\",\"status\":\"ongoing\"}");
-	cr_expect_eq(r->status, 201, "the progress log closed while under decision: %s", resp_why(r));
+	cr_expect_eq(r->status, 201, "the progress log closed while under decision: %s",
+		     resp_why(r));
 
 	/* Returned (återremiss): a draft again, and the plan can change. */
 	decide_ok(director(SIGTUNA), id, "return", "Komplettera med skolan.");
@@ -154,8 +171,8 @@ Test(decision_effects, what_awaits_a_decision_cannot_change_until_it_is_returned
 	submit_ok(bered, id);
 	r = http(&e, "PUT", fu, bered, "{\"results\":\"Ändrat medan styrgruppen beslutar.\"}");
 	expect_conflict(r, "change a follow-up awaiting its decision");
-	cr_expect(strstr(resp_str(r, "detail") ? resp_str(r, "detail") : "", "awaits"),
-		  "%s", r->body);
+	cr_expect(strstr(resp_str(r, "detail") ? resp_str(r, "detail") : "", "awaits"), "%s",
+		  r->body);
 	expect_conflict(http(&e, "PUT", fu, bered, "{\"oral\":true}"),
 			"set oral on a follow-up awaiting its decision");
 	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.follow_ups WHERE year = 2025 "

@@ -43,9 +43,12 @@ Test(decisions, only_the_beredningsgrupp_and_up_prepare_proposals)
 		       "beredningsgrupp");
 	expect_refused(name(EST), est, "POST", strf(&e, "/v1/proposals/%s/withdraw", id), NULL,
 		       "beredningsgrupp");
-	cr_expect_str_eq(sql_value(&e, "SELECT status || ' ' || title FROM svk.proposals "
-				       "WHERE id = $1::uuid", id),
-			 "draft Förlängning av överenskommelsen", "a refused request changed the draft");
+	cr_expect_str_eq(sql_value(&e,
+				   "SELECT status || ' ' || title FROM svk.proposals "
+				   "WHERE id = $1::uuid",
+				   id),
+			 "draft Förlängning av överenskommelsen",
+			 "a refused request changed the draft");
 
 	/* Rights are cumulative upwards: the styrgrupp may prepare too. */
 	create(user(STYR), extension_body(1, "Styrgruppens eget underlag"));
@@ -55,16 +58,18 @@ Test(decisions, only_the_beredningsgrupp_and_up_prepare_proposals)
 	stale = resp_header(r, "ETag");
 	cr_assert(stale, "GET /v1/proposals/{id} has no ETag");
 	stale = strf(&e, "%s", stale);
-	r = http_send(&e, &(struct http_req){
-				  .method = "PATCH", .path = strf(&e, "/v1/proposals/%s", id),
-				  .token = bered, .body = "{\"title\":\"Förlängning med två år\"}",
-				  .headers = { strf(&e, "If-Match: %s", stale) } });
+	r = http_send(&e, &(struct http_req){ .method = "PATCH",
+					      .path = strf(&e, "/v1/proposals/%s", id),
+					      .token = bered,
+					      .body = "{\"title\":\"Förlängning med två år\"}",
+					      .headers = { strf(&e, "If-Match: %s", stale) } });
 	cr_assert_eq(r->status, 200, "PATCH with the current ETag: %s", resp_why(r));
 	cr_expect_str_eq(resp_str(r, "title"), "Förlängning med två år");
-	r = http_send(&e, &(struct http_req){
-				  .method = "PATCH", .path = strf(&e, "/v1/proposals/%s", id),
-				  .token = bered, .body = "{\"title\":\"Förlorad ändring\"}",
-				  .headers = { strf(&e, "If-Match: %s", stale) } });
+	r = http_send(&e, &(struct http_req){ .method = "PATCH",
+					      .path = strf(&e, "/v1/proposals/%s", id),
+					      .token = bered,
+					      .body = "{\"title\":\"Förlorad ändring\"}",
+					      .headers = { strf(&e, "If-Match: %s", stale) } });
 	cr_expect_eq(r->status, 412, "PATCH with a stale ETag: %s", resp_why(r));
 	cr_expect_str_eq(resp_code(r), "precondition_failed");
 	cr_expect_str_eq(resp_str(get_proposal(bered, id), "title"), "Förlängning med två år",
@@ -74,14 +79,16 @@ Test(decisions, only_the_beredningsgrupp_and_up_prepare_proposals)
 	submit_ok(bered, id);
 	r = get_proposal(bered, id);
 	etag = strf(&e, "%s", resp_header(r, "ETag") ? resp_header(r, "ETag") : "");
-	expect_conflict(http_send(&e, &(struct http_req){
-					      .method = "PATCH", .path = strf(&e, "/v1/proposals/%s", id),
-					      .token = bered, .body = "{\"title\":\"Sent ändrad\"}",
+	expect_conflict(
+	    http_send(&e, &(struct http_req){ .method = "PATCH",
+					      .path = strf(&e, "/v1/proposals/%s", id),
+					      .token = bered,
+					      .body = "{\"title\":\"Sent ändrad\"}",
 					      .headers = { strf(&e, "If-Match: %s", etag) } }),
-			"PATCH a submitted proposal with its current ETag");
-	expect_conflict(http(&e, "PATCH", strf(&e, "/v1/proposals/%s", id), bered,
-			     "{\"extension_years\":4}"),
-			"PATCH a submitted proposal");
+	    "PATCH a submitted proposal with its current ETag");
+	expect_conflict(
+	    http(&e, "PATCH", strf(&e, "/v1/proposals/%s", id), bered, "{\"extension_years\":4}"),
+	    "PATCH a submitted proposal");
 	expect_conflict(proposal_post(bered, id, "submit"), "submit twice");
 	r = get_proposal(bered, id);
 	cr_expect_str_eq(resp_str(r, "title"), "Förlängning med två år");
@@ -93,7 +100,8 @@ Test(decisions, only_the_beredningsgrupp_and_up_prepare_proposals)
 	cr_expect_str_eq(resp_str(r, "status"), "withdrawn");
 	expect_conflict(proposal_post(bered, id, "withdraw"), "withdraw twice");
 	expect_conflict(proposal_post(bered, id, "submit"), "submit a withdrawn proposal");
-	expect_conflict(decide(director(POLISEN), id, "approve", "Ja"), "decide a withdrawn proposal");
+	expect_conflict(decide(director(POLISEN), id, "approve", "Ja"),
+			"decide a withdrawn proposal");
 	cr_expect_eq(count_decisions(id), 0);
 	cr_expect_str_eq(sql_value(&e, "SELECT valid_to::text FROM svk.agreements"), "2026-12-31");
 
@@ -123,21 +131,22 @@ Test(decisions, only_a_decision_maker_of_an_affected_organisation_decides)
 		       "decision-maker");
 	/* Nor may a director decide for another organisation. */
 	expect_refused(director_name(SOLLENTUNA), director(SOLLENTUNA), "POST", path,
-		       "{\"verdict\":\"approve\",\"organisation\":\"polisen\"}", "deciding organisation");
+		       "{\"verdict\":\"approve\",\"organisation\":\"polisen\"}",
+		       "deciding organisation");
 	cr_expect_eq(count_decisions(ext), 0, "a refused decision was stored");
 
 	/* A prioritisation that commits only police resources: the directors
 	 * of the municipalities are decision makers, but not affected. */
 	prio = create(bered, jsonf(&e, "{s:s, s:s, s:s, s:[{s:s, s:s, s:f, s:s}]}", "agreement",
 				   agreement_id(), "kind", "prioritisation", "title",
-				   "Ökad polisnärvaro i centrum", "resources", "organisation", "polisen",
-				   "description", "Kvällspatrull fredag och lördag", "amount", 200.0,
-				   "unit", "timmar"));
+				   "Ökad polisnärvaro i centrum", "resources", "organisation",
+				   "polisen", "description", "Kvällspatrull fredag och lördag",
+				   "amount", 200.0, "unit", "timmar"));
 	submit_ok(bered, prio);
 	for (int o = SOLLENTUNA; o < N_PARTIES; o++)
 		expect_refused(director_name(o), director(o), "POST",
-			       strf(&e, "/v1/proposals/%s/decisions", prio), "{\"verdict\":\"approve\"}",
-			       "not affected");
+			       strf(&e, "/v1/proposals/%s/decisions", prio),
+			       "{\"verdict\":\"approve\"}", "not affected");
 	cr_expect_eq(count_decisions(prio), 0);
 
 	/* One decision per organisation and round: a second one is a conflict,
@@ -150,13 +159,17 @@ Test(decisions, only_a_decision_maker_of_an_affected_organisation_decides)
 	expect_conflict(decide(police2, ext, "approve", "Jag också"),
 			"a second decision maker of polisen decides in the same round");
 	cr_expect_eq(count_decisions(ext), 2);
-	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.decisions d JOIN svk.users u "
-				   "ON u.id = d.decided_by WHERE d.proposal_id = $1::uuid "
-				   "AND u.username = $2", ext, name(POLICE2)),
+	cr_expect_eq(sql_count(&e,
+			       "SELECT count(*) FROM svk.decisions d JOIN svk.users u "
+			       "ON u.id = d.decided_by WHERE d.proposal_id = $1::uuid "
+			       "AND u.username = $2",
+			       ext, name(POLICE2)),
 		     0);
-	cr_expect_str_eq(sql_value(&e, "SELECT verdict FROM svk.decisions d JOIN svk.organisations o "
-				       "ON o.id = d.organisation_id WHERE d.proposal_id = $1::uuid "
-				       "AND o.slug = 'sollentuna'", ext),
+	cr_expect_str_eq(sql_value(&e,
+				   "SELECT verdict FROM svk.decisions d JOIN svk.organisations o "
+				   "ON o.id = d.organisation_id WHERE d.proposal_id = $1::uuid "
+				   "AND o.slug = 'sollentuna'",
+				   ext),
 			 "approve", "the second decision replaced the first");
 
 	/* A draft is not decided; neither is an approved proposal. */
@@ -169,8 +182,9 @@ Test(decisions, only_a_decision_maker_of_an_affected_organisation_decides)
 	expect_conflict(decide(director(POLISEN), prio, "approve", "Igen"),
 			"decide an approved proposal again");
 	cr_expect_eq(count_decisions(prio), 1);
-	cr_expect_str_eq(sql_value(&e, "SELECT status FROM svk.proposals WHERE id = $1::uuid", prio),
-			 "approved");
+	cr_expect_str_eq(
+	    sql_value(&e, "SELECT status FROM svk.proposals WHERE id = $1::uuid", prio),
+	    "approved");
 
 	/* An unknown verdict is a validation error. */
 	r = decide(director(VASBY), ext, "maybe", NULL);
@@ -201,14 +215,16 @@ Test(decisions, the_affected_organisations_follow_the_kind)
 
 	/* prioritisation: the organisations of its resource lines, each once. */
 	id = create(bered,
-		    jsonf(&e, "{s:s, s:s, s:s, s:s, s:[{s:s, s:s, s:f, s:s}, {s:s, s:s, s:f, s:s}, "
-			      "{s:s, s:s, s:f, s:s}]}",
-			  "agreement", ag, "kind", "prioritisation", "title", "Trygghet i Märsta centrum",
-			  "focus_area", focus_area(4), "resources", "organisation", "polisen",
-			  "description", "Kommunpoliser kvällstid", "amount", 300.0, "unit", "timmar",
-			  "organisation", "sigtuna", "description", "Fältassistenter", "amount", 450000.0,
-			  "unit", "kr", "organisation", "polisen", "description", "Ordningsvakter",
-			  "amount", 2.0, "unit", "personer"));
+		    jsonf(&e,
+			  "{s:s, s:s, s:s, s:s, s:[{s:s, s:s, s:f, s:s}, {s:s, s:s, s:f, s:s}, "
+			  "{s:s, s:s, s:f, s:s}]}",
+			  "agreement", ag, "kind", "prioritisation", "title",
+			  "Trygghet i Märsta centrum", "focus_area", focus_area(4), "resources",
+			  "organisation", "polisen", "description", "Kommunpoliser kvällstid",
+			  "amount", 300.0, "unit", "timmar", "organisation", "sigtuna",
+			  "description", "Fältassistenter", "amount", 450000.0, "unit", "kr",
+			  "organisation", "polisen", "description", "Ordningsvakter", "amount", 2.0,
+			  "unit", "personer"));
 	submit_ok(bered, id);
 	expect_affected(get_proposal(bered, id), two, 2);
 
@@ -238,11 +254,12 @@ Test(decisions, the_affected_organisations_follow_the_kind)
 
 	/* ...and at least one line, or nobody could decide. */
 	for (int variant = 0; variant < 2; variant++) {
-		const char *body = variant == 0 ?
-			jsonf(&e, "{s:s, s:s, s:s}", "agreement", ag, "kind", "prioritisation", "title",
-			      "Utan resurser") :
-			jsonf(&e, "{s:s, s:s, s:s, s:[]}", "agreement", ag, "kind", "prioritisation",
-			      "title", "Tom resurslista", "resources");
+		const char *body = variant == 0
+				       ? jsonf(&e, "{s:s, s:s, s:s}", "agreement", ag, "kind",
+					       "prioritisation", "title", "Utan resurser")
+				       : jsonf(&e, "{s:s, s:s, s:s, s:[]}", "agreement", ag, "kind",
+					       "prioritisation", "title", "Tom resurslista",
+					       "resources");
 		id = create(bered, body);
 		r = proposal_post(bered, id, "submit");
 		cr_expect_eq(r->status, 422, "submit %s: %s", body, resp_why(r));
@@ -264,7 +281,8 @@ Test(decisions, the_affected_organisations_follow_the_kind)
 	/* ...plus every party responsible for one of its interventions; a
 	 * co-opted housing company responsible for one decides nothing. */
 	r = http(&e, "POST", "/v1/organisations", admin_token(&e),
-		 "{\"slug\":\"sigtunahem\",\"name\":\"Sigtunahem\",\"kind\":\"housing\",\"party\":false}");
+		 "{\"slug\":\"sigtunahem\",\"name\":\"Sigtunahem\",\"kind\":\"housing\",\"party\":"
+		 "false}");
 	cr_assert_eq(r->status, 201, "%s", resp_why(r));
 	add_intervention(bered, plan, 2, "Avhopparverksamhet med socialtjänsten", "polisen");
 	add_intervention(bered, plan, 4, "Trygghetsvandringar i Märsta", "sigtuna");
@@ -273,8 +291,10 @@ Test(decisions, the_affected_organisations_follow_the_kind)
 				 "title", "Åtgärdsplan Sigtuna med insatser", "action_plan", plan));
 	submit_ok(bered, id);
 	expect_affected(get_proposal(bered, id), two, 2);
-	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.proposal_affected "
-				   "WHERE proposal_id = $1::uuid", id),
+	cr_expect_eq(sql_count(&e,
+			       "SELECT count(*) FROM svk.proposal_affected "
+			       "WHERE proposal_id = $1::uuid",
+			       id),
 		     2);
 }
 
@@ -303,7 +323,8 @@ Test(decisions, story_1_the_agreement_is_extended_after_a_return)
 	size_t i;
 	int round1 = 0, round2 = 0;
 
-	id = create(bered, extension_body(4, "Förlängning av samverkansöverenskommelsen med fyra år"));
+	id = create(bered,
+		    extension_body(4, "Förlängning av samverkansöverenskommelsen med fyra år"));
 	submit_ok(bered, id);
 	for (int o = 0; o < N_PARTIES; o++)
 		cr_expect(list_has_id(http(&e, "GET", "/v1/me/pending", director(o), NULL), id),
@@ -322,7 +343,7 @@ Test(decisions, story_1_the_agreement_is_extended_after_a_return)
 	cr_expect_eq(json_integer_value(resp_get(r, "round")), 2);
 	d = resp_get(r, "decisions");
 	cr_expect_eq(json_array_size(d), 4, "the round-1 decisions: %s", r->body);
-	json_array_foreach(d, i, ext) {
+	json_array_foreach (d, i, ext) {
 		const char *org = json_string_value(json_object_get(ext, "organisation"));
 		const char *verdict = json_string_value(json_object_get(ext, "verdict"));
 		cr_expect_eq(json_integer_value(json_object_get(ext, "round")), 1);
@@ -345,12 +366,14 @@ Test(decisions, story_1_the_agreement_is_extended_after_a_return)
 	/* Edited (If-Match) and submitted again. */
 	etag = resp_header(r, "ETag");
 	cr_assert(etag, "no ETag");
-	r = http_send(&e, &(struct http_req){
-				  .method = "PATCH", .path = strf(&e, "/v1/proposals/%s", id),
-				  .token = bered,
-				  .body = "{\"background\":\"Uppföljningarna 2023–2025 visar att samverkan "
-					  "fungerar; se bilagorna.\"}",
-				  .headers = { strf(&e, "If-Match: %s", etag) } });
+	r = http_send(&e,
+		      &(struct http_req){
+			  .method = "PATCH",
+			  .path = strf(&e, "/v1/proposals/%s", id),
+			  .token = bered,
+			  .body = "{\"background\":\"Uppföljningarna 2023–2025 visar att samverkan "
+				  "fungerar; se bilagorna.\"}",
+			  .headers = { strf(&e, "If-Match: %s", etag) } });
 	cr_assert_eq(r->status, 200, "edit the returned draft: %s", resp_why(r));
 	submit_ok(bered, id);
 	r = get_proposal(bered, id);
@@ -372,7 +395,7 @@ Test(decisions, story_1_the_agreement_is_extended_after_a_return)
 
 	r = http(&e, "GET", strf(&e, "/v1/proposals/%s/decisions", id), user(EST), NULL);
 	cr_expect_eq(r->status, 200, "%s", resp_why(r));
-	json_array_foreach(resp_get(r, "items"), i, d) {
+	json_array_foreach (resp_get(r, "items"), i, d) {
 		long round = (long)json_integer_value(json_object_get(d, "round"));
 		round1 += round == 1;
 		round2 += round == 2;
@@ -399,19 +422,21 @@ Test(decisions, story_1_the_agreement_is_extended_after_a_return)
 	cr_expect_eq(audit_rows("proposal.return", id), 1);
 	cr_expect_eq(audit_rows("proposal.approve", id), 1);
 	cr_expect_eq(audit_rows("agreement.extend", ag), 1);
-	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.audit WHERE action = 'decision.return' "
-				   "AND actor = $1 AND organisation = 'sigtuna' AND entity_id = $2",
+	cr_expect_eq(sql_count(&e,
+			       "SELECT count(*) FROM svk.audit WHERE action = 'decision.return' "
+			       "AND actor = $1 AND organisation = 'sigtuna' AND entity_id = $2",
 			       director_name(SIGTUNA), id),
 		     1, "the return is not audited as Sigtuna's director's");
-	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.audit WHERE action = 'agreement.extend' "
-				   "AND before->>'valid_to' = '2026-12-31' "
-				   "AND after->>'valid_to' = '2030-12-31'"),
+	cr_expect_eq(sql_count(&e,
+			       "SELECT count(*) FROM svk.audit WHERE action = 'agreement.extend' "
+			       "AND before->>'valid_to' = '2026-12-31' "
+			       "AND after->>'valid_to' = '2030-12-31'"),
 		     1, "the extension's audit row does not say from and to");
 
 	/* Decided proposals are immutable. */
-	expect_conflict(http(&e, "PATCH", strf(&e, "/v1/proposals/%s", id), bered,
-			     "{\"extension_years\":1}"),
-			"edit an approved proposal");
+	expect_conflict(
+	    http(&e, "PATCH", strf(&e, "/v1/proposals/%s", id), bered, "{\"extension_years\":1}"),
+	    "edit an approved proposal");
 	expect_conflict(proposal_post(bered, id, "withdraw"), "withdraw an approved proposal");
 }
 
@@ -419,17 +444,19 @@ Test(decisions, story_1_the_agreement_is_extended_after_a_return)
 
 static const char *prioritisation(const char *title)
 {
-	return create(user(BERED),
-		      jsonf(&e, "{s:s, s:s, s:s, s:s, s:s, s:s, s:[{s:s, s:s, s:f, s:s}, "
-				"{s:s, s:s, s:f, s:s}]}",
-			    "agreement", agreement_id(), "kind", "prioritisation", "title", title,
-			    "background", "Lägesbilden visar ökande ordningsstörningar vid stationen.",
-			    "proposal_text",
-			    "Polisen och Sigtuna kommun prioriterar stationsområdet under 2026.",
-			    "focus_area", focus_area(4), "resources", "organisation", "polisen",
-			    "description", "Kommunpoliser fredag och lördag kväll", "amount", 320.0,
-			    "unit", "timmar", "organisation", "sigtuna", "description",
-			    "Fältassistenter och trygghetsvärdar", "amount", 450000.0, "unit", "kr"));
+	return create(
+	    user(BERED),
+	    jsonf(&e,
+		  "{s:s, s:s, s:s, s:s, s:s, s:s, s:[{s:s, s:s, s:f, s:s}, "
+		  "{s:s, s:s, s:f, s:s}]}",
+		  "agreement", agreement_id(), "kind", "prioritisation", "title", title,
+		  "background", "Lägesbilden visar ökande ordningsstörningar vid stationen.",
+		  "proposal_text",
+		  "Polisen och Sigtuna kommun prioriterar stationsområdet under 2026.",
+		  "focus_area", focus_area(4), "resources", "organisation", "polisen",
+		  "description", "Kommunpoliser fredag och lördag kväll", "amount", 320.0, "unit",
+		  "timmar", "organisation", "sigtuna", "description",
+		  "Fältassistenter och trygghetsvärdar", "amount", 450000.0, "unit", "kr"));
 }
 
 static struct resp *priorities(void)
@@ -457,7 +484,9 @@ Test(decisions, story_2_a_prioritisation_binds_the_organisations_that_commit)
 	static const struct {
 		int rejecter;
 		bool other_first; /* the other organisation approved before */
-	} rejections[] = { { POLISEN, false }, { POLISEN, true }, { SIGTUNA, false }, { SIGTUNA, true } };
+	} rejections[] = {
+		{ POLISEN, false }, { POLISEN, true }, { SIGTUNA, false }, { SIGTUNA, true }
+	};
 	struct resp *r;
 	json_t *item, *res, *line;
 	size_t i;
@@ -465,7 +494,8 @@ Test(decisions, story_2_a_prioritisation_binds_the_organisations_that_commit)
 
 	/* A reject by either, before or after the other's approval, rejects. */
 	for (size_t k = 0; k < sizeof rejections / sizeof rejections[0]; k++) {
-		int rejecter = rejections[k].rejecter, other = rejecter == POLISEN ? SIGTUNA : POLISEN;
+		int rejecter = rejections[k].rejecter,
+		    other = rejecter == POLISEN ? SIGTUNA : POLISEN;
 
 		id = prioritisation(strf(&e, "Förslag som avslås (%zu)", k));
 		submit_ok(bered, id);
@@ -479,9 +509,11 @@ Test(decisions, story_2_a_prioritisation_binds_the_organisations_that_commit)
 					"approve a rejected proposal");
 		cr_expect_eq(count_decisions(id), rejections[k].other_first ? 2 : 1, "case %zu", k);
 		cr_expect_eq(audit_rows("decision.reject", id), 1, "case %zu", k);
-		cr_expect(!list_has_id(http(&e, "GET", "/v1/me/pending", director(other), NULL), id),
-			  "a rejected proposal is still pending (case %zu)", k);
-		expect_conflict(proposal_post(bered, id, "withdraw"), "withdraw a rejected proposal");
+		cr_expect(
+		    !list_has_id(http(&e, "GET", "/v1/me/pending", director(other), NULL), id),
+		    "a rejected proposal is still pending (case %zu)", k);
+		expect_conflict(proposal_post(bered, id, "withdraw"),
+				"withdraw a rejected proposal");
 		r = priorities();
 		cr_expect_eq(json_array_size(resp_get(r, "items")), 0,
 			     "a rejected priority is listed (case %zu): %s", k, r->body);
@@ -498,7 +530,8 @@ Test(decisions, story_2_a_prioritisation_binds_the_organisations_that_commit)
 	r = decide_ok(director(SIGTUNA), id, "approve", "Sigtuna avsätter medlen.");
 	cr_expect_str_eq(resp_str(r, "status"), "submitted");
 	r = priorities();
-	cr_expect_eq(json_array_size(resp_get(r, "items")), 0, "a half-approved priority is listed");
+	cr_expect_eq(json_array_size(resp_get(r, "items")), 0,
+		     "a half-approved priority is listed");
 
 	r = decide_ok(director(POLISEN), id, "approve", "Polisen avsätter timmarna.");
 	cr_expect_str_eq(resp_str(r, "status"), "approved");
@@ -513,7 +546,7 @@ Test(decisions, story_2_a_prioritisation_binds_the_organisations_that_commit)
 	cr_expect_str_eq(json_string_value(json_object_get(item, "focus_area")), focus_area(4));
 	res = json_object_get(item, "resources");
 	cr_expect_eq(json_array_size(res), 2, "resources: %s", r->body);
-	json_array_foreach(res, i, line) {
+	json_array_foreach (res, i, line) {
 		const char *org = json_string_value(json_object_get(line, "organisation"));
 		double amount = json_number_value(json_object_get(line, "amount"));
 		const char *unit = json_string_value(json_object_get(line, "unit"));

@@ -22,7 +22,8 @@ static void expect_etag(const char *path, const char *tok)
 
 	cr_expect_eq(r->status, 200, "GET %s: %s", path, resp_why(r));
 	cr_assert(etag && etag[0] == '"', "GET %s: no (strong) ETag", path);
-	r = http_send(&e, &(struct http_req){ .path = path, .token = tok,
+	r = http_send(&e, &(struct http_req){ .path = path,
+					      .token = tok,
 					      .headers = { strf(&e, "If-None-Match: %s", etag) } });
 	cr_expect_eq(r->status, 304, "GET %s with If-None-Match: %s", path, resp_why(r));
 }
@@ -44,9 +45,12 @@ Test(directory, organisations_are_created_once_and_validated)
 	cr_expect_eq(r->status, 200, "GET Location: %s", resp_why(r));
 	cr_expect_str_eq(resp_str(r, "slug"), "attunda-brand");
 	expect_etag("/v1/organisations/attunda-brand", admin);
-	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.audit WHERE action = 'organisation.create' "
-				   "AND entity_id = $1 AND actor = 'admin'", "attunda-brand"),
-		     1, "no audit row for the new organisation");
+	cr_expect_eq(
+	    sql_count(&e,
+		      "SELECT count(*) FROM svk.audit WHERE action = 'organisation.create' "
+		      "AND entity_id = $1 AND actor = 'admin'",
+		      "attunda-brand"),
+	    1, "no audit row for the new organisation");
 
 	r = http(&e, "POST", "/v1/organisations", admin,
 		 "{\"slug\":\"attunda-brand\",\"name\":\"Another\",\"kind\":\"rescue\"}");
@@ -56,18 +60,20 @@ Test(directory, organisations_are_created_once_and_validated)
 	expect_invalid(http(&e, "POST", "/v1/organisations", admin,
 			    "{\"slug\":\"brand2\",\"name\":\"Brand\",\"kind\":\"fire\"}"),
 		       "kind", "unknown kind");
-	expect_invalid(http(&e, "POST", "/v1/organisations", admin,
-			    "{\"slug\":\"brand3\",\"name\":\"Brand\",\"kind\":\"rescue\",\"colour\":\"red\"}"),
-		       "colour", "unknown field");
+	expect_invalid(
+	    http(&e, "POST", "/v1/organisations", admin,
+		 "{\"slug\":\"brand3\",\"name\":\"Brand\",\"kind\":\"rescue\",\"colour\":\"red\"}"),
+	    "colour", "unknown field");
 	expect_invalid(http(&e, "POST", "/v1/organisations", admin,
 			    "{\"slug\":\"brand4\",\"kind\":\"rescue\"}"),
 		       "name", "missing name");
 	expect_invalid(http(&e, "POST", "/v1/organisations", admin,
 			    "{\"slug\":\"Brand 5\",\"name\":\"Brand\",\"kind\":\"rescue\"}"),
 		       "slug", "bad slug");
-	expect_invalid(http(&e, "POST", "/v1/organisations", admin,
-			    "{\"slug\":\"brand6\",\"name\":\"Brand\",\"kind\":\"rescue\",\"party\":\"yes\"}"),
-		       "party", "party not a boolean");
+	expect_invalid(
+	    http(&e, "POST", "/v1/organisations", admin,
+		 "{\"slug\":\"brand6\",\"name\":\"Brand\",\"kind\":\"rescue\",\"party\":\"yes\"}"),
+	    "party", "party not a boolean");
 	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.organisations"), 5,
 		     "refused organisations were stored");
 
@@ -99,31 +105,39 @@ Test(directory, users_get_a_generated_password_shown_once)
 	cr_expect(!resp_get(r, "password"), "the password is shown again: %s", r->body);
 	cr_expect(!strstr(r->body, pw), "the password is shown again: %s", r->body);
 	expect_etag("/v1/users/anna.berg", admin);
-	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.users WHERE username = 'anna.berg' "
-				   "AND password_hash LIKE '$argon2id$%' AND strpos(password_hash, $1) = 0",
-			       pw),
-		     1, "the password is not stored as an Argon2id hash");
+	cr_expect_eq(
+	    sql_count(&e,
+		      "SELECT count(*) FROM svk.users WHERE username = 'anna.berg' "
+		      "AND password_hash LIKE '$argon2id$%' AND strpos(password_hash, $1) = 0",
+		      pw),
+	    1, "the password is not stored as an Argon2id hash");
 
 	/* And it works. */
 	cr_expect_eq(http(&e, "POST", "/v1/sessions", NULL,
-			  jsonf(&e, "{s:s, s:s}", "username", "anna.berg", "password", pw))->status,
+			  jsonf(&e, "{s:s, s:s}", "username", "anna.berg", "password", pw))
+			 ->status,
 		     201, "the generated password does not log in");
 
 	r = http(&e, "POST", "/v1/users", admin,
-		 "{\"username\":\"anna.berg\",\"display_name\":\"Anna B\",\"organisation\":\"sigtuna\"}");
+		 "{\"username\":\"anna.berg\",\"display_name\":\"Anna "
+		 "B\",\"organisation\":\"sigtuna\"}");
 	cr_expect_eq(r->status, 409, "duplicate username: %s", resp_why(r));
 	cr_expect_str_eq(resp_code(r), "conflict");
+	expect_invalid(
+	    http(&e, "POST", "/v1/users", admin,
+		 "{\"username\":\"bo\",\"display_name\":\"Bo\",\"organisation\":\"atlantis\"}"),
+	    "organisation", "unknown organisation");
 	expect_invalid(http(&e, "POST", "/v1/users", admin,
-			    "{\"username\":\"bo\",\"display_name\":\"Bo\",\"organisation\":\"atlantis\"}"),
-		       "organisation", "unknown organisation");
-	expect_invalid(http(&e, "POST", "/v1/users", admin,
-			    "{\"username\":\"Anna Berg\",\"display_name\":\"Anna\",\"organisation\":\"sigtuna\"}"),
+			    "{\"username\":\"Anna "
+			    "Berg\",\"display_name\":\"Anna\",\"organisation\":\"sigtuna\"}"),
 		       "username", "bad username");
-	expect_invalid(http(&e, "POST", "/v1/users", admin,
-			    "{\"username\":\"bo.ek\",\"display_name\":\"Bo\",\"organisation\":\"sigtuna\","
-			    "\"password\":\"kort\"}"),
-		       "password", "short password");
-	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.users"), 2, "refused users were stored");
+	expect_invalid(
+	    http(&e, "POST", "/v1/users", admin,
+		 "{\"username\":\"bo.ek\",\"display_name\":\"Bo\",\"organisation\":\"sigtuna\","
+		 "\"password\":\"kort\"}"),
+	    "password", "short password");
+	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.users"), 2,
+		     "refused users were stored");
 
 	/* A given password is not echoed, and works. */
 	r = http(&e, "POST", "/v1/users", admin,
@@ -144,13 +158,15 @@ Test(directory, groups_are_validated_by_tier)
 	const char *admin = admin_token(&e);
 	struct resp *r;
 
-	expect_invalid(http(&e, "POST", "/v1/groups", admin,
-			    "{\"slug\":\"est-extra\",\"name\":\"EST extra\",\"tier\":\"arbetsgrupp\"}"),
-		       "municipality", "arbetsgrupp without municipality");
-	expect_invalid(http(&e, "POST", "/v1/groups", admin,
-			    "{\"slug\":\"est-extra\",\"name\":\"EST extra\",\"tier\":\"arbetsgrupp\","
-			    "\"municipality\":\"polisen\"}"),
-		       "municipality", "arbetsgrupp for a non-municipality");
+	expect_invalid(
+	    http(&e, "POST", "/v1/groups", admin,
+		 "{\"slug\":\"est-extra\",\"name\":\"EST extra\",\"tier\":\"arbetsgrupp\"}"),
+	    "municipality", "arbetsgrupp without municipality");
+	expect_invalid(
+	    http(&e, "POST", "/v1/groups", admin,
+		 "{\"slug\":\"est-extra\",\"name\":\"EST extra\",\"tier\":\"arbetsgrupp\","
+		 "\"municipality\":\"polisen\"}"),
+	    "municipality", "arbetsgrupp for a non-municipality");
 	expect_invalid(http(&e, "POST", "/v1/groups", admin,
 			    "{\"slug\":\"styr-2\",\"name\":\"Styr 2\",\"tier\":\"styrgrupp\","
 			    "\"municipality\":\"sigtuna\"}"),
@@ -158,7 +174,8 @@ Test(directory, groups_are_validated_by_tier)
 	expect_invalid(http(&e, "POST", "/v1/groups", admin,
 			    "{\"slug\":\"grp\",\"name\":\"Grp\",\"tier\":\"ledningsgrupp\"}"),
 		       "tier", "unknown tier");
-	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.groups"), 5, "refused groups were stored");
+	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.groups"), 5,
+		     "refused groups were stored");
 
 	r = http(&e, "POST", "/v1/groups", admin,
 		 "{\"slug\":\"est-marsta\",\"name\":\"EST Märsta\",\"tier\":\"arbetsgrupp\","
@@ -205,7 +222,7 @@ static size_t walk(const char *base, const char *key, const char *tok)
 		cr_assert_eq(r->status, 200, "GET %s page %zu: %s", base, pages + 1, resp_why(r));
 		cr_assert(json_is_array(items), "no items: %s", r->body);
 		cr_expect(json_array_size(items) <= 2, "more than the limit: %s", r->body);
-		json_array_foreach(items, i, it) {
+		json_array_foreach (items, i, it) {
 			const char *k = json_string_value(json_object_get(it, key));
 			cr_assert(k, "an item without %s: %s", key, r->body);
 			cr_expect(strcmp(last, k) < 0, "%s: %s after %s (order or repeat)", base, k,
@@ -230,7 +247,8 @@ Test(directory, lists_paginate_with_limit_and_cursor)
 
 	for (size_t i = 0; i < 3; i++) {
 		r = http(&e, "POST", "/v1/organisations", admin,
-			 jsonf(&e, "{s:s, s:s, s:s}", "slug", slugs[i], "name", slugs[i], "kind", "other"));
+			 jsonf(&e, "{s:s, s:s, s:s}", "slug", slugs[i], "name", slugs[i], "kind",
+			       "other"));
 		cr_assert_eq(r->status, 201, "%s", resp_why(r));
 		user_create(&e, strf(&e, "user%zu", i), slugs[i]);
 	}
@@ -239,11 +257,13 @@ Test(directory, lists_paginate_with_limit_and_cursor)
 	cr_expect_eq(walk("/v1/groups", "slug", admin), 5);
 
 	r = http(&e, "GET", "/v1/organisations", admin, NULL);
-	cr_expect_eq(json_array_size(resp_get(r, "items")), 7, "the default limit is 50: %s", r->body);
+	cr_expect_eq(json_array_size(resp_get(r, "items")), 7, "the default limit is 50: %s",
+		     r->body);
 	cr_expect(json_is_null(resp_get(r, "next_cursor")), "%s", r->body);
 	r = http(&e, "GET", "/v1/organisations?limit=500", admin, NULL);
 	cr_expect_eq(r->status, 200, "limit=500: %s", resp_why(r));
-	expect_invalid(http(&e, "GET", "/v1/organisations?limit=0", admin, NULL), "limit", "limit=0");
+	expect_invalid(http(&e, "GET", "/v1/organisations?limit=0", admin, NULL), "limit",
+		       "limit=0");
 	expect_invalid(http(&e, "GET", "/v1/organisations?limit=501", admin, NULL), "limit",
 		       "limit=501");
 	expect_invalid(http(&e, "GET", "/v1/users?limit=ten", admin, NULL), "limit", "limit=ten");
@@ -276,7 +296,7 @@ Test(directory, memberships_are_put_then_updated_and_deleted)
 
 	r = http(&e, "GET", "/v1/groups/est-sigtuna/members", admin, NULL);
 	cr_expect_eq(r->status, 200, "%s", resp_why(r));
-	json_array_foreach(resp_get(r, "items"), i, it) {
+	json_array_foreach (resp_get(r, "items"), i, it) {
 		if (strcmp(json_string_value(json_object_get(it, "username")), "olle.holm") == 0) {
 			found = true;
 			cr_expect_str_eq(json_string_value(json_object_get(it, "role")), "chair");
@@ -285,13 +305,16 @@ Test(directory, memberships_are_put_then_updated_and_deleted)
 	cr_expect(found, "the member is not listed: %s", r->body);
 	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.memberships"), 1);
 
-	r = http(&e, "PUT", "/v1/groups/no-such-group/members/olle.holm", admin, "{\"role\":\"member\"}");
+	r = http(&e, "PUT", "/v1/groups/no-such-group/members/olle.holm", admin,
+		 "{\"role\":\"member\"}");
 	cr_expect_eq(r->status, 404, "unknown group: %s", resp_why(r));
-	r = http(&e, "PUT", "/v1/groups/est-sigtuna/members/no.such.user", admin, "{\"role\":\"member\"}");
+	r = http(&e, "PUT", "/v1/groups/est-sigtuna/members/no.such.user", admin,
+		 "{\"role\":\"member\"}");
 	cr_expect_eq(r->status, 404, "unknown user: %s", resp_why(r));
 	expect_invalid(http(&e, "PUT", path, admin, "{\"role\":\"boss\"}"), "role", "unknown role");
-	expect_invalid(http(&e, "PUT", path, admin, "{\"role\":\"member\",\"until\":\"2025-13-01\"}"),
-		       "until", "bad date");
+	expect_invalid(
+	    http(&e, "PUT", path, admin, "{\"role\":\"member\",\"until\":\"2025-13-01\"}"), "until",
+	    "bad date");
 
 	r = http(&e, "DELETE", path, admin, NULL);
 	cr_expect_eq(r->status, 204, "%s", resp_why(r));
@@ -309,7 +332,8 @@ Test(directory, decision_makers_only_in_the_styrgrupp_and_for_parties)
 	struct resp *r;
 
 	r = http(&e, "POST", "/v1/organisations", admin,
-		 "{\"slug\":\"sigtunahem\",\"name\":\"Sigtunahem\",\"kind\":\"housing\",\"party\":false}");
+		 "{\"slug\":\"sigtunahem\",\"name\":\"Sigtunahem\",\"kind\":\"housing\",\"party\":"
+		 "false}");
 	cr_assert_eq(r->status, 201, "%s", resp_why(r));
 	user_create(&e, "hyra.vard", "sigtunahem");
 	user_create(&e, "karin.chef", "sollentuna");
@@ -330,7 +354,8 @@ Test(directory, decision_makers_only_in_the_styrgrupp_and_for_parties)
 		 "{\"role\":\"decision_maker\"}");
 	cr_expect_eq(r->status, 201, "a party's decision_maker in the styrgrupp: %s", resp_why(r));
 	/* A non-party user may sit in the styrgrupp without deciding. */
-	r = http(&e, "PUT", "/v1/groups/styrgrupp/members/hyra.vard", admin, "{\"role\":\"member\"}");
+	r = http(&e, "PUT", "/v1/groups/styrgrupp/members/hyra.vard", admin,
+		 "{\"role\":\"member\"}");
 	cr_expect_eq(r->status, 201, "%s", resp_why(r));
 }
 
@@ -339,7 +364,7 @@ static bool has_action(const struct resp *r, const char *action)
 	json_t *it;
 	size_t i;
 
-	json_array_foreach(resp_get(r, "actions"), i, it)
+	json_array_foreach (resp_get(r, "actions"), i, it)
 		if (strcmp(json_string_value(it), action) == 0)
 			return true;
 	return false;
@@ -359,13 +384,15 @@ Test(directory, me_shows_the_tier_of_live_memberships_and_the_actions)
 	tok = login(&e, "tove.tillfallig", pw);
 	r = http(&e, "GET", "/v1/me", tok, NULL);
 	cr_assert_eq(r->status, 200, "%s", resp_why(r));
-	cr_expect(json_is_null(resp_get(r, "tier")), "an expired membership gives a tier: %s", r->body);
+	cr_expect(json_is_null(resp_get(r, "tier")), "an expired membership gives a tier: %s",
+		  r->body);
 	cr_expect_eq(json_array_size(resp_get(r, "memberships")), 0, "%s", r->body);
 	cr_expect(!has_action(r, "read_shared"), "%s", r->body);
 	cr_expect_eq(http(&e, "GET", "/v1/organisations", tok, NULL)->status, 403,
 		     "an expired member reads the directory");
-	cr_expect(json_is_false(json_path(http(&e, "GET", "/v1/groups/beredningsgrupp/members", admin,
-					       NULL)->json, "items.0.live")),
+	cr_expect(json_is_false(json_path(
+		      http(&e, "GET", "/v1/groups/beredningsgrupp/members", admin, NULL)->json,
+		      "items.0.live")),
 		  "an expired membership is listed as live");
 
 	/* Until today: still live today. */

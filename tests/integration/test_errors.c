@@ -32,8 +32,8 @@ static void expect_problem(const struct resp *r, long status, const char *code, 
 
 	cr_expect_eq(r->status, status, "%s: %s", what, resp_why(r));
 	cr_expect_str_eq(resp_code(r), code, "%s: %s", what, resp_why(r));
-	cr_expect(ct && strncmp(ct, "application/problem+json", 24) == 0,
-		  "%s: Content-Type %s", what, ct ? ct : "none");
+	cr_expect(ct && strncmp(ct, "application/problem+json", 24) == 0, "%s: Content-Type %s",
+		  what, ct ? ct : "none");
 	cr_expect(resp_str(r, "type") && resp_str(r, "title") && resp_str(r, "detail"),
 		  "%s: type, title or detail missing: %s", what, r->body);
 	cr_expect_eq(json_integer_value(resp_get(r, "status")), status, "%s: %s", what, r->body);
@@ -45,8 +45,11 @@ static void expect_problem(const struct resp *r, long status, const char *code, 
 static struct resp *post_raw(const char *path, const char *tok, const char *body,
 			     const char *content_type)
 {
-	return http_send(&e, &(struct http_req){ .method = "POST", .path = path, .token = tok,
-						 .body = body, .content_type = content_type });
+	return http_send(&e, &(struct http_req){ .method = "POST",
+						 .path = path,
+						 .token = tok,
+						 .body = body,
+						 .content_type = content_type });
 }
 
 /* {"a":{"a":...{"a":1}...}} nested depth objects deep. */
@@ -81,7 +84,8 @@ Test(errors, refusals_are_problem_documents_with_a_request_id, .init = start)
 	r = http(&e, "DELETE", "/v1/organisations", admin, NULL);
 	expect_problem(r, 405, "method_not_allowed", "DELETE /v1/organisations");
 	allow = resp_header(r, "Allow");
-	cr_expect(allow && strstr(allow, "GET") && strstr(allow, "POST") && !strstr(allow, "DELETE"),
+	cr_expect(allow && strstr(allow, "GET") && strstr(allow, "POST") &&
+		      !strstr(allow, "DELETE"),
 		  "Allow: %s", allow ? allow : "none");
 	r = http(&e, "PUT", "/v1/sessions", NULL, "{}");
 	expect_problem(r, 405, "method_not_allowed", "PUT /v1/sessions");
@@ -90,8 +94,9 @@ Test(errors, refusals_are_problem_documents_with_a_request_id, .init = start)
 
 	expect_problem(post_raw("/v1/organisations", admin, "{\"slug\": \"x\",", NULL), 400,
 		       "bad_request", "malformed JSON");
-	expect_problem(post_raw("/v1/organisations", admin, "{\"slug\":\"a\",\"slug\":\"b\"}", NULL),
-		       400, "bad_request", "a duplicate key");
+	expect_problem(
+	    post_raw("/v1/organisations", admin, "{\"slug\":\"a\",\"slug\":\"b\"}", NULL), 400,
+	    "bad_request", "a duplicate key");
 	expect_problem(post_raw("/v1/organisations", admin, nested(40), NULL), 400, "bad_request",
 		       "JSON deeper than json_max_depth (32)");
 	expect_problem(post_raw("/v1/organisations", admin,
@@ -125,7 +130,8 @@ Test(errors, request_ids_are_echoed_or_made, .init = start)
 					      .headers = { "X-Request-Id: it-echo-0002" } });
 	cr_expect_str_eq(resp_header(r, "X-Request-Id") ? resp_header(r, "X-Request-Id") : "",
 			 "it-echo-0002");
-	cr_expect_str_eq(resp_str(r, "request_id") ? resp_str(r, "request_id") : "", "it-echo-0002");
+	cr_expect_str_eq(resp_str(r, "request_id") ? resp_str(r, "request_id") : "",
+			 "it-echo-0002");
 
 	/* A made-up one is unique per request. */
 	r = http(&e, "GET", "/livez", NULL, NULL);
@@ -140,9 +146,8 @@ Test(errors, request_ids_are_echoed_or_made, .init = start)
 	rid = resp_header(r, "X-Request-Id");
 	cr_expect(rid && rid[0] && !strchr(rid, ' ') && !strchr(rid, '"'),
 		  "an unsafe X-Request-Id was echoed: %s", rid ? rid : "none");
-	r = http_send(&e, &(struct http_req){
-		.path = "/livez",
-		.headers = { strf(&e, "X-Request-Id: %0200d", 7) } });
+	r = http_send(&e, &(struct http_req){ .path = "/livez",
+					      .headers = { strf(&e, "X-Request-Id: %0200d", 7) } });
 	rid = resp_header(r, "X-Request-Id");
 	cr_expect(rid && strlen(rid) <= 64, "a 200-character X-Request-Id was echoed");
 }
@@ -213,7 +218,8 @@ static long wait_for_close(CURL *h, long timeout_ms, bool *closed)
 			return got;
 		}
 		clock_gettime(CLOCK_MONOTONIC, &now);
-		elapsed = (now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000;
+		elapsed = (now.tv_sec - start.tv_sec) * 1000 +
+			  (now.tv_nsec - start.tv_nsec) / 1000000;
 		if (elapsed >= timeout_ms)
 			return got;
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };

@@ -22,8 +22,8 @@ static long incidents(void)
 
 static const char *item(const char *at, const char *mun, const char *place, const char *cat)
 {
-	return jsonf(&e, "{s:s, s:s, s:s, s:s}", "occurred_at", at, "municipality", mun,
-		     "place", place, "category", cat);
+	return jsonf(&e, "{s:s, s:s, s:s, s:s}", "occurred_at", at, "municipality", mun, "place",
+		     place, "category", cat);
 }
 
 static const char *batch(const char *const items[], size_t n)
@@ -42,12 +42,14 @@ Test(est, one_incident_is_stored_with_the_reporters_organisation)
 	const char *est = user_in_group(&e, "stina.est", "sigtuna", "est-sigtuna", "member");
 	struct resp *r;
 
-	r = http(&e, "POST", "/v1/incidents", est,
-		 "{\"occurred_at\":\"2026-07-01T12:00\",\"municipality\":\"sigtuna\","
-		 "\"place\":\"  Märsta centrum \",\"category\":\"klotter\","
-		 "\"description\":\"Klotter på busskuren\",\"latitude\":59.62,\"longitude\":17.85}");
+	r = http(
+	    &e, "POST", "/v1/incidents", est,
+	    "{\"occurred_at\":\"2026-07-01T12:00\",\"municipality\":\"sigtuna\","
+	    "\"place\":\"  Märsta centrum \",\"category\":\"klotter\","
+	    "\"description\":\"Klotter på busskuren\",\"latitude\":59.62,\"longitude\":17.85}");
 	cr_assert_eq(r->status, 201, "%s", resp_why(r));
-	cr_expect_str_eq(resp_header(r, "Location"), strf(&e, "/v1/incidents/%s", resp_str(r, "id")));
+	cr_expect_str_eq(resp_header(r, "Location"),
+			 strf(&e, "/v1/incidents/%s", resp_str(r, "id")));
 	/* No offset: Swedish summer time, UTC+2. */
 	cr_expect_str_eq(resp_str(r, "occurred_at"), "2026-07-01T10:00:00Z");
 	cr_expect_str_eq(resp_str(r, "week"), "2026-W27");
@@ -56,14 +58,19 @@ Test(est, one_incident_is_stored_with_the_reporters_organisation)
 	cr_expect_str_eq(resp_str(r, "reported_by"), "stina.est");
 	cr_expect_str_eq(resp_str(r, "category"), "klotter");
 	cr_expect(json_is_real(resp_get(r, "latitude")), "%s", r->body);
-	cr_expect(!resp_get(r, "person") && !resp_get(r, "name"), "a field for a person: %s", r->body);
+	cr_expect(!resp_get(r, "person") && !resp_get(r, "name"), "a field for a person: %s",
+		  r->body);
 
-	struct resp *g = http(&e, "GET", strf(&e, "/v1/incidents/%s", resp_str(r, "id")), est, NULL);
+	struct resp *g = http(&e, "GET", strf(&e, "/v1/incidents/%s", resp_str(r, "id")), est,
+			      NULL);
 	cr_expect_eq(g->status, 200, "%s", resp_why(g));
 	cr_expect(resp_header(g, "ETag"), "no ETag");
 	cr_expect(json_equal(g->json, r->json), "GET differs:\n%s\n%s", g->body, r->body);
-	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.audit WHERE action = 'incident.create' "
-				   "AND entity_id = $1", resp_str(r, "id")), 1);
+	cr_expect_eq(sql_count(&e,
+			       "SELECT count(*) FROM svk.audit WHERE action = 'incident.create' "
+			       "AND entity_id = $1",
+			       resp_str(r, "id")),
+		     1);
 
 	/* An offset is kept as given. */
 	r = http(&e, "POST", "/v1/incidents", est,
@@ -101,15 +108,17 @@ Test(est, one_incident_is_stored_with_the_reporters_organisation)
 	cr_expect_eq(incidents(), before, "a refused incident was stored");
 
 	/* The source may be named, and must be the reporter's organisation. */
-	r = http(&e, "POST", "/v1/incidents", est,
-		 "{\"occurred_at\":\"2026-01-02T10:00Z\",\"municipality\":\"sigtuna\","
-		 "\"place\":\"Valsta\",\"category\":\"brand\",\"source_organisation\":\"sigtuna\"}");
+	r = http(
+	    &e, "POST", "/v1/incidents", est,
+	    "{\"occurred_at\":\"2026-01-02T10:00Z\",\"municipality\":\"sigtuna\","
+	    "\"place\":\"Valsta\",\"category\":\"brand\",\"source_organisation\":\"sigtuna\"}");
 	cr_expect_eq(r->status, 201, "its own organisation as the source: %s", resp_why(r));
 	cr_expect_str_eq(resp_str(r, "source_organisation"), "sigtuna");
 	before = incidents();
-	r = http(&e, "POST", "/v1/incidents", est,
-		 "{\"occurred_at\":\"2026-01-02T11:00Z\",\"municipality\":\"sigtuna\","
-		 "\"place\":\"Valsta\",\"category\":\"brand\",\"source_organisation\":\"polisen\"}");
+	r = http(
+	    &e, "POST", "/v1/incidents", est,
+	    "{\"occurred_at\":\"2026-01-02T11:00Z\",\"municipality\":\"sigtuna\","
+	    "\"place\":\"Valsta\",\"category\":\"brand\",\"source_organisation\":\"polisen\"}");
 	expect_invalid(r, "source_organisation", "another organisation as the source");
 	cr_expect(strstr(r->body, "sigtuna"), "the refusal does not name the own organisation: %s",
 		  r->body);
@@ -129,16 +138,19 @@ Test(est, arbetsgrupp_members_report_only_for_their_municipality)
 		 item("2026-03-02T10:00", "sollentuna", "Tureberg", "klotter"));
 	cr_expect_eq(r->status, 403, "%s", resp_why(r));
 	cr_expect_str_eq(resp_code(r), "forbidden");
-	r = http(&e, "POST", "/v1/incidents", est,
-		 batch((const char *[]){ item("2026-03-02T10:00", "sigtuna", "Valsta", "klotter"),
-					 item("2026-03-02T11:00", "sollentuna", "Tureberg", "klotter") },
-		       2));
+	r = http(
+	    &e, "POST", "/v1/incidents", est,
+	    batch((const char *[]){ item("2026-03-02T10:00", "sigtuna", "Valsta", "klotter"),
+				    item("2026-03-02T11:00", "sollentuna", "Tureberg", "klotter") },
+		  2));
 	cr_expect_eq(r->status, 403, "%s", resp_why(r));
 	cr_expect(strstr(resp_str(r, "detail") ? resp_str(r, "detail") : "", "items[1]"),
 		  "the refusal does not name the item: %s", r->body);
 	cr_expect_eq(incidents(), 0, "a refused batch stored something");
-	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.audit WHERE action = 'request.refused' "
-				   "AND actor = 'stina.est'"), 2, "refusals are audited");
+	cr_expect_eq(sql_count(&e,
+			       "SELECT count(*) FROM svk.audit WHERE action = 'request.refused' "
+			       "AND actor = 'stina.est'"),
+		     2, "refusals are audited");
 
 	r = http(&e, "POST", "/v1/incidents", none,
 		 item("2026-03-02T10:00", "sigtuna", "Valsta", "klotter"));
@@ -151,16 +163,20 @@ Test(est, arbetsgrupp_members_report_only_for_their_municipality)
 	r = http(&e, "POST", "/v1/incidents", est,
 		 item("2026-03-02T10:00", "sigtuna", "Valsta", "klotter"));
 	cr_expect_eq(r->status, 201, "own municipality: %s", resp_why(r));
-	r = http(&e, "POST", "/v1/incidents", ber,
-		 batch((const char *[]){ item("2026-03-02T10:00", "sollentuna", "Tureberg", "klotter"),
-					 item("2026-03-02T11:00", "upplands-vasby", "Centrum", "brand") },
-		       2));
+	r = http(
+	    &e, "POST", "/v1/incidents", ber,
+	    batch(
+		(const char *[]){ item("2026-03-02T10:00", "sollentuna", "Tureberg", "klotter"),
+				  item("2026-03-02T11:00", "upplands-vasby", "Centrum", "brand") },
+		2));
 	cr_expect_eq(r->status, 201, "beredningsgrupp, any municipality: %s", resp_why(r));
 	cr_expect_eq(json_integer_value(resp_get(r, "count")), 2, "%s", r->body);
-	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.incidents i JOIN svk.organisations o "
-				   "ON o.id = i.source_organisation_id WHERE o.slug = 'polisen' "
-				   "AND i.id = $1::uuid", resp_str(r, "items.1.id")), 1,
-		     "the batch's source is the reporter's organisation");
+	cr_expect_eq(sql_count(&e,
+			       "SELECT count(*) FROM svk.incidents i JOIN svk.organisations o "
+			       "ON o.id = i.source_organisation_id WHERE o.slug = 'polisen' "
+			       "AND i.id = $1::uuid",
+			       resp_str(r, "items.1.id")),
+		     1, "the batch's source is the reporter's organisation");
 	cr_expect_eq(incidents(), 3);
 
 	r = http(&e, "GET", "/v1/incidents?municipality=sollentuna", est, NULL);
@@ -205,8 +221,10 @@ Test(est, a_batch_with_bad_items_stores_nothing_and_names_every_one)
 		item("2026-03-02T10:00", "sigtuna", "Valsta", "klotter"),
 		item("2026-03-02T11:00", "sigtuna", "Valsta", "klotter"),
 		item("2026-03-02T12:00", "sigtuna", "Valsta", "fyrverkerier"),
-		"{\"occurred_at\":\"2026-03-02T13:00\",\"municipality\":\"sigtuna\",\"category\":\"brand\"}",
-		"{\"occurred_at\":\"2026-03-02T14:00\",\"municipality\":\"sigtuna\",\"place\":\"Valsta\","
+		"{\"occurred_at\":\"2026-03-02T13:00\",\"municipality\":\"sigtuna\",\"category\":"
+		"\"brand\"}",
+		"{\"occurred_at\":\"2026-03-02T14:00\",\"municipality\":\"sigtuna\",\"place\":"
+		"\"Valsta\","
 		"\"category\":\"brand\",\"description\":\"Samordningsnummer 701063-2391\"}",
 		item("2026-03-02T15:00", "gotland", "Visby", "brand"),
 	};
@@ -235,7 +253,8 @@ Test(est, a_batch_with_bad_items_stores_nothing_and_names_every_one)
 		       "an item that is not an object");
 
 	/* 1001 items are refused; 1000 are stored. */
-	expect_invalid(http(&e, "POST", "/v1/incidents", ber, same_items(1001)), "items", "1001 items");
+	expect_invalid(http(&e, "POST", "/v1/incidents", ber, same_items(1001)), "items",
+		       "1001 items");
 	const char *big = same_items(1000);
 	r = http(&e, "POST", "/v1/incidents", ber, big);
 	cr_expect_eq(r->status, 201, "1000 items: %s", resp_why(r));
@@ -244,24 +263,32 @@ Test(est, a_batch_with_bad_items_stores_nothing_and_names_every_one)
 		     "the weekly rollup does not add up");
 	cr_expect_eq(sql_count(&e, "SELECT sum(n) FROM svk.incident_week_places"), 1000,
 		     "the weekly rollup does not add up");
-	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.audit WHERE action = 'incident.create'"),
-		     1, "one audit entry per batch");
+	cr_expect_eq(
+	    sql_count(&e, "SELECT count(*) FROM svk.audit WHERE action = 'incident.create'"), 1,
+	    "one audit entry per batch");
 }
 
 Test(est, a_retried_batch_with_its_idempotency_key_is_stored_once)
 {
 	const char *ber = user_in_group(&e, "bo.ber", "polisen", "beredningsgrupp", "member");
-	const char *body = batch((const char *[]){ item("2026-03-02T10:00", "sigtuna", "Valsta", "klotter"),
-						   item("2026-03-02T11:00", "sigtuna", "Valsta", "brand") },
-				 2);
+	const char *body = batch(
+	    (const char *[]){ item("2026-03-02T10:00", "sigtuna", "Valsta", "klotter"),
+			      item("2026-03-02T11:00", "sigtuna", "Valsta", "brand") },
+	    2);
 	const char *key = "Idempotency-Key: import-5b0c1d";
 	struct resp *r1, *r2;
 
-	r1 = http_send(&e, &(struct http_req){ .method = "POST", .path = "/v1/incidents",
-					       .token = ber, .body = body, .headers = { key } });
+	r1 = http_send(&e, &(struct http_req){ .method = "POST",
+					       .path = "/v1/incidents",
+					       .token = ber,
+					       .body = body,
+					       .headers = { key } });
 	cr_assert_eq(r1->status, 201, "%s", resp_why(r1));
-	r2 = http_send(&e, &(struct http_req){ .method = "POST", .path = "/v1/incidents",
-					       .token = ber, .body = body, .headers = { key } });
+	r2 = http_send(&e, &(struct http_req){ .method = "POST",
+					       .path = "/v1/incidents",
+					       .token = ber,
+					       .body = body,
+					       .headers = { key } });
 	cr_expect_eq(r2->status, 201, "%s", resp_why(r2));
 	cr_expect(json_equal(r1->json, r2->json), "the repeat differs");
 	cr_expect_eq(incidents(), 2, "the retried batch was stored twice");
@@ -278,10 +305,10 @@ static void situation_fixture(const char *tok)
 		item("2026-03-04T10:00", "sigtuna", "Märsta centrum", "klotter"),
 		item("2026-03-04T11:00", "sigtuna", "Märsta centrum", "skadegorelse"),
 		item("2026-03-05T10:00", "sigtuna", "Valsta", "klotter"),
-		item("2026-03-08T23:30", "sigtuna", "Valsta", "klotter"),   /* Sunday night */
+		item("2026-03-08T23:30", "sigtuna", "Valsta", "klotter"), /* Sunday night */
 		item("2026-03-06T10:00", "sigtuna", "Rosersberg", "brand"),
 		item("2026-03-08T23:30:00Z", "sigtuna", "Valsta", "klotter"), /* Monday, week 11 */
-		item("2026-02-02T10:00", "sigtuna", "Valsta", "klotter"),  /* weeks 6-9 */
+		item("2026-02-02T10:00", "sigtuna", "Valsta", "klotter"),     /* weeks 6-9 */
 		item("2026-02-09T10:00", "sigtuna", "Valsta", "klotter"),
 		item("2026-02-16T10:00", "sigtuna", "Valsta", "klotter"),
 		item("2026-02-17T10:00", "sigtuna", "Valsta", "skadegorelse"),
@@ -300,7 +327,7 @@ static json_t *category(const struct resp *r, const char *slug)
 	size_t i;
 	json_t *c;
 
-	json_array_foreach(resp_get(r, "categories"), i, c)
+	json_array_foreach (resp_get(r, "categories"), i, c)
 		if (strcmp(json_string_value(json_object_get(c, "category")), slug) == 0)
 			return c;
 	cr_assert_fail("no category %s in %s", slug, r->body);
@@ -395,7 +422,8 @@ Test(est, places_under_three_are_suppressed_for_co_opted_organisations)
 	cr_expect_eq(json_integer_value(resp_get(r, "total")), 7);
 
 	/* The housing company reports for its group's municipality. */
-	r = http(&e, "POST", "/v1/incidents", hem, item("2026-03-05T10:00", "sigtuna", "Valsta", "nedskrapning"));
+	r = http(&e, "POST", "/v1/incidents", hem,
+		 item("2026-03-05T10:00", "sigtuna", "Valsta", "nedskrapning"));
 	cr_expect_eq(r->status, 201, "%s", resp_why(r));
 	cr_expect_str_eq(resp_str(r, "source_organisation"), "sigtunahem");
 }
@@ -407,18 +435,22 @@ Test(est, iso_weeks_at_their_edges)
 
 	/* 2025 began on a Wednesday and is no leap year: 52 weeks. 2026 began
 	 * on a Thursday, so it has a week 53 (28 December to 3 January). */
-	expect_invalid(http(&e, "GET", "/v1/situation?municipality=sigtuna&week=2025-W53", ber, NULL),
-		       "week", "2025 has 52 weeks");
-	expect_invalid(http(&e, "GET", "/v1/situation?municipality=sigtuna&week=2027-W53", ber, NULL),
-		       "week", "2027 has 52 weeks");
+	expect_invalid(
+	    http(&e, "GET", "/v1/situation?municipality=sigtuna&week=2025-W53", ber, NULL), "week",
+	    "2025 has 52 weeks");
+	expect_invalid(
+	    http(&e, "GET", "/v1/situation?municipality=sigtuna&week=2027-W53", ber, NULL), "week",
+	    "2027 has 52 weeks");
 	r = http(&e, "GET", "/v1/situation?municipality=sigtuna&week=2026-W53", ber, NULL);
 	cr_expect_eq(r->status, 200, "2026 has 53 weeks: %s", resp_why(r));
 	cr_expect_str_eq(resp_str(r, "from"), "2026-12-28");
 	cr_expect_str_eq(resp_str(r, "to"), "2027-01-03");
-	expect_invalid(http(&e, "GET", "/v1/situation?municipality=sigtuna&week=2026-W00", ber, NULL),
-		       "week", "week 0");
-	expect_invalid(http(&e, "GET", "/v1/situation?municipality=sigtuna&week=2026-10", ber, NULL),
-		       "week", "no W");
+	expect_invalid(
+	    http(&e, "GET", "/v1/situation?municipality=sigtuna&week=2026-W00", ber, NULL), "week",
+	    "week 0");
+	expect_invalid(
+	    http(&e, "GET", "/v1/situation?municipality=sigtuna&week=2026-10", ber, NULL), "week",
+	    "no W");
 
 	r = http(&e, "POST", "/v1/incidents", ber,
 		 batch((const char *[]){ item("2021-01-02T12:00", "sigtuna", "Valsta", "brand"),
@@ -428,9 +460,11 @@ Test(est, iso_weeks_at_their_edges)
 	cr_assert_eq(r->status, 201, "%s", resp_why(r));
 	const char *week_of[3];
 	for (int i = 0; i < 3; i++)
-		week_of[i] = resp_str(http(&e, "GET", strf(&e, "/v1/incidents/%s",
-							  resp_str(r, strf(&e, "items.%d.id", i))),
-					   ber, NULL), "week");
+		week_of[i] = resp_str(
+		    http(&e, "GET",
+			 strf(&e, "/v1/incidents/%s", resp_str(r, strf(&e, "items.%d.id", i))), ber,
+			 NULL),
+		    "week");
 	cr_expect_str_eq(week_of[0], "2020-W53");
 	cr_expect_str_eq(week_of[1], "2026-W01", "a week crossing the new year");
 	cr_expect_str_eq(week_of[2], "2026-W01");
@@ -452,25 +486,29 @@ Test(est, incidents_are_listed_with_filters_and_pages)
 	struct resp *r;
 
 	situation_fixture(ber);
-	r = http(&e, "GET", "/v1/incidents?municipality=sigtuna&category=klotter&limit=3", ber, NULL);
+	r = http(&e, "GET", "/v1/incidents?municipality=sigtuna&category=klotter&limit=3", ber,
+		 NULL);
 	cr_assert_eq(r->status, 200, "%s", resp_why(r));
 	cr_expect_eq(json_array_size(resp_get(r, "items")), 3);
 	cr_assert(resp_str(r, "next_cursor"), "%s", r->body);
 	r = http(&e, "GET",
 		 strf(&e, "/v1/incidents?municipality=sigtuna&category=klotter&limit=50&cursor=%s",
-		      resp_str(r, "next_cursor")), ber, NULL);
+		      resp_str(r, "next_cursor")),
+		 ber, NULL);
 	cr_expect_eq(json_array_size(resp_get(r, "items")), 7, "%s", r->body);
 	cr_expect(json_is_null(resp_get(r, "next_cursor")));
 
 	r = http(&e, "GET", "/v1/incidents?place=Rosersberg", ber, NULL);
 	cr_expect_eq(json_array_size(resp_get(r, "items")), 1, "%s", r->body);
-	r = http(&e, "GET", "/v1/incidents?from=2026-03-02&to=2026-03-08&municipality=sigtuna", ber, NULL);
+	r = http(&e, "GET", "/v1/incidents?from=2026-03-02&to=2026-03-08&municipality=sigtuna", ber,
+		 NULL);
 	cr_expect_eq(json_array_size(resp_get(r, "items")), 7, "Swedish days: %s", r->body);
 	r = http(&e, "GET", "/v1/incidents?source=polisen", ber, NULL);
 	cr_expect_eq(json_array_size(resp_get(r, "items")), 15, "%s", r->body);
 	r = http(&e, "GET", "/v1/incidents?source=sigtuna", ber, NULL);
 	cr_expect_eq(json_array_size(resp_get(r, "items")), 0, "%s", r->body);
-	expect_invalid(http(&e, "GET", "/v1/incidents?from=2026-3-2", ber, NULL), "from", "a bad date");
+	expect_invalid(http(&e, "GET", "/v1/incidents?from=2026-3-2", ber, NULL), "from",
+		       "a bad date");
 	expect_invalid(http(&e, "GET", "/v1/incidents?category=Klotter", ber, NULL), "category",
 		       "not a slug");
 	r = http(&e, "GET", "/v1/incidents/4f0e1b8e-0000-4000-8000-000000000000", ber, NULL);
@@ -486,12 +524,14 @@ Test(est, purge_deletes_old_incidents_with_one_audit_entry)
 
 	situation_fixture(ber);
 	/* Old reports, as if made years ago. */
-	sql_query(&e, "INSERT INTO svk.incidents (occurred_at, municipality_id, place, category_id, "
-		      "source_organisation_id, reported_by, reported_at) "
-		      "SELECT now() - make_interval(years => 6, days => g), m.id, 'Valsta', c.id, m.id, "
-		      "u.id, now() - interval '6 years' "
-		      "FROM generate_series(1, 25) g, svk.organisations m, svk.incident_categories c, "
-		      "svk.users u WHERE m.slug = 'sigtuna' AND c.slug = 'brand' AND u.username = 'bo.ber'");
+	sql_query(
+	    &e,
+	    "INSERT INTO svk.incidents (occurred_at, municipality_id, place, category_id, "
+	    "source_organisation_id, reported_by, reported_at) "
+	    "SELECT now() - make_interval(years => 6, days => g), m.id, 'Valsta', c.id, m.id, "
+	    "u.id, now() - interval '6 years' "
+	    "FROM generate_series(1, 25) g, svk.organisations m, svk.incident_categories c, "
+	    "svk.users u WHERE m.slug = 'sigtuna' AND c.slug = 'brand' AND u.username = 'bo.ber'");
 	cr_assert_eq(incidents(), 40);
 
 	p = samverkand(&e, "purge", "--dry-run");
@@ -504,28 +544,36 @@ Test(est, purge_deletes_old_incidents_with_one_audit_entry)
 	cr_expect(strstr(p->out, "deleted 25 incidents"), "%s", p->out);
 	cr_expect_eq(incidents(), 15);
 	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.audit WHERE action = 'incident.purge' "
-				   "AND (after->>'count')::int = 25"), 1, "one audit entry per run");
+				   "AND (after->>'count')::int = 25"),
+		     1, "one audit entry per run");
 	cr_expect_eq(sql_count(&e, "SELECT sum(n) FROM svk.incident_week_categories"), 15,
 		     "the rollup still adds up");
 	cr_expect_eq(sql_count(&e, "SELECT sum(n) FROM svk.incident_week_places"), 15,
 		     "the rollup still adds up");
-	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.incident_week_categories WHERE n = 0") +
-			     sql_count(&e, "SELECT count(*) FROM svk.incident_week_places WHERE n = 0"),
-		     0, "emptied rollup rows are removed");
+	cr_expect_eq(
+	    sql_count(&e, "SELECT count(*) FROM svk.incident_week_categories WHERE n = 0") +
+		sql_count(&e, "SELECT count(*) FROM svk.incident_week_places WHERE n = 0"),
+	    0, "emptied rollup rows are removed");
 	/* The rollups equal the incidents, key by key. */
-	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM (SELECT municipality_id, week, category_id, "
-				   "count(*)::int AS n FROM svk.incidents GROUP BY 1, 2, 3) i FULL JOIN "
-				   "svk.incident_week_categories w USING (municipality_id, week, category_id) "
-				   "WHERE i.n IS DISTINCT FROM w.n"), 0);
-	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM (SELECT municipality_id, week, place, "
-				   "count(*)::int AS n FROM svk.incidents GROUP BY 1, 2, 3) i FULL JOIN "
-				   "svk.incident_week_places w USING (municipality_id, week, place) "
-				   "WHERE i.n IS DISTINCT FROM w.n"), 0);
+	cr_expect_eq(
+	    sql_count(&e,
+		      "SELECT count(*) FROM (SELECT municipality_id, week, category_id, "
+		      "count(*)::int AS n FROM svk.incidents GROUP BY 1, 2, 3) i FULL JOIN "
+		      "svk.incident_week_categories w USING (municipality_id, week, category_id) "
+		      "WHERE i.n IS DISTINCT FROM w.n"),
+	    0);
+	cr_expect_eq(
+	    sql_count(&e, "SELECT count(*) FROM (SELECT municipality_id, week, place, "
+			  "count(*)::int AS n FROM svk.incidents GROUP BY 1, 2, 3) i FULL JOIN "
+			  "svk.incident_week_places w USING (municipality_id, week, place) "
+			  "WHERE i.n IS DISTINCT FROM w.n"),
+	    0);
 
 	p = samverkand(&e, "purge");
 	cr_expect_eq(p->status, 0, "%s", p->err);
-	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.audit WHERE action = 'incident.purge'"),
-		     1, "a run that deletes nothing writes no entry");
+	cr_expect_eq(
+	    sql_count(&e, "SELECT count(*) FROM svk.audit WHERE action = 'incident.purge'"), 1,
+	    "a run that deletes nothing writes no entry");
 	cr_expect_eq(incidents(), 15);
 
 	/* A report is not changed afterwards. */

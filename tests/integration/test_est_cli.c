@@ -21,11 +21,10 @@ ENV_FINI(stop, e)
 TestSuite(est_cli, .init = start, .fini = stop, .timeout = 180);
 
 /* The CLI as the user whose token this is (as a cron job runs it). */
-#define cli_as(tok_, in_, ...)                                                                    \
-	cli_v(&e,                                                                                 \
-	      &(struct cli_opts){ .home = "est",                                                  \
-				  .in = (in_),                                                    \
-				  .env = { strf(&e, "SAMVERKAN_TOKEN=%s", (tok_)) } },            \
+#define cli_as(tok_, in_, ...)                                                                     \
+	cli_v(&e,                                                                                  \
+	      &(struct cli_opts){                                                                  \
+		  .home = "est", .in = (in_), .env = { strf(&e, "SAMVERKAN_TOKEN=%s", (tok_)) } }, \
 	      (const char *const[]){ __VA_ARGS__, NULL })
 
 static const char *show(const struct proc *p)
@@ -47,20 +46,20 @@ static long incidents(void)
 #define WEEK "2025-W47"
 
 static const char export_csv[] =
-	"\xEF\xBB\xBF"
-	"Tidpunkt;Kommun;Plats;Kategori;Beskrivning\r\n"
-	"2025-11-17 08:10;sigtuna;Märsta centrum;klotter;Busskuren\r\n"
-	"2025-11-17 21:30;sigtuna;Märsta centrum;skadegorelse;\"Krossad ruta; entrén\"\r\n"
-	"2025-11-18 19:05;sigtuna;Valsta centrum;ungdomsgrupp;\r\n"
-	"2025-11-18 23:40;sigtuna;Märsta station;ordningsstorning;\r\n"
-	"2025-11-19 07:55;sigtuna;Steninge;nedskrapning;Vid återvinningen\r\n"
-	"2025-11-19 12:00;sigtuna;Valsta centrum;fyrverkerier;Smällare\r\n"
-	"2025-11-20 18:30;sigtuna;Märsta centrum;klotter;\"Taggar på\r\nväggen\"\r\n"
-	"2025-11-20 22:15;sigtuna;Rosersberg;brand;Container\r\n"
-	"2025-11-21 16:45;sigtuna;Märsta centrum;narkotika;\r\n"
-	"2025-11-22 01:20;sigtuna;Valsta centrum;hot-vald;\r\n"
-	"2025-11-22 14:00;sigtuna;Sigtuna stadskärna;klotter;\r\n"
-	"2025-11-23 20:50;sigtuna;Märsta centrum;ovrigt;\r\n";
+    "\xEF\xBB\xBF"
+    "Tidpunkt;Kommun;Plats;Kategori;Beskrivning\r\n"
+    "2025-11-17 08:10;sigtuna;Märsta centrum;klotter;Busskuren\r\n"
+    "2025-11-17 21:30;sigtuna;Märsta centrum;skadegorelse;\"Krossad ruta; entrén\"\r\n"
+    "2025-11-18 19:05;sigtuna;Valsta centrum;ungdomsgrupp;\r\n"
+    "2025-11-18 23:40;sigtuna;Märsta station;ordningsstorning;\r\n"
+    "2025-11-19 07:55;sigtuna;Steninge;nedskrapning;Vid återvinningen\r\n"
+    "2025-11-19 12:00;sigtuna;Valsta centrum;fyrverkerier;Smällare\r\n"
+    "2025-11-20 18:30;sigtuna;Märsta centrum;klotter;\"Taggar på\r\nväggen\"\r\n"
+    "2025-11-20 22:15;sigtuna;Rosersberg;brand;Container\r\n"
+    "2025-11-21 16:45;sigtuna;Märsta centrum;narkotika;\r\n"
+    "2025-11-22 01:20;sigtuna;Valsta centrum;hot-vald;\r\n"
+    "2025-11-22 14:00;sigtuna;Sigtuna stadskärna;klotter;\r\n"
+    "2025-11-23 20:50;sigtuna;Märsta centrum;ovrigt;\r\n";
 
 static const char *write_export(void)
 {
@@ -145,9 +144,12 @@ Test(est_cli, the_situation_picture_counts_the_import)
 	p = cli_as(ber, NULL, "situation", "--municipality", "sigtuna", "--week", WEEK, "-o",
 		   "csv");
 	cr_expect_eq(p->status, 0, "%s", show(p));
-	cr_expect(strncmp(p->out, "\xEF\xBB\xBF" "category;name;count;previous_average;change;"
-				  "change_percent\r\n",
-			  strlen("\xEF\xBB\xBF" "category;name;count;previous_average;change;"
+	cr_expect(strncmp(p->out,
+			  "\xEF\xBB\xBF"
+			  "category;name;count;previous_average;change;"
+			  "change_percent\r\n",
+			  strlen("\xEF\xBB\xBF"
+				 "category;name;count;previous_average;change;"
 				 "change_percent\r\n")) == 0,
 		  "%s", show(p));
 	cr_expect(strstr(p->out, "\r\nklotter;Klotter;3;"), "%s", show(p));
@@ -156,20 +158,22 @@ Test(est_cli, the_situation_picture_counts_the_import)
 Test(est_cli, standard_input_is_a_file)
 {
 	const char *ber = user_in_group(&e, "bo.ber", "sigtuna", "beredningsgrupp", "member");
-	static const char csv[] = "occurred_at,place,category,lat,lon\n"
-				  "2025-11-18T19:05:00Z,Valsta centrum,klotter,\"59,6194\",\"17,8560\"\n"
-				  "2025-11-19 07:55,Steninge,brand,,\n";
+	static const char csv[] =
+	    "occurred_at,place,category,lat,lon\n"
+	    "2025-11-18T19:05:00Z,Valsta centrum,klotter,\"59,6194\",\"17,8560\"\n"
+	    "2025-11-19 07:55,Steninge,brand,,\n";
 	struct proc *p;
 
 	p = cli_as(ber, csv, "incidents", "import", "-", "--municipality", "sigtuna");
 	cr_expect_eq(p->status, 0, "%s", show(p));
 	cr_expect(strstr(p->out, "stored 2 incidents"), "%s", show(p));
 	cr_expect_eq(incidents(), 2);
-	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.incidents i "
-				   "JOIN svk.organisations o ON o.id = i.municipality_id "
-				   "WHERE o.slug = 'sigtuna' AND i.latitude BETWEEN 59.6193 AND 59.6195 "
-				   "AND i.longitude BETWEEN 17.8559 AND 17.8561"),
-		     1, "the municipality or the decimal comma was not taken");
+	cr_expect_eq(
+	    sql_count(&e, "SELECT count(*) FROM svk.incidents i "
+			  "JOIN svk.organisations o ON o.id = i.municipality_id "
+			  "WHERE o.slug = 'sigtuna' AND i.latitude BETWEEN 59.6193 AND 59.6195 "
+			  "AND i.longitude BETWEEN 17.8559 AND 17.8561"),
+	    1, "the municipality or the decimal comma was not taken");
 
 	/* An unknown column is a usage error; nothing is sent. */
 	p = cli_as(ber, "tidpunkt;plats;kategori;vittne\n2025-11-18;Valsta;brand;x\n", "incidents",

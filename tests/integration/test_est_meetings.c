@@ -37,10 +37,11 @@ Test(est_meetings, members_record_their_own_groups_meetings)
 		 jsonf(&e, "{s:s, s:s, s:[s,s], s:s, s:[s], s:[s,s]}", "group", "est-sigtuna",
 		       "held_on", day, "attendees", "sigtuna", "polisen", "minutes",
 		       "Genomgång av veckans lägesbild.", "decisions",
-		       "Extra tillsyn vid stationen fredag kväll", "focus_places",
-		       "Märsta station", "Valsta centrum"));
+		       "Extra tillsyn vid stationen fredag kväll", "focus_places", "Märsta station",
+		       "Valsta centrum"));
 	cr_assert_eq(r->status, 201, "%s", resp_why(r));
-	cr_expect_str_eq(resp_header(r, "Location"), strf(&e, "/v1/meetings/%s", resp_str(r, "id")));
+	cr_expect_str_eq(resp_header(r, "Location"),
+			 strf(&e, "/v1/meetings/%s", resp_str(r, "id")));
 	cr_expect_str_eq(resp_str(r, "group"), "est-sigtuna");
 	cr_expect_str_eq(resp_str(r, "held_on"), day);
 	cr_expect_str_eq(resp_str(r, "week"),
@@ -51,8 +52,11 @@ Test(est_meetings, members_record_their_own_groups_meetings)
 	cr_expect_str_eq(resp_str(r, "focus_places.0"), "Märsta station", "the ranking is kept");
 	cr_expect_str_eq(resp_str(r, "focus_places.1"), "Valsta centrum");
 	cr_expect_str_eq(resp_str(r, "recorded_by"), "stina.est");
-	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.audit WHERE action = 'meeting.create' "
-				   "AND entity_id = $1", resp_str(r, "id")), 1);
+	cr_expect_eq(sql_count(&e,
+			       "SELECT count(*) FROM svk.audit WHERE action = 'meeting.create' "
+			       "AND entity_id = $1",
+			       resp_str(r, "id")),
+		     1);
 	struct resp *g = http(&e, "GET", resp_header(r, "Location"), none, NULL);
 	cr_expect_eq(g->status, 403, "no tier reads a meeting: %s", resp_why(g));
 	g = http(&e, "GET", resp_header(r, "Location"), ber, NULL);
@@ -64,8 +68,10 @@ Test(est_meetings, members_record_their_own_groups_meetings)
 	r = http(&e, "POST", "/v1/meetings", est,
 		 jsonf(&e, "{s:s, s:s}", "group", "est-sollentuna", "held_on", day));
 	cr_expect_eq(r->status, 403, "%s", resp_why(r));
-	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.audit WHERE action = 'request.refused' "
-				   "AND actor = 'stina.est'"), 1);
+	cr_expect_eq(sql_count(&e,
+			       "SELECT count(*) FROM svk.audit WHERE action = 'request.refused' "
+			       "AND actor = 'stina.est'"),
+		     1);
 	r = http(&e, "POST", "/v1/meetings", none,
 		 jsonf(&e, "{s:s, s:s}", "group", "est-sigtuna", "held_on", days_ago(3)));
 	cr_expect_eq(r->status, 403, "no membership: %s", resp_why(r));
@@ -79,23 +85,26 @@ Test(est_meetings, members_record_their_own_groups_meetings)
 		 jsonf(&e, "{s:s, s:s}", "group", "est-sigtuna", "held_on", day));
 	cr_expect_eq(r->status, 409, "the same group and day twice: %s", resp_why(r));
 	cr_expect_str_eq(resp_code(r), "conflict");
-	expect_invalid(http(&e, "POST", "/v1/meetings", est,
-			    jsonf(&e, "{s:s, s:s}", "group", "est-sigtuna", "held_on", days_ago(-3))),
-		       "held_on", "a meeting in the future");
+	expect_invalid(
+	    http(&e, "POST", "/v1/meetings", est,
+		 jsonf(&e, "{s:s, s:s}", "group", "est-sigtuna", "held_on", days_ago(-3))),
+	    "held_on", "a meeting in the future");
 	expect_invalid(http(&e, "POST", "/v1/meetings", est,
 			    jsonf(&e, "{s:s, s:s, s:[s,s]}", "group", "est-sigtuna", "held_on",
 				  days_ago(4), "attendees", "sigtuna", "gotland")),
 		       "attendees[1]", "an unknown attendee");
-	expect_invalid(http(&e, "POST", "/v1/meetings", ber,
-			    jsonf(&e, "{s:s, s:s}", "group", "est-gotland", "held_on", days_ago(4))),
-		       "group", "an unknown group");
+	expect_invalid(
+	    http(&e, "POST", "/v1/meetings", ber,
+		 jsonf(&e, "{s:s, s:s}", "group", "est-gotland", "held_on", days_ago(4))),
+	    "group", "an unknown group");
 	expect_invalid(http(&e, "POST", "/v1/meetings", est,
 			    jsonf(&e, "{s:s, s:s, s:[s]}", "group", "est-sigtuna", "held_on",
 				  days_ago(4), "decisions", "Kontakta 19811218-9876 om skadan")),
 		       "decisions[0]", "a personnummer in a decision");
-	expect_invalid(http(&e, "POST", "/v1/meetings", est,
-			    jsonf(&e, "{s:s, s:s}", "group", "est-sigtuna", "held_on", "2026-02-30")),
-		       "held_on", "no such day");
+	expect_invalid(
+	    http(&e, "POST", "/v1/meetings", est,
+		 jsonf(&e, "{s:s, s:s}", "group", "est-sigtuna", "held_on", "2026-02-30")),
+	    "held_on", "no such day");
 	cr_expect_eq(meetings(), 2, "a refused meeting was stored");
 
 	r = http(&e, "GET", "/v1/meetings?group=est-sigtuna", est, NULL);
@@ -130,7 +139,7 @@ static int findings(const char *tok, const char *code, const char *entity_id)
 	cr_expect(json_equal(resp_get(r, "items"), resp_get(r, "findings")),
 		  "items is not the findings: %s", r->body);
 	cr_expect(json_is_null(resp_get(r, "next_cursor")), "%s", r->body);
-	json_array_foreach(resp_get(r, "findings"), i, f) {
+	json_array_foreach (resp_get(r, "findings"), i, f) {
 		const char *c = json_string_value(json_object_get(f, "code"));
 		const char *id = json_string_value(json_object_get(f, "entity_id"));
 		const char *msg = json_string_value(json_object_get(f, "message"));
@@ -147,8 +156,9 @@ static int findings(const char *tok, const char *code, const char *entity_id)
  * the API). */
 static void set_valid_to(int days_from_today)
 {
-	struct sqlres *q = sql_query(&e, "UPDATE svk.agreements SET valid_to = svk.today() + $1::int "
-					 "WHERE valid_from = '2023-01-01'",
+	struct sqlres *q = sql_query(&e,
+				     "UPDATE svk.agreements SET valid_to = svk.today() + $1::int "
+				     "WHERE valid_from = '2023-01-01'",
 				     strf(&e, "%d", days_from_today));
 	cr_assert(q->ok, "%s", q->error);
 }
@@ -160,7 +170,8 @@ Test(est_meetings, each_compliance_finding_is_raised_and_cleared)
 	const char *est = user_in_group(&e, "stina.est", "sigtuna", "est-sigtuna", "member");
 	struct resp *r;
 
-	r = http(&e, "GET", "/v1/agreements/4f0e1b8e-0000-4000-8000-000000000000/compliance", est, NULL);
+	r = http(&e, "GET", "/v1/agreements/4f0e1b8e-0000-4000-8000-000000000000/compliance", est,
+		 NULL);
 	cr_expect_eq(r->status, 404, "%s", resp_why(r));
 
 	/* 1. The agreement runs out within 90 days. */
@@ -197,13 +208,15 @@ Test(est_meetings, each_compliance_finding_is_raised_and_cleared)
 					 "WHERE o.slug = 'sigtuna'");
 	const char *focus = sql_value(&e, "SELECT id::text FROM svk.focus_areas WHERE ordinal = 1");
 	r = http(&e, "POST", strf(&e, "/v1/action-plans/%s/interventions", plan), ber,
-		 jsonf(&e, "{s:s, s:s, s:s, s:s}", "title", "Trygghetsvandringar", "focus_area", focus,
-		       "responsible_organisation", "sigtuna", "status", "ongoing"));
+		 jsonf(&e, "{s:s, s:s, s:s, s:s}", "title", "Trygghetsvandringar", "focus_area",
+		       focus, "responsible_organisation", "sigtuna", "status", "ongoing"));
 	cr_assert_eq(r->status, 201, "%s", resp_why(r));
 	const char *iv = resp_str(r, "id");
 	cr_expect_eq(findings(est, "intervention_without_update", iv), 0, "started today");
-	sql_query(&e, "UPDATE svk.interventions SET created_at = now() - interval '100 days' "
-		      "WHERE id = $1::uuid", iv);
+	sql_query(&e,
+		  "UPDATE svk.interventions SET created_at = now() - interval '100 days' "
+		  "WHERE id = $1::uuid",
+		  iv);
 	cr_expect_eq(findings(est, "intervention_without_update", iv), 1);
 	r = http(&e, "POST", strf(&e, "/v1/interventions/%s/updates", iv), est,
 		 "{\"note\":\"Två vandringar gjorda\"}");
@@ -211,13 +224,17 @@ Test(est_meetings, each_compliance_finding_is_raised_and_cleared)
 	cr_expect_eq(findings(est, "intervention_without_update", iv), 0);
 
 	/* 5. Last year's follow-up not adopted (the agreement covered it). */
-	const char *last_year = sql_value(&e, "SELECT (extract(year FROM svk.today())::int - 1)::text");
+	const char *last_year = sql_value(&e,
+					  "SELECT (extract(year FROM svk.today())::int - 1)::text");
 	cr_expect_eq(findings(est, "follow_up_missing", last_year), 1);
-	sql_query(&e, "INSERT INTO svk.follow_ups (agreement_id, year) "
-		      "SELECT id, $1::int FROM svk.agreements WHERE valid_from = '2023-01-01'",
+	sql_query(&e,
+		  "INSERT INTO svk.follow_ups (agreement_id, year) "
+		  "SELECT id, $1::int FROM svk.agreements WHERE valid_from = '2023-01-01'",
 		  last_year);
 	cr_expect_eq(findings(est, "follow_up_missing", last_year), 1, "a draft is not adopted");
-	sql_query(&e, "UPDATE svk.follow_ups SET status = 'adopted', adopted_at = now() "
-		      "WHERE year = $1::int", last_year);
+	sql_query(&e,
+		  "UPDATE svk.follow_ups SET status = 'adopted', adopted_at = now() "
+		  "WHERE year = $1::int",
+		  last_year);
 	cr_expect_eq(findings(est, "follow_up_missing", last_year), 0);
 }

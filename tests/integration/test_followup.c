@@ -28,8 +28,10 @@ static const char *fu_path(const char *year, const char *suffix)
 
 static const char *plan(const char *municipality)
 {
-	return sql_value(&e, "SELECT p.id::text FROM svk.action_plans p JOIN svk.organisations o "
-			     "ON o.id = p.municipality_id WHERE o.slug = $1", municipality);
+	return sql_value(&e,
+			 "SELECT p.id::text FROM svk.action_plans p JOIN svk.organisations o "
+			 "ON o.id = p.municipality_id WHERE o.slug = $1",
+			 municipality);
 }
 
 static const char *focus(int ordinal)
@@ -80,8 +82,8 @@ static void meeting(const char *tok, const char *group, const char *day)
 static void incident(const char *tok, const char *at, const char *mun, const char *cat)
 {
 	struct resp *r = http(&e, "POST", "/v1/incidents", tok,
-			      jsonf(&e, "{s:s, s:s, s:s, s:s}", "occurred_at", at, "municipality", mun,
-				    "place", "Centrum", "category", cat));
+			      jsonf(&e, "{s:s, s:s, s:s, s:s}", "occurred_at", at, "municipality",
+				    mun, "place", "Centrum", "category", cat));
 	cr_assert_eq(r->status, 201, "%s", resp_why(r));
 }
 
@@ -96,7 +98,8 @@ static void fixture(const char *ber, const char *sty)
 	const char *b = intervention(ber, "sigtuna", 1, "ongoing", "yellow", "2025-03-01",
 				     "2026-06-30", 10);
 
-	intervention(ber, "sigtuna", 1, "planned", "green", "2025-01-01", "2025-06-30", 0); /* overdue */
+	intervention(ber, "sigtuna", 1, "planned", "green", "2025-01-01", "2025-06-30",
+		     0); /* overdue */
 	intervention(ber, "sigtuna", 2, "done", "green", "2025-02-01", "2025-05-01", 5.5);
 	intervention(ber, "sigtuna", 2, "cancelled", "red", "2025-01-01", "2025-12-31", 0);
 	intervention(ber, "sigtuna", 1, "planned", "red", "2026-02-01", "2026-12-31", 7); /* 2026 */
@@ -105,7 +108,8 @@ static void fixture(const char *ber, const char *sty)
 	update(ber, b, 2, true);
 	update(ber, b, 3, true);
 	update(ber, b, 0, false);
-	sql_ok(sql_query(&e, "UPDATE svk.intervention_updates SET created_at = '2025-06-01T12:00Z'"));
+	sql_ok(
+	    sql_query(&e, "UPDATE svk.intervention_updates SET created_at = '2025-06-01T12:00Z'"));
 	update(ber, b, 0, true); /* 2026 */
 
 	meeting(ber, "est-sigtuna", "2025-01-08");
@@ -118,25 +122,29 @@ static void fixture(const char *ber, const char *sty)
 	incident(ber, "2025-07-01T10:00", "sigtuna", "klotter");
 	incident(ber, "2025-12-31T23:30", "sigtuna", "klotter"); /* still 2025 in Sweden */
 	incident(ber, "2025-05-05T10:00", "sigtuna", "brand");
-	incident(ber, "2024-12-31T23:30:00Z", "sigtuna", "klotter"); /* 2025-01-01 00:30 in Sweden */
+	incident(ber, "2024-12-31T23:30:00Z", "sigtuna",
+		 "klotter"); /* 2025-01-01 00:30 in Sweden */
 	incident(ber, "2024-06-01T10:00", "sigtuna", "klotter");
 	incident(ber, "2024-06-01T10:00", "sollentuna", "klotter");
 	incident(ber, "2024-06-02T10:00", "sollentuna", "klotter");
 
 	/* Decided proposals of 2025 (and one of 2026), a return, an extension. */
-	sql_ok(sql_query(&e,
-		"INSERT INTO svk.proposals (agreement_id, kind, title, status, author_id, decided_at) "
-		"SELECT a.id, 'prioritisation', 'P' || s, s, u.id, d::timestamptz "
-		"FROM svk.agreements a, svk.users u, (VALUES ('approved', '2025-02-01'), "
-		"('approved', '2025-09-01'), ('rejected', '2025-10-01'), ('approved', '2026-02-01')) "
-		"v(s, d) WHERE u.username = 'bo.ber'"));
-	sql_ok(sql_query(&e,
-		"INSERT INTO svk.decisions (proposal_id, round, organisation_id, decided_by, verdict, "
-		"decided_at) SELECT p.id, 1, u.organisation_id, u.id, 'return', '2025-01-20' "
-		"FROM svk.proposals p, svk.users u WHERE p.decided_at = '2025-09-01' "
-		"AND u.username = 'bo.ber'"));
-	sql_ok(sql_query(&e,
-		"INSERT INTO svk.agreement_extensions (agreement_id, years, old_valid_to, new_valid_to, "
+	sql_ok(sql_query(
+	    &e,
+	    "INSERT INTO svk.proposals (agreement_id, kind, title, status, author_id, decided_at) "
+	    "SELECT a.id, 'prioritisation', 'P' || s, s, u.id, d::timestamptz "
+	    "FROM svk.agreements a, svk.users u, (VALUES ('approved', '2025-02-01'), "
+	    "('approved', '2025-09-01'), ('rejected', '2025-10-01'), ('approved', '2026-02-01')) "
+	    "v(s, d) WHERE u.username = 'bo.ber'"));
+	sql_ok(sql_query(
+	    &e,
+	    "INSERT INTO svk.decisions (proposal_id, round, organisation_id, decided_by, verdict, "
+	    "decided_at) SELECT p.id, 1, u.organisation_id, u.id, 'return', '2025-01-20' "
+	    "FROM svk.proposals p, svk.users u WHERE p.decided_at = '2025-09-01' "
+	    "AND u.username = 'bo.ber'"));
+	sql_ok(sql_query(
+	    &e, "INSERT INTO svk.agreement_extensions (agreement_id, years, old_valid_to, "
+		"new_valid_to, "
 		"applied_at) SELECT id, 1, valid_to, valid_to, '2025-11-11' FROM svk.agreements"));
 }
 
@@ -155,12 +163,13 @@ static json_t *row(const struct resp *r, const char *array, const char *k1, cons
 	json_t *rows = resp_get(r, strf(&e, "statistics.%s", array)), *x;
 	size_t i;
 
-	json_array_foreach(rows, i, x) {
+	json_array_foreach (rows, i, x) {
 		json_t *a = json_object_get(x, k1), *b = k2 ? json_object_get(x, k2) : NULL;
 		char bb[32];
-		const char *bs = json_is_integer(b) ?
-			(snprintf(bb, sizeof bb, "%lld", (long long)json_integer_value(b)), bb) :
-			json_string_value(b);
+		const char *bs = json_is_integer(b) ? (snprintf(bb, sizeof bb, "%lld",
+								(long long)json_integer_value(b)),
+						       bb)
+						    : json_string_value(b);
 		if (strcmp(json_string_value(a), v1) == 0 && (!k2 || (bs && strcmp(bs, v2) == 0)))
 			return x;
 	}
@@ -244,17 +253,21 @@ Test(followup, statistics_are_computed_from_the_data)
 	cr_expect(strstr(r->body, "UTKAST"), "a draft is not marked");
 	cr_expect(strstr(r->body, "## 1. Hur samverkansformerna upplevs fungera"));
 	cr_expect(strstr(r->body, "## 2. Hur insatsernas genomförande har fungerat"));
-	cr_expect(strstr(r->body, "## 3. Bedömning av det resultat som insatserna har bidragit till"));
+	cr_expect(
+	    strstr(r->body, "## 3. Bedömning av det resultat som insatserna har bidragit till"));
 	cr_expect(strstr(r->body, "| EST Sigtuna | Arbetsgrupp (EST) | 3 | 52 |") ||
-		  strstr(r->body, "| Arbetsgrupp (EST) | 3 | 52 |"), "%s", r->body);
-	cr_expect(strstr(r->body, "| Sigtuna kommun | Klotter | 4 | 1 | 3 |"), "%s", r->body);
-	cr_expect(strstr(r->body, "| **Totalt** |  | 5 | 1 | 2 | 1 | 1 | 2 | 1 | 2 | 1 | 20,50 |") ||
-		  strstr(r->body, "| **Totalt** |  | 5 | 1 | 2 | 1 | 1 | 2 | 1 | 2 | 1 | 20,5 |"),
+		      strstr(r->body, "| Arbetsgrupp (EST) | 3 | 52 |"),
 		  "%s", r->body);
+	cr_expect(strstr(r->body, "| Sigtuna kommun | Klotter | 4 | 1 | 3 |"), "%s", r->body);
+	cr_expect(
+	    strstr(r->body, "| **Totalt** |  | 5 | 1 | 2 | 1 | 1 | 2 | 1 | 2 | 1 | 20,50 |") ||
+		strstr(r->body, "| **Totalt** |  | 5 | 1 | 2 | 1 | 1 | 2 | 1 | 2 | 1 | 20,5 |"),
+	    "%s", r->body);
 	cr_expect(strstr(r->body, "3 uppdateringar under året, varav 2"), "%s", r->body);
 	cr_expect(strstr(r->body, "| 2025 | 2 | 1 | 1 | 1 |"), "%s", r->body);
 
-	r = http_send(&e, &(struct http_req){ .path = fu_path("2025", "/report"), .token = ber,
+	r = http_send(&e, &(struct http_req){ .path = fu_path("2025", "/report"),
+					      .token = ber,
 					      .headers = { "Accept: text/html" } });
 	cr_assert_eq(r->status, 200, "%s", resp_why(r));
 	cr_expect(strncmp(resp_header(r, "Content-Type"), "text/html", 9) == 0);
@@ -262,18 +275,23 @@ Test(followup, statistics_are_computed_from_the_data)
 	cr_expect(strstr(r->body, "Hur insatsernas genomförande har fungerat"));
 	cr_expect(strstr(r->body, "UTKAST"));
 	cr_expect(!strstr(r->body, "http:") && !strstr(r->body, "https:") &&
-		  !strstr(r->body, "src=") && !strstr(r->body, "<link") &&
-		  !strstr(r->body, "@import") && !strstr(r->body, "url("),
+		      !strstr(r->body, "src=") && !strstr(r->body, "<link") &&
+		      !strstr(r->body, "@import") && !strstr(r->body, "url("),
 		  "the page refers to something outside itself");
 
-	r = http_send(&e, &(struct http_req){ .path = fu_path("2025", "/report"), .token = ber,
+	r = http_send(&e, &(struct http_req){ .path = fu_path("2025", "/report"),
+					      .token = ber,
 					      .headers = { "Accept: text/csv" } });
 	cr_assert_eq(r->status, 200, "%s", resp_why(r));
-	cr_expect(strncmp(r->body, "\xEF\xBB\xBF" "avsnitt;kommun;avser;mått;värde", 35) == 0,
+	cr_expect(strncmp(r->body,
+			  "\xEF\xBB\xBF"
+			  "avsnitt;kommun;avser;mått;värde",
+			  35) == 0,
 		  "%.60s", r->body);
 	cr_expect(strstr(r->body, "Händelser;Sigtuna kommun;Klotter;2025;4\r\n"), "%s", r->body);
 	cr_expect(strstr(r->body, "Möten;EST Sigtuna;Arbetsgrupp (EST);Hållna möten;3\r\n") ||
-		  strstr(r->body, ";Hållna möten;3\r\n"), "%s", r->body);
+		      strstr(r->body, ";Hållna möten;3\r\n"),
+		  "%s", r->body);
 	r = http(&e, "GET", strf(&e, "%s?format=pdf", fu_path("2025", "/report")), ber, NULL);
 	cr_expect_eq(r->status, 422, "%s", resp_why(r));
 }
@@ -312,18 +330,24 @@ Test(followup, the_beredningsgrupp_edits_a_draft_and_an_adopted_one_is_read_only
 
 	/* New data does not make the edit stale: the ETag covers the texts. */
 	incident(ber, "2025-03-01T10:00", "sigtuna", "klotter");
-	r = http_send(&e, &(struct http_req){ .method = "PUT", .path = fu_path("2025", ""),
-					      .token = ber, .body = body, .headers = { etag } });
+	r = http_send(&e, &(struct http_req){ .method = "PUT",
+					      .path = fu_path("2025", ""),
+					      .token = ber,
+					      .body = body,
+					      .headers = { etag } });
 	cr_assert_eq(r->status, 200, "%s", resp_why(r));
 	cr_expect_str_eq(resp_str(r, "collaboration"), "Samverkan i EST fungerar väl.");
 	cr_expect(resp_get(r, "oral") == json_true());
 	cr_expect_str_neq(resp_header(r, "ETag"), resp_header(g, "ETag"));
 	/* The old tag is stale now. */
-	r = http_send(&e, &(struct http_req){ .method = "PUT", .path = fu_path("2025", ""),
-					      .token = ber, .body = "{\"results\":\"Annat\"}",
+	r = http_send(&e, &(struct http_req){ .method = "PUT",
+					      .path = fu_path("2025", ""),
+					      .token = ber,
+					      .body = "{\"results\":\"Annat\"}",
 					      .headers = { etag } });
 	cr_expect_eq(r->status, 412, "%s", resp_why(r));
-	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.audit WHERE action = 'follow_up.update'"), 1);
+	cr_expect_eq(
+	    sql_count(&e, "SELECT count(*) FROM svk.audit WHERE action = 'follow_up.update'"), 1);
 
 	/* Adopted through a follow_up proposal with the four parties' approvals. */
 	r = http(&e, "POST", "/v1/proposals", ber,
@@ -344,12 +368,17 @@ Test(followup, the_beredningsgrupp_edits_a_draft_and_an_adopted_one_is_read_only
 	cr_expect_str_eq(resp_str(g, "results"), "Otryggheten minskade vid stationen.",
 			 "adoption kept the texts");
 	snprintf(etag, sizeof etag, "If-Match: %s", resp_header(g, "ETag"));
-	r = http_send(&e, &(struct http_req){ .method = "PUT", .path = fu_path("2025", ""),
-					      .token = dm[0], .body = "{\"results\":\"Ändrat\"}",
+	r = http_send(&e, &(struct http_req){ .method = "PUT",
+					      .path = fu_path("2025", ""),
+					      .token = dm[0],
+					      .body = "{\"results\":\"Ändrat\"}",
 					      .headers = { etag } });
-	cr_expect_eq(r->status, 409, "the styrgrupp (above the beredningsgrupp) too: %s", resp_why(r));
-	r = http_send(&e, &(struct http_req){ .method = "PUT", .path = fu_path("2025", ""),
-					      .token = ber, .body = "{\"results\":\"Ändrat\"}",
+	cr_expect_eq(r->status, 409, "the styrgrupp (above the beredningsgrupp) too: %s",
+		     resp_why(r));
+	r = http_send(&e, &(struct http_req){ .method = "PUT",
+					      .path = fu_path("2025", ""),
+					      .token = ber,
+					      .body = "{\"results\":\"Ändrat\"}",
 					      .headers = { etag } });
 	cr_expect_eq(r->status, 409, "an adopted follow-up is read-only: %s", resp_why(r));
 	cr_expect_str_eq(sql_value(&e, "SELECT results FROM svk.follow_ups WHERE year = 2025"),
@@ -385,12 +414,14 @@ Test(followup, the_audit_log_is_read_by_the_styrgrupp_and_admins_only)
 	long total = sql_count(&e, "SELECT count(*) FROM svk.audit");
 	cr_expect_eq((long)json_array_size(resp_get(r, "items")), total);
 	cr_expect(json_integer_value(resp_get(r, "items.0.seq")) >
-			  json_integer_value(resp_get(r, "items.1.seq")), "newest first");
+		      json_integer_value(resp_get(r, "items.1.seq")),
+		  "newest first");
 	cr_expect_eq(strlen(resp_str(r, "items.0.hash")), 64);
 
 	r = http(&e, "GET", "/v1/audit?action=request.refused", sty, NULL);
-	cr_expect_eq((long)json_array_size(resp_get(r, "items")),
-		     sql_count(&e, "SELECT count(*) FROM svk.audit WHERE action = 'request.refused'"));
+	cr_expect_eq(
+	    (long)json_array_size(resp_get(r, "items")),
+	    sql_count(&e, "SELECT count(*) FROM svk.audit WHERE action = 'request.refused'"));
 	cr_expect_eq(json_array_size(resp_get(r, "items")), 3, "the refusals above: %s", r->body);
 	r = http(&e, "GET", "/v1/audit?actor=bo.ber&action=request.refused", sty, NULL);
 	cr_expect_eq(json_array_size(resp_get(r, "items")), 2, "%s", r->body);
@@ -405,8 +436,9 @@ Test(followup, the_audit_log_is_read_by_the_styrgrupp_and_admins_only)
 	cr_assert(resp_str(r, "next_cursor"), "%s", r->body);
 	long seen = 2;
 	while (resp_str(r, "next_cursor")) {
-		r = http(&e, "GET", strf(&e, "/v1/audit?limit=2&cursor=%s", resp_str(r, "next_cursor")),
-			 sty, NULL);
+		r = http(&e, "GET",
+			 strf(&e, "/v1/audit?limit=2&cursor=%s", resp_str(r, "next_cursor")), sty,
+			 NULL);
 		cr_assert_eq(r->status, 200, "%s", resp_why(r));
 		seen += (long)json_array_size(resp_get(r, "items"));
 	}
@@ -430,20 +462,27 @@ Test(followup, verify_finds_an_altered_and_a_removed_entry)
 		     sql_count(&e, "SELECT count(*) FROM svk.audit"));
 
 	/* An entry with a later one in its chain, so that both checks apply. */
-	const char *seq = sql_value(&e, "SELECT a.seq::text FROM svk.audit a WHERE EXISTS (SELECT 1 "
-					"FROM svk.audit b WHERE b.chain = a.chain AND b.seq > a.seq) "
-					"ORDER BY a.seq LIMIT 1");
-	const char *next = sql_value(&e, "SELECT min(b.seq)::text FROM svk.audit a JOIN svk.audit b "
-					 "ON b.chain = a.chain AND b.seq > a.seq WHERE a.seq = $1::bigint",
-				     seq);
-	const char *after = sql_value(&e, "SELECT after::text FROM svk.audit WHERE seq = $1::bigint", seq);
-	sql_ok(sql_query(&e, "UPDATE svk.audit SET after = '{\"username\":\"someone.else\"}' "
-			     "WHERE seq = $1::bigint", seq));
+	const char *seq = sql_value(&e,
+				    "SELECT a.seq::text FROM svk.audit a WHERE EXISTS (SELECT 1 "
+				    "FROM svk.audit b WHERE b.chain = a.chain AND b.seq > a.seq) "
+				    "ORDER BY a.seq LIMIT 1");
+	const char *next = sql_value(
+	    &e,
+	    "SELECT min(b.seq)::text FROM svk.audit a JOIN svk.audit b "
+	    "ON b.chain = a.chain AND b.seq > a.seq WHERE a.seq = $1::bigint",
+	    seq);
+	const char *after = sql_value(
+	    &e, "SELECT after::text FROM svk.audit WHERE seq = $1::bigint", seq);
+	sql_ok(sql_query(&e,
+			 "UPDATE svk.audit SET after = '{\"username\":\"someone.else\"}' "
+			 "WHERE seq = $1::bigint",
+			 seq));
 	r = http(&e, "GET", "/v1/audit/verify", admin_token(&e), NULL);
 	cr_assert_eq(r->status, 200, "%s", resp_why(r));
 	cr_expect(resp_get(r, "ok") == json_false(), "%s", r->body);
-	cr_expect_str_eq(strf(&e, "%lld", (long long)json_integer_value(resp_get(r, "first_bad_seq"))),
-			 seq, "%s", r->body);
+	cr_expect_str_eq(
+	    strf(&e, "%lld", (long long)json_integer_value(resp_get(r, "first_bad_seq"))), seq,
+	    "%s", r->body);
 	cr_expect(strstr(resp_str(r, "reason"), "changed"), "%s", r->body);
 
 	/* Put back: intact again. Then remove it from the middle of its chain. */
@@ -454,7 +493,8 @@ Test(followup, verify_finds_an_altered_and_a_removed_entry)
 	sql_ok(sql_query(&e, "DELETE FROM svk.audit WHERE seq = $1::bigint", seq));
 	r = http(&e, "GET", "/v1/audit/verify", admin_token(&e), NULL);
 	cr_expect(resp_get(r, "ok") == json_false(), "a removed entry: %s", r->body);
-	cr_expect_str_eq(strf(&e, "%lld", (long long)json_integer_value(resp_get(r, "first_bad_seq"))),
-			 next, "%s", r->body);
+	cr_expect_str_eq(
+	    strf(&e, "%lld", (long long)json_integer_value(resp_get(r, "first_bad_seq"))), next,
+	    "%s", r->body);
 	cr_expect(strstr(resp_str(r, "reason"), "removed"), "%s", r->body);
 }

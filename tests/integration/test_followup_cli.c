@@ -35,11 +35,11 @@ ENV_FINI(stop, e)
 TestSuite(followup_cli, .init = start, .fini = stop, .timeout = 180);
 
 /* The CLI as the user whose token this is. */
-#define cli_as(tok_, ...)                                                                         \
-	cli_v(&e,                                                                                 \
-	      &(struct cli_opts){ .home = "fu",                                                   \
-				  .env = { strf(&e, "SAMVERKAN_TOKEN=%s", (tok_)) } },            \
-	      (const char *const[]){ __VA_ARGS__, NULL })
+#define cli_as(tok_, ...)                                                                          \
+	cli_v(                                                                                     \
+	    &e,                                                                                    \
+	    &(struct cli_opts){ .home = "fu", .env = { strf(&e, "SAMVERKAN_TOKEN=%s", (tok_)) } }, \
+	    (const char *const[]){ __VA_ARGS__, NULL })
 
 static const char *show(const struct proc *p)
 {
@@ -115,7 +115,7 @@ static long follow_ups(void)
 static struct proc *edit_from_files(const char *tok)
 {
 	const char *f1 = write_file("samverkan.md", "Samverkan i EST fungerar väl.\n\n"
-						     "Veckomötena hålls.\n");
+						    "Veckomötena hålls.\n");
 	const char *f2 = write_file("genomforande.md", "De flesta insatser genomfördes.\n");
 	const char *f3 = write_file("resultat.md", "\nOtryggheten minskade vid stationen.\n\n");
 
@@ -215,7 +215,10 @@ Test(followup_cli, the_report_as_html_csv_and_markdown)
 	p = cli_as(ber, "followup", "report", "2025", "--format", "csv", "-o", csv);
 	cr_assert_eq(p->status, 0, "%s", show(p));
 	body = read_file(csv);
-	cr_expect(strncmp(body, "\xEF\xBB\xBF" "avsnitt;kommun;avser;mått;värde\r\n", 37) == 0,
+	cr_expect(strncmp(body,
+			  "\xEF\xBB\xBF"
+			  "avsnitt;kommun;avser;mått;värde\r\n",
+			  37) == 0,
 		  "%.80s", body);
 
 	/* The format from the extension; Markdown by default. */
@@ -263,7 +266,8 @@ Test(followup_cli, an_adopted_follow_up_is_read_only)
 	p = edit_from_files(ber);
 	cr_assert_eq(p->status, 0, "%s", show(p));
 	cr_assert(sql_query(&e, "UPDATE svk.follow_ups SET status = 'adopted', adopted_at = now() "
-				"WHERE year = 2025")->ok);
+				"WHERE year = 2025")
+		      ->ok);
 
 	p = cli_as(ber, "followup", "edit", "2025", "--results-file", f);
 	cr_expect_eq(p->status, 5, "%s", show(p));
@@ -357,7 +361,8 @@ Test(followup_cli, the_styrgrupp_reads_the_audit_log_and_verifies_it)
 
 	seq = sql_value(&e, "SELECT min(seq)::text FROM svk.audit");
 	cr_assert(sql_query(&e, "UPDATE svk.audit SET after = '{\"x\":1}' "
-				"WHERE seq = (SELECT min(seq) FROM svk.audit)")->ok);
+				"WHERE seq = (SELECT min(seq) FROM svk.audit)")
+		      ->ok);
 	p = cli_as(sty, "audit", "verify", "-o", "table");
 	cr_expect_eq(p->status, 1, "%s", show(p));
 	cr_expect(strstr(p->out, strf(&e, "audit log broken at entry %s (chain ", seq)), "%s",
@@ -369,9 +374,9 @@ Test(followup_cli, the_styrgrupp_reads_the_audit_log_and_verifies_it)
 	cr_assert(json_is_object(doc), "%s", show(p));
 	env_keep(&e, doc, (void (*)(void *))json_decref);
 	cr_expect(json_is_false(json_object_get(doc, "ok")), "%s", p->out);
-	cr_expect_str_eq(strf(&e, "%lld", (long long)json_integer_value(
-					       json_object_get(doc, "first_bad_seq"))),
-			 seq, "%s", p->out);
+	cr_expect_str_eq(
+	    strf(&e, "%lld", (long long)json_integer_value(json_object_get(doc, "first_bad_seq"))),
+	    seq, "%s", p->out);
 }
 
 /* ---- the editor, on a terminal ----------------------------------------------- */
@@ -425,13 +430,12 @@ Test(followup_cli, the_editor_on_a_terminal)
 		cr_skip_test("no %s to give the CLI a terminal", SCRIPT);
 	p = edit_from_files(ber);
 	cr_assert_eq(p->status, 0, "%s", show(p));
-	edits = editor_script("fake-editor",
-			      strf(&e,
-				   "stat -c %%a \"$1\" > '%s.mode'\n"
-				   "sed -i 's/^De flesta insatser genomfördes\\.$/"
-				   "Alla insatser genomfördes./' \"$1\"\n"
-				   "cp \"$1\" '%s'",
-				   seen, seen));
+	edits = editor_script("fake-editor", strf(&e,
+						  "stat -c %%a \"$1\" > '%s.mode'\n"
+						  "sed -i 's/^De flesta insatser genomfördes\\.$/"
+						  "Alla insatser genomfördes./' \"$1\"\n"
+						  "cp \"$1\" '%s'",
+						  seen, seen));
 	p = edit_on_terminal(ber, edits, tmp);
 	cr_assert_eq(p->status, 0, "%s", show(p));
 	cr_expect(strstr(read_file(seen), "## " H2 "\n\nAlla insatser genomfördes.\n"), "%s",
@@ -439,22 +443,26 @@ Test(followup_cli, the_editor_on_a_terminal)
 	cr_expect(strstr(read_file(seen), "## " H1 "\n\nSamverkan i EST fungerar väl.\n"), "%s",
 		  read_file(seen));
 	cr_expect_str_eq(read_file(strf(&e, "%s.mode", seen)), "600\n");
-	cr_expect_str_eq(sql_value(&e, "SELECT implementation FROM svk.follow_ups WHERE year = 2025"),
-			 "Alla insatser genomfördes.");
-	cr_expect_str_eq(sql_value(&e, "SELECT collaboration FROM svk.follow_ups WHERE year = 2025"),
-			 "Samverkan i EST fungerar väl.\n\nVeckomötena hålls.");
+	cr_expect_str_eq(
+	    sql_value(&e, "SELECT implementation FROM svk.follow_ups WHERE year = 2025"),
+	    "Alla insatser genomfördes.");
+	cr_expect_str_eq(
+	    sql_value(&e, "SELECT collaboration FROM svk.follow_ups WHERE year = 2025"),
+	    "Samverkan i EST fungerar väl.\n\nVeckomötena hålls.");
 	cr_expect(strstr(p->out, "Uppföljning 2025") && strstr(p->out, "Alla insatser"),
 		  "printed as by show: %s", show(p));
 	cr_expect_eq(entries(tmp), 0, "the file edited was left behind");
-	long updates = sql_count(&e, "SELECT count(*) FROM svk.audit WHERE action = 'follow_up.update'");
+	long updates = sql_count(
+	    &e, "SELECT count(*) FROM svk.audit WHERE action = 'follow_up.update'");
 
 	/* Nothing changed: nothing is sent. */
 	none = editor_script("no-change", "exit 0");
 	p = edit_on_terminal(ber, none, tmp);
 	cr_expect_eq(p->status, 0, "%s", show(p));
 	cr_expect(strstr(p->out, "no changes"), "%s", show(p));
-	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.audit WHERE action = 'follow_up.update'"),
-		     updates, "a PUT without changes");
+	cr_expect_eq(
+	    sql_count(&e, "SELECT count(*) FROM svk.audit WHERE action = 'follow_up.update'"),
+	    updates, "a PUT without changes");
 	cr_expect_eq(entries(tmp), 0);
 
 	/* A heading removed: named, nothing sent, the text kept. */
@@ -464,8 +472,10 @@ Test(followup_cli, the_editor_on_a_terminal)
 	cr_expect(strstr(p->out, "'## " H2 "' is missing"), "%s", show(p));
 	cr_expect(strstr(p->out, "your text is kept in"), "%s", show(p));
 	cr_expect_eq(entries(tmp), 1, "the text written was not kept");
-	cr_expect_str_eq(sql_value(&e, "SELECT implementation FROM svk.follow_ups WHERE year = 2025"),
-			 "Alla insatser genomfördes.");
-	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.audit WHERE action = 'follow_up.update'"),
-		     updates);
+	cr_expect_str_eq(
+	    sql_value(&e, "SELECT implementation FROM svk.follow_ups WHERE year = 2025"),
+	    "Alla insatser genomfördes.");
+	cr_expect_eq(
+	    sql_count(&e, "SELECT count(*) FROM svk.audit WHERE action = 'follow_up.update'"),
+	    updates);
 }

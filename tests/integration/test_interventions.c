@@ -19,18 +19,20 @@ ENV_SUITE(interventions, e, .timeout = 120);
 
 static const char *seed_plan(const char *municipality)
 {
-	return sql_value(&e, "SELECT p.id::text FROM svk.action_plans p "
-			     "JOIN svk.organisations o ON o.id = p.municipality_id "
-			     "JOIN svk.agreements a ON a.id = p.agreement_id "
-			     "WHERE o.slug = $1 AND a.valid_from = '2023-01-01'",
+	return sql_value(&e,
+			 "SELECT p.id::text FROM svk.action_plans p "
+			 "JOIN svk.organisations o ON o.id = p.municipality_id "
+			 "JOIN svk.agreements a ON a.id = p.agreement_id "
+			 "WHERE o.slug = $1 AND a.valid_from = '2023-01-01'",
 			 municipality);
 }
 
 static const char *seed_focus_area(int ordinal)
 {
-	return sql_value(&e, "SELECT f.id::text FROM svk.focus_areas f "
-			     "JOIN svk.agreements a ON a.id = f.agreement_id "
-			     "WHERE a.valid_from = '2023-01-01' AND f.ordinal = $1::int",
+	return sql_value(&e,
+			 "SELECT f.id::text FROM svk.focus_areas f "
+			 "JOIN svk.agreements a ON a.id = f.agreement_id "
+			 "WHERE a.valid_from = '2023-01-01' AND f.ordinal = $1::int",
 			 strf(&e, "%d", ordinal));
 }
 
@@ -42,8 +44,9 @@ static const char *day(int n)
 
 static long refused(const char *actor)
 {
-	return sql_count(&e, "SELECT count(*) FROM svk.audit WHERE action = 'request.refused' "
-			     "AND actor = $1",
+	return sql_count(&e,
+			 "SELECT count(*) FROM svk.audit WHERE action = 'request.refused' "
+			 "AND actor = $1",
 			 actor);
 }
 
@@ -77,7 +80,7 @@ static const char *ids_of(const struct resp *r)
 	char *out = strf(&e, "%s", "");
 
 	cr_assert(json_is_array(items), "no items: %s", r->body);
-	json_array_foreach(items, i, it)
+	json_array_foreach (items, i, it)
 		out = strf(&e, "%s%s%s", out, i ? "," : "",
 			   json_string_value(json_object_get(it, "id")));
 	return out;
@@ -133,23 +136,26 @@ Test(interventions, are_created_with_every_field_and_validated)
 	cr_expect_str_eq(resp_str(r, "rag"), "yellow");
 	cr_expect_eq(json_integer_value(resp_get(r, "progress_percent")), 30, "%s", r->body);
 	cr_expect(json_is_number(resp_get(r, "hours_spent")) &&
-			  json_number_value(resp_get(r, "hours_spent")) == 12.5,
+		      json_number_value(resp_get(r, "hours_spent")) == 12.5,
 		  "hours_spent: %s", r->body);
 	cr_expect(json_is_boolean(resp_get(r, "overdue")), "overdue: %s", r->body);
 	cr_expect(resp_str(r, "created_at") && resp_str(r, "updated_at"), "%s", r->body);
 	r = http(&e, "GET", loc ? loc : "/", est, NULL);
 	cr_expect_eq(r->status, 200, "GET Location as arbetsgrupp: %s", resp_why(r));
 	cr_expect_str_eq(resp_str(r, "responsible_role"), "Samordnare");
-	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.interventions WHERE id = $1 "
-				   "AND recurring AND hours_spent = 12.5 AND progress_percent = 30 "
-				   "AND due_on = '2026-06-30' AND status = 'ongoing'",
+	cr_expect_eq(sql_count(&e,
+			       "SELECT count(*) FROM svk.interventions WHERE id = $1 "
+			       "AND recurring AND hours_spent = 12.5 AND progress_percent = 30 "
+			       "AND due_on = '2026-06-30' AND status = 'ongoing'",
 			       id),
 		     1, "the stored row is not what was sent");
-	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.audit WHERE action = 'intervention.create' "
-				   "AND entity_id = $1 AND actor = 'berit.ber' "
-				   "AND after->>'title' = 'Samverkan mot organiserad brottslighet i Märsta'",
-			       id),
-		     1, "no intervention.create audit row");
+	cr_expect_eq(
+	    sql_count(&e,
+		      "SELECT count(*) FROM svk.audit WHERE action = 'intervention.create' "
+		      "AND entity_id = $1 AND actor = 'berit.ber' "
+		      "AND after->>'title' = 'Samverkan mot organiserad brottslighet i Märsta'",
+		      id),
+	    1, "no intervention.create audit row");
 
 	/* Defaults. */
 	r = http(&e, "POST", path, ber, minimal("Minsta möjliga", 1, "polisen"));
@@ -161,24 +167,26 @@ Test(interventions, are_created_with_every_field_and_validated)
 	/* Validation: 422 naming the field, and nothing stored. */
 	long before = sql_count(&e, "SELECT count(*) FROM svk.interventions");
 	expect_invalid(http(&e, "POST", path, ber,
-			    jsonf(&e, "{s:s, s:s, s:s, s:s, s:s}", "title", "Baklänges", "focus_area", f3,
-				  "responsible_organisation", "sigtuna", "starts_on", "2025-06-01",
-				  "due_on", "2025-05-31")),
+			    jsonf(&e, "{s:s, s:s, s:s, s:s, s:s}", "title", "Baklänges",
+				  "focus_area", f3, "responsible_organisation", "sigtuna",
+				  "starts_on", "2025-06-01", "due_on", "2025-05-31")),
 		       "due_on", "due_on before starts_on");
-	expect_invalid(http(&e, "POST", path, ber,
-			    jsonf(&e, "{s:s, s:s, s:s, s:i}", "title", "För mycket", "focus_area", f3,
-				  "responsible_organisation", "sigtuna", "progress_percent", 101)),
-		       "progress_percent", "progress_percent 101");
+	expect_invalid(
+	    http(&e, "POST", path, ber,
+		 jsonf(&e, "{s:s, s:s, s:s, s:i}", "title", "För mycket", "focus_area", f3,
+		       "responsible_organisation", "sigtuna", "progress_percent", 101)),
+	    "progress_percent", "progress_percent 101");
 	expect_invalid(http(&e, "POST", path, ber, minimal("Okänd ansvarig", 3, "ingen-sadan")),
 		       "responsible_organisation", "unknown responsible_organisation");
 	expect_invalid(http(&e, "POST", path, ber,
 			    jsonf(&e, "{s:s, s:s, s:s, s:s}", "title", "Färg", "focus_area", f3,
 				  "responsible_organisation", "sigtuna", "colour", "red")),
 		       "colour", "unknown field");
-	expect_invalid(http(&e, "POST", path, ber,
-			    jsonf(&e, "{s:s, s:s, s:s, s:s}", "title", "Felaktig status", "focus_area",
-				  f3, "responsible_organisation", "sigtuna", "status", "finished")),
-		       "status", "unknown status");
+	expect_invalid(
+	    http(&e, "POST", path, ber,
+		 jsonf(&e, "{s:s, s:s, s:s, s:s}", "title", "Felaktig status", "focus_area", f3,
+		       "responsible_organisation", "sigtuna", "status", "finished")),
+	    "status", "unknown status");
 	expect_invalid(http(&e, "POST", path, ber,
 			    jsonf(&e, "{s:s, s:s}", "title", "Ingen ansvarig", "focus_area", f3)),
 		       "responsible_organisation", "missing responsible_organisation");
@@ -190,17 +198,18 @@ Test(interventions, are_created_with_every_field_and_validated)
 	cr_expect(!strstr(r->body, "811218-9876"), "the refusal repeats the number: %s", r->body);
 
 	/* A focus area of another agreement. */
-	r = http(&e, "POST", "/v1/agreements", admin,
-		 "{\"title\":\"Nästa avtal\",\"goal\":\"Mål\",\"parties\":[\"polisen\",\"sigtuna\"],"
-		 "\"valid_from\":\"2027-01-01\",\"valid_to\":\"2030-12-31\"}");
+	r = http(
+	    &e, "POST", "/v1/agreements", admin,
+	    "{\"title\":\"Nästa avtal\",\"goal\":\"Mål\",\"parties\":[\"polisen\",\"sigtuna\"],"
+	    "\"valid_from\":\"2027-01-01\",\"valid_to\":\"2030-12-31\"}");
 	cr_assert_eq(r->status, 201, "%s", resp_why(r));
 	r = http(&e, "POST", strf(&e, "/v1/agreements/%s/focus-areas", resp_str(r, "id")), ber,
 		 "{\"ordinal\":1,\"title\":\"Annat avtals område\",\"goal\":\"Mål\"}");
 	cr_assert_eq(r->status, 201, "%s", resp_why(r));
 	const char *other_focus = resp_str(r, "id");
 	expect_invalid(http(&e, "POST", path, ber,
-			    jsonf(&e, "{s:s, s:s, s:s}", "title", "Fel avtal", "focus_area", other_focus,
-				  "responsible_organisation", "sigtuna")),
+			    jsonf(&e, "{s:s, s:s, s:s}", "title", "Fel avtal", "focus_area",
+				  other_focus, "responsible_organisation", "sigtuna")),
 		       "focus_area", "a focus area of another agreement");
 	expect_invalid(http(&e, "POST", path, ber,
 			    jsonf(&e, "{s:s, s:s, s:s}", "title", "Inget område", "focus_area",
@@ -216,13 +225,16 @@ Test(interventions, are_created_with_every_field_and_validated)
 
 	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.interventions"), before,
 		     "a refused intervention was stored");
-	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.interventions WHERE cause LIKE '%811218%'"),
-		     0, "the personnummer was stored");
-	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.audit WHERE after::text LIKE '%811218-9876%' "
-				   "OR before::text LIKE '%811218-9876%'"),
-		     0, "the personnummer reached the audit log");
-	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.interventions WHERE id = $1 "
-				   "AND focus_area_id = $2::uuid AND due_on = '2026-06-30'",
+	cr_expect_eq(
+	    sql_count(&e, "SELECT count(*) FROM svk.interventions WHERE cause LIKE '%811218%'"), 0,
+	    "the personnummer was stored");
+	cr_expect_eq(
+	    sql_count(&e, "SELECT count(*) FROM svk.audit WHERE after::text LIKE '%811218-9876%' "
+			  "OR before::text LIKE '%811218-9876%'"),
+	    0, "the personnummer reached the audit log");
+	cr_expect_eq(sql_count(&e,
+			       "SELECT count(*) FROM svk.interventions WHERE id = $1 "
+			       "AND focus_area_id = $2::uuid AND due_on = '2026-06-30'",
 			       id, f3),
 		     1, "a refused PATCH changed the intervention");
 
@@ -258,31 +270,31 @@ Test(interventions, are_filtered_and_paginated)
 	 * b: done, green, focus 2, polisen, due in the past: done, not overdue.
 	 * c: planned, yellow, focus 1, polisen, due later.
 	 * d: cancelled, red, focus 3, sigtuna, due in the past: not overdue. */
-	const char *a = add_intervention(
-		ber, plan,
-		jsonf(&e, "{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "title", "A", "focus_area", f1,
-		      "responsible_organisation", "sigtuna", "starts_on", long_ago, "due_on", past,
-		      "status", "ongoing", "rag", "red"));
-	const char *b = add_intervention(
-		ber, plan,
-		jsonf(&e, "{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "title", "B", "focus_area", f2,
-		      "responsible_organisation", "polisen", "starts_on", long_ago, "due_on", past,
-		      "status", "done", "rag", "green"));
-	const char *c = add_intervention(
-		ber, plan,
-		jsonf(&e, "{s:s, s:s, s:s, s:s, s:s, s:s}", "title", "C", "focus_area", f1,
-		      "responsible_organisation", "polisen", "due_on", future, "status", "planned",
-		      "rag", "yellow"));
-	const char *d = add_intervention(
-		ber, plan,
-		jsonf(&e, "{s:s, s:s, s:s, s:s, s:s, s:s}", "title", "D", "focus_area", f3,
-		      "responsible_organisation", "sigtuna", "due_on", past, "status", "cancelled",
-		      "rag", "red"));
+	const char *a = add_intervention(ber, plan,
+					 jsonf(&e, "{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "title",
+					       "A", "focus_area", f1, "responsible_organisation",
+					       "sigtuna", "starts_on", long_ago, "due_on", past,
+					       "status", "ongoing", "rag", "red"));
+	const char *b = add_intervention(ber, plan,
+					 jsonf(&e, "{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "title",
+					       "B", "focus_area", f2, "responsible_organisation",
+					       "polisen", "starts_on", long_ago, "due_on", past,
+					       "status", "done", "rag", "green"));
+	const char *c = add_intervention(ber, plan,
+					 jsonf(&e, "{s:s, s:s, s:s, s:s, s:s, s:s}", "title", "C",
+					       "focus_area", f1, "responsible_organisation",
+					       "polisen", "due_on", future, "status", "planned",
+					       "rag", "yellow"));
+	const char *d = add_intervention(ber, plan,
+					 jsonf(&e, "{s:s, s:s, s:s, s:s, s:s, s:s}", "title", "D",
+					       "focus_area", f3, "responsible_organisation",
+					       "sigtuna", "due_on", past, "status", "cancelled",
+					       "rag", "red"));
 	/* Another plan's intervention never shows. */
 	add_intervention(ber, seed_plan("sollentuna"),
 			 jsonf(&e, "{s:s, s:s, s:s, s:s, s:s, s:s}", "title", "Annan plan",
-			       "focus_area", f1, "responsible_organisation", "sigtuna", "due_on", past,
-			       "status", "ongoing", "rag", "red"));
+			       "focus_area", f1, "responsible_organisation", "sigtuna", "due_on",
+			       past, "status", "ongoing", "rag", "red"));
 
 	expect_ids(est, path, strf(&e, "%s,%s,%s,%s", a, b, c, d), "no filter");
 	expect_ids(est, strf(&e, "%s?status=ongoing", path), a, "status=ongoing");
@@ -324,9 +336,8 @@ Test(interventions, are_filtered_and_paginated)
 	const char *next = strf(&e, "%s?limit=2", vpath);
 
 	for (int i = 0; i < 5; i++)
-		made[i] = add_intervention(ber, vplan,
-					   minimal(strf(&e, "Insats %d", i + 1), 1 + i % 4,
-						   "upplands-vasby"));
+		made[i] = add_intervention(
+		    ber, vplan, minimal(strf(&e, "Insats %d", i + 1), 1 + i % 4, "upplands-vasby"));
 	while (next) {
 		const char *link, *cursor;
 
@@ -337,7 +348,7 @@ Test(interventions, are_filtered_and_paginated)
 		json_t *items = resp_get(r, "items"), *it;
 		size_t k;
 		cr_expect_leq(json_array_size(items), 2, "page %d: %s", pages, r->body);
-		json_array_foreach(items, k, it) {
+		json_array_foreach (items, k, it) {
 			const char *iid = json_string_value(json_object_get(it, "id"));
 			bool known = false;
 			for (int i = 0; i < 5; i++)
@@ -351,7 +362,8 @@ Test(interventions, are_filtered_and_paginated)
 		cursor = resp_str(r, "next_cursor");
 		link = resp_header(r, "Link");
 		if (!cursor) {
-			cr_expect(json_is_null(resp_get(r, "next_cursor")), "next_cursor: %s", r->body);
+			cr_expect(json_is_null(resp_get(r, "next_cursor")), "next_cursor: %s",
+				  r->body);
 			cr_expect(!link, "a Link on the last page: %s", link);
 			next = NULL;
 			break;
@@ -373,7 +385,8 @@ Test(interventions, are_filtered_and_paginated)
 		cr_expect_eq(seen[i], 1, "intervention %d seen %d times", i + 1, seen[i]);
 	expect_invalid(http(&e, "GET", strf(&e, "%s?cursor=abc", vpath), est, NULL), "cursor",
 		       "a cursor not given out");
-	expect_invalid(http(&e, "GET", strf(&e, "%s?limit=0", vpath), est, NULL), "limit", "limit=0");
+	expect_invalid(http(&e, "GET", strf(&e, "%s?limit=0", vpath), est, NULL), "limit",
+		       "limit=0");
 }
 
 /* ---- 5. the follow-up log --------------------------------------------------------- */
@@ -392,9 +405,11 @@ Test(interventions, the_responsible_organisation_and_the_beredningsgrupp_log_upd
 	struct resp *r;
 
 	/* A member of the responsible organisation, at arbetsgrupp tier. */
-	r = http(&e, "POST", upath, sig,
-		 "{\"note\":\"Första vandringen genomförd\",\"status\":\"ongoing\",\"rag\":\"yellow\","
-		 "\"progress_percent\":40,\"hours\":2.5,\"communicated\":true,\"channel\":\"Facebook\"}");
+	r = http(
+	    &e, "POST", upath, sig,
+	    "{\"note\":\"Första vandringen genomförd\",\"status\":\"ongoing\",\"rag\":\"yellow\","
+	    "\"progress_percent\":40,\"hours\":2.5,\"communicated\":true,\"channel\":"
+	    "\"Facebook\"}");
 	cr_assert_eq(r->status, 201, "the responsible organisation's member: %s", resp_why(r));
 	const char *u1 = resp_str(r, "id");
 	cr_assert(u1, "no id: %s", r->body);
@@ -420,18 +435,22 @@ Test(interventions, the_responsible_organisation_and_the_beredningsgrupp_log_upd
 		cr_expect_eq(r->status, 403, "%s logs an update: %s", who[i], resp_why(r));
 		cr_expect_str_eq(resp_code(r), "forbidden");
 		cr_expect_eq(refused(who[i]), before + 1, "%s: no request.refused row", who[i]);
-		cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.audit WHERE action = 'request.refused' "
-					   "AND actor = $1 AND after->>'request' = $2",
-				       who[i], strf(&e, "POST %s", upath)),
-			     1, "%s: the refusal does not name the request", who[i]);
+		cr_expect_eq(
+		    sql_count(&e,
+			      "SELECT count(*) FROM svk.audit WHERE action = 'request.refused' "
+			      "AND actor = $1 AND after->>'request' = $2",
+			      who[i], strf(&e, "POST %s", upath)),
+		    1, "%s: the refusal does not name the request", who[i]);
 	}
-	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.intervention_updates WHERE note = 'Obehörig'"),
-		     0, "a refused update was stored");
+	cr_expect_eq(
+	    sql_count(&e, "SELECT count(*) FROM svk.intervention_updates WHERE note = 'Obehörig'"),
+	    0, "a refused update was stored");
 
 	/* The beredningsgrupp, of another organisation. */
-	r = http(&e, "POST", upath, ber,
-		 "{\"note\":\"Uppföljning i beredningsgruppen\",\"rag\":\"red\",\"progress_percent\":60,"
-		 "\"hours\":1.25}");
+	r = http(
+	    &e, "POST", upath, ber,
+	    "{\"note\":\"Uppföljning i beredningsgruppen\",\"rag\":\"red\",\"progress_percent\":60,"
+	    "\"hours\":1.25}");
 	cr_assert_eq(r->status, 201, "beredningsgrupp of another organisation: %s", resp_why(r));
 	const char *u2 = resp_str(r, "id");
 	cr_expect_str_eq(resp_str(r, "organisation"), "polisen");
@@ -453,10 +472,12 @@ Test(interventions, the_responsible_organisation_and_the_beredningsgrupp_log_upd
 	cr_expect_str_eq(resp_str(r, "status"), "ongoing");
 	cr_expect_str_eq(resp_str(r, "rag"), "red");
 	cr_expect_eq(json_integer_value(resp_get(r, "progress_percent")), 60, "%s", r->body);
-	cr_expect(json_number_value(resp_get(r, "hours_spent")) == 3.75, "hours_spent: %s", r->body);
-	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.interventions WHERE id = $1 "
-				   "AND status = 'ongoing' AND rag = 'red' AND progress_percent = 60 "
-				   "AND hours_spent = 3.75",
+	cr_expect(json_number_value(resp_get(r, "hours_spent")) == 3.75, "hours_spent: %s",
+		  r->body);
+	cr_expect_eq(sql_count(&e,
+			       "SELECT count(*) FROM svk.interventions WHERE id = $1 "
+			       "AND status = 'ongoing' AND rag = 'red' AND progress_percent = 60 "
+			       "AND hours_spent = 3.75",
 			       id),
 		     1, "the stored intervention does not have the updates' state");
 
@@ -474,24 +495,29 @@ Test(interventions, the_responsible_organisation_and_the_beredningsgrupp_log_upd
 	cr_expect(json_is_null(resp_get(r, "next_cursor")), "%s", r->body);
 
 	/* One audit entry per update holds the update and the intervention's change. */
-	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.audit WHERE action = 'intervention.log' "
-				   "AND entity_id = $1",
+	cr_expect_eq(sql_count(&e,
+			       "SELECT count(*) FROM svk.audit WHERE action = 'intervention.log' "
+			       "AND entity_id = $1",
 			       id),
 		     2, "not one intervention.log row per update");
-	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.audit WHERE action = 'intervention.log' "
-				   "AND entity_id = $1 AND actor = 'sara.est' "
-				   "AND after->'update'->>'id' = $2 "
-				   "AND before->>'status' = 'planned' AND before->>'rag' = 'green' "
-				   "AND after->'intervention'->>'status' = 'ongoing' "
-				   "AND after->'intervention'->>'rag' = 'yellow' "
-				   "AND (after->'intervention'->>'progress_percent')::int = 40 "
-				   "AND (after->'intervention'->>'hours_spent')::numeric = 2.5",
+	cr_expect_eq(sql_count(&e,
+			       "SELECT count(*) FROM svk.audit WHERE action = 'intervention.log' "
+			       "AND entity_id = $1 AND actor = 'sara.est' "
+			       "AND after->'update'->>'id' = $2 "
+			       "AND before->>'status' = 'planned' AND before->>'rag' = 'green' "
+			       "AND after->'intervention'->>'status' = 'ongoing' "
+			       "AND after->'intervention'->>'rag' = 'yellow' "
+			       "AND (after->'intervention'->>'progress_percent')::int = 40 "
+			       "AND (after->'intervention'->>'hours_spent')::numeric = 2.5",
 			       id, u1),
-		     1, "the first update's audit row lacks the update or the intervention's change");
-	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.audit WHERE action = 'intervention.update' "
-				   "AND entity_id = $1",
-			       id),
-		     0, "the log wrote a second audit row for the intervention");
+		     1,
+		     "the first update's audit row lacks the update or the intervention's change");
+	cr_expect_eq(
+	    sql_count(&e,
+		      "SELECT count(*) FROM svk.audit WHERE action = 'intervention.update' "
+		      "AND entity_id = $1",
+		      id),
+	    0, "the log wrote a second audit row for the intervention");
 }
 
 /* ---- 6. Idempotency-Key -------------------------------------------------------------- */
@@ -505,16 +531,20 @@ Test(interventions, a_post_with_an_idempotency_key_is_applied_once)
 	const char *key = "Idempotency-Key: 6f1c3a4e-insats-1";
 	struct resp *r1, *r2, *r;
 
-	r1 = http_send(&e, &(struct http_req){ .method = "POST", .path = path, .token = ber,
-					       .body = body, .headers = { key } });
+	r1 = http_send(
+	    &e,
+	    &(struct http_req){
+		.method = "POST", .path = path, .token = ber, .body = body, .headers = { key } });
 	cr_assert_eq(r1->status, 201, "first: %s", resp_why(r1));
 	cr_expect(!resp_header(r1, "Idempotent-Replayed"), "the first answer says replayed");
-	r2 = http_send(&e, &(struct http_req){ .method = "POST", .path = path, .token = ber,
-					       .body = body, .headers = { key } });
+	r2 = http_send(
+	    &e,
+	    &(struct http_req){
+		.method = "POST", .path = path, .token = ber, .body = body, .headers = { key } });
 	cr_assert_eq(r2->status, 201, "repeat: %s", resp_why(r2));
-	cr_expect_str_eq(resp_header(r2, "Idempotent-Replayed") ? resp_header(r2, "Idempotent-Replayed")
-								: "",
-			 "true", "the repeat does not say Idempotent-Replayed: true");
+	cr_expect_str_eq(
+	    resp_header(r2, "Idempotent-Replayed") ? resp_header(r2, "Idempotent-Replayed") : "",
+	    "true", "the repeat does not say Idempotent-Replayed: true");
 	cr_expect_str_eq(resp_str(r2, "id") ? resp_str(r2, "id") : "", resp_str(r1, "id"),
 			 "the repeat has another id");
 	cr_expect_str_eq(resp_header(r2, "Location") ? resp_header(r2, "Location") : "",
@@ -524,65 +554,86 @@ Test(interventions, a_post_with_an_idempotency_key_is_applied_once)
 	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.interventions WHERE title = $1",
 			       "Idempotent insats"),
 		     1, "the POST was applied twice");
-	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.audit WHERE action = 'intervention.create' "
-				   "AND entity_id = $1",
-			       resp_str(r1, "id")),
-		     1);
+	cr_expect_eq(
+	    sql_count(&e,
+		      "SELECT count(*) FROM svk.audit WHERE action = 'intervention.create' "
+		      "AND entity_id = $1",
+		      resp_str(r1, "id")),
+	    1);
 
 	/* The same key for another request. */
-	r = http_send(&e, &(struct http_req){ .method = "POST", .path = path, .token = ber,
+	r = http_send(&e, &(struct http_req){ .method = "POST",
+					      .path = path,
+					      .token = ber,
 					      .body = minimal("Annan insats", 2, "sigtuna"),
 					      .headers = { key } });
 	expect_invalid(r, "Idempotency-Key", "the key with another body");
-	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.interventions WHERE title = 'Annan insats'"),
-		     0, "the second body was applied");
+	cr_expect_eq(
+	    sql_count(&e, "SELECT count(*) FROM svk.interventions WHERE title = 'Annan insats'"), 0,
+	    "the second body was applied");
 	/* A key belongs to its user: another user's same key is a new request. */
 	const char *ber2 = user_in_group(&e, "bo.ber", "sigtuna", "beredningsgrupp", "member");
-	r = http_send(&e, &(struct http_req){ .method = "POST", .path = path, .token = ber2,
+	r = http_send(&e, &(struct http_req){ .method = "POST",
+					      .path = path,
+					      .token = ber2,
 					      .body = minimal("Annan användare", 2, "sigtuna"),
 					      .headers = { key } });
 	cr_expect_eq(r->status, 201, "another user's key: %s", resp_why(r));
 	cr_expect(!resp_header(r, "Idempotent-Replayed"), "another user's request was replayed");
 	/* A request that changed nothing does not use up its key. */
 	const char *fkey = "Idempotency-Key: failed-first";
-	r = http_send(&e, &(struct http_req){ .method = "POST", .path = path, .token = ber,
+	r = http_send(&e, &(struct http_req){ .method = "POST",
+					      .path = path,
+					      .token = ber,
 					      .body = minimal("Rättad insats", 2, "ingen-sadan"),
 					      .headers = { fkey } });
 	expect_invalid(r, "responsible_organisation", "with a key, an unknown organisation");
-	r = http_send(&e, &(struct http_req){ .method = "POST", .path = path, .token = ber,
+	r = http_send(&e, &(struct http_req){ .method = "POST",
+					      .path = path,
+					      .token = ber,
 					      .body = minimal("Rättad insats", 2, "sigtuna"),
 					      .headers = { fkey } });
 	cr_expect_eq(r->status, 201, "the corrected request under the failed one's key: %s",
 		     resp_why(r));
 	cr_expect(!resp_header(r, "Idempotent-Replayed"), "the corrected request was replayed");
 	/* Not a key. */
-	r = http_send(&e, &(struct http_req){ .method = "POST", .path = path, .token = ber,
-					      .body = minimal("Tom nyckel", 2, "sigtuna"),
-					      .headers = { strf(&e, "Idempotency-Key: %0201d", 7) } });
+	r = http_send(&e,
+		      &(struct http_req){ .method = "POST",
+					  .path = path,
+					  .token = ber,
+					  .body = minimal("Tom nyckel", 2, "sigtuna"),
+					  .headers = { strf(&e, "Idempotency-Key: %0201d", 7) } });
 	expect_invalid(r, "Idempotency-Key", "a 201-character key");
 
 	/* A token is shown once, even to a repeat. */
 	const char *tkey = "Idempotency-Key: token-key-1";
 	const char *tbody = "{\"name\":\"rapportskript\",\"expires_in_days\":30}";
-	r1 = http_send(&e, &(struct http_req){ .method = "POST", .path = "/v1/me/tokens",
-					       .token = ber, .body = tbody, .headers = { tkey } });
+	r1 = http_send(&e, &(struct http_req){ .method = "POST",
+					       .path = "/v1/me/tokens",
+					       .token = ber,
+					       .body = tbody,
+					       .headers = { tkey } });
 	cr_assert_eq(r1->status, 201, "POST /v1/me/tokens: %s", resp_why(r1));
 	const char *secret = resp_str(r1, "token");
 	cr_assert(secret && strncmp(secret, "svk_", 4) == 0, "no token: %s", r1->body);
-	r2 = http_send(&e, &(struct http_req){ .method = "POST", .path = "/v1/me/tokens",
-					       .token = ber, .body = tbody, .headers = { tkey } });
+	r2 = http_send(&e, &(struct http_req){ .method = "POST",
+					       .path = "/v1/me/tokens",
+					       .token = ber,
+					       .body = tbody,
+					       .headers = { tkey } });
 	cr_assert_eq(r2->status, 201, "repeat POST /v1/me/tokens: %s", resp_why(r2));
-	cr_expect_str_eq(resp_header(r2, "Idempotent-Replayed") ? resp_header(r2, "Idempotent-Replayed")
-								: "",
-			 "true");
+	cr_expect_str_eq(
+	    resp_header(r2, "Idempotent-Replayed") ? resp_header(r2, "Idempotent-Replayed") : "",
+	    "true");
 	cr_expect(r2->json && !resp_get(r2, "token"), "the repeat shows a token: %s", r2->body);
 	cr_expect(!strstr(r2->body, secret), "the repeat shows the token: %s", r2->body);
 	cr_expect_str_eq(resp_str(r2, "id") ? resp_str(r2, "id") : "", resp_str(r1, "id"));
-	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.tokens WHERE name = 'rapportskript'"), 1,
-		     "the token was made twice");
-	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.idempotency_keys "
-				   "WHERE position($1 in coalesce(response, '')) > 0 "
-				   "OR position($1 in coalesce(location, '')) > 0",
+	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.tokens WHERE name = 'rapportskript'"),
+		     1, "the token was made twice");
+	cr_expect_eq(sql_count(&e,
+			       "SELECT count(*) FROM svk.idempotency_keys "
+			       "WHERE position($1 in coalesce(response, '')) > 0 "
+			       "OR position($1 in coalesce(location, '')) > 0",
 			       secret),
 		     0, "the plaintext token is stored with the idempotency key");
 	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.idempotency_keys "
@@ -608,47 +659,62 @@ Test(interventions, etags_make_reads_conditional_and_writes_safe)
 	cr_assert_eq(r->status, 200, "%s", resp_why(r));
 	cr_assert(etag && etag[0] == '"' && strlen(etag) == 34, "not a strong 32-hex ETag: %s",
 		  etag ? etag : "(none)");
-	r = http_send(&e, &(struct http_req){ .path = ipath, .token = est,
+	r = http_send(&e, &(struct http_req){ .path = ipath,
+					      .token = est,
 					      .headers = { strf(&e, "If-None-Match: %s", etag) } });
 	cr_expect_eq(r->status, 304, "If-None-Match of the ETag: %s", resp_why(r));
 	cr_expect_eq(r->len, 0, "a 304 with a body");
 	cr_expect_str_eq(resp_header(r, "ETag") ? resp_header(r, "ETag") : "", etag,
 			 "the 304 does not carry the ETag");
-	r = http_send(&e, &(struct http_req){ .path = ipath, .token = est,
-					      .headers = { "If-None-Match: \"0123456789abcdef0123456789abcdef\"" } });
+	r = http_send(&e,
+		      &(struct http_req){
+			  .path = ipath,
+			  .token = est,
+			  .headers = { "If-None-Match: \"0123456789abcdef0123456789abcdef\"" } });
 	cr_expect_eq(r->status, 200, "If-None-Match of another tag: %s", resp_why(r));
 
 	/* A write with the current tag; then the old one is stale. */
-	r = http_send(&e, &(struct http_req){ .method = "PATCH", .path = ipath, .token = ber,
-					      .body = "{\"rag\":\"yellow\",\"responsible_role\":\"Fältassistent\"}",
-					      .headers = { strf(&e, "If-Match: %s", etag) } });
+	r = http_send(&e, &(struct http_req){
+			      .method = "PATCH",
+			      .path = ipath,
+			      .token = ber,
+			      .body = "{\"rag\":\"yellow\",\"responsible_role\":\"Fältassistent\"}",
+			      .headers = { strf(&e, "If-Match: %s", etag) } });
 	cr_assert_eq(r->status, 200, "PATCH with the current ETag: %s", resp_why(r));
 	cr_expect_str_eq(resp_str(r, "rag"), "yellow");
 	cr_expect_str_eq(resp_str(r, "responsible_role"), "Fältassistent");
 	cr_expect_str_eq(resp_str(r, "title"), "Villkorlig insats", "PATCH changed another field");
 	const char *etag2 = resp_header(r, "ETag");
 	cr_expect(etag2 && strcmp(etag2, etag) != 0, "no new ETag after the PATCH");
-	r = http_send(&e, &(struct http_req){ .path = ipath, .token = est,
+	r = http_send(&e, &(struct http_req){ .path = ipath,
+					      .token = est,
 					      .headers = { strf(&e, "If-None-Match: %s", etag) } });
 	cr_expect_eq(r->status, 200, "If-None-Match of the old ETag: %s", resp_why(r));
 	cr_expect_str_eq(resp_str(r, "rag"), "yellow");
-	r = http_send(&e, &(struct http_req){ .method = "PATCH", .path = ipath, .token = ber,
+	r = http_send(&e, &(struct http_req){ .method = "PATCH",
+					      .path = ipath,
+					      .token = ber,
 					      .body = "{\"rag\":\"red\"}",
 					      .headers = { strf(&e, "If-Match: %s", etag) } });
 	cr_expect_eq(r->status, 412, "PATCH with the old ETag: %s", resp_why(r));
 	cr_expect_str_eq(resp_code(r), "precondition_failed");
-	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.interventions WHERE id = $1 AND rag = 'yellow'",
-			       id),
-		     1, "a stale write changed the intervention");
-	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.audit WHERE action = 'intervention.update' "
-				   "AND entity_id = $1 AND actor = 'berit.ber' "
-				   "AND before->>'rag' = 'green' AND after->>'rag' = 'yellow'",
-			       id),
-		     1, "no intervention.update audit row with before and after");
+	cr_expect_eq(
+	    sql_count(&e, "SELECT count(*) FROM svk.interventions WHERE id = $1 AND rag = 'yellow'",
+		      id),
+	    1, "a stale write changed the intervention");
+	cr_expect_eq(
+	    sql_count(&e,
+		      "SELECT count(*) FROM svk.audit WHERE action = 'intervention.update' "
+		      "AND entity_id = $1 AND actor = 'berit.ber' "
+		      "AND before->>'rag' = 'green' AND after->>'rag' = 'yellow'",
+		      id),
+	    1, "no intervention.update audit row with before and after");
 
 	/* Every kind of change of this issue left its audit row. */
-	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.audit WHERE action = 'intervention.create' "
-				   "AND entity_id = $1 AND actor = 'berit.ber' AND organisation = 'sollentuna'",
-			       id),
-		     1, "no intervention.create audit row");
+	cr_expect_eq(
+	    sql_count(&e,
+		      "SELECT count(*) FROM svk.audit WHERE action = 'intervention.create' "
+		      "AND entity_id = $1 AND actor = 'berit.ber' AND organisation = 'sollentuna'",
+		      id),
+	    1, "no intervention.create audit row");
 }

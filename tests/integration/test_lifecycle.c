@@ -52,8 +52,8 @@ Test(lifecycle, the_daemon_answers_503_while_postgresql_is_down_and_recovers_by_
 	int pid_before = e.pid;
 
 	cr_assert_eq(r->status, 200, "before: %s", resp_why(r));
-	cr_assert(json_array_size(resp_get(r, "items")) == 4, "the private cluster was not seeded: %s",
-		  r->body);
+	cr_assert(json_array_size(resp_get(r, "items")) == 4,
+		  "the private cluster was not seeded: %s", r->body);
 
 	pgc_stop(&pc);
 	t0 = mono_ms();
@@ -126,7 +126,8 @@ Test(lifecycle, sighup_reloads_the_certificate_and_keeps_the_old_one_when_the_ne
 	int failures_before;
 
 	file_fingerprint(crt_path, original);
-	cr_assert_str_eq(seen_fingerprint(), original, "the daemon does not serve the configured certificate");
+	cr_assert_str_eq(seen_fingerprint(), original,
+			 "the daemon does not serve the configured certificate");
 
 	/* A second certificate from the same CA, for the same names. */
 	cr_assert(mkdir(ca2, 0700) == 0, "mkdir %s", ca2);
@@ -134,9 +135,10 @@ Test(lifecycle, sighup_reloads_the_certificate_and_keeps_the_old_one_when_the_ne
 	copy_file(strf(&e, "%s/ca.key", e.tls_dir), strf(&e, "%s/ca.key", ca2), 0600);
 	script = strf(&e, "%s/deploy/make-server-cert",
 		      getenv("SVK_TOP") && getenv("SVK_TOP")[0] ? getenv("SVK_TOP") : SVK_RB_TOP);
-	p = proc_run(&e, (const char *const[]){ script, "--name", "other", ca2, "localhost",
-						"127.0.0.1", NULL },
-		     NULL, NULL, 60000);
+	p = proc_run(
+	    &e,
+	    (const char *const[]){ script, "--name", "other", ca2, "localhost", "127.0.0.1", NULL },
+	    NULL, NULL, 60000);
 	cr_assert_eq(p->status, 0, "make-server-cert: %s%s", p->out, p->err);
 	file_fingerprint(strf(&e, "%s/other.crt", ca2), other);
 	cr_assert_str_neq(other, original);
@@ -147,14 +149,17 @@ Test(lifecycle, sighup_reloads_the_certificate_and_keeps_the_old_one_when_the_ne
 	write_file(key_path, "not a key either\n", 0600);
 	robust_signal(&e, SIGHUP);
 	deadline = mono_ms() + 5000;
-	while (log_count(&e, "certificate reload failed") == failures_before && mono_ms() < deadline)
+	while (log_count(&e, "certificate reload failed") == failures_before &&
+	       mono_ms() < deadline)
 		poll_pause(20);
 	cr_expect_gt(log_count(&e, "certificate reload failed"), failures_before,
 		     "the daemon did not report the failed reload");
-	cr_expect_str_eq(seen_fingerprint(), original, "a broken certificate replaced the good one");
-	cr_expect_eq(http_send(&e, &(struct http_req){ .path = "/readyz",
-						       .fresh_connection = true })->status,
-		     200, "the daemon stopped serving after a failed reload");
+	cr_expect_str_eq(seen_fingerprint(), original,
+			 "a broken certificate replaced the good one");
+	cr_expect_eq(
+	    http_send(&e, &(struct http_req){ .path = "/readyz", .fresh_connection = true })
+		->status,
+	    200, "the daemon stopped serving after a failed reload");
 	cr_expect(robust_wait_exit(&e, 0) < 0, "the daemon exited after a failed reload");
 
 	/* A valid new certificate: new connections get it. */
@@ -168,9 +173,10 @@ Test(lifecycle, sighup_reloads_the_certificate_and_keeps_the_old_one_when_the_ne
 			poll_pause(20);
 	} while (strcmp(fp, other) != 0 && mono_ms() < deadline);
 	cr_expect_str_eq(fp, other, "new connections do not get the new certificate");
-	cr_expect_eq(http_send(&e, &(struct http_req){ .path = "/readyz",
-						       .fresh_connection = true })->status,
-		     200, "the new certificate does not verify for clients");
+	cr_expect_eq(
+	    http_send(&e, &(struct http_req){ .path = "/readyz", .fresh_connection = true })
+		->status,
+	    200, "the new certificate does not verify for clients");
 }
 
 /* ---- a request held on a lock ------------------------------------------------------ */
@@ -230,7 +236,8 @@ Test(lifecycle, sigterm_closes_the_listeners_lets_the_request_in_flight_finish_a
 	pg_exec_ok(locker, "COMMIT");
 	r = tc_response(&e, c, 10000);
 	cr_expect_eq(r->status, 200, "the request in flight: %s", resp_why(r));
-	cr_expect(json_array_size(resp_get(r, "items")) == 4, "the request in flight got %s", r->body);
+	cr_expect(json_array_size(resp_get(r, "items")) == 4, "the request in flight got %s",
+		  r->body);
 
 	st = robust_wait_exit(&e, 15000);
 	cr_expect_eq(st, 0, "samverkand exited with status %d after SIGTERM", st);
@@ -247,9 +254,10 @@ static void expect_query_cancelled(const char *how)
 	while (waiting_queries() > 0 && mono_ms() < deadline)
 		poll_pause(20);
 	cr_expect_eq(waiting_queries(), 0, "%s: the client's query still waits 5 s later", how);
-	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM pg_stat_activity "
-				   "WHERE datname = current_database() AND usename = 'samverkan_app' "
-				   "AND state = 'active' AND query LIKE '%organisations%'"),
+	cr_expect_eq(sql_count(&e,
+			       "SELECT count(*) FROM pg_stat_activity "
+			       "WHERE datname = current_database() AND usename = 'samverkan_app' "
+			       "AND state = 'active' AND query LIKE '%organisations%'"),
 		     0, "%s: the client's query still runs", how);
 }
 
@@ -269,7 +277,8 @@ Test(lifecycle, a_client_hanging_up_cancels_its_query, .init = start)
 	locker = NULL;
 	/* The daemon and its database connections are fine afterwards. */
 	for (int i = 0; i < 4; i++) {
-		r = http_send(&e, &(struct http_req){ .path = "/v1/organisations", .token = tok,
+		r = http_send(&e, &(struct http_req){ .path = "/v1/organisations",
+						      .token = tok,
 						      .fresh_connection = true });
 		cr_expect_eq(r->status, 200, "request %d afterwards: %s", i + 1, resp_why(r));
 	}
@@ -308,7 +317,8 @@ Test(lifecycle, a_client_resetting_its_connection_cancels_its_query, .init = sta
 
 	pg_exec_ok(locker, "COMMIT");
 	locker = NULL;
-	r = http_send(&e, &(struct http_req){ .path = "/v1/organisations", .token = tok,
+	r = http_send(&e, &(struct http_req){ .path = "/v1/organisations",
+					      .token = tok,
 					      .fresh_connection = true });
 	cr_expect_eq(r->status, 200, "afterwards: %s", resp_why(r));
 }

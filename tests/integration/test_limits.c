@@ -40,10 +40,11 @@ static char *filler(size_t n, char c)
 Test(limits, a_header_block_over_max_header_is_refused_with_431, .init = start)
 {
 	/* About 20 KB in one header, over the default max_header of 16384. */
-	struct resp *r = http_send(&e, &(struct http_req){
-		.path = "/v1/organisations", .token = admin_token(&e),
-		.headers = { strf(&e, "X-Filler: %s", filler(20000, 'a')) },
-		.fresh_connection = true });
+	struct resp *r = http_send(
+	    &e, &(struct http_req){ .path = "/v1/organisations",
+				    .token = admin_token(&e),
+				    .headers = { strf(&e, "X-Filler: %s", filler(20000, 'a')) },
+				    .fresh_connection = true });
 
 	cr_expect_eq(r->status, 431, "%s", resp_why(r));
 	cr_expect_str_eq(resp_code(r), "headers_too_large", "%s", resp_why(r));
@@ -51,10 +52,11 @@ Test(limits, a_header_block_over_max_header_is_refused_with_431, .init = start)
 			 "application/problem+json");
 
 	/* Just under the limit still passes. */
-	r = http_send(&e, &(struct http_req){ .path = "/v1/organisations", .token = admin_token(&e),
-					      .headers = { strf(&e, "X-Filler: %s",
-								filler(14000, 'a')) },
-					      .fresh_connection = true });
+	r = http_send(
+	    &e, &(struct http_req){ .path = "/v1/organisations",
+				    .token = admin_token(&e),
+				    .headers = { strf(&e, "X-Filler: %s", filler(14000, 'a')) },
+				    .fresh_connection = true });
 	cr_expect_eq(r->status, 200, "a 14 KB header: %s", resp_why(r));
 }
 
@@ -69,20 +71,21 @@ Test(limits, a_body_over_max_body_is_refused_with_413_and_nothing_is_stored,
 
 	cr_expect_eq(r->status, 413, "%s", resp_why(r));
 	cr_expect_str_eq(resp_code(r), "payload_too_large", "%s", resp_why(r));
-	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.organisations WHERE slug = $1",
-			       "storbolaget"),
-		     0, "the organisation of a refused body was stored");
-	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.audit WHERE action LIKE 'organisation%'"),
-		     0, "a refused body left an audit row");
+	cr_expect_eq(
+	    sql_count(&e, "SELECT count(*) FROM svk.organisations WHERE slug = $1", "storbolaget"),
+	    0, "the organisation of a refused body was stored");
+	cr_expect_eq(
+	    sql_count(&e, "SELECT count(*) FROM svk.audit WHERE action LIKE 'organisation%'"), 0,
+	    "a refused body left an audit row");
 
 	/* The same request, small enough, is taken. */
 	r = http(&e, "POST", "/v1/organisations", tok,
 		 jsonf(&e, "{s:s, s:s, s:s}", "slug", "storbolaget", "name", "Storbolaget AB",
 		       "kind", "other"));
 	cr_expect_eq(r->status, 201, "%s", resp_why(r));
-	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.organisations WHERE slug = $1",
-			       "storbolaget"),
-		     1);
+	cr_expect_eq(
+	    sql_count(&e, "SELECT count(*) FROM svk.organisations WHERE slug = $1", "storbolaget"),
+	    1);
 }
 
 /* Sends a POST /v1/sessions with the given framing on a raw connection;
@@ -93,8 +96,9 @@ static struct resp *send_framed(const char *what, const char *headers, const cha
 	struct resp *r;
 
 	cr_assert(c->ok, "%s: no TLS connection: %s", what, c->err);
-	cr_assert(tc_send_str(c, strf(&e, "POST /v1/sessions HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n"
-					  "Content-Type: application/json\r\n%s\r\n%s",
+	cr_assert(tc_send_str(c, strf(&e,
+				      "POST /v1/sessions HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n"
+				      "Content-Type: application/json\r\n%s\r\n%s",
 				      e.port, headers, body)),
 		  "%s: cannot send: %s", what, c->err);
 	r = tc_response(&e, c, 10000);
@@ -124,7 +128,8 @@ Test(limits, ambiguous_framing_is_refused_with_400_and_the_connection_closed, .i
 				 "close", "%s: no Connection: close", cases[i].what);
 	}
 	/* None of them logged anyone in. */
-	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.audit WHERE action LIKE 'session.%'"), 0);
+	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.audit WHERE action LIKE 'session.%'"),
+		     0);
 }
 
 /*
@@ -141,14 +146,16 @@ Test(limits, content_length_with_chunked_is_refused_with_400, .init = start)
 				     "2b\r\n" LOGIN_BODY "\r\n0\r\n\r\n");
 
 	cr_expect_eq(r->status, 400, "Content-Length with chunked: %s", resp_why(r));
-	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.audit WHERE action LIKE 'session.%'"), 0);
+	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.audit WHERE action LIKE 'session.%'"),
+		     0);
 }
 
 Test(limits, a_client_trickling_its_request_is_cut_off_at_the_deadline,
      .init = start_short_deadline)
 {
 	const long budget_ms = 2 * 1000; /* request_timeout = 2 */
-	const char *req = strf(&e, "GET /livez HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nX-Slow: %s\r\n\r\n",
+	const char *req = strf(&e,
+			       "GET /livez HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nX-Slow: %s\r\n\r\n",
 			       e.port, filler(80, 's'));
 	size_t len = strlen(req), sent = 0;
 	long t0 = mono_ms(), elapsed;
@@ -179,7 +186,8 @@ Test(limits, a_client_trickling_its_request_is_cut_off_at_the_deadline,
 	cr_expect(sent < len, "the whole request went through");
 	cr_expect(elapsed >= budget_ms - 500 && elapsed <= budget_ms + 2500,
 		  "closed after %ld ms; request_timeout is %ld ms", elapsed, budget_ms);
-	cr_expect(!strstr(c->buf ? c->buf : "", "\"status\":\"ok\""), "the trickled request was answered");
+	cr_expect(!strstr(c->buf ? c->buf : "", "\"status\":\"ok\""),
+		  "the trickled request was answered");
 
 	r = http_send(&e, &(struct http_req){ .path = "/livez", .fresh_connection = true });
 	cr_expect_eq(r->status, 200, "a normal request afterwards: %s", resp_why(r));
@@ -228,8 +236,7 @@ static long wait_only_connection(struct tc *c)
 	return conns;
 }
 
-Test(limits, connections_over_max_connections_are_closed_without_an_answer,
-     .init = start_capped)
+Test(limits, connections_over_max_connections_are_closed_without_an_answer, .init = start_capped)
 {
 	struct tc *c[4];
 	struct tc *extra;
@@ -262,7 +269,8 @@ Test(limits, connections_over_max_connections_are_closed_without_an_answer,
 
 	for (int i = 1; i < 4; i++) {
 		c[i] = tc_connect(&e, NULL);
-		cr_assert(open_served(c[i]), "connection %d of 4 was not served: %s", i + 1, c[i]->err);
+		cr_assert(open_served(c[i]), "connection %d of 4 was not served: %s", i + 1,
+			  c[i]->err);
 	}
 	/* The fifth: closed at once, during the handshake or before any answer. */
 	extra = tc_connect(&e, NULL);

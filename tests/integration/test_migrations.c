@@ -31,11 +31,11 @@ TestSuite(migrations, .fini = stop, .timeout = 180);
 #define FIRST "0001_foundation.sql"
 
 static const char migrations_state[] =
-	"SELECT string_agg(name || ':' || checksum || ':' || applied_at, ',' ORDER BY name) "
-	"FROM svk_meta.migrations";
+    "SELECT string_agg(name || ':' || checksum || ':' || applied_at, ',' ORDER BY name) "
+    "FROM svk_meta.migrations";
 static const char schema_state[] =
-	"SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-	"WHERE n.nspname IN ('svk', 'svk_meta')";
+    "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+    "WHERE n.nspname IN ('svk', 'svk_meta')";
 
 Test(migrations, migrate_twice_is_a_no_op, .init = start_unserved)
 {
@@ -61,25 +61,32 @@ Test(migrations, migrate_twice_is_a_no_op, .init = start_unserved)
 
 Test(migrations, a_changed_migration_stops_migrate_and_serve, .init = start_unserved)
 {
-	const char *sum = sql_value(&e, "SELECT checksum FROM svk_meta.migrations WHERE name = $1", FIRST);
+	const char *sum = sql_value(&e, "SELECT checksum FROM svk_meta.migrations WHERE name = $1",
+				    FIRST);
 	struct proc *p;
 
 	cr_assert(sum && strlen(sum) == 64, "no checksum recorded for " FIRST);
 	sum = strf(&e, "%s", sum);
-	cr_assert(sql_query(&e, "UPDATE svk_meta.migrations SET checksum = repeat('0', 64) WHERE name = $1",
-			    FIRST)->ok);
+	cr_assert(
+	    sql_query(&e,
+		      "UPDATE svk_meta.migrations SET checksum = repeat('0', 64) WHERE name = $1",
+		      FIRST)
+		->ok);
 
 	p = samverkand(&e, "migrate");
-	cr_expect_eq(p->status, 1, "migrate over a changed migration: exit %d: %s", p->status, p->err);
+	cr_expect_eq(p->status, 1, "migrate over a changed migration: exit %d: %s", p->status,
+		     p->err);
 	cr_expect(strstr(p->err, FIRST), "migrate does not name the changed file: %s", p->err);
 	p = samverkand(&e, "serve");
 	cr_expect(p->status > 0 && p->status < 128,
-		  "serve over a changed migration: exit %d (-1: it did not stop): %s", p->status, p->err);
+		  "serve over a changed migration: exit %d (-1: it did not stop): %s", p->status,
+		  p->err);
 	cr_expect(strstr(p->err, FIRST), "serve does not name the changed file: %s", p->err);
 
 	/* Restored, all is well again. */
 	cr_assert(sql_query(&e, "UPDATE svk_meta.migrations SET checksum = $1 WHERE name = $2", sum,
-			    FIRST)->ok);
+			    FIRST)
+		      ->ok);
 	p = samverkand(&e, "migrate");
 	cr_expect_eq(p->status, 0, "migrate after the restore: %s", p->err);
 	env_serve(&e);
@@ -88,9 +95,10 @@ Test(migrations, a_changed_migration_stops_migrate_and_serve, .init = start_unse
 
 Test(migrations, a_missing_migration_makes_the_server_unready, .init = start)
 {
-	const char *applied = sql_value(&e, "SELECT applied_at::text FROM svk_meta.migrations WHERE name = $1",
-					FIRST);
-	const char *sum = sql_value(&e, "SELECT checksum FROM svk_meta.migrations WHERE name = $1", FIRST);
+	const char *applied = sql_value(
+	    &e, "SELECT applied_at::text FROM svk_meta.migrations WHERE name = $1", FIRST);
+	const char *sum = sql_value(&e, "SELECT checksum FROM svk_meta.migrations WHERE name = $1",
+				    FIRST);
 	struct resp *r;
 	struct proc *p;
 
@@ -100,18 +108,22 @@ Test(migrations, a_missing_migration_makes_the_server_unready, .init = start)
 	r = http(&e, "GET", "/readyz", NULL, NULL);
 	cr_expect_eq(r->status, 503, "/readyz with a migration missing: %s", resp_why(r));
 	cr_expect_str_eq(resp_code(r), "unavailable");
-	cr_expect(http(&e, "GET", "/livez", NULL, NULL)->status == 200, "/livez is about the process");
+	cr_expect(http(&e, "GET", "/livez", NULL, NULL)->status == 200,
+		  "/livez is about the process");
 
 	/* A second server would not start on it. */
 	env_stop_daemon(&e);
 	p = samverkand(&e, "serve");
 	cr_expect(p->status > 0 && p->status < 128,
-		  "serve with a pending migration: exit %d (-1: it did not stop): %s", p->status, p->err);
+		  "serve with a pending migration: exit %d (-1: it did not stop): %s", p->status,
+		  p->err);
 	cr_expect(strstr(p->err, "migrate"), "serve does not say to run migrate: %s", p->err);
 
-	cr_assert(sql_query(&e, "INSERT INTO svk_meta.migrations (name, checksum, applied_at) "
-				"VALUES ($1, $2, $3::timestamptz)",
-			    FIRST, sum, applied)->ok);
+	cr_assert(sql_query(&e,
+			    "INSERT INTO svk_meta.migrations (name, checksum, applied_at) "
+			    "VALUES ($1, $2, $3::timestamptz)",
+			    FIRST, sum, applied)
+		      ->ok);
 	env_serve(&e);
 	r = http(&e, "GET", "/readyz", NULL, NULL);
 	cr_expect_eq(r->status, 200, "%s", resp_why(r));
@@ -129,7 +141,8 @@ Test(migrations, migrate_applies_the_functions_again_and_serve_wants_this_builds
 	sum = strf(&e, "%s", sum);
 	/* A function changed by hand, and the record of another build. */
 	cr_assert(sql_query(&e, "CREATE OR REPLACE FUNCTION svk.week_label(d date) RETURNS text "
-				"LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT 'changed' $$")->ok);
+				"LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT 'changed' $$")
+		      ->ok);
 	cr_assert(sql_query(&e, "UPDATE svk_meta.functions SET checksum = repeat('0', 64)")->ok);
 	p = samverkand(&e, "serve");
 	cr_expect(p->status > 0 && p->status < 128,
@@ -140,7 +153,8 @@ Test(migrations, migrate_applies_the_functions_again_and_serve_wants_this_builds
 	p = samverkand(&e, "migrate");
 	cr_expect_eq(p->status, 0, "migrate: %s", p->err);
 	cr_expect(strstr(p->err, "applied=0"), "migrate applied a migration: %s", p->err);
-	cr_expect(strstr(p->err, "functions applied"), "migrate did not apply the functions: %s", p->err);
+	cr_expect(strstr(p->err, "functions applied"), "migrate did not apply the functions: %s",
+		  p->err);
 	cr_expect(!strstr(sql_value(&e, def), "changed"), "migrate left the changed function: %s",
 		  sql_value(&e, def));
 	cr_expect_str_eq(sql_value(&e, "SELECT checksum FROM svk_meta.functions"), sum);
@@ -161,36 +175,36 @@ Test(migrations, migrate_applies_the_functions_again_and_serve_wants_this_builds
  * with their rights, columns, constraints, indexes, triggers, and every
  * function's definition and rights. */
 static const char schema_text[] =
-	"SELECT string_agg(x, E'\\n' ORDER BY x) FROM ("
-	" SELECT 'F ' || p.oid::regprocedure::text || ' ' || coalesce(p.proacl::text, '-') || E'\\n' ||"
-	"        pg_get_functiondef(p.oid) AS x"
-	" FROM pg_proc p WHERE p.pronamespace = 'svk'::regnamespace"
-	" UNION ALL"
-	" SELECT 'R ' || c.oid::regclass::text || ' ' || c.relkind::text || ' ' ||"
-	"        coalesce(c.relacl::text, '-')"
-	" FROM pg_class c WHERE c.relnamespace = 'svk'::regnamespace"
-	" UNION ALL"
-	" SELECT 'A ' || a.attrelid::regclass::text || ' ' || a.attnum || ' ' || a.attname || ' ' ||"
-	"        format_type(a.atttypid, a.atttypmod) || ' ' || a.attnotnull || ' ' ||"
-	"        a.attidentity::text || a.attgenerated::text || ' ' ||"
-	"        coalesce(pg_get_expr(d.adbin, d.adrelid), '-')"
-	" FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid"
-	" LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum"
-	" WHERE c.relnamespace = 'svk'::regnamespace AND a.attnum > 0 AND NOT a.attisdropped"
-	" UNION ALL"
-	" SELECT 'K ' || conrelid::regclass::text || ' ' || conname || ' ' || pg_get_constraintdef(oid)"
-	" FROM pg_constraint WHERE connamespace = 'svk'::regnamespace"
-	" UNION ALL"
-	" SELECT 'I ' || pg_get_indexdef(i.indexrelid)"
-	" FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid"
-	" WHERE c.relnamespace = 'svk'::regnamespace"
-	" UNION ALL"
-	" SELECT 'T ' || pg_get_triggerdef(t.oid) || ' ' || t.tgenabled::text"
-	" FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
-	" WHERE c.relnamespace = 'svk'::regnamespace AND NOT t.tgisinternal"
-	" UNION ALL"
-	" SELECT 'S ' || nspname || ' ' || coalesce(nspacl::text, '-') FROM pg_namespace"
-	" WHERE nspname = 'svk') s";
+    "SELECT string_agg(x, E'\\n' ORDER BY x) FROM ("
+    " SELECT 'F ' || p.oid::regprocedure::text || ' ' || coalesce(p.proacl::text, '-') || E'\\n' ||"
+    "        pg_get_functiondef(p.oid) AS x"
+    " FROM pg_proc p WHERE p.pronamespace = 'svk'::regnamespace"
+    " UNION ALL"
+    " SELECT 'R ' || c.oid::regclass::text || ' ' || c.relkind::text || ' ' ||"
+    "        coalesce(c.relacl::text, '-')"
+    " FROM pg_class c WHERE c.relnamespace = 'svk'::regnamespace"
+    " UNION ALL"
+    " SELECT 'A ' || a.attrelid::regclass::text || ' ' || a.attnum || ' ' || a.attname || ' ' ||"
+    "        format_type(a.atttypid, a.atttypmod) || ' ' || a.attnotnull || ' ' ||"
+    "        a.attidentity::text || a.attgenerated::text || ' ' ||"
+    "        coalesce(pg_get_expr(d.adbin, d.adrelid), '-')"
+    " FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid"
+    " LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum"
+    " WHERE c.relnamespace = 'svk'::regnamespace AND a.attnum > 0 AND NOT a.attisdropped"
+    " UNION ALL"
+    " SELECT 'K ' || conrelid::regclass::text || ' ' || conname || ' ' || pg_get_constraintdef(oid)"
+    " FROM pg_constraint WHERE connamespace = 'svk'::regnamespace"
+    " UNION ALL"
+    " SELECT 'I ' || pg_get_indexdef(i.indexrelid)"
+    " FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid"
+    " WHERE c.relnamespace = 'svk'::regnamespace"
+    " UNION ALL"
+    " SELECT 'T ' || pg_get_triggerdef(t.oid) || ' ' || t.tgenabled::text"
+    " FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
+    " WHERE c.relnamespace = 'svk'::regnamespace AND NOT t.tgisinternal"
+    " UNION ALL"
+    " SELECT 'S ' || nspname || ' ' || coalesce(nspacl::text, '-') FROM pg_namespace"
+    " WHERE nspname = 'svk') s";
 
 /* The first line where a and b differ, for the assertion's message. */
 static const char *first_difference(const char *a, const char *b)
@@ -226,9 +240,11 @@ static void apply_old_migration(const char *name)
 	r = PQexec(e.pg_owner, text);
 	cr_assert(PQresultStatus(r) == PGRES_COMMAND_OK, "%s: %s", name, PQresultErrorMessage(r));
 	PQclear(r);
-	cr_assert(sql_query(&e, "INSERT INTO svk_meta.migrations (name, checksum) "
-				"VALUES ($1, encode(sha256(convert_to($2, 'UTF8')), 'hex'))",
-			    name, text)->ok);
+	cr_assert(sql_query(&e,
+			    "INSERT INTO svk_meta.migrations (name, checksum) "
+			    "VALUES ($1, encode(sha256(convert_to($2, 'UTF8')), 'hex'))",
+			    name, text)
+		      ->ok);
 	cr_assert(sql_query(&e, "COMMIT")->ok);
 }
 
@@ -236,8 +252,9 @@ Test(migrations, a_database_migrated_before_the_functions_moved_ends_up_as_a_fre
      .init = start_unserved)
 {
 	static const char *const old[] = {
-		"0001_foundation.sql", "0002_agreement_plans.sql", "0003_decisions.sql",
-		"0004_est.sql", "0005_followup_audit.sql", "0006_under_decision.sql",
+		"0001_foundation.sql",       "0002_agreement_plans.sql",
+		"0003_decisions.sql",        "0004_est.sql",
+		"0005_followup_audit.sql",   "0006_under_decision.sql",
 		"0007_meeting_iso_week.sql",
 	};
 	const char *fresh = strf(&e, "%s", sql_value(&e, schema_text)), *upgraded;
@@ -248,14 +265,17 @@ Test(migrations, a_database_migrated_before_the_functions_moved_ends_up_as_a_fre
 	cr_assert(sql_query(&e, "SET client_min_messages = warning")->ok);
 	cr_assert(sql_query(&e, "DROP SCHEMA svk, svk_meta CASCADE")->ok);
 	cr_assert(sql_query(&e, "CREATE SCHEMA svk_meta")->ok);
-	cr_assert(sql_query(&e, "CREATE TABLE svk_meta.migrations (name text PRIMARY KEY, "
-				"checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())")->ok);
+	cr_assert(
+	    sql_query(&e, "CREATE TABLE svk_meta.migrations (name text PRIMARY KEY, "
+			  "checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())")
+		->ok);
 	for (size_t i = 0; i < sizeof old / sizeof old[0]; i++)
 		apply_old_migration(old[i]);
 	/* What samverkan_app may do today, on every function there is. */
 	cr_assert(sql_query(&e, "CREATE TABLE public.rights_before AS "
 				"SELECT p.oid::regprocedure::text AS f, p.proacl::text AS acl "
-				"FROM pg_proc p WHERE p.pronamespace = 'svk'::regnamespace")->ok);
+				"FROM pg_proc p WHERE p.pronamespace = 'svk'::regnamespace")
+		      ->ok);
 	cr_assert_gt(sql_count(&e, "SELECT count(*) FROM public.rights_before"), 80);
 
 	p = samverkand(&e, "migrate");
@@ -264,7 +284,8 @@ Test(migrations, a_database_migrated_before_the_functions_moved_ends_up_as_a_fre
 	cr_expect(strstr(p->err, "applied=1"), "migrate applied a migration again: %s", p->err);
 
 	upgraded = sql_value(&e, schema_text);
-	cr_expect_str_eq(upgraded, fresh, "the upgraded schema differs from a fresh one, first at: %.300s",
+	cr_expect_str_eq(upgraded, fresh,
+			 "the upgraded schema differs from a fresh one, first at: %.300s",
 			 first_difference(upgraded, fresh));
 	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM public.rights_before b "
 				   "JOIN pg_proc p ON p.oid = to_regprocedure(b.f) "

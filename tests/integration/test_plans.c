@@ -76,31 +76,34 @@ static const char *seed_agreement(void)
 
 static const char *seed_plan(const char *municipality)
 {
-	return sql_value(&e, "SELECT p.id::text FROM svk.action_plans p "
-			     "JOIN svk.organisations o ON o.id = p.municipality_id "
-			     "JOIN svk.agreements a ON a.id = p.agreement_id "
-			     "WHERE o.slug = $1 AND a.valid_from = '2023-01-01'",
+	return sql_value(&e,
+			 "SELECT p.id::text FROM svk.action_plans p "
+			 "JOIN svk.organisations o ON o.id = p.municipality_id "
+			 "JOIN svk.agreements a ON a.id = p.agreement_id "
+			 "WHERE o.slug = $1 AND a.valid_from = '2023-01-01'",
 			 municipality);
 }
 
 static const char *seed_focus_area(int ordinal)
 {
-	return sql_value(&e, "SELECT f.id::text FROM svk.focus_areas f "
-			     "JOIN svk.agreements a ON a.id = f.agreement_id "
-			     "WHERE a.valid_from = '2023-01-01' AND f.ordinal = $1::int",
+	return sql_value(&e,
+			 "SELECT f.id::text FROM svk.focus_areas f "
+			 "JOIN svk.agreements a ON a.id = f.agreement_id "
+			 "WHERE a.valid_from = '2023-01-01' AND f.ordinal = $1::int",
 			 strf(&e, "%d", ordinal));
 }
 
 static long refused(const char *actor)
 {
-	return sql_count(&e, "SELECT count(*) FROM svk.audit WHERE action = 'request.refused' "
-			     "AND actor = $1",
+	return sql_count(&e,
+			 "SELECT count(*) FROM svk.audit WHERE action = 'request.refused' "
+			 "AND actor = $1",
 			 actor);
 }
 
 /* 403 forbidden, and one more request.refused audit row naming the request. */
-static void expect_refused(const char *actor, const char *tok, const char *method,
-			   const char *path, const char *body)
+static void expect_refused(const char *actor, const char *tok, const char *method, const char *path,
+			   const char *body)
 {
 	long before = refused(actor);
 	struct resp *r = http(&e, method, path, tok, body);
@@ -109,8 +112,9 @@ static void expect_refused(const char *actor, const char *tok, const char *metho
 	cr_expect_str_eq(resp_code(r), "forbidden", "%s %s as %s", method, path, actor);
 	cr_expect_eq(refused(actor), before + 1, "%s %s as %s left no request.refused audit row",
 		     method, path, actor);
-	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.audit WHERE action = 'request.refused' "
-				   "AND actor = $1 AND after->>'request' = $2",
+	cr_expect_eq(sql_count(&e,
+			       "SELECT count(*) FROM svk.audit WHERE action = 'request.refused' "
+			       "AND actor = $1 AND after->>'request' = $2",
 			       actor, strf(&e, "%s %s", method, path)),
 		     refused(actor) - before, "the refusal's audit row does not name %s %s", method,
 		     path);
@@ -118,8 +122,9 @@ static void expect_refused(const char *actor, const char *tok, const char *metho
 
 static long audit_rows(const char *action, const char *entity_id, const char *actor)
 {
-	return sql_count(&e, "SELECT count(*) FROM svk.audit WHERE action = $1 AND entity_id = $2 "
-			     "AND actor = $3",
+	return sql_count(&e,
+			 "SELECT count(*) FROM svk.audit WHERE action = $1 AND entity_id = $2 "
+			 "AND actor = $3",
 			 action, entity_id, actor);
 }
 
@@ -170,7 +175,8 @@ Test(plans, agreements_are_read_by_every_tier_and_made_by_admins)
 		cr_expect_eq(json_integer_value(resp_get(r, "days_remaining")), days,
 			     "days_remaining is not %ld: %s", days, r->body);
 		ext = resp_get(r, "extensions");
-		cr_expect(json_is_array(ext) && json_array_size(ext) == 0, "extensions: %s", r->body);
+		cr_expect(json_is_array(ext) && json_array_size(ext) == 0, "extensions: %s",
+			  r->body);
 		parties = resp_get(r, "parties");
 		cr_expect_eq(json_array_size(parties), 4, "parties: %s", r->body);
 		for (size_t k = 0; k < 4; k++) {
@@ -196,8 +202,8 @@ Test(plans, agreements_are_read_by_every_tier_and_made_by_admins)
 
 	/* Admins make agreements. */
 	r = http(&e, "POST", "/v1/agreements", admin,
-		 jsonf(&e, "{s:s, s:s, s:[s, s], s:s, s:s}", "title", "Samverkan i Sigtuna",
-		       "goal", "Tryggare centrum", "parties", "polisen", "sigtuna", "valid_from",
+		 jsonf(&e, "{s:s, s:s, s:[s, s], s:s, s:s}", "title", "Samverkan i Sigtuna", "goal",
+		       "Tryggare centrum", "parties", "polisen", "sigtuna", "valid_from",
 		       "2027-01-01", "valid_to", "2030-12-31"));
 	cr_assert_eq(r->status, 201, "admin POST /v1/agreements: %s", resp_why(r));
 	const char *nid = resp_str(r, "id");
@@ -248,12 +254,12 @@ Test(plans, agreements_are_read_by_every_tier_and_made_by_admins)
 	cr_expect_eq(r->status, 405, "PATCH an agreement: %s", resp_why(r));
 	/* GET (and the HEAD that goes with it), nothing that writes. */
 	const char *allow = resp_header(r, "Allow");
-	cr_expect(allow && strstr(allow, "GET") && !strstr(allow, "PATCH") && !strstr(allow, "PUT") &&
-			  !strstr(allow, "POST") && !strstr(allow, "DELETE"),
+	cr_expect(allow && strstr(allow, "GET") && !strstr(allow, "PATCH") &&
+		      !strstr(allow, "PUT") && !strstr(allow, "POST") && !strstr(allow, "DELETE"),
 		  "Allow of /v1/agreements/{id}: %s", allow ? allow : "(none)");
 	cr_expect_str_eq(resp_code(r), "method_not_allowed");
-	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.agreements WHERE valid_to = '2026-12-31'"),
-		     1);
+	cr_expect_eq(
+	    sql_count(&e, "SELECT count(*) FROM svk.agreements WHERE valid_to = '2026-12-31'"), 1);
 }
 
 /* ---- 2. focus areas --------------------------------------------------------- */
@@ -269,12 +275,13 @@ Test(plans, focus_areas_are_listed_in_order_and_added_by_the_beredningsgrupp)
 	cr_assert_eq(r->status, 200, "%s", resp_why(r));
 	cr_assert_eq(json_array_size(resp_get(r, "items")), 4, "%s", r->body);
 	for (int i = 0; i < 4; i++) {
-		cr_expect_eq(json_integer_value(resp_get(r, strf(&e, "items.%d.ordinal", i))), i + 1,
-			     "focus area %d out of order: %s", i, r->body);
+		cr_expect_eq(json_integer_value(resp_get(r, strf(&e, "items.%d.ordinal", i))),
+			     i + 1, "focus area %d out of order: %s", i, r->body);
 		cr_expect_str_eq(resp_str(r, strf(&e, "items.%d.agreement", i)), id);
 	}
 	cr_expect_str_eq(resp_str(r, "items.0.title"), "Brott i nära relation");
-	cr_expect_str_eq(resp_str(r, "items.3.title"), "Otrygghetsskapande händelser i offentlig miljö");
+	cr_expect_str_eq(resp_str(r, "items.3.title"),
+			 "Otrygghetsskapande händelser i offentlig miljö");
 
 	r = http(&e, "POST", path, ber,
 		 "{\"ordinal\":5,\"title\":\"Trafiksäkerhet\",\"goal\":\"Färre olyckor\"}");
@@ -291,8 +298,9 @@ Test(plans, focus_areas_are_listed_in_order_and_added_by_the_beredningsgrupp)
 	r = http(&e, "POST", path, ber, "{\"ordinal\":2,\"title\":\"Dubblett\",\"goal\":\"Mål\"}");
 	cr_expect_eq(r->status, 409, "duplicate ordinal: %s", resp_why(r));
 	cr_expect_str_eq(resp_code(r), "conflict");
-	expect_invalid(http(&e, "POST", path, ber, "{\"ordinal\":0,\"title\":\"Noll\",\"goal\":\"Mål\"}"),
-		       "ordinal", "ordinal 0");
+	expect_invalid(
+	    http(&e, "POST", path, ber, "{\"ordinal\":0,\"title\":\"Noll\",\"goal\":\"Mål\"}"),
+	    "ordinal", "ordinal 0");
 
 	expect_refused("erik.est", est, "POST", path,
 		       "{\"ordinal\":6,\"title\":\"Från EST\",\"goal\":\"Mål\"}");
@@ -334,9 +342,10 @@ Test(plans, action_plans_are_filtered_made_once_and_edited_with_if_match)
 	const char *ppath = strf(&e, "/v1/action-plans/%s", sigtuna);
 	struct resp *r;
 
-	r = http(&e, "POST", "/v1/agreements", admin,
-		 "{\"title\":\"Nästa avtal\",\"goal\":\"Mål\",\"parties\":[\"polisen\",\"sigtuna\"],"
-		 "\"valid_from\":\"2027-01-01\",\"valid_to\":\"2030-12-31\"}");
+	r = http(
+	    &e, "POST", "/v1/agreements", admin,
+	    "{\"title\":\"Nästa avtal\",\"goal\":\"Mål\",\"parties\":[\"polisen\",\"sigtuna\"],"
+	    "\"valid_from\":\"2027-01-01\",\"valid_to\":\"2030-12-31\"}");
 	cr_assert_eq(r->status, 201, "%s", resp_why(r));
 	const char *agr2 = resp_str(r, "id");
 
@@ -368,8 +377,8 @@ Test(plans, action_plans_are_filtered_made_once_and_edited_with_if_match)
 		       jsonf(&e, "{s:s, s:s, s:s}", "agreement", agr2, "municipality", "sigtuna",
 			     "title", "Från EST"));
 	expect_invalid(http(&e, "POST", "/v1/action-plans", ber,
-			    jsonf(&e, "{s:s, s:s, s:s}", "agreement", agr2, "municipality", "polisen",
-				  "title", "Polisens plan")),
+			    jsonf(&e, "{s:s, s:s, s:s}", "agreement", agr2, "municipality",
+				  "polisen", "title", "Polisens plan")),
 		       "municipality", "a plan for a non-municipality");
 	r = http(&e, "POST", "/v1/action-plans", ber,
 		 jsonf(&e, "{s:s, s:s, s:s}", "agreement", agr2, "municipality", "sigtuna", "title",
@@ -384,8 +393,8 @@ Test(plans, action_plans_are_filtered_made_once_and_edited_with_if_match)
 		     "no action_plan.create audit row");
 	r = http(&e, "GET", "/v1/action-plans?municipality=sigtuna", est, NULL);
 	cr_expect_eq(json_array_size(resp_get(r, "items")), 2, "%s", r->body);
-	r = http(&e, "GET", strf(&e, "/v1/action-plans?agreement=%s&municipality=sigtuna", agr2), est,
-		 NULL);
+	r = http(&e, "GET", strf(&e, "/v1/action-plans?agreement=%s&municipality=sigtuna", agr2),
+		 est, NULL);
 	cr_expect_eq(json_array_size(resp_get(r, "items")), 1, "%s", r->body);
 	cr_expect_str_eq(resp_str(r, "items.0.id"), nplan);
 
@@ -395,14 +404,20 @@ Test(plans, action_plans_are_filtered_made_once_and_edited_with_if_match)
 	cr_assert_eq(r->status, 200, "%s", resp_why(r));
 	const char *etag = resp_header(r, "ETag");
 	cr_assert(etag && etag[0] == '"', "no ETag on the plan");
-	r = http_send(&e, &(struct http_req){ .method = "PATCH", .path = ppath, .token = ber,
-					      .body = "{\"title\":\"Gammal version\"}",
-					      .headers = { "If-Match: \"00000000000000000000000000000000\"" } });
+	r = http_send(&e, &(struct http_req){
+			      .method = "PATCH",
+			      .path = ppath,
+			      .token = ber,
+			      .body = "{\"title\":\"Gammal version\"}",
+			      .headers = { "If-Match: \"00000000000000000000000000000000\"" } });
 	cr_expect_eq(r->status, 412, "stale If-Match: %s", resp_why(r));
 	cr_expect_str_eq(resp_code(r), "precondition_failed");
-	r = http_send(&e, &(struct http_req){ .method = "PATCH", .path = ppath, .token = ber,
-					      .body = "{\"title\":\"Åtgärdsplan Sigtuna, reviderad\"}",
-					      .headers = { strf(&e, "If-Match: %s", etag) } });
+	r = http_send(&e,
+		      &(struct http_req){ .method = "PATCH",
+					  .path = ppath,
+					  .token = ber,
+					  .body = "{\"title\":\"Åtgärdsplan Sigtuna, reviderad\"}",
+					  .headers = { strf(&e, "If-Match: %s", etag) } });
 	cr_assert_eq(r->status, 200, "current If-Match: %s", resp_why(r));
 	cr_expect_str_eq(resp_str(r, "title"), "Åtgärdsplan Sigtuna, reviderad");
 	const char *etag2 = resp_header(r, "ETag");
@@ -412,14 +427,17 @@ Test(plans, action_plans_are_filtered_made_once_and_edited_with_if_match)
 	cr_expect_str_eq(resp_header(r, "ETag") ? resp_header(r, "ETag") : "", etag2 ? etag2 : "-",
 			 "the PATCH's ETag is not the plan's");
 	/* The old tag is stale now. */
-	r = http_send(&e, &(struct http_req){ .method = "PATCH", .path = ppath, .token = ber,
+	r = http_send(&e, &(struct http_req){ .method = "PATCH",
+					      .path = ppath,
+					      .token = ber,
 					      .body = "{\"title\":\"Förlorad uppdatering\"}",
 					      .headers = { strf(&e, "If-Match: %s", etag) } });
 	cr_expect_eq(r->status, 412, "old ETag: %s", resp_why(r));
-	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.audit WHERE action = 'action_plan.update' "
-				   "AND entity_id = $1 AND actor = 'berit.ber' "
-				   "AND before->>'title' = 'Åtgärdsplan för Sigtuna kommun 2023-2026' "
-				   "AND after->>'title' = 'Åtgärdsplan Sigtuna, reviderad'",
+	cr_expect_eq(sql_count(&e,
+			       "SELECT count(*) FROM svk.audit WHERE action = 'action_plan.update' "
+			       "AND entity_id = $1 AND actor = 'berit.ber' "
+			       "AND before->>'title' = 'Åtgärdsplan för Sigtuna kommun 2023-2026' "
+			       "AND after->>'title' = 'Åtgärdsplan Sigtuna, reviderad'",
 			       sigtuna),
 		     1, "no action_plan.update audit row with before and after");
 
@@ -427,7 +445,8 @@ Test(plans, action_plans_are_filtered_made_once_and_edited_with_if_match)
 	expect_invalid(http(&e, "PATCH", ppath, ber, "{\"status\":\"adopted\"}"), "status",
 		       "PATCH status adopted");
 	expect_invalid(http(&e, "PATCH", ppath, ber, "{}"), "body", "empty PATCH");
-	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.action_plans WHERE status = 'adopted'"), 0);
+	cr_expect_eq(
+	    sql_count(&e, "SELECT count(*) FROM svk.action_plans WHERE status = 'adopted'"), 0);
 	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.action_plans WHERE title = $1",
 			       "Åtgärdsplan Sigtuna, reviderad"),
 		     1);
@@ -439,15 +458,16 @@ Test(plans, an_adopted_plan_is_read_only_until_its_next_version)
 	const char *plan = seed_plan("sollentuna");
 	const char *ppath = strf(&e, "/v1/action-plans/%s", plan);
 	const char *ipath = strf(&e, "/v1/action-plans/%s/interventions", plan);
-	const char *body = jsonf(&e, "{s:s, s:s, s:s}", "title", "Trygghetsvandring",
-				 "focus_area", seed_focus_area(4), "responsible_organisation",
-				 "sollentuna");
+	const char *body = jsonf(&e, "{s:s, s:s, s:s}", "title", "Trygghetsvandring", "focus_area",
+				 seed_focus_area(4), "responsible_organisation", "sollentuna");
 	const char *iid = add_intervention(ber, plan, body);
 	struct resp *r;
 
-	cr_assert(sql_query(&e, "UPDATE svk.action_plans SET status = 'adopted', adopted_at = now() "
-				"WHERE id = $1",
-			    plan)->ok);
+	cr_assert(sql_query(&e,
+			    "UPDATE svk.action_plans SET status = 'adopted', adopted_at = now() "
+			    "WHERE id = $1",
+			    plan)
+		      ->ok);
 	r = http(&e, "GET", ppath, ber, NULL);
 	cr_expect_str_eq(resp_str(r, "status"), "adopted");
 
@@ -461,13 +481,16 @@ Test(plans, an_adopted_plan_is_read_only_until_its_next_version)
 	cr_expect_str_eq(resp_code(r), "conflict");
 	r = http(&e, "PATCH", strf(&e, "/v1/interventions/%s", iid), ber, "{\"rag\":\"red\"}");
 	cr_expect_eq(r->status, 409, "PATCH intervention of an adopted plan: %s", resp_why(r));
-	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.interventions WHERE plan_id = $1", plan), 1,
-		     "an adopted plan got an intervention");
-	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.interventions WHERE id = $1 AND rag = 'green'",
-			       iid),
-		     1, "an adopted plan's intervention changed");
-	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.action_plans WHERE id = $1 "
-				   "AND title = 'Åtgärdsplan för Sollentuna kommun 2023-2026'",
+	cr_expect_eq(
+	    sql_count(&e, "SELECT count(*) FROM svk.interventions WHERE plan_id = $1", plan), 1,
+	    "an adopted plan got an intervention");
+	cr_expect_eq(
+	    sql_count(&e, "SELECT count(*) FROM svk.interventions WHERE id = $1 AND rag = 'green'",
+		      iid),
+	    1, "an adopted plan's intervention changed");
+	cr_expect_eq(sql_count(&e,
+			       "SELECT count(*) FROM svk.action_plans WHERE id = $1 "
+			       "AND title = 'Åtgärdsplan för Sollentuna kommun 2023-2026'",
 			       plan),
 		     1, "an adopted plan's title changed");
 
@@ -485,9 +508,10 @@ Test(plans, an_adopted_plan_is_read_only_until_its_next_version)
 		 jsonf(&e, "{s:s, s:s, s:s}", "title", "I version 2", "focus_area",
 		       seed_focus_area(1), "responsible_organisation", "sollentuna"));
 	cr_expect_eq(r->status, 201, "POST intervention into the new draft: %s", resp_why(r));
-	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.audit WHERE action = 'action_plan.update' "
-				   "AND entity_id = $1 AND before->>'status' = 'adopted' "
-				   "AND after->>'status' = 'draft' AND (after->>'version')::int = 2",
+	cr_expect_eq(sql_count(&e,
+			       "SELECT count(*) FROM svk.audit WHERE action = 'action_plan.update' "
+			       "AND entity_id = $1 AND before->>'status' = 'adopted' "
+			       "AND after->>'status' = 'draft' AND (after->>'version')::int = 2",
 			       plan),
 		     1, "no audit row for the new version");
 }
@@ -560,10 +584,11 @@ Test(plans, a_plan_exports_as_csv_in_the_template_columns)
 			       "polisen", "rag", "yellow"));
 
 	r = http_send(&e, &(struct http_req){ .path = strf(&e, "/v1/action-plans/%s", plan),
-					      .token = est, .headers = { "Accept: text/csv" } });
+					      .token = est,
+					      .headers = { "Accept: text/csv" } });
 	cr_assert_eq(r->status, 200, "GET as text/csv: %s", resp_why(r));
 	cr_expect(resp_header(r, "Content-Type") &&
-			  strncmp(resp_header(r, "Content-Type"), "text/csv", 8) == 0,
+		      strncmp(resp_header(r, "Content-Type"), "text/csv", 8) == 0,
 		  "Content-Type: %s", resp_header(r, "Content-Type"));
 	cr_assert(r->len > 3 && memcmp(r->body, "\xEF\xBB\xBF", 3) == 0,
 		  "the CSV does not start with the UTF-8 BOM");
@@ -572,15 +597,17 @@ Test(plans, a_plan_exports_as_csv_in_the_template_columns)
 	for (line = strtok_r(text, "\r\n", &save); line; line = strtok_r(NULL, "\r\n", &save)) {
 		nf = csv_split(line, fields, 16);
 		if (rows == 0) {
-			cr_expect(strstr(line, "Orsak;Åtgärd;Operativt mål;När;Vem;Uppföljning/RAG"),
-				  "the header row lacks the template's columns: %s", line);
+			cr_expect(
+			    strstr(line, "Orsak;Åtgärd;Operativt mål;När;Vem;Uppföljning/RAG"),
+			    "the header row lacks the template's columns: %s", line);
 			cr_expect_geq(nf, 8, "the header has %d columns: %s", nf, line);
 			columns = nf;
 		} else {
-			cr_expect_eq(nf, columns, "row %d has %d columns, the header %d: %s", rows, nf,
-				     columns, line);
+			cr_expect_eq(nf, columns, "row %d has %d columns, the header %d: %s", rows,
+				     nf, columns, line);
 			for (int i = 0; i < nf; i++) {
-				if (strcmp(fields[i], "Oro i centrum; klotter och skadegörelse") == 0)
+				if (strcmp(fields[i], "Oro i centrum; klotter och skadegörelse") ==
+				    0)
 					quoted_seen = strstr(line, "\"Oro i centrum; klotter och "
 								   "skadegörelse\"") != NULL;
 				if (strcmp(fields[i], "Rekrytering av unga") == 0)

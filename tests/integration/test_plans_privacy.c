@@ -32,7 +32,7 @@ Test(plans_privacy, the_seed_loaded_twice_gives_one_agreement)
 
 /* One free-text field of one kind of write. */
 struct pnr_case {
-	char what[16];   /* plan, focus_area, intervention, update */
+	char what[16]; /* plan, focus_area, intervention, update */
 	char field[24];
 };
 
@@ -55,10 +55,12 @@ ParameterizedTestParameters(plans_privacy, a_personnummer_is_refused_in_every_te
 
 ParameterizedTest(struct pnr_case *c, plans_privacy, a_personnummer_is_refused_in_every_text_field)
 {
-	const char *tok = user_in_group(&e, "bg.privacy", "sollentuna", "beredningsgrupp", "member");
+	const char *tok = user_in_group(&e, "bg.privacy", "sollentuna", "beredningsgrupp",
+					"member");
 	const char *agreement = sql_value(&e, "SELECT id::text FROM svk.agreements");
-	const char *plan = sql_value(&e, "SELECT p.id::text FROM svk.action_plans p JOIN svk.organisations o "
-					 "ON o.id = p.municipality_id WHERE o.slug = 'sigtuna'");
+	const char *plan = sql_value(
+	    &e, "SELECT p.id::text FROM svk.action_plans p JOIN svk.organisations o "
+		"ON o.id = p.municipality_id WHERE o.slug = 'sigtuna'");
 	const char *fa = sql_value(&e, "SELECT id::text FROM svk.focus_areas WHERE ordinal = 4");
 	const char *pnr = "Kontakt 811218-9876 efter mötet";
 	const char *count_sql = NULL, *path = NULL;
@@ -84,9 +86,10 @@ ParameterizedTest(struct pnr_case *c, plans_privacy, a_personnummer_is_refused_i
 		path = strf(&e, "/v1/action-plans/%s/interventions", plan);
 		count_sql = "SELECT count(*) FROM svk.interventions";
 	} else {
-		struct resp *iv = http(&e, "POST", strf(&e, "/v1/action-plans/%s/interventions", plan), tok,
-				       jsonf(&e, "{s:s, s:s, s:s}", "title", "Insats", "focus_area", fa,
-					     "responsible_organisation", "sigtuna"));
+		struct resp *iv = http(&e, "POST",
+				       strf(&e, "/v1/action-plans/%s/interventions", plan), tok,
+				       jsonf(&e, "{s:s, s:s, s:s}", "title", "Insats", "focus_area",
+					     fa, "responsible_organisation", "sigtuna"));
 		cr_assert_eq(iv->status, 201, "%s", resp_why(iv));
 		body = json_pack("{s:s}", "note", "Uppföljning");
 		json_object_set_new(body, c->field, json_string(pnr));
@@ -98,11 +101,13 @@ ParameterizedTest(struct pnr_case *c, plans_privacy, a_personnummer_is_refused_i
 	char *text = json_dumps(body, JSON_COMPACT);
 	json_decref(body);
 	cr_assert_not_null(text);
-	r = http(&e, strcmp(c->what, "plan") == 0 ? "PATCH" : "POST", path, tok, strf(&e, "%s", text));
+	r = http(&e, strcmp(c->what, "plan") == 0 ? "PATCH" : "POST", path, tok,
+		 strf(&e, "%s", text));
 	free(text);
 	cr_expect_eq(r->status, 422, "%s.%s: %s", c->what, c->field, resp_why(r));
 	cr_expect_str_eq(resp_code(r), "validation");
 	cr_expect(resp_names_field(r, c->field), "%s.%s: the problem does not name the field: %s",
 		  c->what, c->field, resp_why(r));
-	cr_expect_eq(sql_count(&e, count_sql), before, "%s.%s: something was stored", c->what, c->field);
+	cr_expect_eq(sql_count(&e, count_sql), before, "%s.%s: something was stored", c->what,
+		     c->field);
 }

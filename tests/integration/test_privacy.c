@@ -44,8 +44,8 @@ static void expect_refused(const struct resp *r, const char *field, const struct
 {
 	cr_expect_eq(r->status, 422, "%s with a %s: %s", what, c->kind, resp_why(r));
 	cr_expect_str_eq(resp_code(r), "validation", "%s", what);
-	cr_expect(resp_names_field(r, field), "%s with a %s: the problem does not name %s: %s", what,
-		  c->kind, field, r->body);
+	cr_expect(resp_names_field(r, field), "%s with a %s: the problem does not name %s: %s",
+		  what, c->kind, field, r->body);
 }
 
 ParameterizedTest(struct pnr_case *c, privacy, identity_numbers_are_refused_everywhere,
@@ -63,17 +63,17 @@ ParameterizedTest(struct pnr_case *c, privacy, identity_numbers_are_refused_ever
 			    jsonf(&e, "{s:s, s:s, s:s}", "username", "anna.berg", "display_name",
 				  text, "organisation", "sigtuna")),
 		       "display_name", c, "a new user's display_name");
-	expect_refused(http(&e, "POST", "/v1/organisations", admin,
-			    jsonf(&e, "{s:s, s:s, s:s}", "slug", "forening", "name", text, "kind",
-				  "other")),
-		       "name", c, "an organisation's name");
+	expect_refused(
+	    http(&e, "POST", "/v1/organisations", admin,
+		 jsonf(&e, "{s:s, s:s, s:s}", "slug", "forening", "name", text, "kind", "other")),
+	    "name", c, "an organisation's name");
 	expect_refused(http(&e, "POST", "/v1/groups", admin,
 			    jsonf(&e, "{s:s, s:s, s:s}", "slug", "grupp", "name", text, "tier",
 				  "beredningsgrupp")),
 		       "name", c, "a group's name");
-	expect_refused(http(&e, "PATCH", "/v1/users/admin", admin,
-			    jsonf(&e, "{s:s}", "display_name", text)),
-		       "display_name", c, "a changed display_name");
+	expect_refused(
+	    http(&e, "PATCH", "/v1/users/admin", admin, jsonf(&e, "{s:s}", "display_name", text)),
+	    "display_name", c, "a changed display_name");
 	expect_refused(http(&e, "POST", "/v1/me/tokens", admin,
 			    jsonf(&e, "{s:s, s:i}", "name", text, "expires_in_days", 7)),
 		       "name", c, "a token's name");
@@ -83,13 +83,18 @@ ParameterizedTest(struct pnr_case *c, privacy, identity_numbers_are_refused_ever
 				  c->number, "organisation", "sigtuna")),
 		       "display_name", c, "a display_name that is only the number");
 
-	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.organisations"), orgs, "an organisation was stored");
+	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.organisations"), orgs,
+		     "an organisation was stored");
 	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.users"), users, "a user was stored");
-	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.groups"), groups, "a group was stored");
-	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.tokens"), tokens, "a token was stored");
-	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.audit"), audit, "a refusal was audited with the number");
-	cr_expect_str_eq(sql_value(&e, "SELECT display_name FROM svk.users WHERE username = 'admin'"),
-			 "Administratör", "the display_name changed");
+	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.groups"), groups,
+		     "a group was stored");
+	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.tokens"), tokens,
+		     "a token was stored");
+	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.audit"), audit,
+		     "a refusal was audited with the number");
+	cr_expect_str_eq(
+	    sql_value(&e, "SELECT display_name FROM svk.users WHERE username = 'admin'"),
+	    "Administratör", "the display_name changed");
 	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.audit a WHERE strpos(a::text, $1) > 0",
 			       c->number),
 		     0, "the number is in the audit log");

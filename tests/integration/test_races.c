@@ -51,7 +51,8 @@ static const struct {
 } cast[N_WHO] = {
 	[BERED] = { "bo.beredning", "sollentuna", "beredningsgrupp", "member" },
 	[DIRECTOR + POLISEN] = { "per.polischef", "polisen", "styrgrupp", "decision_maker" },
-	[DIRECTOR + SOLLENTUNA] = { "sara.sollentuna", "sollentuna", "styrgrupp", "decision_maker" },
+	[DIRECTOR +
+	    SOLLENTUNA] = { "sara.sollentuna", "sollentuna", "styrgrupp", "decision_maker" },
 	[DIRECTOR + VASBY] = { "ulf.vasby", "upplands-vasby", "styrgrupp", "decision_maker" },
 	[DIRECTOR + SIGTUNA] = { "siv.sigtuna", "sigtuna", "styrgrupp", "decision_maker" },
 	[POLICE2] = { "pia.polis", "polisen", "styrgrupp", "decision_maker" },
@@ -108,7 +109,7 @@ static void approve(int org, const char *id)
 
 struct course {
 	struct daemon2 *d2;
-	const char *base[2];      /* daemon 1 and the other (daemon 2, or daemon 1 again) */
+	const char *base[2]; /* daemon 1 and the other (daemon 2, or daemon 1 again) */
 	struct racer *r[2];
 	int daemons;
 	int overlapped;
@@ -125,7 +126,8 @@ static void course_open(struct course *a, int daemons)
 	for (int i = 0; i < 2; i++) {
 		a->r[i] = racer_new(&e);
 		for (int j = 0; j < daemons; j++) {
-			racer_prepare(a->r[i], a->base[j], "GET", "/livez", NULL, NULL, "GET /livez");
+			racer_prepare(a->r[i], a->base[j], "GET", "/livez", NULL, NULL,
+				      "GET /livez");
 			racer_run(a->r[i]);
 			cr_assert_eq(a->r[i]->status, 200, "GET %s/livez: %ld", a->base[j],
 				     a->r[i]->status);
@@ -149,23 +151,26 @@ static void course_close(struct course *a, const char *name)
 /* The audit chains survive concurrent writers (as test_audit.c checks them). */
 static void expect_audit_chain_intact(void)
 {
-	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM (SELECT prev_hash, lag(hash) OVER w AS before, "
-				   "row_number() OVER w AS n FROM svk.audit WINDOW w AS (PARTITION BY chain "
-				   "ORDER BY seq)) x WHERE prev_hash IS DISTINCT FROM CASE WHEN n = 1 "
-				   "THEN decode(repeat('00', 32), 'hex') ELSE before END"),
-		     0, "an audit chain is broken");
-	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.audit WHERE hash IS DISTINCT FROM "
-				   "svk.audit_hash(prev_hash, seq, chain, at, actor, organisation, action, "
-				   "entity, entity_id, before, after)"),
-		     0, "an audit row's hash is not its content's");
+	cr_expect_eq(
+	    sql_count(&e, "SELECT count(*) FROM (SELECT prev_hash, lag(hash) OVER w AS before, "
+			  "row_number() OVER w AS n FROM svk.audit WINDOW w AS (PARTITION BY chain "
+			  "ORDER BY seq)) x WHERE prev_hash IS DISTINCT FROM CASE WHEN n = 1 "
+			  "THEN decode(repeat('00', 32), 'hex') ELSE before END"),
+	    0, "an audit chain is broken");
+	cr_expect_eq(
+	    sql_count(&e, "SELECT count(*) FROM svk.audit WHERE hash IS DISTINCT FROM "
+			  "svk.audit_hash(prev_hash, seq, chain, at, actor, organisation, action, "
+			  "entity, entity_id, before, after)"),
+	    0, "an audit row's hash is not its content's");
 }
 
 /* No (proposal, round, organisation) has two decisions. */
 static void expect_one_decision_per_org_and_round(void)
 {
-	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM (SELECT 1 FROM svk.decisions "
-				   "GROUP BY proposal_id, round, organisation_id HAVING count(*) > 1) x"),
-		     0, "an organisation decided twice in one round");
+	cr_expect_eq(
+	    sql_count(&e, "SELECT count(*) FROM (SELECT 1 FROM svk.decisions "
+			  "GROUP BY proposal_id, round, organisation_id HAVING count(*) > 1) x"),
+	    0, "an organisation decided twice in one round");
 }
 
 /* Every extension applied once, chained, and valid_to where they lead. */
@@ -174,24 +179,31 @@ static void expect_extensions_consistent(void)
 	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM (SELECT 1 FROM svk.agreement_extensions "
 				   "GROUP BY proposal_id HAVING count(*) > 1) x"),
 		     0, "a proposal extended the agreement twice");
-	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.agreement_extensions x "
-				   "JOIN svk.proposals p ON p.id = x.proposal_id "
-				   "WHERE p.status <> 'approved' OR x.years <> p.extension_years "
-				   "OR x.new_valid_to <> (x.old_valid_to + make_interval(years => x.years))::date"),
-		     0, "an extension does not match its approved proposal");
-	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.proposals p WHERE p.kind = 'extension' "
-				   "AND p.status = 'approved' AND NOT EXISTS (SELECT 1 FROM "
-				   "svk.agreement_extensions x WHERE x.proposal_id = p.id)"),
+	cr_expect_eq(
+	    sql_count(
+		&e,
+		"SELECT count(*) FROM svk.agreement_extensions x "
+		"JOIN svk.proposals p ON p.id = x.proposal_id "
+		"WHERE p.status <> 'approved' OR x.years <> p.extension_years "
+		"OR x.new_valid_to <> (x.old_valid_to + make_interval(years => x.years))::date"),
+	    0, "an extension does not match its approved proposal");
+	cr_expect_eq(sql_count(&e,
+			       "SELECT count(*) FROM svk.proposals p WHERE p.kind = 'extension' "
+			       "AND p.status = 'approved' AND NOT EXISTS (SELECT 1 FROM "
+			       "svk.agreement_extensions x WHERE x.proposal_id = p.id)"),
 		     0, "an approved extension has no effect");
-	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM (SELECT old_valid_to, lag(new_valid_to) "
-				   "OVER (ORDER BY applied_at, old_valid_to) AS prev FROM "
-				   "svk.agreement_extensions) c WHERE prev IS NOT NULL AND prev <> old_valid_to"),
-		     0, "an extension did not start where the one before it ended");
-	cr_expect_str_eq(valid_to(),
-			 sql_value(&e, "SELECT ('2026-12-31'::date + make_interval(years => "
-				       "coalesce(sum(extension_years), 0)::int))::date::text "
-				       "FROM svk.proposals WHERE kind = 'extension' AND status = 'approved'"),
-			 "valid_to is not 2026-12-31 moved by the approved years");
+	cr_expect_eq(
+	    sql_count(
+		&e, "SELECT count(*) FROM (SELECT old_valid_to, lag(new_valid_to) "
+		    "OVER (ORDER BY applied_at, old_valid_to) AS prev FROM "
+		    "svk.agreement_extensions) c WHERE prev IS NOT NULL AND prev <> old_valid_to"),
+	    0, "an extension did not start where the one before it ended");
+	cr_expect_str_eq(
+	    valid_to(),
+	    sql_value(&e, "SELECT ('2026-12-31'::date + make_interval(years => "
+			  "coalesce(sum(extension_years), 0)::int))::date::text "
+			  "FROM svk.proposals WHERE kind = 'extension' AND status = 'approved'"),
+	    "valid_to is not 2026-12-31 moved by the approved years");
 }
 
 /* (a) Two decision makers of the police decide the same proposal at the
@@ -215,34 +227,41 @@ static void same_organisation(int daemons)
 			int d = (i + k) % 2;
 			racer_prepare(a.r[k], a.base[d], "POST", path, user(who[k]),
 				      strf(&e, "{\"verdict\":\"%s\"}", verdict[k]),
-				      strf(&e, "round %d: %s %ss at daemon %d", i, cast[who[k]].username,
-					   verdict[k], a.base[d] == e.base_url ? 1 : 2));
+				      strf(&e, "round %d: %s %ss at daemon %d", i,
+					   cast[who[k]].username, verdict[k],
+					   a.base[d] == e.base_url ? 1 : 2));
 		}
 		a.overlapped += race(a.r[0], a.r[1]);
 
 		winner = a.r[0]->status == 201 ? 0 : 1;
 		loser = 1 - winner;
 		cr_expect(a.r[winner]->status == 201 && a.r[loser]->status == 409,
-			  "%s -> %ld; %s -> %ld (%s | %s)", a.r[0]->what, a.r[0]->status, a.r[1]->what,
-			  a.r[1]->status, a.r[0]->body_text, a.r[1]->body_text);
+			  "%s -> %ld; %s -> %ld (%s | %s)", a.r[0]->what, a.r[0]->status,
+			  a.r[1]->what, a.r[1]->status, a.r[0]->body_text, a.r[1]->body_text);
 		cr_expect_str_eq(racer_code(a.r[loser]), "conflict", "%s: %s", a.r[loser]->what,
 				 a.r[loser]->body_text);
 		wins[winner]++;
-		cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.decisions WHERE proposal_id = $1::uuid",
-				       id),
-			     1, "round %d: not exactly one decision", i);
-		cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.decisions d JOIN svk.users u "
-					   "ON u.id = d.decided_by WHERE d.proposal_id = $1::uuid "
-					   "AND u.username = $2 AND d.verdict = $3 AND d.round = 1",
+		cr_expect_eq(
+		    sql_count(&e, "SELECT count(*) FROM svk.decisions WHERE proposal_id = $1::uuid",
+			      id),
+		    1, "round %d: not exactly one decision", i);
+		cr_expect_eq(sql_count(&e,
+				       "SELECT count(*) FROM svk.decisions d JOIN svk.users u "
+				       "ON u.id = d.decided_by WHERE d.proposal_id = $1::uuid "
+				       "AND u.username = $2 AND d.verdict = $3 AND d.round = 1",
 				       id, cast[who[winner]].username, verdict[winner]),
 			     1, "round %d: the stored decision is not the one answered 201", i);
-		cr_expect_str_eq(sql_value(&e, "SELECT status FROM svk.proposals WHERE id = $1::uuid", id),
-				 winner == 0 ? "submitted" : "rejected",
-				 "round %d: the proposal's state does not follow the decision", i);
-		cr_expect_str_eq(racer_str(a.r[winner], "status"), winner == 0 ? "submitted" : "rejected",
-				 "round %d: %s", i, a.r[winner]->body_text);
-		cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.audit WHERE entity_id = $1 "
-					   "AND action LIKE 'decision.%'", id),
+		cr_expect_str_eq(
+		    sql_value(&e, "SELECT status FROM svk.proposals WHERE id = $1::uuid", id),
+		    winner == 0 ? "submitted" : "rejected",
+		    "round %d: the proposal's state does not follow the decision", i);
+		cr_expect_str_eq(racer_str(a.r[winner], "status"),
+				 winner == 0 ? "submitted" : "rejected", "round %d: %s", i,
+				 a.r[winner]->body_text);
+		cr_expect_eq(sql_count(&e,
+				       "SELECT count(*) FROM svk.audit WHERE entity_id = $1 "
+				       "AND action LIKE 'decision.%'",
+				       id),
 			     1, "round %d: not exactly one decision audited", i);
 	}
 	course_close(&a, "same organisation");
@@ -286,49 +305,70 @@ static void last_two_approvals(int daemons)
 			racer_prepare(a.r[k], a.base[d], "POST", path, user(DIRECTOR + org[k]),
 				      "{\"verdict\":\"approve\"}",
 				      strf(&e, "round %d: %s approves at daemon %d", i,
-					   cast[DIRECTOR + org[k]].org, a.base[d] == e.base_url ? 1 : 2));
+					   cast[DIRECTOR + org[k]].org,
+					   a.base[d] == e.base_url ? 1 : 2));
 		}
 		a.overlapped += race(a.r[0], a.r[1]);
 
 		for (int k = 0; k < 2; k++)
-			cr_expect_eq(a.r[k]->status, 201, "%s: %s", a.r[k]->what, a.r[k]->body_text);
+			cr_expect_eq(a.r[k]->status, 201, "%s: %s", a.r[k]->what,
+				     a.r[k]->body_text);
 		/* Exactly one of them saw the proposal approved: the one whose
 		 * decision came last. */
 		approver = racer_str(a.r[0], "status") &&
-				   strcmp(racer_str(a.r[0], "status"), "approved") == 0 ? 0 : 1;
-		cr_expect_str_eq(racer_str(a.r[approver], "status"), "approved", "round %d: %s | %s", i,
-				 a.r[0]->body_text, a.r[1]->body_text);
+				   strcmp(racer_str(a.r[0], "status"), "approved") == 0
+			       ? 0
+			       : 1;
+		cr_expect_str_eq(racer_str(a.r[approver], "status"), "approved",
+				 "round %d: %s | %s", i, a.r[0]->body_text, a.r[1]->body_text);
 		cr_expect_str_eq(racer_str(a.r[1 - approver], "status"), "submitted",
 				 "round %d: %s | %s", i, a.r[0]->body_text, a.r[1]->body_text);
 		approved_by[approver]++;
 
-		expected = sql_value(&e, "SELECT ($1::date + make_interval(years => $2::int))::date::text",
-				     before, strf(&e, "%d", years));
-		cr_expect_str_eq(sql_value(&e, "SELECT status FROM svk.proposals WHERE id = $1::uuid", id),
-				 "approved", "round %d", i);
-		cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.decisions WHERE proposal_id = $1::uuid "
-					   "AND round = 1 AND verdict = 'approve'", id),
-			     4, "round %d: not four approvals", i);
-		cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.agreement_extensions "
-					   "WHERE proposal_id = $1::uuid", id),
+		expected = sql_value(
+		    &e, "SELECT ($1::date + make_interval(years => $2::int))::date::text", before,
+		    strf(&e, "%d", years));
+		cr_expect_str_eq(
+		    sql_value(&e, "SELECT status FROM svk.proposals WHERE id = $1::uuid", id),
+		    "approved", "round %d", i);
+		cr_expect_eq(
+		    sql_count(&e,
+			      "SELECT count(*) FROM svk.decisions WHERE proposal_id = $1::uuid "
+			      "AND round = 1 AND verdict = 'approve'",
+			      id),
+		    4, "round %d: not four approvals", i);
+		cr_expect_eq(sql_count(&e,
+				       "SELECT count(*) FROM svk.agreement_extensions "
+				       "WHERE proposal_id = $1::uuid",
+				       id),
 			     1, "round %d: not exactly one extension", i);
-		cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.agreement_extensions "
-					   "WHERE proposal_id = $1::uuid AND old_valid_to = $2::date "
-					   "AND new_valid_to = $3::date AND years = $4::int",
+		cr_expect_eq(sql_count(&e,
+				       "SELECT count(*) FROM svk.agreement_extensions "
+				       "WHERE proposal_id = $1::uuid AND old_valid_to = $2::date "
+				       "AND new_valid_to = $3::date AND years = $4::int",
 				       id, before, expected, strf(&e, "%d", years)),
 			     1, "round %d: the extension is not %s + %d years", i, before, years);
-		cr_expect_str_eq(valid_to(), expected, "round %d: valid_to moved from %s by other than %d years",
-				 i, before, years);
-		cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.audit WHERE action = 'agreement.extend' "
-					   "AND after->>'proposal' = $1", id),
-			     1, "round %d: not one agreement.extend audit row", i);
-		cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.audit WHERE action = 'proposal.approve' "
-					   "AND entity_id = $1", id),
-			     1, "round %d: not one proposal.approve audit row", i);
+		cr_expect_str_eq(valid_to(), expected,
+				 "round %d: valid_to moved from %s by other than %d years", i,
+				 before, years);
+		cr_expect_eq(
+		    sql_count(&e,
+			      "SELECT count(*) FROM svk.audit WHERE action = 'agreement.extend' "
+			      "AND after->>'proposal' = $1",
+			      id),
+		    1, "round %d: not one agreement.extend audit row", i);
+		cr_expect_eq(
+		    sql_count(&e,
+			      "SELECT count(*) FROM svk.audit WHERE action = 'proposal.approve' "
+			      "AND entity_id = $1",
+			      id),
+		    1, "round %d: not one proposal.approve audit row", i);
 	}
 	course_close(&a, "last two approvals");
-	cr_log_info("last two approvals (%d daemon(s)): Upplands Väsby's approval completed %d times, "
-		    "Sigtuna's %d", daemons, approved_by[0], approved_by[1]);
+	cr_log_info(
+	    "last two approvals (%d daemon(s)): Upplands Väsby's approval completed %d times, "
+	    "Sigtuna's %d",
+	    daemons, approved_by[0], approved_by[1]);
 }
 
 Test(races, last_two_approvals_apply_once)
@@ -379,36 +419,50 @@ static int approval_against_withdrawal(int daemons)
 			cr_expect_str_eq(racer_str(ap, "status"), "approved", "round %d: %s", i,
 					 ap->body_text);
 			cr_expect_str_eq(racer_code(wd), "conflict", "%s", wd->body_text);
-			cr_expect_str_eq(sql_value(&e, "SELECT status FROM svk.proposals WHERE id = $1::uuid", id),
-					 "approved", "round %d", i);
-			cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.agreement_extensions "
-						   "WHERE proposal_id = $1::uuid", id),
+			cr_expect_str_eq(
+			    sql_value(&e, "SELECT status FROM svk.proposals WHERE id = $1::uuid",
+				      id),
+			    "approved", "round %d", i);
+			cr_expect_eq(sql_count(&e,
+					       "SELECT count(*) FROM svk.agreement_extensions "
+					       "WHERE proposal_id = $1::uuid",
+					       id),
 				     1, "round %d: approved without its extension", i);
-			cr_expect_str_eq(valid_to(),
-					 sql_value(&e, "SELECT ($1::date + interval '1 year')::date::text",
-						   before),
-					 "round %d: valid_to did not move by one year", i);
-			cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.decisions WHERE "
-						   "proposal_id = $1::uuid", id),
+			cr_expect_str_eq(
+			    valid_to(),
+			    sql_value(&e, "SELECT ($1::date + interval '1 year')::date::text",
+				      before),
+			    "round %d: valid_to did not move by one year", i);
+			cr_expect_eq(sql_count(&e,
+					       "SELECT count(*) FROM svk.decisions WHERE "
+					       "proposal_id = $1::uuid",
+					       id),
 				     4, "round %d", i);
 		} else if (wd->status == 200 && ap->status == 409) {
 			withdrawn++;
 			cr_expect_str_eq(racer_str(wd, "status"), "withdrawn", "round %d: %s", i,
 					 wd->body_text);
 			cr_expect_str_eq(racer_code(ap), "conflict", "%s", ap->body_text);
-			cr_expect_str_eq(sql_value(&e, "SELECT status FROM svk.proposals WHERE id = $1::uuid", id),
-					 "withdrawn", "round %d", i);
-			cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.agreement_extensions "
-						   "WHERE proposal_id = $1::uuid", id),
+			cr_expect_str_eq(
+			    sql_value(&e, "SELECT status FROM svk.proposals WHERE id = $1::uuid",
+				      id),
+			    "withdrawn", "round %d", i);
+			cr_expect_eq(sql_count(&e,
+					       "SELECT count(*) FROM svk.agreement_extensions "
+					       "WHERE proposal_id = $1::uuid",
+					       id),
 				     0, "round %d: a withdrawn proposal extended the agreement", i);
 			cr_expect_str_eq(valid_to(), before, "round %d: valid_to moved", i);
-			cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.decisions WHERE "
-						   "proposal_id = $1::uuid", id),
+			cr_expect_eq(sql_count(&e,
+					       "SELECT count(*) FROM svk.decisions WHERE "
+					       "proposal_id = $1::uuid",
+					       id),
 				     3, "round %d: the refused approval was stored", i);
 		} else {
-			cr_expect_fail("round %d: an inconsistent outcome: %s -> %ld (%s); %s -> %ld (%s)",
-				       i, ap->what, ap->status, ap->body_text, wd->what, wd->status,
-				       wd->body_text);
+			cr_expect_fail(
+			    "round %d: an inconsistent outcome: %s -> %ld (%s); %s -> %ld (%s)", i,
+			    ap->what, ap->status, ap->body_text, wd->what, wd->status,
+			    wd->body_text);
 		}
 	}
 	course_close(&a, "approval against withdrawal");

@@ -16,14 +16,15 @@ ENV_SUITE(refusals, e, .timeout = 120);
 
 static long refused(const char *actor)
 {
-	return sql_count(&e, "SELECT count(*) FROM svk.audit WHERE action = 'request.refused' "
-			     "AND actor = $1",
+	return sql_count(&e,
+			 "SELECT count(*) FROM svk.audit WHERE action = 'request.refused' "
+			 "AND actor = $1",
 			 actor);
 }
 
 /* One refused request: 403, code forbidden, a reason, one more audit row. */
-static void expect_refused(const char *actor, const char *tok, const char *method,
-			   const char *path, const char *body, const char *reason_part)
+static void expect_refused(const char *actor, const char *tok, const char *method, const char *path,
+			   const char *body, const char *reason_part)
 {
 	long before = refused(actor);
 	struct resp *r = http(&e, method, path, tok, body);
@@ -36,10 +37,12 @@ static void expect_refused(const char *actor, const char *tok, const char *metho
 		  detail ? detail : "", reason_part);
 	cr_expect_eq(refused(actor), before + 1, "%s %s as %s left no request.refused audit row",
 		     method, path, actor);
-	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.audit WHERE seq = (SELECT max(seq) FROM svk.audit) "
-				   "AND after->>'request' = $1",
-			       strf(&e, "%s %s", method, path)),
-		     1, "the audit row does not name the request %s %s", method, path);
+	cr_expect_eq(
+	    sql_count(&e,
+		      "SELECT count(*) FROM svk.audit WHERE seq = (SELECT max(seq) FROM svk.audit) "
+		      "AND after->>'request' = $1",
+		      strf(&e, "%s %s", method, path)),
+	    1, "the audit row does not name the request %s %s", method, path);
 }
 
 Test(refusals, only_admins_manage_the_directory)
@@ -51,16 +54,18 @@ Test(refusals, only_admins_manage_the_directory)
 	user_create(&e, "nils.ny", "sigtuna");
 	expect_refused("sten.styr", tok, "POST", "/v1/organisations",
 		       "{\"slug\":\"ny-org\",\"name\":\"Ny\",\"kind\":\"other\"}", why);
-	expect_refused("sten.styr", tok, "POST", "/v1/users",
-		       "{\"username\":\"nisse\",\"display_name\":\"Nisse\",\"organisation\":\"polisen\"}",
-		       why);
+	expect_refused(
+	    "sten.styr", tok, "POST", "/v1/users",
+	    "{\"username\":\"nisse\",\"display_name\":\"Nisse\",\"organisation\":\"polisen\"}",
+	    why);
 	expect_refused("sten.styr", tok, "POST", "/v1/groups",
 		       "{\"slug\":\"ny-grupp\",\"name\":\"Ny\",\"tier\":\"beredningsgrupp\"}", why);
 	expect_refused("sten.styr", tok, "PUT", "/v1/groups/styrgrupp/members/nils.ny",
 		       "{\"role\":\"member\"}", "");
 	expect_refused("sten.styr", tok, "PUT", "/v1/groups/est-sigtuna/members/nils.ny",
 		       "{\"role\":\"member\"}", "");
-	expect_refused("sten.styr", tok, "DELETE", "/v1/groups/styrgrupp/members/sten.styr", NULL, "");
+	expect_refused("sten.styr", tok, "DELETE", "/v1/groups/styrgrupp/members/sten.styr", NULL,
+		       "");
 	expect_refused("sten.styr", tok, "PATCH", "/v1/users/nils.ny", "{\"active\":false}", why);
 	/* Not even for oneself. */
 	expect_refused("sten.styr", tok, "PATCH", "/v1/users/sten.styr", "{\"admin\":true}", why);
@@ -78,7 +83,8 @@ Test(refusals, only_admins_manage_the_directory)
 
 Test(refusals, a_beredningsgrupp_chair_co_opts_members_below_the_styrgrupp)
 {
-	const char *chair = user_in_group(&e, "cecilia.ordf", "sollentuna", "beredningsgrupp", "chair");
+	const char *chair = user_in_group(&e, "cecilia.ordf", "sollentuna", "beredningsgrupp",
+					  "chair");
 	const char *until = sql_value(&e, "SELECT (current_date + 90)::text");
 	const char *body = jsonf(&e, "{s:s, s:s}", "role", "member", "until", until);
 	struct resp *r;
@@ -103,13 +109,17 @@ Test(refusals, a_beredningsgrupp_chair_co_opts_members_below_the_styrgrupp)
 	expect_refused("cecilia.ordf", chair, "PUT", "/v1/groups/styrgrupp/members/hugo.hem",
 		       "{\"role\":\"decision_maker\"}", "");
 
-	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.memberships m JOIN svk.users u ON u.id = m.user_id "
-				   "WHERE u.username = 'hugo.hem' AND m.role = 'member' AND m.until = $1::date",
-			       until),
-		     2, "the co-opted memberships are not the two asked for");
-	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.memberships m JOIN svk.groups g ON g.id = m.group_id "
-				   "WHERE g.slug = 'styrgrupp'"),
-		     0);
+	cr_expect_eq(
+	    sql_count(&e,
+		      "SELECT count(*) FROM svk.memberships m JOIN svk.users u ON u.id = m.user_id "
+		      "WHERE u.username = 'hugo.hem' AND m.role = 'member' AND m.until = $1::date",
+		      until),
+	    2, "the co-opted memberships are not the two asked for");
+	cr_expect_eq(
+	    sql_count(
+		&e, "SELECT count(*) FROM svk.memberships m JOIN svk.groups g ON g.id = m.group_id "
+		    "WHERE g.slug = 'styrgrupp'"),
+	    0);
 }
 
 Test(refusals, other_members_may_not_co_opt)
@@ -121,8 +131,8 @@ Test(refusals, other_members_may_not_co_opt)
 	user_create(&e, "ulla.utan", "sigtuna");
 	expect_refused("mats.medl", member, "PUT", "/v1/groups/est-sigtuna/members/ulla.utan", body,
 		       "chair");
-	expect_refused("mats.medl", member, "PUT", "/v1/groups/beredningsgrupp/members/ulla.utan", body,
-		       "chair");
+	expect_refused("mats.medl", member, "PUT", "/v1/groups/beredningsgrupp/members/ulla.utan",
+		       body, "chair");
 	/* Chairing an arbetsgrupp is not chairing the beredningsgrupp. */
 	expect_refused("eva.estordf", est_chair, "PUT", "/v1/groups/est-sigtuna/members/ulla.utan",
 		       body, "chair");
@@ -170,18 +180,21 @@ Test(refusals, passwords_are_changed_by_their_owner_with_the_current_one_or_by_a
 		       "admin right");
 	cr_expect_eq(http(&e, "GET", "/v1/me", bo, NULL)->status, 200, "bo's session ended");
 
-	r = http(&e, "POST", "/v1/users/ada.ek/password", ada, jsonf(&e, "{s:s}", "password", newpw));
+	r = http(&e, "POST", "/v1/users/ada.ek/password", ada,
+		 jsonf(&e, "{s:s}", "password", newpw));
 	cr_expect_eq(r->status, 422, "own password without current_password: %s", resp_why(r));
 	cr_expect(resp_names_field(r, "current_password"), "%s", r->body);
-	r = http(&e, "POST", "/v1/users/ada.ek/password", ada,
-		 jsonf(&e, "{s:s, s:s}", "password", newpw, "current_password", "not the password"));
+	r = http(
+	    &e, "POST", "/v1/users/ada.ek/password", ada,
+	    jsonf(&e, "{s:s, s:s}", "password", newpw, "current_password", "not the password"));
 	cr_expect_eq(r->status, 422, "a wrong current_password: %s", resp_why(r));
 	cr_expect(resp_names_field(r, "current_password"), "%s", r->body);
 	r = http(&e, "POST", "/v1/users/ada.ek/password", ada,
 		 jsonf(&e, "{s:s, s:s}", "password", "kort", "current_password", pw_ada));
 	cr_expect_eq(r->status, 422, "a short new password: %s", resp_why(r));
 	cr_expect(resp_names_field(r, "password"), "%s", r->body);
-	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.audit WHERE action = 'user.password'"), 0);
+	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.audit WHERE action = 'user.password'"),
+		     0);
 
 	r = http(&e, "POST", "/v1/users/ada.ek/password", ada,
 		 jsonf(&e, "{s:s, s:s}", "password", newpw, "current_password", pw_ada));
@@ -191,7 +204,8 @@ Test(refusals, passwords_are_changed_by_their_owner_with_the_current_one_or_by_a
 	cr_expect_eq(http(&e, "GET", "/v1/me", ada_other, NULL)->status, 401,
 		     "another session survived the password change");
 	cr_expect_eq(http(&e, "POST", "/v1/sessions", NULL,
-			  jsonf(&e, "{s:s, s:s}", "username", "ada.ek", "password", pw_ada))->status,
+			  jsonf(&e, "{s:s, s:s}", "username", "ada.ek", "password", pw_ada))
+			 ->status,
 		     401, "the old password still works");
 	login(&e, "ada.ek", newpw);
 
@@ -199,7 +213,9 @@ Test(refusals, passwords_are_changed_by_their_owner_with_the_current_one_or_by_a
 	r = http(&e, "POST", "/v1/users/bo.ek/password", admin_token(&e),
 		 jsonf(&e, "{s:s}", "password", newpw));
 	cr_expect_eq(r->status, 204, "%s", resp_why(r));
-	cr_expect_eq(http(&e, "GET", "/v1/me", bo, NULL)->status, 401, "bo's session survived a reset");
+	cr_expect_eq(http(&e, "GET", "/v1/me", bo, NULL)->status, 401,
+		     "bo's session survived a reset");
 	login(&e, "bo.ek", newpw);
-	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.audit WHERE action = 'user.password'"), 2);
+	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.audit WHERE action = 'user.password'"),
+		     2);
 }

@@ -55,7 +55,7 @@ Test(robust, the_intermediate_profile_takes_tls_1_2_and_1_3_without_compression_
 	cr_expect_null(SSL_get_current_compression(c13->ssl), "TLS 1.3 uses compression");
 	/* An AEAD cipher (the profile has no CBC suites). */
 	cr_expect(strstr(SSL_get_cipher_name(c12->ssl), "GCM") ||
-			  strstr(SSL_get_cipher_name(c12->ssl), "CHACHA20"),
+		      strstr(SSL_get_cipher_name(c12->ssl), "CHACHA20"),
 		  "TLS 1.2 negotiated %s", SSL_get_cipher_name(c12->ssl));
 
 	/* A client-initiated renegotiation (TLS 1.2) is not taken: the server
@@ -112,8 +112,12 @@ static void start_mutual(void)
 static struct resp *send_as(const char *crt, const char *key, const char *method, const char *path,
 			    const char *tok, const char *body)
 {
-	return http_send(&e, &(struct http_req){ .method = method, .path = path, .token = tok,
-						 .body = body, .cert = crt, .key = key,
+	return http_send(&e, &(struct http_req){ .method = method,
+						 .path = path,
+						 .token = tok,
+						 .body = body,
+						 .cert = crt,
+						 .key = key,
 						 .fresh_connection = true });
 }
 
@@ -123,7 +127,8 @@ static struct resp *login_as(const char *crt, const char *key, const char *user,
 		       jsonf(&e, "{s:s, s:s}", "username", user, "password", pw));
 }
 
-Test(robust, mutual_tls_refuses_a_login_over_another_organisations_certificate, .init = start_mutual)
+Test(robust, mutual_tls_refuses_a_login_over_another_organisations_certificate,
+     .init = start_mutual)
 {
 	const char *sig_crt, *sig_key, *admin, *pw, *tok;
 	struct resp *r;
@@ -175,8 +180,9 @@ Test(robust, mutual_tls_refuses_a_login_over_another_organisations_certificate, 
 		cr_expect_str_eq(resp_str(unknown, "detail"), detail,
 				 "an unknown username is answered differently");
 	}
-	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.audit WHERE action = 'request.refused' "
-				   "AND actor = 'siv.sigtuna'"),
+	cr_expect_eq(sql_count(&e,
+			       "SELECT count(*) FROM svk.audit WHERE action = 'request.refused' "
+			       "AND actor = 'siv.sigtuna'"),
 		     refusals + 1, "the refusal was not audited");
 	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.tokens t JOIN svk.users u "
 				   "ON u.id = t.user_id WHERE u.username = 'siv.sigtuna'"),
@@ -200,9 +206,10 @@ Test(robust, mutual_tls_refuses_a_login_over_another_organisations_certificate, 
 
 static const char *request_id(const char *given, struct resp **out)
 {
-	struct resp *r = http_send(&e, &(struct http_req){
-		.path = "/v1/me",
-		.headers = { given ? strf(&e, "X-Request-Id: %s", given) : NULL } });
+	struct resp *r = http_send(
+	    &e, &(struct http_req){
+		    .path = "/v1/me",
+		    .headers = { given ? strf(&e, "X-Request-Id: %s", given) : NULL } });
 	const char *id = resp_header(r, "X-Request-Id");
 
 	cr_assert_eq(r->status, 401, "%s", resp_why(r));
@@ -220,7 +227,8 @@ static bool plain_id(const char *id)
 	if (n == 0 || n > 40)
 		return false;
 	for (size_t i = 0; i < n; i++)
-		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.", id[i]))
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.",
+			    id[i]))
 			return false;
 	return true;
 }
@@ -245,7 +253,9 @@ Test(robust, x_request_id_is_made_echoed_or_replaced, .init = start)
 		cr_expect(plain_id(id), "the id \"%s\" replacing \"%s\" is not plain", id, bad[i]);
 	}
 	/* Successful answers carry one too. */
-	r = http_send(&e, &(struct http_req){ .path = "/livez", .headers = { "X-Request-Id: ok.1_2" } });
+	r = http_send(
+	    &e, &(struct http_req){ .path = "/livez", .headers = { "X-Request-Id: ok.1_2" } });
 	cr_expect_eq(r->status, 200, "%s", resp_why(r));
-	cr_expect_str_eq(resp_header(r, "X-Request-Id") ? resp_header(r, "X-Request-Id") : "", "ok.1_2");
+	cr_expect_str_eq(resp_header(r, "X-Request-Id") ? resp_header(r, "X-Request-Id") : "",
+			 "ok.1_2");
 }

@@ -130,7 +130,8 @@ Test(sessions, logout_revokes_the_token, .init = start)
 	expect_unauthorized(http(&e, "GET", "/v1/me", tok, NULL), "GET /v1/me after logout");
 	expect_unauthorized(http(&e, "DELETE", "/v1/sessions/current", tok, NULL),
 			    "a second logout");
-	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.audit WHERE action = 'session.revoke'"), 1);
+	cr_expect_eq(
+	    sql_count(&e, "SELECT count(*) FROM svk.audit WHERE action = 'session.revoke'"), 1);
 }
 
 Test(sessions, script_tokens_need_an_expiry_of_at_most_366_days, .init = start)
@@ -177,17 +178,20 @@ Test(sessions, script_tokens_need_an_expiry_of_at_most_366_days, .init = start)
 	r = http(&e, "GET", "/v1/me", tok, NULL);
 	cr_expect_eq(r->status, 200, "the script token does not work: %s", resp_why(r));
 	cr_expect_str_eq(resp_str(r, "user.username"), "admin");
-	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.audit WHERE action = 'token.create'"), 1);
+	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.audit WHERE action = 'token.create'"),
+		     1);
 }
 
 /* Expires a token in the database, as time would. */
 static void expire(const char *tok)
 {
-	cr_assert_eq(sql_count(&e, "WITH x AS (UPDATE svk.tokens SET expires_at = now() - interval '1 second' "
-				   "WHERE hash = sha256(convert_to($1, 'UTF8')) RETURNING 1) "
-				   "SELECT count(*) FROM x",
-			       tok),
-		     1, "no token row to expire");
+	cr_assert_eq(
+	    sql_count(&e,
+		      "WITH x AS (UPDATE svk.tokens SET expires_at = now() - interval '1 second' "
+		      "WHERE hash = sha256(convert_to($1, 'UTF8')) RETURNING 1) "
+		      "SELECT count(*) FROM x",
+		      tok),
+	    1, "no token row to expire");
 }
 
 Test(sessions, expired_tokens_are_refused, .init = start)
@@ -215,7 +219,8 @@ Test(sessions, disabling_a_user_stops_their_tokens_at_once, .init = start)
 
 	member_add(&e, "est-sigtuna", "eva.lind", "member", NULL);
 	session = login(&e, "eva.lind", pw);
-	r = http(&e, "POST", "/v1/me/tokens", session, "{\"name\":\"import\",\"expires_in_days\":30}");
+	r = http(&e, "POST", "/v1/me/tokens", session,
+		 "{\"name\":\"import\",\"expires_in_days\":30}");
 	cr_assert_eq(r->status, 201, "%s", resp_why(r));
 	script = strf(&e, "%s", resp_str(r, "token"));
 	cr_assert_eq(http(&e, "GET", "/v1/me", session, NULL)->status, 200);
@@ -233,7 +238,8 @@ Test(sessions, disabling_a_user_stops_their_tokens_at_once, .init = start)
 	/* Enabling again does not bring the old tokens back. */
 	r = http(&e, "PATCH", "/v1/users/eva.lind", admin_token(&e), "{\"active\":true}");
 	cr_assert_eq(r->status, 200, "%s", resp_why(r));
-	expect_unauthorized(http(&e, "GET", "/v1/me", session, NULL), "re-enabled user's old session");
+	expect_unauthorized(http(&e, "GET", "/v1/me", session, NULL),
+			    "re-enabled user's old session");
 	expect_unauthorized(http(&e, "GET", "/v1/me", script, NULL), "re-enabled user's old token");
 	cr_expect_eq(try_login("eva.lind", pw)->status, 201);
 }
@@ -265,13 +271,14 @@ Test(sessions, malformed_credentials_are_refused, .init = start)
 
 	expect_unauthorized(http(&e, "GET", "/v1/me", NULL, NULL), "no Authorization");
 	for (size_t i = 0; i < n; i++) {
-		struct resp *r = http_send(&e, &(struct http_req){ .path = "/v1/me",
-								   .authorization = cases[i] });
+		struct resp *r = http_send(
+		    &e, &(struct http_req){ .path = "/v1/me", .authorization = cases[i] });
 		expect_unauthorized(r, cases[i]);
 	}
 	/* The scheme is case-insensitive (RFC 9110). */
-	struct resp *r = http_send(&e, &(struct http_req){ .path = "/v1/me",
-							   .authorization = strf(&e, "bearer %s", tok) });
+	struct resp *r = http_send(
+	    &e,
+	    &(struct http_req){ .path = "/v1/me", .authorization = strf(&e, "bearer %s", tok) });
 	cr_expect_eq(r->status, 200, "lower-case scheme: %s", resp_why(r));
 }
 
@@ -290,17 +297,21 @@ Test(sessions, only_the_sha256_of_a_token_is_stored, .init = start)
 	tokens[1] = strf(&e, "%s", resp_str(r, "token"));
 	for (int i = 0; i < 2; i++) {
 		const char *t = tokens[i];
-		cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.tokens "
-					   "WHERE hash = sha256(convert_to($1, 'UTF8'))", t),
+		cr_expect_eq(sql_count(&e,
+				       "SELECT count(*) FROM svk.tokens "
+				       "WHERE hash = sha256(convert_to($1, 'UTF8'))",
+				       t),
 			     1, "token %d is not stored as its SHA-256", i);
 		/* Neither the token nor its secret part, in any column. */
-		cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.tokens t "
-					   "WHERE strpos(t::text, $1) > 0 OR strpos(t::text, $2) > 0",
+		cr_expect_eq(sql_count(&e,
+				       "SELECT count(*) FROM svk.tokens t "
+				       "WHERE strpos(t::text, $1) > 0 OR strpos(t::text, $2) > 0",
 				       t, t + 4),
 			     0, "token %d appears in svk.tokens", i);
-		cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.audit a WHERE strpos(a::text, $1) > 0",
-				       t + 4),
-			     0, "token %d appears in the audit log", i);
+		cr_expect_eq(
+		    sql_count(&e, "SELECT count(*) FROM svk.audit a WHERE strpos(a::text, $1) > 0",
+			      t + 4),
+		    0, "token %d appears in the audit log", i);
 	}
 	/* Nor in the daemon's log. */
 	f = fopen(e.log, "r");

@@ -22,7 +22,8 @@ ENV_SUITE(tls_sessions, e, .timeout = 120);
 
 static int connect_local(int port)
 {
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port),
+	struct sockaddr_in a = { .sin_family = AF_INET,
+				 .sin_port = htons((uint16_t)port),
 				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
@@ -84,8 +85,7 @@ Test(tls_sessions, tls12_resumes_by_session_id_without_a_ticket)
 	first = handshake(ctx, NULL, &resumed);
 	cr_assert(first, "no session after the first handshake");
 	cr_expect_not(resumed, "the first handshake cannot resume");
-	cr_expect_not(SSL_SESSION_has_ticket(first),
-		      "the server issued a TLS 1.2 session ticket");
+	cr_expect_not(SSL_SESSION_has_ticket(first), "the server issued a TLS 1.2 session ticket");
 	cr_expect_gt(SSL_SESSION_get_id(first, NULL) ? 1 : 0, 0);
 
 	second = handshake(ctx, first, &resumed);

@@ -58,9 +58,9 @@ ParameterizedTest(struct spelling *c, trust_privacy, spellings_that_walked_aroun
 {
 	const char *admin = admin_token(&e);
 	long orgs = sql_count(&e, "SELECT count(*) FROM svk.organisations");
-	struct resp *r = http(&e, "POST", "/v1/organisations", admin,
-			      jsonf(&e, "{s:s, s:s, s:s}", "slug", "jouren", "name", c->name,
-				    "kind", "other"));
+	struct resp *r = http(
+	    &e, "POST", "/v1/organisations", admin,
+	    jsonf(&e, "{s:s, s:s, s:s}", "slug", "jouren", "name", c->name, "kind", "other"));
 
 	cr_expect_eq(r->status, 422, "%s: %s", c->what, resp_why(r));
 	cr_expect(resp_names_field(r, "name"), "%s: the field is not named: %s", c->what, r->body);
@@ -71,22 +71,24 @@ ParameterizedTest(struct spelling *c, trust_privacy, spellings_that_walked_aroun
 /* A number where a text is expected is looked at as the digits it is. */
 Test(trust_privacy, identity_numbers_as_json_numbers_are_refused, .init = start)
 {
-	static const char *const numbers[] = { "8112189876", "198112189876", "-8112189876",
+	static const char *const numbers[] = { "8112189876",   "198112189876",  "-8112189876",
 					       "8112189876.0", "8.112189876e9", "7010632391" };
 	const char *admin = admin_token(&e);
 
 	for (size_t i = 0; i < sizeof numbers / sizeof numbers[0]; i++) {
-		struct resp *r = http(&e, "POST", "/v1/organisations", admin,
-				      strf(&e, "{\"slug\":\"jouren\",\"name\":%s,\"kind\":\"other\"}",
-					   numbers[i]));
+		struct resp *r = http(
+		    &e, "POST", "/v1/organisations", admin,
+		    strf(&e, "{\"slug\":\"jouren\",\"name\":%s,\"kind\":\"other\"}", numbers[i]));
 
 		cr_expect_eq(r->status, 422, "name %s: %s", numbers[i], resp_why(r));
-		cr_expect(resp_names_field(r, "name"), "name %s: not named: %s", numbers[i], r->body);
+		cr_expect(resp_names_field(r, "name"), "name %s: not named: %s", numbers[i],
+			  r->body);
 		cr_expect(strstr(r->body, "personal identity number"),
 			  "name %s: refused, but not as a personal identity number: %s", numbers[i],
 			  r->body);
 	}
-	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.organisations WHERE slug = 'jouren'"), 0);
+	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.organisations WHERE slug = 'jouren'"),
+		     0);
 }
 
 Test(trust_privacy, dates_and_phone_numbers_with_spaces_and_dashes_pass, .init = start)
@@ -95,8 +97,8 @@ Test(trust_privacy, dates_and_phone_numbers_with_spaces_and_dashes_pass, .init =
 	struct resp *r;
 
 	r = http(&e, "POST", "/v1/organisations", admin,
-		 jsonf(&e, "{s:s, s:s, s:s}", "slug", "jouren",
-		       "name", "Jouren, möte 2026-11-18 19:45, tel 08-123 456 78 / 070\u2013123 45 67",
+		 jsonf(&e, "{s:s, s:s, s:s}", "slug", "jouren", "name",
+		       "Jouren, möte 2026-11-18 19:45, tel 08-123 456 78 / 070\u2013123 45 67",
 		       "kind", "other"));
 	cr_expect_eq(r->status, 201, "a date, a time and phone numbers: %s", resp_why(r));
 	/* A wrong check digit in the spellings above is no personnummer. */
@@ -110,18 +112,20 @@ Test(trust_privacy, dates_and_phone_numbers_with_spaces_and_dashes_pass, .init =
 
 static const char *seed_plan(const char *municipality)
 {
-	return sql_value(&e, "SELECT p.id::text FROM svk.action_plans p "
-			     "JOIN svk.organisations o ON o.id = p.municipality_id "
-			     "JOIN svk.agreements a ON a.id = p.agreement_id "
-			     "WHERE o.slug = $1 AND a.valid_from = '2023-01-01'",
+	return sql_value(&e,
+			 "SELECT p.id::text FROM svk.action_plans p "
+			 "JOIN svk.organisations o ON o.id = p.municipality_id "
+			 "JOIN svk.agreements a ON a.id = p.agreement_id "
+			 "WHERE o.slug = $1 AND a.valid_from = '2023-01-01'",
 			 municipality);
 }
 
 static const char *seed_focus_area(int ordinal)
 {
-	return sql_value(&e, "SELECT f.id::text FROM svk.focus_areas f "
-			     "JOIN svk.agreements a ON a.id = f.agreement_id "
-			     "WHERE a.valid_from = '2023-01-01' AND f.ordinal = $1::int",
+	return sql_value(&e,
+			 "SELECT f.id::text FROM svk.focus_areas f "
+			 "JOIN svk.agreements a ON a.id = f.agreement_id "
+			 "WHERE a.valid_from = '2023-01-01' AND f.ordinal = $1::int",
 			 strf(&e, "%d", ordinal));
 }
 
@@ -145,14 +149,16 @@ Test(trust_privacy, a_formula_in_a_title_is_text_in_every_csv, .init = start)
 	cr_assert_eq(r->status, 201, "POST intervention: %s", resp_why(r));
 
 	r = http_send(&e, &(struct http_req){ .path = strf(&e, "/v1/action-plans/%s", plan),
-					      .token = ber, .headers = { "Accept: text/csv" } });
+					      .token = ber,
+					      .headers = { "Accept: text/csv" } });
 	cr_assert_eq(r->status, 200, "GET as text/csv: %s", resp_why(r));
 	cr_expect(strstr(r->body, guarded), "the export's title is not guarded: %s", r->body);
-	cr_expect(strstr(r->body, ";'@SUM(1+1);"), "the export's cause is not guarded: %s", r->body);
+	cr_expect(strstr(r->body, ";'@SUM(1+1);"), "the export's cause is not guarded: %s",
+		  r->body);
 	cr_expect(strstr(r->body, ";'-2+3+cmd|' /C calc'!A0;"),
 		  "the export's description is not guarded: %s", r->body);
-	cr_expect(!strstr(r->body, ";=") && !strstr(r->body, ";\"="),
-		  "a cell starts with '=': %s", r->body);
+	cr_expect(!strstr(r->body, ";=") && !strstr(r->body, ";\"="), "a cell starts with '=': %s",
+		  r->body);
 
 	cli_require(&e);
 	p = cli(&e, "ber", pw, "login", "--username", "berit.ber", "--password-stdin");
@@ -184,7 +190,8 @@ static bool log_has_line_starting(const char *prefix)
 
 Test(trust_privacy, a_percent_encoded_line_break_in_the_path_forges_no_log_line, .init = start)
 {
-	struct resp *r = http(&e, "GET", "/v1/x%0d%0a2026-12-04T05:00:00.000Z%20level=warn%20msg=forged",
+	struct resp *r = http(&e, "GET",
+			      "/v1/x%0d%0a2026-12-04T05:00:00.000Z%20level=warn%20msg=forged",
 			      admin_token(&e), NULL);
 
 	cr_expect_eq(r->status, 404, "%s", resp_why(r));

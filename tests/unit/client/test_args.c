@@ -85,100 +85,81 @@ ParameterizedTestParameters(args, usage_errors)
 		{ { "orgs", "list", "extra" }, CLI_USAGE },
 		{ { "orgs", "show" }, CLI_USAGE },
 		{ { "orgs", "show", "a", "b" }, CLI_USAGE },
-		{ { "orgs", "create", "--slug", "x", "--name", "n" },
+		{ { "orgs", "create", "--slug", "x", "--name", "n" }, CLI_USAGE },
+		{ { "orgs", "create", "--slug", "x", "--name", "n", "--kind", "pirate" },
 		  CLI_USAGE },
-		{ { "orgs", "create", "--slug", "x", "--name", "n", "--kind",
-		    "pirate" },
-		  CLI_USAGE },
-		{ { "orgs", "create", "--slug", "x", "--name", "n", "--kind",
-		    "police", "--party", "--no-party" },
+		{ { "orgs", "create", "--slug", "x", "--name", "n", "--kind", "police", "--party",
+		    "--no-party" },
 		  CLI_USAGE },
 		{ { "orgs", "list", "--output" }, CLI_USAGE },
 		{ { "orgs", "list", "--output", "xml" }, CLI_USAGE },
 		{ { "-o", "yaml", "orgs", "list" }, CLI_USAGE },
 		{ { "orgs", "list", "--quiet=yes" }, CLI_USAGE },
 		{ { "users", "list", "--organisation" }, CLI_USAGE },
-		{ { "users", "create", "--name", "N", "--organisation", "o" },
-		  CLI_USAGE },
-		{ { "users", "create", "u", "--organisation", "o" },
-		  CLI_USAGE },
+		{ { "users", "create", "--name", "N", "--organisation", "o" }, CLI_USAGE },
+		{ { "users", "create", "u", "--organisation", "o" }, CLI_USAGE },
 		{ { "users", "passwd", "a", "b" }, CLI_USAGE },
 		{ { "users", "disable" }, CLI_USAGE },
 		{ { "groups", "add-member", "styrgrupp" }, CLI_USAGE },
-		{ { "groups", "add-member", "s", "u", "--role", "boss" },
-		  CLI_USAGE },
-		{ { "groups", "add-member", "s", "u", "--until", "31/12/2025",
-		    "--server", "https://127.0.0.1:1" },
-		  CLI_USAGE },
-		{ { "groups", "create", "--slug", "s", "--name", "n", "--tier",
-		    "kommitte" },
-		  CLI_USAGE },
-		{ { "tokens", "create", "--name", "x" }, CLI_USAGE },
-		{ { "tokens", "create", "--name", "x", "--expires-in-days",
-		    "soon", "--server", "https://127.0.0.1:1" },
-		  CLI_USAGE },
-		{ { "login", "--password-stdin", "--server",
+		{ { "groups", "add-member", "s", "u", "--role", "boss" }, CLI_USAGE },
+		{ { "groups", "add-member", "s", "u", "--until", "31/12/2025", "--server",
 		    "https://127.0.0.1:1" },
 		  CLI_USAGE },
+		{ { "groups", "create", "--slug", "s", "--name", "n", "--tier", "kommitte" },
+		  CLI_USAGE },
+		{ { "tokens", "create", "--name", "x" }, CLI_USAGE },
+		{ { "tokens", "create", "--name", "x", "--expires-in-days", "soon", "--server",
+		    "https://127.0.0.1:1" },
+		  CLI_USAGE },
+		{ { "login", "--password-stdin", "--server", "https://127.0.0.1:1" }, CLI_USAGE },
 		{ { "login", "extra" }, CLI_USAGE },
 		{ { "whoami", "--username", "x" }, CLI_USAGE },
 		{ { "whoami", "--server", "http://plain.example" }, CLI_USAGE },
 		{ { "whoami" }, CLI_USAGE }, /* no server anywhere */
 		{ { "help", "nothing" }, CLI_USAGE },
 		{ { "incidents", "import" }, CLI_USAGE },
-		{ { "incidents", "import", "a.csv", "--batch-size", "0",
-		    "--server", "https://127.0.0.1:1" },
-		  CLI_USAGE },
-		{ { "incidents", "import", "a.csv", "--batch-size", "1001",
-		    "--server", "https://127.0.0.1:1" },
-		  CLI_USAGE },
-		{ { "incidents", "report", "--place", "Valsta", "--category",
-		    "brand" },
-		  CLI_USAGE },
-		{ { "incidents", "list", "--limit", "501", "--server",
+		{ { "incidents", "import", "a.csv", "--batch-size", "0", "--server",
 		    "https://127.0.0.1:1" },
+		  CLI_USAGE },
+		{ { "incidents", "import", "a.csv", "--batch-size", "1001", "--server",
+		    "https://127.0.0.1:1" },
+		  CLI_USAGE },
+		{ { "incidents", "report", "--place", "Valsta", "--category", "brand" },
+		  CLI_USAGE },
+		{ { "incidents", "list", "--limit", "501", "--server", "https://127.0.0.1:1" },
 		  CLI_USAGE },
 		{ { "incidents", "list", "--from", "16/11/2026", "--server",
 		    "https://127.0.0.1:1" },
 		  CLI_USAGE },
-		{ { "situation", "--week", "2026-47", "--server",
+		{ { "situation", "--week", "2026-47", "--server", "https://127.0.0.1:1" },
+		  CLI_USAGE },
+		{ { "situation", "--week", "2026-W54", "--server", "https://127.0.0.1:1" },
+		  CLI_USAGE },
+		{ { "meetings", "record", "--group", "est-sigtuna" }, CLI_USAGE },
+		{ { "meetings", "record", "--group", "g", "--held-on", "2026-13-01", "--server",
 		    "https://127.0.0.1:1" },
 		  CLI_USAGE },
-		{ { "situation", "--week", "2026-W54", "--server",
-		    "https://127.0.0.1:1" },
-		  CLI_USAGE },
-		{ { "meetings", "record", "--group", "est-sigtuna" },
-		  CLI_USAGE },
-		{ { "meetings", "record", "--group", "g", "--held-on",
-		    "2026-13-01", "--server", "https://127.0.0.1:1" },
-		  CLI_USAGE },
-		{ { "meetings", "record", "--group", "g", "--held-on",
-		    "2026-11-01", "--minutes", "m", "--minutes-file", "f" },
+		{ { "meetings", "record", "--group", "g", "--held-on", "2026-11-01", "--minutes",
+		    "m", "--minutes-file", "f" },
 		  CLI_USAGE },
 		{ { "compliance", "extra" }, CLI_USAGE },
 		{ { "followup", "show", "2025", "2026" }, CLI_USAGE },
-		{ { "followup", "show", "2025x", "--server",
-		    "https://127.0.0.1:1" },
-		  CLI_USAGE },
+		{ { "followup", "show", "2025x", "--server", "https://127.0.0.1:1" }, CLI_USAGE },
 		{ { "followup", "report", "--format", "pdf" }, CLI_USAGE },
 		{ { "followup", "edit", "--oral", "--no-oral" }, CLI_USAGE },
-		{ { "audit", "list", "--from", "igår", "--server",
-		    "https://127.0.0.1:1" },
+		{ { "audit", "list", "--from", "igår", "--server", "https://127.0.0.1:1" },
 		  CLI_USAGE },
 		{ { "audit", "verify", "extra" }, CLI_USAGE },
 	};
-	return cr_make_param_array(struct argv_case, cases,
-				   sizeof cases / sizeof cases[0]);
+	return cr_make_param_array(struct argv_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(struct argv_case *c, args, usage_errors, .init = setup,
-		  .fini = teardown)
+ParameterizedTest(struct argv_case *c, args, usage_errors, .init = setup, .fini = teardown)
 {
 	char *err = NULL;
 	int rc = run(c, &err);
 
-	cr_assert_eq(rc, c->exit_code, "argv[0] '%s': exit %d, stderr: %s",
-		     c->argv[0], rc, err);
+	cr_assert_eq(rc, c->exit_code, "argv[0] '%s': exit %d, stderr: %s", c->argv[0], rc, err);
 	cr_assert(strncmp(err, "samverkan: ", 11) == 0, "stderr: %s", err);
 	free(err);
 }
@@ -198,8 +179,7 @@ ParameterizedTestParameters(args, help_and_version)
 		/* help wins over a missing argument or option */
 		{ { "users", "create", "--help" }, CLI_OK },
 		{ { "login", "--help" }, CLI_OK },
-		{ { "-o", "json", "tokens", "--quiet", "create", "--help" },
-		  CLI_OK },
+		{ { "-o", "json", "tokens", "--quiet", "create", "--help" }, CLI_OK },
 		{ { "incidents", "import", "--help" }, CLI_OK },
 		{ { "help", "situation" }, CLI_OK },
 		{ { "meetings", "record", "--help" }, CLI_OK },
@@ -210,12 +190,10 @@ ParameterizedTestParameters(args, help_and_version)
 		{ { "audit", "verify", "--help" }, CLI_OK },
 		{ { "help", "audit" }, CLI_OK },
 	};
-	return cr_make_param_array(struct argv_case, cases,
-				   sizeof cases / sizeof cases[0]);
+	return cr_make_param_array(struct argv_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(struct argv_case *c, args, help_and_version, .init = setup,
-		  .fini = teardown)
+ParameterizedTest(struct argv_case *c, args, help_and_version, .init = setup, .fini = teardown)
 {
 	char *err = NULL;
 
@@ -232,24 +210,16 @@ static const struct opt_def test_opts[] = {
 
 Test(args, forms_of_options)
 {
-	char *argv[] = { "--name=Anna Berg",
-			 "pos1",
-			 "-ojson",
-			 "--admin",
-			 "-r",
-			 "chair",
-			 "--server",
-			 "https://x",
-			 "-q",
-			 "--",
-			 "--not-an-option" };
+	char *argv[] = {
+		"--name=Anna Berg", "pos1", "-ojson", "--admin",        "-r", "chair", "--server",
+		"https://x",        "-q",   "--",     "--not-an-option"
+	};
 	struct global_flags g = { 0 };
 	struct cmd_args a;
 	struct strbuf err;
 
 	strbuf_init(&err, 0);
-	cr_assert_eq(args_parse(test_opts, 3, 11, argv, 0, &g, &a, NULL, &err),
-		     0, "%s", err.data);
+	cr_assert_eq(args_parse(test_opts, 3, 11, argv, 0, &g, &a, NULL, &err), 0, "%s", err.data);
 	cr_assert_str_eq(args_get(&a, "name"), "Anna Berg");
 	cr_assert(args_has(&a, "admin"));
 	cr_assert_str_eq(args_get(&a, "role"), "chair");
@@ -288,8 +258,7 @@ Test(args, required_option_reported)
 	struct strbuf err;
 
 	strbuf_init(&err, 0);
-	cr_assert_eq(args_parse(test_opts, 3, 1, argv, 0, &g, &a, NULL, &err),
-		     0);
+	cr_assert_eq(args_parse(test_opts, 3, 1, argv, 0, &g, &a, NULL, &err), 0);
 	cr_assert_not_null(args_missing_required(&a));
 	cr_assert_str_eq(args_missing_required(&a)->name, "name");
 	strbuf_cleanup(&err);
@@ -312,8 +281,7 @@ ParameterizedTestParameters(args, parse_errors)
 		{ { "-qv" }, 1, "unknown option '-qv'" },
 		{ { "-z" }, 1, "unknown option '-z'" },
 	};
-	return cr_make_param_array(struct parse_err_case, cases,
-				   sizeof cases / sizeof cases[0]);
+	return cr_make_param_array(struct parse_err_case, cases, sizeof cases / sizeof cases[0]);
 }
 
 ParameterizedTest(struct parse_err_case *c, args, parse_errors)
@@ -326,9 +294,7 @@ ParameterizedTest(struct parse_err_case *c, args, parse_errors)
 	for (int i = 0; i < c->argc; i++)
 		argv[i] = c->argv[i];
 	strbuf_init(&err, 0);
-	cr_assert_eq(
-		args_parse(test_opts, 3, c->argc, argv, 0, &g, &a, NULL, &err),
-		-1);
+	cr_assert_eq(args_parse(test_opts, 3, c->argc, argv, 0, &g, &a, NULL, &err), -1);
 	cr_assert(strstr(err.data, c->message) != NULL, "got: %s", err.data);
 	strbuf_cleanup(&err);
 }
@@ -353,9 +319,9 @@ static const struct opt_def multi_opts[] = {
 
 Test(args, repeated_options_keep_their_order)
 {
-	char *argv[] = { "--attendee", "sigtuna",  "--decision=Vandring",
+	char *argv[] = { "--attendee", "sigtuna",     "--decision=Vandring",
 			 "--group",    "est-sigtuna", "--attendee=polisen",
-			 "--decision", "Belysning", "--attendee",
+			 "--decision", "Belysning",   "--attendee",
 			 "sigtunahem" };
 	struct global_flags g = { 0 };
 	struct cmd_args a;
@@ -363,8 +329,7 @@ Test(args, repeated_options_keep_their_order)
 	const char *got[4];
 
 	strbuf_init(&err, 0);
-	cr_assert_eq(args_parse(multi_opts, 3, 10, argv, 0, &g, &a, NULL, &err),
-		     0, "%s", err.data);
+	cr_assert_eq(args_parse(multi_opts, 3, 10, argv, 0, &g, &a, NULL, &err), 0, "%s", err.data);
 	cr_assert_eq(args_get_all(&a, "attendee", got, 4), 3);
 	cr_assert_str_eq(got[0], "sigtuna");
 	cr_assert_str_eq(got[1], "polisen");
@@ -392,9 +357,8 @@ Test(args, too_many_repeats_are_a_usage_error)
 		argv[2 * i + 1] = "x";
 	}
 	strbuf_init(&err, 0);
-	cr_assert_eq(args_parse(multi_opts, 3, 2 * (ARGS_MAX_MULTI + 1), argv,
-				0, &g, &a, NULL, &err),
-		     -1);
+	cr_assert_eq(
+	    args_parse(multi_opts, 3, 2 * (ARGS_MAX_MULTI + 1), argv, 0, &g, &a, NULL, &err), -1);
 	cr_assert(strstr(err.data, "too many --decision"), "%s", err.data);
 	strbuf_cleanup(&err);
 }

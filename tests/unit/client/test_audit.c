@@ -24,10 +24,8 @@ struct verify_case {
 ParameterizedTestParameters(audit, verify)
 {
 	static struct verify_case cases[] = {
-		{ "{\"ok\":true,\"entries\":42}", CLI_OK,
-		  "audit log intact: 42 entries" },
-		{ "{\"ok\":true,\"entries\":0}", CLI_OK,
-		  "audit log intact: 0 entries" },
+		{ "{\"ok\":true,\"entries\":42}", CLI_OK, "audit log intact: 42 entries" },
+		{ "{\"ok\":true,\"entries\":0}", CLI_OK, "audit log intact: 0 entries" },
 		{ "{\"ok\":false,\"entries\":42,\"first_bad_seq\":17,"
 		  "\"chain\":3,\"reason\":\"the entry does not match its hash: "
 		  "it was changed\"}",
@@ -36,8 +34,7 @@ ParameterizedTestParameters(audit, verify)
 		  "match its hash: it was changed" },
 		{ "{\"ok\":false,\"entries\":9,\"first_bad_seq\":1,\"chain\":0,"
 		  "\"reason\":\"removed\\u001b[2J\\nx\"}",
-		  CLI_ERROR,
-		  "audit log broken at entry 1 (chain 0): removed [2J x" },
+		  CLI_ERROR, "audit log broken at entry 1 (chain 0): removed [2J x" },
 		{ "{\"ok\":false,\"entries\":9,\"first_bad_seq\":5,"
 		  "\"chain\":1}",
 		  CLI_ERROR,
@@ -49,8 +46,7 @@ ParameterizedTestParameters(audit, verify)
 		{ "{\"ok\":true}", -1, "'entries'" },
 		{ "[]", -1, "has no 'ok'" },
 	};
-	return cr_make_param_array(struct verify_case, cases,
-				   sizeof cases / sizeof cases[0]);
+	return cr_make_param_array(struct verify_case, cases, sizeof cases / sizeof cases[0]);
 }
 
 ParameterizedTest(struct verify_case *c, audit, verify)
@@ -66,9 +62,8 @@ ParameterizedTest(struct verify_case *c, audit, verify)
 	if (rc >= 0)
 		cr_expect_str_eq(msg.data, c->line);
 	else
-		cr_expect(c->line[0] == '\0' ||
-				  (msg.data && strstr(msg.data, c->line)),
-			  "%s: %s", c->json, msg.data);
+		cr_expect(c->line[0] == '\0' || (msg.data && strstr(msg.data, c->line)), "%s: %s",
+			  c->json, msg.data);
 	strbuf_cleanup(&msg);
 	json_decref(doc);
 }
@@ -99,22 +94,18 @@ struct usage_case {
 ParameterizedTestParameters(audit, usage_errors)
 {
 	static struct usage_case cases[] = {
-		{ { "audit", "list", "--from", "yesterday" },
-		  "--from wants a date" },
-		{ { "audit", "list", "--to", "2026-13-01" },
-		  "--to wants a date" },
+		{ { "audit", "list", "--from", "yesterday" }, "--from wants a date" },
+		{ { "audit", "list", "--to", "2026-13-01" }, "--to wants a date" },
 		{ { "audit", "list", "--limit", "0" }, "--limit wants" },
 		{ { "audit", "list", "--limit", "501" }, "--limit wants" },
 		{ { "audit", "list", "seq" }, "unexpected argument" },
 		{ { "audit", "verify", "--all" }, "unknown option" },
 		{ { "audit", "frob" }, "unknown audit command" },
 	};
-	return cr_make_param_array(struct usage_case, cases,
-				   sizeof cases / sizeof cases[0]);
+	return cr_make_param_array(struct usage_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(struct usage_case *c, audit, usage_errors, .init = setup,
-		  .fini = teardown)
+ParameterizedTest(struct usage_case *c, audit, usage_errors, .init = setup, .fini = teardown)
 {
 	char *argv[10], *ebuf = NULL;
 	struct app app;

@@ -14,39 +14,36 @@
 #include "board.h"
 
 static const char plan_json[] =
-	"{\"id\":\"p-1\",\"agreement\":\"a-1\",\"municipality\":\"sigtuna\","
-	"\"title\":\"Handlingsplan Sigtuna\",\"status\":\"draft\","
-	"\"version\":2,\"adopted_at\":null}";
+    "{\"id\":\"p-1\",\"agreement\":\"a-1\",\"municipality\":\"sigtuna\","
+    "\"title\":\"Handlingsplan Sigtuna\",\"status\":\"draft\","
+    "\"version\":2,\"adopted_at\":null}";
 
 /* Listed out of ordinal order on purpose. */
-static const char areas_json[] =
-	"[{\"id\":\"fa-3\",\"ordinal\":3,\"title\":\"Ungdomar\"},"
-	"{\"id\":\"fa-1\",\"ordinal\":1,\"title\":\"Trygg stadskärna\"},"
-	"{\"id\":\"fa-2\",\"ordinal\":2,\"title\":\"Narkotika\"}]";
+static const char areas_json[] = "[{\"id\":\"fa-3\",\"ordinal\":3,\"title\":\"Ungdomar\"},"
+				 "{\"id\":\"fa-1\",\"ordinal\":1,\"title\":\"Trygg stadskärna\"},"
+				 "{\"id\":\"fa-2\",\"ordinal\":2,\"title\":\"Narkotika\"}]";
 
-static const char ivs_json[] =
-	"[{\"id\":\"i-1\",\"focus_area\":\"fa-3\",\"title\":"
-	"\"Fältassistenter\","
-	"\"rag\":\"green\",\"status\":\"ongoing\",\"progress_percent\":40,"
-	"\"due_on\":\"2025-12-31\",\"overdue\":false,"
-	"\"responsible_organisation\":\"sigtuna\"},"
-	"{\"id\":\"i-2\",\"focus_area\":\"fa-1\",\"title\":\"Belysning\","
-	"\"rag\":\"red\",\"status\":\"planned\",\"progress_percent\":0,"
-	"\"due_on\":\"2025-03-31\",\"overdue\":true,"
-	"\"responsible_organisation\":\"polisen\"},"
-	"{\"id\":\"i-3\",\"focus_area\":\"fa-1\",\"title\":"
-	"\"Trygghetsvandring\","
-	"\"rag\":\"yellow\",\"status\":\"ongoing\",\"progress_percent\":55,"
-	"\"due_on\":\"2025-01-31\",\"overdue\":false,"
-	"\"responsible_organisation\":\"sigtuna\"},"
-	"{\"id\":\"i-4\",\"focus_area\":\"fa-x\",\"title\":\"Okänt område\","
-	"\"rag\":null,\"status\":\"planned\",\"progress_percent\":null,"
-	"\"due_on\":null,\"overdue\":false,"
-	"\"responsible_organisation\":\"sigtuna\"}]";
+static const char ivs_json[] = "[{\"id\":\"i-1\",\"focus_area\":\"fa-3\",\"title\":"
+			       "\"Fältassistenter\","
+			       "\"rag\":\"green\",\"status\":\"ongoing\",\"progress_percent\":40,"
+			       "\"due_on\":\"2025-12-31\",\"overdue\":false,"
+			       "\"responsible_organisation\":\"sigtuna\"},"
+			       "{\"id\":\"i-2\",\"focus_area\":\"fa-1\",\"title\":\"Belysning\","
+			       "\"rag\":\"red\",\"status\":\"planned\",\"progress_percent\":0,"
+			       "\"due_on\":\"2025-03-31\",\"overdue\":true,"
+			       "\"responsible_organisation\":\"polisen\"},"
+			       "{\"id\":\"i-3\",\"focus_area\":\"fa-1\",\"title\":"
+			       "\"Trygghetsvandring\","
+			       "\"rag\":\"yellow\",\"status\":\"ongoing\",\"progress_percent\":55,"
+			       "\"due_on\":\"2025-01-31\",\"overdue\":false,"
+			       "\"responsible_organisation\":\"sigtuna\"},"
+			       "{\"id\":\"i-4\",\"focus_area\":\"fa-x\",\"title\":\"Okänt område\","
+			       "\"rag\":null,\"status\":\"planned\",\"progress_percent\":null,"
+			       "\"due_on\":null,\"overdue\":false,"
+			       "\"responsible_organisation\":\"sigtuna\"}]";
 
 /* The board for the JSON texts above; the caller frees the text. */
-static char *render(const char *plan_text, const char *areas_text,
-		    const char *ivs_text, int colour)
+static char *render(const char *plan_text, const char *areas_text, const char *ivs_text, int colour)
 {
 	json_t *plan = json_loads(plan_text, 0, NULL);
 	json_t *areas = areas_text ? json_loads(areas_text, 0, NULL) : NULL;
@@ -108,10 +105,8 @@ Test(board, focus_areas_in_ordinal_order)
 	cr_assert(one < two && two < three && three < other, "%s", s);
 	/* Each intervention under its own area. */
 	cr_assert(at(s, "Belysning") > one && at(s, "Belysning") < two);
-	cr_assert(at(s, "Trygghetsvandring") > one &&
-		  at(s, "Trygghetsvandring") < two);
-	cr_assert(at(s, "Fältassistenter") > three &&
-		  at(s, "Fältassistenter") < other);
+	cr_assert(at(s, "Trygghetsvandring") > one && at(s, "Trygghetsvandring") < two);
+	cr_assert(at(s, "Fältassistenter") > three && at(s, "Fältassistenter") < other);
 	cr_assert(at(s, "Okänt område") > other);
 	/* An area without interventions says so. */
 	cr_assert(at(s + two, "(no interventions)") + two < three);
@@ -182,32 +177,28 @@ ParameterizedTestParameters(board, colour_only_on_a_terminal_without_no_color)
 		{ 0, 0, "", 0 },  /* pipe or file */
 		{ 0, 1, "1", 0 },
 	};
-	return cr_make_param_array(struct colour_case, cases,
-				   sizeof cases / sizeof cases[0]);
+	return cr_make_param_array(struct colour_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(struct colour_case *c, board,
-		  colour_only_on_a_terminal_without_no_color)
+ParameterizedTest(struct colour_case *c, board, colour_only_on_a_terminal_without_no_color)
 {
-	cr_assert_eq(board_colour_wanted(c->is_tty,
-					 c->has_no_color ? c->no_color : NULL),
-		     c->want, "tty %d, NO_COLOR %s'%s'", c->is_tty,
-		     c->has_no_color ? "=" : "unset ", c->no_color);
+	cr_assert_eq(board_colour_wanted(c->is_tty, c->has_no_color ? c->no_color : NULL), c->want,
+		     "tty %d, NO_COLOR %s'%s'", c->is_tty, c->has_no_color ? "=" : "unset ",
+		     c->no_color);
 }
 
 Test(board, server_text_cannot_drive_the_terminal)
 {
-	char *s = render(
-		"{\"id\":\"p\",\"title\":\"Plan\\u001b[2J\\nfake\","
-		"\"status\":\"draft\"}",
-		"[{\"id\":\"f\",\"ordinal\":1,\"title\":\"A\\u001b]0;"
-		"x\\u0007\"}]",
-		"[{\"id\":\"i\",\"focus_area\":\"f\",\"title\":\"T\\u009b31m\","
-		"\"rag\":\"green\",\"status\":\"done\",\"progress_percent\":"
-		"100,"
-		"\"due_on\":\"2025-01-01\",\"overdue\":false,"
-		"\"responsible_organisation\":\"x\\ny\"}]",
-		0);
+	char *s = render("{\"id\":\"p\",\"title\":\"Plan\\u001b[2J\\nfake\","
+			 "\"status\":\"draft\"}",
+			 "[{\"id\":\"f\",\"ordinal\":1,\"title\":\"A\\u001b]0;"
+			 "x\\u0007\"}]",
+			 "[{\"id\":\"i\",\"focus_area\":\"f\",\"title\":\"T\\u009b31m\","
+			 "\"rag\":\"green\",\"status\":\"done\",\"progress_percent\":"
+			 "100,"
+			 "\"due_on\":\"2025-01-01\",\"overdue\":false,"
+			 "\"responsible_organisation\":\"x\\ny\"}]",
+			 0);
 
 	cr_assert_null(strchr(s, '\033'), "%s", s);
 	cr_assert_null(strchr(s, '\007'));

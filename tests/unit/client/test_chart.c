@@ -25,15 +25,14 @@ ParameterizedTestParameters(chart, bar)
 		{ 1, 4, 10, 1, "###       " }, /* 2.5 rounds up */
 		{ 0, 5, 6, 1, "      " },
 		{ 1, 1000, 5, 1, "#    " }, /* one among many still shows */
-		{ 7, 0, 4, 1, "    " },	/* no maximum: an empty bar */
-		{ 9, 3, 3, 1, "###" },	/* never past the width */
+		{ 7, 0, 4, 1, "    " },     /* no maximum: an empty bar */
+		{ 9, 3, 3, 1, "###" },      /* never past the width */
 		{ 3, 3, 4, 0, "\u2588\u2588\u2588\u2588" },
 		{ 1, 2, 3, 0, "\u2588\u258C " }, /* one and a half cells */
-		{ 1, 8, 1, 0, "\u258F" },	 /* one eighth */
+		{ 1, 8, 1, 0, "\u258F" },        /* one eighth */
 		{ 0, 8, 2, 0, "  " },
 	};
-	return cr_make_param_array(struct bar_case, cases,
-				   sizeof cases / sizeof cases[0]);
+	return cr_make_param_array(struct bar_case, cases, sizeof cases / sizeof cases[0]);
 }
 
 ParameterizedTest(struct bar_case *c, chart, bar)
@@ -42,9 +41,8 @@ ParameterizedTest(struct bar_case *c, chart, bar)
 
 	strbuf_init(&sb, 0);
 	cr_assert_eq(chart_bar(&sb, c->value, c->max, c->width, c->ascii), 0);
-	cr_assert_str_eq(sb.data ? sb.data : "", c->want,
-			 "%g of %g in %d (ascii %d)", c->value, c->max,
-			 c->width, c->ascii);
+	cr_assert_str_eq(sb.data ? sb.data : "", c->want, "%g of %g in %d (ascii %d)", c->value,
+			 c->max, c->width, c->ascii);
 	strbuf_cleanup(&sb);
 }
 
@@ -63,13 +61,9 @@ ParameterizedTestParameters(chart, sparkline)
 		{ { 0, 0, 0 }, 3, 1, "000" },
 		{ { 0, 4, 8 }, 3, 0, "\u2581\u2585\u2588" },
 		{ { 0, 0 }, 2, 0, "\u2581\u2581" },
-		{ { 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2 },
-		  12,
-		  1,
-		  "999999999999" },
+		{ { 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2 }, 12, 1, "999999999999" },
 	};
-	return cr_make_param_array(struct spark_case, cases,
-				   sizeof cases / sizeof cases[0]);
+	return cr_make_param_array(struct spark_case, cases, sizeof cases / sizeof cases[0]);
 }
 
 ParameterizedTest(struct spark_case *c, chart, sparkline)
@@ -83,29 +77,29 @@ ParameterizedTest(struct spark_case *c, chart, sparkline)
 }
 
 static const char situation[] =
-	"{\"municipality\":\"sigtuna\",\"week\":\"2026-W47\","
-	"\"from\":\"2026-11-16\",\"to\":\"2026-11-22\",\"total\":12,"
-	"\"previous_average\":9.5,\"suppressed\":true,"
-	"\"categories\":["
-	"{\"category\":\"klotter\",\"name\":\"Klotter\",\"count\":6,"
-	"\"previous_average\":4.5,\"change\":1.5,\"change_percent\":33.3},"
-	"{\"category\":\"brand\",\"name\":\"Brand\",\"count\":3,"
-	"\"previous_average\":5,\"change\":-2,\"change_percent\":-40},"
-	"{\"category\":\"ovrigt\",\"name\":\"Ovrigt\",\"count\":3,"
-	"\"previous_average\":0,\"change\":3,\"change_percent\":null},"
-	"{\"category\":\"narkotika\",\"name\":\"Narkotika\",\"count\":0,"
-	"\"previous_average\":0.25,\"change\":-0.25,"
-	"\"change_percent\":-100}],"
-	"\"hotspots\":[{\"place\":\"Marsta centrum\",\"count\":5},"
-	"{\"place\":\"Valsta\",\"count\":\"<3\"}],"
-	"\"trend\":["
-	"{\"week\":\"2026-W36\",\"count\":4},{\"week\":\"2026-W37\",\"count\":0},"
-	"{\"week\":\"2026-W38\",\"count\":8},{\"week\":\"2026-W39\",\"count\":9},"
-	"{\"week\":\"2026-W40\",\"count\":10},{\"week\":\"2026-W41\",\"count\":11},"
-	"{\"week\":\"2026-W42\",\"count\":9},{\"week\":\"2026-W43\",\"count\":8},"
-	"{\"week\":\"2026-W44\",\"count\":10},{\"week\":\"2026-W45\",\"count\":9},"
-	"{\"week\":\"2026-W46\",\"count\":11},{\"week\":\"2026-W47\",\"count\":12}"
-	"]}";
+    "{\"municipality\":\"sigtuna\",\"week\":\"2026-W47\","
+    "\"from\":\"2026-11-16\",\"to\":\"2026-11-22\",\"total\":12,"
+    "\"previous_average\":9.5,\"suppressed\":true,"
+    "\"categories\":["
+    "{\"category\":\"klotter\",\"name\":\"Klotter\",\"count\":6,"
+    "\"previous_average\":4.5,\"change\":1.5,\"change_percent\":33.3},"
+    "{\"category\":\"brand\",\"name\":\"Brand\",\"count\":3,"
+    "\"previous_average\":5,\"change\":-2,\"change_percent\":-40},"
+    "{\"category\":\"ovrigt\",\"name\":\"Ovrigt\",\"count\":3,"
+    "\"previous_average\":0,\"change\":3,\"change_percent\":null},"
+    "{\"category\":\"narkotika\",\"name\":\"Narkotika\",\"count\":0,"
+    "\"previous_average\":0.25,\"change\":-0.25,"
+    "\"change_percent\":-100}],"
+    "\"hotspots\":[{\"place\":\"Marsta centrum\",\"count\":5},"
+    "{\"place\":\"Valsta\",\"count\":\"<3\"}],"
+    "\"trend\":["
+    "{\"week\":\"2026-W36\",\"count\":4},{\"week\":\"2026-W37\",\"count\":0},"
+    "{\"week\":\"2026-W38\",\"count\":8},{\"week\":\"2026-W39\",\"count\":9},"
+    "{\"week\":\"2026-W40\",\"count\":10},{\"week\":\"2026-W41\",\"count\":11},"
+    "{\"week\":\"2026-W42\",\"count\":9},{\"week\":\"2026-W43\",\"count\":8},"
+    "{\"week\":\"2026-W44\",\"count\":10},{\"week\":\"2026-W45\",\"count\":9},"
+    "{\"week\":\"2026-W46\",\"count\":11},{\"week\":\"2026-W47\",\"count\":12}"
+    "]}";
 
 /* The picture as printed, in ascii mode or not (the caller frees). */
 static char *draw(int ascii)
@@ -152,13 +146,11 @@ Test(chart, situation_in_ascii)
 			    "12 incidents; previous 4-week average 9.5");
 	free(l);
 	l = line_of(text, "Klotter ");
-	cr_assert(strstr(l, "     6  ##############################  "), "%s",
-		  l);
+	cr_assert(strstr(l, "     6  ##############################  "), "%s", l);
 	cr_assert(strstr(l, "4.5    +1.5    +33.3%"), "%s", l);
 	free(l);
 	l = line_of(text, "Brand ");
-	cr_assert(strstr(l, "  ###############                 "), "half of 6: %s",
-		  l);
+	cr_assert(strstr(l, "  ###############                 "), "half of 6: %s", l);
 	cr_assert(strstr(l, "5.0    -2.0    -40.0%"), "%s", l);
 	free(l);
 	l = line_of(text, "Ovrigt ");

@@ -62,21 +62,15 @@ struct prec_case {
 ParameterizedTestParameters(config, precedence)
 {
 	static struct prec_case cases[] = {
-		{ 0, 0, 0, "", CFG_SRC_NONE },
-		{ 0, 0, 1, "file.pem", CFG_SRC_FILE },
-		{ 0, 1, 0, "env.pem", CFG_SRC_ENV },
-		{ 0, 1, 1, "env.pem", CFG_SRC_ENV },
-		{ 1, 0, 0, "flag.pem", CFG_SRC_FLAG },
-		{ 1, 0, 1, "flag.pem", CFG_SRC_FLAG },
-		{ 1, 1, 0, "flag.pem", CFG_SRC_FLAG },
-		{ 1, 1, 1, "flag.pem", CFG_SRC_FLAG },
+		{ 0, 0, 0, "", CFG_SRC_NONE },         { 0, 0, 1, "file.pem", CFG_SRC_FILE },
+		{ 0, 1, 0, "env.pem", CFG_SRC_ENV },   { 0, 1, 1, "env.pem", CFG_SRC_ENV },
+		{ 1, 0, 0, "flag.pem", CFG_SRC_FLAG }, { 1, 0, 1, "flag.pem", CFG_SRC_FLAG },
+		{ 1, 1, 0, "flag.pem", CFG_SRC_FLAG }, { 1, 1, 1, "flag.pem", CFG_SRC_FLAG },
 	};
-	return cr_make_param_array(struct prec_case, cases,
-				   sizeof cases / sizeof cases[0]);
+	return cr_make_param_array(struct prec_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(struct prec_case *c, config, precedence, .init = setup,
-		  .fini = teardown)
+ParameterizedTest(struct prec_case *c, config, precedence, .init = setup, .fini = teardown)
 {
 	struct global_flags f = { 0 };
 	struct settings s;
@@ -165,12 +159,10 @@ ParameterizedTestParameters(config, refusals)
 		{ "server\n", "", "", CLI_ERROR },
 		{ "server = http://plain\n", "", "", CLI_USAGE },
 	};
-	return cr_make_param_array(struct bad_case, cases,
-				   sizeof cases / sizeof cases[0]);
+	return cr_make_param_array(struct bad_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(struct bad_case *c, config, refusals, .init = setup,
-		  .fini = teardown)
+ParameterizedTest(struct bad_case *c, config, refusals, .init = setup, .fini = teardown)
 {
 	struct global_flags f = { 0 };
 	struct settings s;
@@ -185,11 +177,9 @@ ParameterizedTest(struct bad_case *c, config, refusals, .init = setup,
 	if (c->flag_output[0])
 		f.output = c->flag_output;
 	rc = config_resolve(&f, &s, &err);
-	cr_assert_eq(rc, c->exit_code, "file [%s]: %s", c->file,
-		     err.data ? err.data : "");
+	cr_assert_eq(rc, c->exit_code, "file [%s]: %s", c->file, err.data ? err.data : "");
 	if (rc != 0)
-		cr_assert(err.len > 0 && !strchr(err.data, '\n'),
-			  "one-line message");
+		cr_assert(err.len > 0 && !strchr(err.data, '\n'), "one-line message");
 	config_cleanup(&s);
 	strbuf_cleanup(&err);
 }
@@ -212,8 +202,7 @@ ParameterizedTestParameters(config, server_address)
 		{ "", "" },
 		{ "svk example", "" },
 	};
-	return cr_make_param_array(struct server_case, cases,
-				   sizeof cases / sizeof cases[0]);
+	return cr_make_param_array(struct server_case, cases, sizeof cases / sizeof cases[0]);
 }
 
 ParameterizedTest(struct server_case *c, config, server_address)

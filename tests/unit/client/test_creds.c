@@ -51,25 +51,21 @@ struct mode_case {
 ParameterizedTestParameters(creds, mode)
 {
 	static struct mode_case cases[] = {
-		{ 0600, CLI_OK },   { 0400, CLI_OK },	{ 0700, CLI_OK },
-		{ 0644, CLI_AUTH }, { 0640, CLI_AUTH }, { 0604, CLI_AUTH },
-		{ 0660, CLI_AUTH }, { 0606, CLI_AUTH }, { 0610, CLI_AUTH },
-		{ 0601, CLI_AUTH }, { 0666, CLI_AUTH },
+		{ 0600, CLI_OK },   { 0400, CLI_OK },   { 0700, CLI_OK },   { 0644, CLI_AUTH },
+		{ 0640, CLI_AUTH }, { 0604, CLI_AUTH }, { 0660, CLI_AUTH }, { 0606, CLI_AUTH },
+		{ 0610, CLI_AUTH }, { 0601, CLI_AUTH }, { 0666, CLI_AUTH },
 	};
-	return cr_make_param_array(struct mode_case, cases,
-				   sizeof cases / sizeof cases[0]);
+	return cr_make_param_array(struct mode_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(struct mode_case *c, creds, mode, .init = setup,
-		  .fini = teardown)
+ParameterizedTest(struct mode_case *c, creds, mode, .init = setup, .fini = teardown)
 {
 	struct creds cr;
 	struct strbuf err;
 	int rc;
 
 	strbuf_init(&err, 0);
-	write_file(path, "server = https://svk.example\ntoken = svk_secret\n",
-		   (mode_t)c->mode);
+	write_file(path, "server = https://svk.example\ntoken = svk_secret\n", (mode_t)c->mode);
 	rc = creds_load(path, &cr, &err);
 	cr_assert_eq(rc, c->exit_code, "mode %04o", c->mode);
 	if (rc == 0) {
@@ -77,8 +73,7 @@ ParameterizedTest(struct mode_case *c, creds, mode, .init = setup,
 		cr_assert_str_eq(cr.token, "svk_secret");
 	} else {
 		cr_assert_null(cr.token);
-		cr_assert(strstr(err.data, "chmod 600") != NULL, "%s",
-			  err.data);
+		cr_assert(strstr(err.data, "chmod 600") != NULL, "%s", err.data);
 	}
 	creds_cleanup(&cr);
 	strbuf_cleanup(&err);
@@ -120,8 +115,7 @@ static int stray_files(const char *except)
 
 	cr_assert_not_null(d);
 	for (e = readdir(d); e; e = readdir(d)) {
-		if (strcmp(e->d_name, ".") == 0 ||
-		    strcmp(e->d_name, "..") == 0 ||
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0 ||
 		    strcmp(e->d_name, "credentials") == 0 ||
 		    (except && strcmp(e->d_name, except) == 0))
 			continue;
@@ -141,8 +135,7 @@ Test(creds, save_is_0600_and_reads_back, .init = setup, .fini = teardown)
 	umask(0); /* the file must not depend on the umask */
 	cr_assert_eq(creds_save(path, &in, &err), 0, "%s", err.data);
 	cr_assert_eq(stat(path, &st), 0);
-	cr_assert_eq(st.st_mode & 07777, 0600, "mode %04o",
-		     (unsigned)(st.st_mode & 07777));
+	cr_assert_eq(st.st_mode & 07777, 0600, "mode %04o", (unsigned)(st.st_mode & 07777));
 	cr_assert_eq(creds_load(path, &out, &err), 0, "%s", err.data);
 	cr_assert_str_eq(out.server, "https://svk.example:8443");
 	cr_assert_str_eq(out.token, "svk_token1");
@@ -162,8 +155,7 @@ Test(creds, save_replaces_atomically, .init = setup, .fini = teardown)
 
 	strbuf_init(&err, 0);
 	/* A loose old file, and a second name for its inode. */
-	write_file(path, "server = https://old.example\ntoken = svk_old\n",
-		   0644);
+	write_file(path, "server = https://old.example\ntoken = svk_old\n", 0644);
 	snprintf(old_link, sizeof old_link, "%s/old", tmpdir);
 	cr_assert_eq(link(path, old_link), 0);
 	cr_assert_eq(stat(path, &before), 0);
@@ -180,8 +172,7 @@ Test(creds, save_replaces_atomically, .init = setup, .fini = teardown)
 	n = fread(buf, 1, sizeof buf - 1, f);
 	buf[n] = '\0';
 	fclose(f);
-	cr_assert_str_eq(buf,
-			 "server = https://old.example\ntoken = svk_old\n");
+	cr_assert_str_eq(buf, "server = https://old.example\ntoken = svk_old\n");
 	cr_assert_eq(creds_load(path, &out, &err), 0, "%s", err.data);
 	cr_assert_str_eq(out.token, "svk_new");
 	cr_assert_eq(stray_files("old"), 0, "no temporary file left");
@@ -201,8 +192,7 @@ Test(creds, save_creates_private_directory, .init = setup, .fini = teardown)
 	snprintf(file, sizeof file, "%s/credentials", deep);
 	cr_assert_eq(creds_save(file, &in, &err), 0, "%s", err.data);
 	cr_assert_eq(stat(deep, &st), 0);
-	cr_assert_eq(st.st_mode & 077, 0, "dir mode %04o",
-		     (unsigned)(st.st_mode & 07777));
+	cr_assert_eq(st.st_mode & 077, 0, "dir mode %04o", (unsigned)(st.st_mode & 07777));
 	cr_assert_eq(stat(file, &st), 0);
 	strbuf_cleanup(&err);
 }

@@ -44,8 +44,7 @@ ParameterizedTestParameters(csvread, files)
 		  2,
 		  { 1, 2 },
 		  { 2, 2 },
-		  { { "occurred_at", "place" },
-		    { "2026-11-16T21:30:00Z", "Valsta" } } },
+		  { { "occurred_at", "place" }, { "2026-11-16T21:30:00Z", "Valsta" } } },
 		{ "quotes hold separators, quotes and line breaks",
 		  "plats;beskrivning\n"
 		  "\"Märsta; torget\";\"Sa \"\"hej\"\"\r\nrad två\"\n"
@@ -93,8 +92,7 @@ ParameterizedTestParameters(csvread, files)
 		  { 2, 2 },
 		  { { "lat", "lon" }, { "59,62", "17,85" } } },
 	};
-	return cr_make_param_array(struct csv_case, cases,
-				   sizeof cases / sizeof cases[0]);
+	return cr_make_param_array(struct csv_case, cases, sizeof cases / sizeof cases[0]);
 }
 
 ParameterizedTest(struct csv_case *c, csvread, files)
@@ -107,17 +105,15 @@ ParameterizedTest(struct csv_case *c, csvread, files)
 	cr_assert_eq(r.sep, c->sep, "%s: separator '%c'", c->name, r.sep);
 	csv_record_init(&rec);
 	while (csv_read(&r, &rec) == 1) {
-		cr_assert_lt(n, c->nrec, "%s: more records than expected",
-			     c->name);
-		cr_assert_eq(rec.line, c->line[n], "%s: record %zu on line %ld",
-			     c->name, n, rec.line);
-		cr_assert_eq(rec.n, c->ncells[n], "%s: record %zu has %zu cells",
-			     c->name, n, rec.n);
+		cr_assert_lt(n, c->nrec, "%s: more records than expected", c->name);
+		cr_assert_eq(rec.line, c->line[n], "%s: record %zu on line %ld", c->name, n,
+			     rec.line);
+		cr_assert_eq(rec.n, c->ncells[n], "%s: record %zu has %zu cells", c->name, n,
+			     rec.n);
 		cr_assert_not(rec.broken, "%s", c->name);
 		for (size_t i = 0; i < rec.n; i++)
-			cr_assert_str_eq(rec.cells[i], c->cells[n][i],
-					 "%s: record %zu cell %zu", c->name, n,
-					 i);
+			cr_assert_str_eq(rec.cells[i], c->cells[n][i], "%s: record %zu cell %zu",
+					 c->name, n, i);
 		n++;
 	}
 	cr_assert_eq(n, c->nrec, "%s: %zu records", c->name, n);

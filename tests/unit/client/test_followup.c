@@ -31,7 +31,7 @@ struct parse_case {
 	char doc[512];
 	int ok;
 	char text[FOLLOWUP_SECTIONS][96]; /* when ok */
-	char err[160];			   /* a part of the message otherwise */
+	char err[160];                    /* a part of the message otherwise */
 };
 
 ParameterizedTestParameters(followup, parse)
@@ -49,20 +49,18 @@ ParameterizedTestParameters(followup, parse)
 		  { "Ett.", "Två.", "Tre." },
 		  "" },
 		{ "CRLF",
-		  "## " H1 "\r\n\r\nRad ett.\r\nRad två.\r\n\r\n## " H2
-		  "\r\n\r\n## " H3 "\r\n\r\nTre.\r\n",
+		  "## " H1 "\r\n\r\nRad ett.\r\nRad två.\r\n\r\n## " H2 "\r\n\r\n## " H3
+		  "\r\n\r\nTre.\r\n",
 		  1,
 		  { "Rad ett.\nRad två.", "", "Tre." },
 		  "" },
 		{ "blank lines trimmed, inner kept",
-		  "## " H1 "\n\n   \n  indragen\n\nstycke två\n\n\n  \n## " H2
-		  "\n## " H3 "\n",
+		  "## " H1 "\n\n   \n  indragen\n\nstycke två\n\n\n  \n## " H2 "\n## " H3 "\n",
 		  1,
 		  { "  indragen\n\nstycke två", "", "" },
 		  "" },
 		{ "BOM, numbered and other levels",
-		  "\xEF\xBB\xBF# 1. " H1 "  \nA\n### " H2 "\nB\n##\t3. " H3
-		  "\t\nC",
+		  "\xEF\xBB\xBF# 1. " H1 "  \nA\n### " H2 "\nB\n##\t3. " H3 "\t\nC",
 		  1,
 		  { "A", "B", "C" },
 		  "" },
@@ -72,20 +70,17 @@ ParameterizedTestParameters(followup, parse)
 		  { "## Övrigt\nX", "", "" },
 		  "" },
 		{ "a comment and blanks before the first",
-		  "\n<!-- a\n  b -->\n\n<!-- c -->\n## " H1 "\n## " H2 "\n## " H3
-		  "\n",
+		  "\n<!-- a\n  b -->\n\n<!-- c -->\n## " H1 "\n## " H2 "\n## " H3 "\n",
 		  1,
 		  { "", "", "" },
 		  "" },
 		{ "text before the first heading",
-		  "Inledning som skulle försvinna.\n## " H1 "\nA\n## " H2
-		  "\nB\n## " H3 "\nC\n",
+		  "Inledning som skulle försvinna.\n## " H1 "\nA\n## " H2 "\nB\n## " H3 "\nC\n",
 		  0,
 		  { "", "", "" },
 		  "text before the first heading" },
 		{ "text after a comment before the first",
-		  "<!-- ok -->\nmen inte detta\n## " H1 "\n## " H2 "\n## " H3
-		  "\n",
+		  "<!-- ok -->\nmen inte detta\n## " H1 "\n## " H2 "\n## " H3 "\n",
 		  0,
 		  { "", "", "" },
 		  "text before the first heading" },
@@ -121,8 +116,7 @@ ParameterizedTestParameters(followup, parse)
 		  { "", "", "" },
 		  "'## " H1 "' is missing" },
 	};
-	return cr_make_param_array(struct parse_case, cases,
-				   sizeof cases / sizeof cases[0]);
+	return cr_make_param_array(struct parse_case, cases, sizeof cases / sizeof cases[0]);
 }
 
 ParameterizedTest(struct parse_case *c, followup, parse)
@@ -136,16 +130,14 @@ ParameterizedTest(struct parse_case *c, followup, parse)
 	if (c->ok) {
 		cr_assert_eq(rc, 0, "%s: %s", c->name, err.data);
 		for (int i = 0; i < FOLLOWUP_SECTIONS; i++) {
-			cr_expect_str_eq(texts[i], c->text[i], "%s: section %d",
-					 c->name, i + 1);
+			cr_expect_str_eq(texts[i], c->text[i], "%s: section %d", c->name, i + 1);
 			free(texts[i]);
 		}
 	} else {
 		cr_assert_eq(rc, -1, "%s: parsed", c->name);
 		for (int i = 0; i < FOLLOWUP_SECTIONS; i++)
 			cr_expect_null(texts[i]);
-		cr_expect(err.data && strstr(err.data, c->err), "%s: %s",
-			  c->name, err.data);
+		cr_expect(err.data && strstr(err.data, c->err), "%s: %s", c->name, err.data);
 	}
 	strbuf_cleanup(&err);
 }
@@ -157,9 +149,8 @@ Test(followup, written_and_read_back_unchanged)
 		NULL,
 		"\n\nOtryggheten minskade vid stationen.\r\n\r\n",
 	};
-	const char *const want[FOLLOWUP_SECTIONS] = {
-		texts[0], "", "Otryggheten minskade vid stationen."
-	};
+	const char *const want[FOLLOWUP_SECTIONS] = { texts[0], "",
+						      "Otryggheten minskade vid stationen." };
 	char *got[FOLLOWUP_SECTIONS];
 	struct strbuf md, err;
 
@@ -167,12 +158,10 @@ Test(followup, written_and_read_back_unchanged)
 	strbuf_init(&err, 4096);
 	cr_assert_eq(followup_md_write(&md, 2025, texts), 0);
 	cr_expect(strstr(md.data, "2025"), "%s", md.data);
-	cr_expect(strstr(md.data, "\n## " H1 "\n\nSamverkan i EST"), "%s",
-		  md.data);
+	cr_expect(strstr(md.data, "\n## " H1 "\n\nSamverkan i EST"), "%s", md.data);
 	cr_expect(strstr(md.data, "\n## " H2 "\n\n\n## " H3 "\n"),
 		  "an empty section has a line to write on: %s", md.data);
-	cr_assert_eq(followup_md_parse(md.data, md.len, got, &err), 0, "%s",
-		     err.data);
+	cr_assert_eq(followup_md_parse(md.data, md.len, got, &err), 0, "%s", err.data);
 	for (int i = 0; i < FOLLOWUP_SECTIONS; i++) {
 		cr_expect_str_eq(got[i], want[i], "section %d", i + 1);
 		free(got[i]);
@@ -237,11 +226,10 @@ static char *read_all(const char *path)
 	return buf;
 }
 
-Test(followup, the_editor_changes_the_file_and_it_is_read_back,
-     .init = make_dir, .fini = remove_dir)
+Test(followup, the_editor_changes_the_file_and_it_is_read_back, .init = make_dir,
+     .fini = remove_dir)
 {
-	const char *const texts[FOLLOWUP_SECTIONS] = { "Gammal text.", "B",
-						       "C" };
+	const char *const texts[FOLLOWUP_SECTIONS] = { "Gammal text.", "B", "C" };
 	char file[160], script[160], editor[200];
 	char *got[FOLLOWUP_SECTIONS];
 	struct strbuf md, err;
@@ -261,28 +249,23 @@ Test(followup, the_editor_changes_the_file_and_it_is_read_back,
 
 	/* An editor given with arguments, as EDITOR="code -w" is. */
 	snprintf(editor, sizeof editor, "sh '%s'", script);
-	cr_assert_eq(followup_run_editor(editor, file, &err), 0, "%s",
+	cr_assert_eq(followup_run_editor(editor, file, &err), 0, "%s", err.data);
+	cr_assert(strstr(read_all(file), "Ny text från editorn."), "%s", read_all(file));
+	cr_assert_eq(followup_md_parse(read_all(file), strlen(read_all(file)), got, &err), 0, "%s",
 		     err.data);
-	cr_assert(strstr(read_all(file), "Ny text från editorn."), "%s",
-		  read_all(file));
-	cr_assert_eq(followup_md_parse(read_all(file), strlen(read_all(file)),
-				       got, &err),
-		     0, "%s", err.data);
 	cr_expect_str_eq(got[0], "Ny text från editorn.");
 	cr_expect_str_eq(got[1], "B");
 	cr_expect_str_eq(got[2], "C");
 	for (int i = 0; i < FOLLOWUP_SECTIONS; i++)
 		free(got[i]);
 
-	cr_assert_eq(followup_run_editor("sed -i -e s/^B$/Bb/", file, &err), 0,
-		     "%s", err.data);
+	cr_assert_eq(followup_run_editor("sed -i -e s/^B$/Bb/", file, &err), 0, "%s", err.data);
 	cr_expect(strstr(read_all(file), "\nBb\n"), "%s", read_all(file));
 	strbuf_cleanup(&md);
 	strbuf_cleanup(&err);
 }
 
-Test(followup, a_failing_or_missing_editor_is_an_error, .init = make_dir,
-     .fini = remove_dir)
+Test(followup, a_failing_or_missing_editor_is_an_error, .init = make_dir, .fini = remove_dir)
 {
 	char file[160];
 	struct strbuf err;
@@ -291,11 +274,9 @@ Test(followup, a_failing_or_missing_editor_is_an_error, .init = make_dir,
 	write_file(file, "x\n", 0600);
 	strbuf_init(&err, 4096);
 	cr_expect_eq(followup_run_editor("false", file, &err), -1);
-	cr_expect(err.data && strstr(err.data, "exited with status 1"), "%s",
-		  err.data);
+	cr_expect(err.data && strstr(err.data, "exited with status 1"), "%s", err.data);
 	err.len = 0;
-	cr_expect_eq(followup_run_editor("/nonexistent/editor", file, &err),
-		     -1);
+	cr_expect_eq(followup_run_editor("/nonexistent/editor", file, &err), -1);
 	cr_expect(err.data && strstr(err.data, "cannot run the editor "
 					       "'/nonexistent/editor'"),
 		  "%s", err.data);
@@ -319,7 +300,7 @@ Test(followup, which_editor)
 
 struct format_case {
 	char format[8]; /* "" when not given */
-	char file[48];	/* "" when not given */
+	char file[48];  /* "" when not given */
 	int rc;
 	enum followup_format want;
 	char accept[16];
@@ -345,8 +326,7 @@ ParameterizedTestParameters(followup, report_format)
 		{ "pdf", "", -1, FOLLOWUP_MD, "" },
 		{ "HTML", "", -1, FOLLOWUP_MD, "" },
 	};
-	return cr_make_param_array(struct format_case, cases,
-				   sizeof cases / sizeof cases[0]);
+	return cr_make_param_array(struct format_case, cases, sizeof cases / sizeof cases[0]);
 }
 
 ParameterizedTest(struct format_case *c, followup, report_format)
@@ -401,21 +381,21 @@ static int run_cli(const char *const args[], char **err_text)
 	return rc;
 }
 
-Test(followup, edit_without_a_terminal_wants_the_file_options,
-     .init = no_terminal, .fini = remove_dir)
+Test(followup, edit_without_a_terminal_wants_the_file_options, .init = no_terminal,
+     .fini = remove_dir)
 {
-	static const char *const bare[] = { "followup", "edit", "2025",
-					    "--server", "https://127.0.0.1:1",
-					    NULL };
-	static const char *const both[] = { "followup", "edit", "2025",
-					    "--oral", "--no-oral", NULL };
-	static const char *const stdin_twice[] = {
-		"followup",	 "edit", "--collaboration-file", "-",
-		"--results-file", "-",	 NULL
+	static const char *const bare[] = {
+		"followup", "edit", "2025", "--server", "https://127.0.0.1:1", NULL
 	};
-	static const char *const bad_year[] = { "followup", "show", "förra",
-						"--server",
-						"https://127.0.0.1:1", NULL };
+	static const char *const both[] = {
+		"followup", "edit", "2025", "--oral", "--no-oral", NULL
+	};
+	static const char *const stdin_twice[] = {
+		"followup", "edit", "--collaboration-file", "-", "--results-file", "-", NULL
+	};
+	static const char *const bad_year[] = {
+		"followup", "show", "förra", "--server", "https://127.0.0.1:1", NULL
+	};
 	char *err;
 
 	cr_expect_eq(run_cli(bare, &err), CLI_USAGE, "%s", err);
@@ -453,25 +433,25 @@ static char *print_doc(const char *json, long year)
 Test(followup, printed_with_its_statistics)
 {
 	static const char doc[] =
-		"{\"year\":2025,\"collaboration\":\"Rad ett.\\n\\nRad "
-		"\\u001b[31mtvå.\",\"implementation\":\"\",\"results\":\"R\","
-		"\"oral\":true,\"status\":\"adopted\",\"adopted_at\":"
-		"\"2026-03-01T10:00:00Z\",\"proposal\":\"p-1\",\"created_at\":"
-		"\"2026-01-01T08:00:00Z\",\"updated_at\":\"2026-02-01T08:00:00Z\","
-		"\"statistics\":{\"year\":2025,"
-		"\"interventions\":{\"total\":5,\"planned\":1,\"ongoing\":2,"
-		"\"done\":1,\"cancelled\":1,\"green\":2,\"yellow\":1,\"red\":2,"
-		"\"overdue\":1,\"hours\":20.5,\"rows\":[]},"
-		"\"updates\":{\"logged\":3,\"communicated\":2,\"hours\":5},"
-		"\"meetings\":[{\"group\":\"styrgrupp\",\"name\":\"Styrgrupp\","
-		"\"tier\":\"styrgrupp\",\"held\":1,\"expected\":1},"
-		"{\"group\":\"beredningsgrupp\",\"name\":\"Beredningsgrupp\","
-		"\"tier\":\"beredningsgrupp\",\"held\":4,\"expected\":null},"
-		"{\"group\":\"est-sigtuna\",\"name\":\"EST Sigtuna\",\"tier\":"
-		"\"arbetsgrupp\",\"held\":3,\"expected\":52}],"
-		"\"incidents\":{\"total\":5,\"previous_year\":3,\"rows\":[]},"
-		"\"proposals\":{\"approved\":2,\"rejected\":1,\"returned\":1,"
-		"\"extensions_applied\":1}}}";
+	    "{\"year\":2025,\"collaboration\":\"Rad ett.\\n\\nRad "
+	    "\\u001b[31mtvå.\",\"implementation\":\"\",\"results\":\"R\","
+	    "\"oral\":true,\"status\":\"adopted\",\"adopted_at\":"
+	    "\"2026-03-01T10:00:00Z\",\"proposal\":\"p-1\",\"created_at\":"
+	    "\"2026-01-01T08:00:00Z\",\"updated_at\":\"2026-02-01T08:00:00Z\","
+	    "\"statistics\":{\"year\":2025,"
+	    "\"interventions\":{\"total\":5,\"planned\":1,\"ongoing\":2,"
+	    "\"done\":1,\"cancelled\":1,\"green\":2,\"yellow\":1,\"red\":2,"
+	    "\"overdue\":1,\"hours\":20.5,\"rows\":[]},"
+	    "\"updates\":{\"logged\":3,\"communicated\":2,\"hours\":5},"
+	    "\"meetings\":[{\"group\":\"styrgrupp\",\"name\":\"Styrgrupp\","
+	    "\"tier\":\"styrgrupp\",\"held\":1,\"expected\":1},"
+	    "{\"group\":\"beredningsgrupp\",\"name\":\"Beredningsgrupp\","
+	    "\"tier\":\"beredningsgrupp\",\"held\":4,\"expected\":null},"
+	    "{\"group\":\"est-sigtuna\",\"name\":\"EST Sigtuna\",\"tier\":"
+	    "\"arbetsgrupp\",\"held\":3,\"expected\":52}],"
+	    "\"incidents\":{\"total\":5,\"previous_year\":3,\"rows\":[]},"
+	    "\"proposals\":{\"approved\":2,\"rejected\":1,\"returned\":1,"
+	    "\"extensions_applied\":1}}}";
 	char *out = print_doc(doc, 2025);
 
 	cr_expect(strstr(out, "Uppföljning 2025\n"), "%s", out);
@@ -481,8 +461,7 @@ Test(followup, printed_with_its_statistics)
 	cr_expect(strstr(out, "  Oral            yes\n"), "%s", out);
 	cr_expect(strstr(out, "\n1. " H1 "\n  Rad ett.\n\n  Rad  [31mtvå.\n"),
 		  "an escape sequence got through: %s", out);
-	cr_expect(strstr(out, "\n2. " H2 "\n  (nothing written yet)\n"), "%s",
-		  out);
+	cr_expect(strstr(out, "\n2. " H2 "\n  (nothing written yet)\n"), "%s", out);
 	cr_expect(strstr(out, "\n3. " H3 "\n  R\n"), "%s", out);
 	cr_expect(strstr(out, "\nStatistics 2025\n"
 			      "  Interventions   5: 1 planned, 2 ongoing, 1 "
@@ -514,8 +493,7 @@ Test(followup, printed_as_an_empty_draft_without_statistics)
 		  "%s", out);
 	cr_expect(strstr(out, "  Oral            no\n"), "%s", out);
 	cr_expect(strstr(out, "  Last saved      never\n"), "%s", out);
-	cr_expect(strstr(out, "\n3. " H3 "\n  (nothing written yet)\n"), "%s",
-		  out);
+	cr_expect(strstr(out, "\n3. " H3 "\n  (nothing written yet)\n"), "%s", out);
 	cr_expect_null(strstr(out, "Statistics"), "%s", out);
 	free(out);
 }

@@ -29,8 +29,7 @@ ParameterizedTestParameters(http_response, header)
 		{ "X-Request-Idx: no\r\n", "", "", "", 0 },
 		{ "Content-Type: application/json\r\n", "", "", "", 0 },
 	};
-	return cr_make_param_array(struct header_case, cases,
-				   sizeof cases / sizeof cases[0]);
+	return cr_make_param_array(struct header_case, cases, sizeof cases / sizeof cases[0]);
 }
 
 static const char *or_empty(const char *s)
@@ -44,8 +43,7 @@ ParameterizedTest(struct header_case *c, http_response, header)
 
 	memset(&r, 0, sizeof r);
 	cr_assert_eq(http_response_header(&r, c->line, strlen(c->line)), 0);
-	cr_assert_str_eq(or_empty(r.request_id), c->request_id, "%s",
-			 c->line);
+	cr_assert_str_eq(or_empty(r.request_id), c->request_id, "%s", c->line);
 	cr_assert_str_eq(or_empty(r.etag), c->etag, "%s", c->line);
 	cr_assert_str_eq(or_empty(r.location), c->location, "%s", c->line);
 	cr_assert_eq(r.replayed, c->replayed, "%s", c->line);
@@ -55,17 +53,17 @@ ParameterizedTest(struct header_case *c, http_response, header)
 Test(http_response, status_line_forgets_an_informational_response)
 {
 	static const char *const lines[] = {
-		"HTTP/1.1 100 Continue\r\n", "X-Request-Id: early\r\n",
-		"Idempotent-Replayed: true\r\n", "HTTP/1.1 201 Created\r\n",
+		"HTTP/1.1 100 Continue\r\n",
+		"X-Request-Id: early\r\n",
+		"Idempotent-Replayed: true\r\n",
+		"HTTP/1.1 201 Created\r\n",
 		"ETag: \"1\"\r\n",
 	};
 	struct http_response r;
 
 	memset(&r, 0, sizeof r);
 	for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++)
-		cr_assert_eq(http_response_header(&r, lines[i],
-						  strlen(lines[i])),
-			     0);
+		cr_assert_eq(http_response_header(&r, lines[i], strlen(lines[i])), 0);
 	cr_assert_null(r.request_id);
 	cr_assert_eq(r.replayed, 0);
 	cr_assert_str_eq(r.etag, "\"1\"");
@@ -90,8 +88,7 @@ ParameterizedTestParameters(http_response, json_type)
 		{ "text/html", 0 },
 		{ "", 0 },
 	};
-	return cr_make_param_array(struct type_case, cases,
-				   sizeof cases / sizeof cases[0]);
+	return cr_make_param_array(struct type_case, cases, sizeof cases / sizeof cases[0]);
 }
 
 ParameterizedTest(struct type_case *c, http_response, json_type)

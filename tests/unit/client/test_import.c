@@ -29,14 +29,8 @@ struct header_case {
 ParameterizedTestParameters(import, header)
 {
 	static struct header_case cases[] = {
-		{ "Tidpunkt;KOMMUN;plats;Kategori;beskrivning;lat;lng",
-		  0,
-		  1,
-		  { "" } },
-		{ "occurred_at,municipality,place,category,latitude,lon",
-		  0,
-		  1,
-		  { "" } },
+		{ "Tidpunkt;KOMMUN;plats;Kategori;beskrivning;lat;lng", 0, 1, { "" } },
+		{ "occurred_at,municipality,place,category,latitude,lon", 0, 1, { "" } },
 		{ "occurred_at;place;category", 1, 1, { "" } },
 		/* a column without a name (a trailing ';') is ignored */
 		{ "occurred_at;place;category;", 1, 1, { "" } },
@@ -44,10 +38,7 @@ ParameterizedTestParameters(import, header)
 		  0,
 		  0,
 		  { "missing", "municipality", "--municipality" } },
-		{ "tidpunkt;kommun;kategori;beskrivning",
-		  0,
-		  0,
-		  { "missing", "place (or plats)" } },
+		{ "tidpunkt;kommun;kategori;beskrivning", 0, 0, { "missing", "place (or plats)" } },
 		{ "tidpunkt;kommun;plats;kategori;färg;Storlek",
 		  0,
 		  0,
@@ -57,8 +48,7 @@ ParameterizedTestParameters(import, header)
 		  0,
 		  { "'lon'", "'lng'", "longitude" } },
 	};
-	return cr_make_param_array(struct header_case, cases,
-				   sizeof cases / sizeof cases[0]);
+	return cr_make_param_array(struct header_case, cases, sizeof cases / sizeof cases[0]);
 }
 
 ParameterizedTest(struct header_case *c, import, header)
@@ -74,12 +64,11 @@ ParameterizedTest(struct header_case *c, import, header)
 	strbuf_init(&err, 0);
 	cr_assert_eq(csv_read(&r, &rec), 1);
 	rc = import_map_header(&rec, c->have_municipality, &h, &err);
-	cr_assert_eq(rc == 0, c->ok, "%s: %s", c->line,
-		     err.data ? err.data : "");
+	cr_assert_eq(rc == 0, c->ok, "%s: %s", c->line, err.data ? err.data : "");
 	for (size_t i = 0; i < 3 && c->says[i][0]; i++)
 		cr_assert(err.data && strstr(err.data, c->says[i]),
-			  "%s: the message does not say %s: %s", c->line,
-			  c->says[i], err.data ? err.data : "");
+			  "%s: the message does not say %s: %s", c->line, c->says[i],
+			  err.data ? err.data : "");
 	csv_record_cleanup(&rec);
 	strbuf_cleanup(&err);
 }
@@ -113,8 +102,8 @@ Test(import, aliases_map_to_members)
 
 /* The header "tidpunkt;kommun;plats;kategori;beskrivning;lat;lon" and
  * the item of one row after it (refusals into ref). */
-static int row_item(const char *row, const char *municipality,
-		    struct import_refusals *ref, json_t **item)
+static int row_item(const char *row, const char *municipality, struct import_refusals *ref,
+		    json_t **item)
 {
 	struct strbuf text;
 	struct csv_reader r;
@@ -125,8 +114,9 @@ static int row_item(const char *row, const char *municipality,
 
 	strbuf_init(&text, 0);
 	strbuf_init(&err, 0);
-	cr_assert_eq(strbuf_printf(&text, "tidpunkt;kommun;plats;kategori;"
-					  "beskrivning;lat;lon\n%s\n",
+	cr_assert_eq(strbuf_printf(&text,
+				   "tidpunkt;kommun;plats;kategori;"
+				   "beskrivning;lat;lon\n%s\n",
 				   row),
 		     0);
 	csv_reader_init(&r, text.data, text.len);
@@ -169,9 +159,7 @@ Test(import, a_row_becomes_an_item)
 	cr_assert_eq(ref.n, 0);
 	json_decref(item);
 	/* An empty municipality cell takes --municipality. */
-	cr_assert_eq(row_item("2026-11-16;;Valsta;brand;Container;;", "sigtuna",
-			      &ref, &item),
-		     0);
+	cr_assert_eq(row_item("2026-11-16;;Valsta;brand;Container;;", "sigtuna", &ref, &item), 0);
 	expect_json(item, "{\"occurred_at\":\"2026-11-16\","
 			  "\"municipality\":\"sigtuna\",\"place\":\"Valsta\","
 			  "\"category\":\"brand\",\"description\":"
@@ -189,17 +177,13 @@ struct bad_row_case {
 ParameterizedTestParameters(import, rows_refused_here)
 {
 	static struct bad_row_case cases[] = {
-		{ "2026-11-16;sigtuna;Valsta;brand;;norr;17", "latitude",
-		  "not a number" },
+		{ "2026-11-16;sigtuna;Valsta;brand;;norr;17", "latitude", "not a number" },
 		{ "2026-11-16;sigtuna;Valsta;brand;;59;", "", "" },
-		{ "2026-11-16;sigtuna;Valsta;brand", "row",
-		  "4 cells where the header has 7" },
+		{ "2026-11-16;sigtuna;Valsta;brand", "row", "4 cells where the header has 7" },
 		{ "2026-11-16;sigtuna;Valsta;brand;;;;", "row", "8 cells" },
-		{ "2026-11-16;sigtuna;Valsta;brand;\"open;;", "row",
-		  "not closed" },
+		{ "2026-11-16;sigtuna;Valsta;brand;\"open;;", "row", "not closed" },
 	};
-	return cr_make_param_array(struct bad_row_case, cases,
-				   sizeof cases / sizeof cases[0]);
+	return cr_make_param_array(struct bad_row_case, cases, sizeof cases / sizeof cases[0]);
 }
 
 ParameterizedTest(struct bad_row_case *c, import, rows_refused_here)
@@ -222,21 +206,18 @@ ParameterizedTest(struct bad_row_case *c, import, rows_refused_here)
 	cr_assert_eq(ref.n, 1);
 	cr_assert_eq(ref.v[0].line, 2, "the line of the file");
 	cr_assert_str_eq(ref.v[0].field, c->field);
-	cr_assert(strstr(ref.v[0].message, c->says), "%s",
-		  ref.v[0].message);
+	cr_assert(strstr(ref.v[0].message, c->says), "%s", ref.v[0].message);
 	import_refusals_cleanup(&ref);
 }
 
 /* ---- the batch key ---------------------------------------------------- */
 
-static void key_of(const char *body_text, const long *lines, size_t n,
-		   char out[IMPORT_KEY_LEN + 1])
+static void key_of(const char *body_text, const long *lines, size_t n, char out[IMPORT_KEY_LEN + 1])
 {
 	json_t *body = json_loads(body_text, 0, NULL);
 
 	cr_assert_not_null(body);
-	cr_assert_eq(import_batch_key(body, lines, n, out, IMPORT_KEY_LEN + 1),
-		     0);
+	cr_assert_eq(import_batch_key(body, lines, n, out, IMPORT_KEY_LEN + 1), 0);
 	json_decref(body);
 }
 
@@ -258,8 +239,7 @@ Test(import, the_batch_key_follows_the_content)
 	key_of("{\"items\":[{\"place\":\"A\",\"category\":\"klotter\"},"
 	       "{\"place\":\"B\"}]}",
 	       lines, 2, c);
-	key_of("{\"items\":[{\"place\":\"A\",\"category\":\"brand\"}]}", lines,
-	       1, d);
+	key_of("{\"items\":[{\"place\":\"A\",\"category\":\"brand\"}]}", lines, 1, d);
 	key_of("{\"items\":[{\"place\":\"A\",\"category\":\"brand\"},"
 	       "{\"place\":\"B\"}]}",
 	       later, 2, e);
@@ -269,8 +249,7 @@ Test(import, the_batch_key_follows_the_content)
 	cr_assert_str_neq(a, c, "another category, another key");
 	cr_assert_str_neq(a, d, "a batch without a refused row");
 	cr_assert_str_neq(a, e, "the same rows elsewhere in the file");
-	cr_assert_eq(import_batch_key(body, lines, 0, small, sizeof small),
-		     -1);
+	cr_assert_eq(import_batch_key(body, lines, 0, small, sizeof small), -1);
 	json_decref(body);
 }
 
@@ -279,15 +258,14 @@ Test(import, the_batch_key_follows_the_content)
 Test(import, item_errors_map_to_lines)
 {
 	static const long lines[] = { 2, 3, 5, 7 };
-	json_t *problem = json_loads(
-		"{\"code\":\"validation\",\"errors\":["
-		"{\"field\":\"items[1].category\",\"message\":\"unknown\"},"
-		"{\"field\":\"items[3]\",\"message\":\"personnummer\"},"
-		"{\"field\":\"items[1].place\",\"message\":\"too long\"},"
-		"{\"field\":\"items[9].place\",\"message\":\"past the end\"},"
-		"{\"field\":\"items[x].place\",\"message\":\"no index\"},"
-		"{\"field\":\"occurred_at\",\"message\":\"not an item\"}]}",
-		0, NULL);
+	json_t *problem = json_loads("{\"code\":\"validation\",\"errors\":["
+				     "{\"field\":\"items[1].category\",\"message\":\"unknown\"},"
+				     "{\"field\":\"items[3]\",\"message\":\"personnummer\"},"
+				     "{\"field\":\"items[1].place\",\"message\":\"too long\"},"
+				     "{\"field\":\"items[9].place\",\"message\":\"past the end\"},"
+				     "{\"field\":\"items[x].place\",\"message\":\"no index\"},"
+				     "{\"field\":\"occurred_at\",\"message\":\"not an item\"}]}",
+				     0, NULL);
 	unsigned char bad[4] = { 0 };
 	struct import_refusals ref;
 
@@ -345,7 +323,7 @@ struct fake {
 	size_t sizes[FAKE_MAX];
 	size_t body_bytes[FAKE_MAX];
 	int calls;
-	long stored; /* rows actually stored */
+	long stored;          /* rows actually stored */
 	int unreachable_from; /* from this call on (1-based): no answer */
 };
 
@@ -367,21 +345,18 @@ static json_t *refusal(const json_t *items)
 		if (cat && (!strcmp(cat, "klotter") || !strcmp(cat, "brand")))
 			continue;
 		snprintf(field, sizeof field, "items[%zu].category", i);
-		json_array_append_new(errors,
-				      json_pack("{s:s,s:s}", "field", field,
-						"message",
-						"unknown incident category"));
+		json_array_append_new(errors, json_pack("{s:s,s:s}", "field", field, "message",
+							"unknown incident category"));
 	}
 	if (json_array_size(errors) == 0) {
 		json_decref(errors);
 		return NULL;
 	}
-	return json_pack("{s:s,s:i,s:o}", "code", "validation", "status", 422,
-			 "errors", errors);
+	return json_pack("{s:s,s:i,s:o}", "code", "validation", "status", 422, "errors", errors);
 }
 
-static int fake_send(void *ctx, const json_t *body, const char *key,
-		     struct http_response *resp, struct strbuf *err)
+static int fake_send(void *ctx, const json_t *body, const char *key, struct http_response *resp,
+		     struct strbuf *err)
 {
 	struct fake *f = ctx;
 	const json_t *items = json_object_get(body, "items");
@@ -401,8 +376,7 @@ static int fake_send(void *ctx, const json_t *body, const char *key,
 		if (strcmp(f->keys[k], key) == 0) {
 			resp->status = 201;
 			resp->replayed = 1;
-			resp->json = json_pack("{s:I,s:[]}", "count",
-					       (json_int_t)f->counts[k],
+			resp->json = json_pack("{s:I,s:[]}", "count", (json_int_t)f->counts[k],
 					       "items");
 			return 0;
 		}
@@ -411,8 +385,7 @@ static int fake_send(void *ctx, const json_t *body, const char *key,
 
 		if (m && strcmp(m, "forbidden") == 0) {
 			resp->status = 403;
-			resp->json = json_pack("{s:s,s:s}", "code", "forbidden",
-					       "detail",
+			resp->json = json_pack("{s:s,s:s}", "code", "forbidden", "detail",
 					       "items[0]: you may not report "
 					       "for forbidden");
 			return 0;
@@ -437,8 +410,8 @@ struct run {
 	char *out, *err;
 };
 
-static struct run import(struct fake *f, const char *csv, size_t batch,
-			 enum out_format format, const char *municipality)
+static struct run import(struct fake *f, const char *csv, size_t batch, enum out_format format,
+			 const char *municipality)
 {
 	struct import_transport t = { fake_send, f };
 	struct import_opts o = { "test.csv", municipality, batch, 0 };
@@ -466,13 +439,12 @@ static void run_free(struct run *r)
 }
 
 /* Five rows on lines 2 to 6; line 4 has a category the server refuses. */
-static const char five[] =
-	"\xEF\xBB\xBFtidpunkt;kommun;plats;kategori\r\n"
-	"2026-11-16 21:30;sigtuna;Märsta centrum;klotter\r\n"
-	"2026-11-16 22:00;sigtuna;Valsta;brand\r\n"
-	"2026-11-17 01:10;sigtuna;Steninge;okänd\r\n"
-	"2026-11-17 02:00;sigtuna;Rosersberg;klotter\r\n"
-	"2026-11-18 19:45;sigtuna;Märsta station;brand\r\n";
+static const char five[] = "\xEF\xBB\xBFtidpunkt;kommun;plats;kategori\r\n"
+			   "2026-11-16 21:30;sigtuna;Märsta centrum;klotter\r\n"
+			   "2026-11-16 22:00;sigtuna;Valsta;brand\r\n"
+			   "2026-11-17 01:10;sigtuna;Steninge;okänd\r\n"
+			   "2026-11-17 02:00;sigtuna;Rosersberg;klotter\r\n"
+			   "2026-11-18 19:45;sigtuna;Märsta station;brand\r\n";
 
 Test(import, good_lines_of_a_refused_batch_are_stored)
 {
@@ -503,13 +475,13 @@ Test(import, the_same_import_again_stores_nothing_twice)
 	r2 = import(&f, five, 2, OUT_TABLE, NULL);
 	cr_assert_eq(f.stored, 4, "nothing stored by the second run");
 	cr_assert(strncmp(r1.out, "stored 4 incidents\n", 19) == 0, "%s", r1.out);
-	cr_assert(strncmp(r2.out, "stored 0 incidents (4 already stored by an earlier run", 54) == 0,
+	cr_assert(strncmp(r2.out, "stored 0 incidents (4 already stored by an earlier run", 54) ==
+		      0,
 		  "replayed batches are not stored again, and are said to be: %s", r2.out);
 	cr_assert_str_eq(strchr(r2.out, '\n'), strchr(r1.out, '\n'), "the same refusals");
 	cr_assert_eq(r2.rc, CLI_VALIDATION);
 	for (int i = 0; i < first_calls; i++)
-		cr_assert_str_eq(f.sent_keys[first_calls + i], f.sent_keys[i],
-				 "call %d", i);
+		cr_assert_str_eq(f.sent_keys[first_calls + i], f.sent_keys[i], "call %d", i);
 	run_free(&r1);
 	run_free(&r2);
 }
@@ -586,8 +558,8 @@ Test(import, an_unreachable_server_stops_with_75)
 Test(import, a_header_that_does_not_fit_sends_nothing)
 {
 	struct fake f = { 0 };
-	struct run r = import(&f, "tidpunkt;plats;kategori;vittne\n1;2;3;4\n",
-			      500, OUT_TABLE, "sigtuna");
+	struct run r = import(&f, "tidpunkt;plats;kategori;vittne\n1;2;3;4\n", 500, OUT_TABLE,
+			      "sigtuna");
 
 	cr_assert_eq(r.rc, CLI_USAGE);
 	cr_assert(strstr(r.err, "'vittne'"), "%s", r.err);
@@ -612,8 +584,7 @@ Test(import, a_progress_bar_is_drawn_in_place_and_cleared)
 	app.out.out = open_memstream(&out, &olen);
 	app.out.err = open_memstream(&err, &elen);
 	cr_assert(app.out.out && app.out.err);
-	cr_assert_eq(import_run(&app, five, strlen(five), &o, &t),
-		     CLI_VALIDATION);
+	cr_assert_eq(import_run(&app, five, strlen(five), &o, &t), CLI_VALIDATION);
 	fclose(app.out.out);
 	fclose(app.out.err);
 	app_cleanup(&app);

@@ -20,9 +20,9 @@
 #define MAX_ARGS 28
 
 struct body_case {
-	char verb[8];		 /* add, edit or update */
+	char verb[8];            /* add, edit or update */
 	char argv[MAX_ARGS][40]; /* after the verb; ends at "" */
-	char json[400];		 /* the body expected, when exit is 0 */
+	char json[400];          /* the body expected, when exit is 0 */
 	int exit_code;
 };
 
@@ -48,10 +48,9 @@ ParameterizedTestParameters(ivbody, mapping)
 {
 	static struct body_case cases[] = {
 		{ "add",
-		  { "P", "--focus-area", "fa", "--title", "T", "--cause", "C",
-		    "--action", "A", "--goal", "G", "--responsible", "sigtuna",
-		    "--role", "R", "--starts", "2025-01-01", "--due",
-		    "2025-12-31" },
+		  { "P", "--focus-area", "fa", "--title", "T", "--cause", "C", "--action", "A",
+		    "--goal", "G", "--responsible", "sigtuna", "--role", "R", "--starts",
+		    "2025-01-01", "--due", "2025-12-31" },
 		  "{\"focus_area\":\"fa\",\"title\":\"T\",\"cause\":\"C\","
 		  "\"description\":\"A\",\"operational_goal\":\"G\","
 		  "\"responsible_organisation\":\"sigtuna\","
@@ -59,11 +58,10 @@ ParameterizedTestParameters(ivbody, mapping)
 		  "\"due_on\":\"2025-12-31\",\"recurring\":false}",
 		  0 },
 		{ "add",
-		  { "P", "--focus-area=fa", "--title=T", "--cause=C",
-		    "--action=A", "--goal=G", "--responsible=polisen",
-		    "--role=R", "--starts=2025-01-01", "--due=2025-12-31",
-		    "--recurring", "--status", "ongoing", "--rag", "yellow",
-		    "--progress", "101", "--hours", "7,5" },
+		  { "P", "--focus-area=fa", "--title=T", "--cause=C", "--action=A", "--goal=G",
+		    "--responsible=polisen", "--role=R", "--starts=2025-01-01", "--due=2025-12-31",
+		    "--recurring", "--status", "ongoing", "--rag", "yellow", "--progress", "101",
+		    "--hours", "7,5" },
 		  "{\"focus_area\":\"fa\",\"title\":\"T\",\"cause\":\"C\","
 		  "\"description\":\"A\",\"operational_goal\":\"G\","
 		  "\"responsible_organisation\":\"polisen\","
@@ -73,19 +71,16 @@ ParameterizedTestParameters(ivbody, mapping)
 		  "\"progress_percent\":101,\"hours_spent\":7.5}",
 		  0 },
 		{ "add",
-		  { "P",	  "--focus-area", "fa",		"--title",
-		    "T",	  "--cause",	  "C",		"--action",
-		    "A",	  "--goal",	  "G",		"--responsible",
-		    "sigtuna",	  "--role",	  "R",		"--starts",
-		    "2025-01-01", "--due",	  "2025-12-31", "--progress",
-		    "forty" },
+		  { "P",          "--focus-area", "fa",   "--title",  "T",          "--cause",
+		    "C",          "--action",     "A",    "--goal",   "G",          "--responsible",
+		    "sigtuna",    "--role",       "R",    "--starts", "2025-01-01", "--due",
+		    "2025-12-31", "--progress",   "forty" },
 		  "",
 		  CLI_USAGE },
 		{ "add",
-		  { "P", "--focus-area", "fa", "--title", "T", "--cause", "C",
-		    "--action", "A", "--goal", "G", "--responsible", "sigtuna",
-		    "--role", "R", "--starts", "2025-1-1", "--due",
-		    "2025-12-31" },
+		  { "P", "--focus-area", "fa", "--title", "T", "--cause", "C", "--action", "A",
+		    "--goal", "G", "--responsible", "sigtuna", "--role", "R", "--starts",
+		    "2025-1-1", "--due", "2025-12-31" },
 		  "",
 		  CLI_USAGE },
 		{ "edit",
@@ -104,9 +99,8 @@ ParameterizedTestParameters(ivbody, mapping)
 		{ "edit", { "I", "--recurring", "--one-off" }, "", CLI_USAGE },
 		{ "edit", { "I", "--if-match", "abc" }, "", CLI_USAGE },
 		{ "update",
-		  { "I", "--note", "Gjort", "--status", "done", "--rag",
-		    "green", "--progress", "100", "--hours", "3",
-		    "--communicated", "--channel", "webb" },
+		  { "I", "--note", "Gjort", "--status", "done", "--rag", "green", "--progress",
+		    "100", "--hours", "3", "--communicated", "--channel", "webb" },
 		  "{\"note\":\"Gjort\",\"status\":\"done\",\"rag\":\"green\","
 		  "\"progress_percent\":100,\"hours\":3,"
 		  "\"communicated\":true,\"channel\":\"webb\"}",
@@ -115,13 +109,9 @@ ParameterizedTestParameters(ivbody, mapping)
 		  { "I", "--note", "n", "--hours", "0.25" },
 		  "{\"note\":\"n\",\"hours\":0.25}",
 		  0 },
-		{ "update",
-		  { "I", "--note", "n", "--progress", "1e2" },
-		  "",
-		  CLI_USAGE },
+		{ "update", { "I", "--note", "n", "--progress", "1e2" }, "", CLI_USAGE },
 	};
-	return cr_make_param_array(struct body_case, cases,
-				   sizeof cases / sizeof cases[0]);
+	return cr_make_param_array(struct body_case, cases, sizeof cases / sizeof cases[0]);
 }
 
 ParameterizedTest(struct body_case *c, ivbody, mapping)
@@ -145,30 +135,27 @@ ParameterizedTest(struct body_case *c, ivbody, mapping)
 		argv[i] = c->argv[i];
 	argv[argc] = NULL;
 	strbuf_init(&err, 0);
-	cr_assert_eq(args_parse(v->opts, v->nopts, argc, argv, 0, &g, &a, NULL,
-				&err),
-		     0, "%s", err.data);
+	cr_assert_eq(args_parse(v->opts, v->nopts, argc, argv, 0, &g, &a, NULL, &err), 0, "%s",
+		     err.data);
 	app_init(&app);
 	app.verb = v;
 	app.out.err = open_memstream(&ebuf, &elen);
 	cr_assert_not_null(app.out.err);
 	rc = interventions_body(&app, which, &a, &body);
 	fclose(app.out.err);
-	cr_assert_eq(rc, c->exit_code, "%s %s: exit %d, stderr %s", c->verb,
-		     argv[1], rc, ebuf);
+	cr_assert_eq(rc, c->exit_code, "%s %s: exit %d, stderr %s", c->verb, argv[1], rc, ebuf);
 	if (rc == 0) {
 		want = json_loads(c->json, 0, NULL);
 		cr_assert_not_null(want, "bad expected JSON %s", c->json);
 		got = json_dumps(body, JSON_SORT_KEYS | JSON_COMPACT);
-		cr_assert(json_equal(body, want), "got %s\nwant %s", got,
-			  c->json);
+		cr_assert(json_equal(body, want), "got %s\nwant %s", got, c->json);
 		free(got);
 		json_decref(want);
 	} else {
 		cr_assert_null(body);
 		cr_assert(strncmp(ebuf, "samverkan: --", 13) == 0 ||
-				  strstr(ebuf, "; usage: samverkan "
-					       "interventions ") != NULL,
+			      strstr(ebuf, "; usage: samverkan "
+					   "interventions ") != NULL,
 			  "stderr: %s", ebuf);
 	}
 	json_decref(body);
@@ -190,14 +177,11 @@ Test(ivbody, edit_needs_something_to_change)
 	size_t elen = 0;
 
 	strbuf_init(&err, 0);
-	cr_assert_eq(
-		args_parse(v->opts, v->nopts, 3, argv, 0, &g, &a, NULL, &err),
-		0);
+	cr_assert_eq(args_parse(v->opts, v->nopts, 3, argv, 0, &g, &a, NULL, &err), 0);
 	app_init(&app);
 	app.verb = v;
 	app.out.err = open_memstream(&ebuf, &elen);
-	cr_assert_eq(interventions_body(&app, IV_BODY_EDIT, &a, &body),
-		     CLI_USAGE);
+	cr_assert_eq(interventions_body(&app, IV_BODY_EDIT, &a, &body), CLI_USAGE);
 	fclose(app.out.err);
 	cr_assert(strstr(ebuf, "nothing to change") != NULL, "%s", ebuf);
 	app_cleanup(&app);
@@ -261,10 +245,10 @@ static int run(struct argv_case *c, char **out_text, char **err_text)
 }
 
 #define NOWHERE "--server", "https://127.0.0.1:1"
-#define ADD_REQUIRED                                                           \
-	"--focus-area", "fa", "--title", "T", "--cause", "C", "--action", "A", \
-		"--goal", "G", "--responsible", "sigtuna", "--role", "R",      \
-		"--starts", "2025-01-01", "--due", "2025-12-31"
+#define ADD_REQUIRED                                                                          \
+	"--focus-area", "fa", "--title", "T", "--cause", "C", "--action", "A", "--goal", "G", \
+	    "--responsible", "sigtuna", "--role", "R", "--starts", "2025-01-01", "--due",     \
+	    "2025-12-31"
 
 ParameterizedTestParameters(ivbody, usage_errors)
 {
@@ -272,77 +256,57 @@ ParameterizedTestParameters(ivbody, usage_errors)
 		{ { "agreements", "list", "extra", NOWHERE }, CLI_USAGE },
 		{ { "agreements", "show", NOWHERE }, CLI_USAGE },
 		{ { "agreements", "frob", NOWHERE }, CLI_USAGE },
-		{ { "focus-areas", "list", "--agreement", NOWHERE },
-		  CLI_USAGE },
-		{ { "focus-areas", "add", "--title", "t", "--goal", "g",
+		{ { "focus-areas", "list", "--agreement", NOWHERE }, CLI_USAGE },
+		{ { "focus-areas", "add", "--title", "t", "--goal", "g", NOWHERE }, CLI_USAGE },
+		{ { "focus-areas", "add", "--ordinal", "first", "--title", "t", "--goal", "g",
 		    NOWHERE },
-		  CLI_USAGE },
-		{ { "focus-areas", "add", "--ordinal", "first", "--title", "t",
-		    "--goal", "g", NOWHERE },
 		  CLI_USAGE },
 		{ { "plans", "list", "--municipality", NOWHERE }, CLI_USAGE },
 		{ { "plans", "list", "extra", NOWHERE }, CLI_USAGE },
 		{ { "plans", "show", NOWHERE }, CLI_USAGE },
 		{ { "plans", "create", "--title", "t", NOWHERE }, CLI_USAGE },
 		{ { "plans", "edit", "P", NOWHERE }, CLI_USAGE },
-		{ { "plans", "edit", "P", "--if-match", "x", NOWHERE },
+		{ { "plans", "edit", "P", "--if-match", "x", NOWHERE }, CLI_USAGE },
+		{ { "plans", "edit", "P", "--title", "t", "--if-match", "a b", NOWHERE },
 		  CLI_USAGE },
-		{ { "plans", "edit", "P", "--title", "t", "--if-match", "a b",
-		    NOWHERE },
-		  CLI_USAGE },
-		{ { "plans", "edit", "P", "--new-version=yes", NOWHERE },
-		  CLI_USAGE },
+		{ { "plans", "edit", "P", "--new-version=yes", NOWHERE }, CLI_USAGE },
 		{ { "plans", "export", NOWHERE }, CLI_USAGE },
 		{ { "plans", "export", "P", "-o", NOWHERE }, CLI_USAGE },
 		{ { "interventions", "list", NOWHERE }, CLI_USAGE },
-		{ { "interventions", "list", "P", "--status", "late", NOWHERE },
-		  CLI_USAGE },
-		{ { "interventions", "list", "P", "--rag", "amber", NOWHERE },
-		  CLI_USAGE },
-		{ { "interventions", "list", "P", "--overdue=1", NOWHERE },
-		  CLI_USAGE },
+		{ { "interventions", "list", "P", "--status", "late", NOWHERE }, CLI_USAGE },
+		{ { "interventions", "list", "P", "--rag", "amber", NOWHERE }, CLI_USAGE },
+		{ { "interventions", "list", "P", "--overdue=1", NOWHERE }, CLI_USAGE },
 		{ { "interventions", "show", "a", "b", NOWHERE }, CLI_USAGE },
 		{ { "interventions", "add", "P", NOWHERE }, CLI_USAGE },
-		{ { "interventions", "add", ADD_REQUIRED, NOWHERE },
-		  CLI_USAGE }, /* no plan id */
-		{ { "interventions", "add", "P", ADD_REQUIRED, "--progress",
-		    "x", NOWHERE },
+		{ { "interventions", "add", ADD_REQUIRED, NOWHERE }, CLI_USAGE }, /* no plan id */
+		{ { "interventions", "add", "P", ADD_REQUIRED, "--progress", "x", NOWHERE },
 		  CLI_USAGE },
-		{ { "interventions", "add", "P", ADD_REQUIRED, "--rag", "blue",
-		    NOWHERE },
+		{ { "interventions", "add", "P", ADD_REQUIRED, "--rag", "blue", NOWHERE },
 		  CLI_USAGE },
-		{ { "interventions", "add", "P", ADD_REQUIRED, "--one-off",
-		    NOWHERE },
+		{ { "interventions", "add", "P", ADD_REQUIRED, "--one-off", NOWHERE },
 		  CLI_USAGE }, /* edit only */
 		{ { "interventions", "edit", "I", NOWHERE }, CLI_USAGE },
-		{ { "interventions", "edit", "I", "--hours", "1h", NOWHERE },
-		  CLI_USAGE },
-		{ { "interventions", "update", "I", "--progress", "5",
-		    NOWHERE },
+		{ { "interventions", "edit", "I", "--hours", "1h", NOWHERE }, CLI_USAGE },
+		{ { "interventions", "update", "I", "--progress", "5", NOWHERE },
 		  CLI_USAGE }, /* no --note */
-		{ { "interventions", "update", "I", "--note", "n", "--progress",
-		    "half", NOWHERE },
+		{ { "interventions", "update", "I", "--note", "n", "--progress", "half", NOWHERE },
 		  CLI_USAGE },
-		{ { "interventions", "update", "I", "--note", "n", "--status",
-		    "paused", NOWHERE },
+		{ { "interventions", "update", "I", "--note", "n", "--status", "paused", NOWHERE },
 		  CLI_USAGE },
 		{ { "interventions", "log", NOWHERE }, CLI_USAGE },
 	};
-	return cr_make_param_array(struct argv_case, cases,
-				   sizeof cases / sizeof cases[0]);
+	return cr_make_param_array(struct argv_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(struct argv_case *c, ivbody, usage_errors, .init = setup,
-		  .fini = teardown)
+ParameterizedTest(struct argv_case *c, ivbody, usage_errors, .init = setup, .fini = teardown)
 {
 	char *out = NULL, *err = NULL;
 	int rc = run(c, &out, &err);
 
-	cr_assert_eq(rc, c->exit_code, "%s %s: exit %d, stderr: %s", c->argv[0],
-		     c->argv[1], rc, err);
-	cr_assert(strncmp(err, "samverkan: ", 11) == 0, "stderr: %s", err);
-	cr_assert_eq(strchr(err, '\n'), err + strlen(err) - 1, "one line: %s",
+	cr_assert_eq(rc, c->exit_code, "%s %s: exit %d, stderr: %s", c->argv[0], c->argv[1], rc,
 		     err);
+	cr_assert(strncmp(err, "samverkan: ", 11) == 0, "stderr: %s", err);
+	cr_assert_eq(strchr(err, '\n'), err + strlen(err) - 1, "one line: %s", err);
 	free(out);
 	free(err);
 }
@@ -366,23 +330,20 @@ ParameterizedTestParameters(ivbody, help_with_an_example)
 		{ { "interventions", "update", "--help" }, 0 },
 		{ { "interventions", "log", "--help" }, 0 },
 	};
-	return cr_make_param_array(struct argv_case, cases,
-				   sizeof cases / sizeof cases[0]);
+	return cr_make_param_array(struct argv_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(struct argv_case *c, ivbody, help_with_an_example,
-		  .init = setup, .fini = teardown)
+ParameterizedTest(struct argv_case *c, ivbody, help_with_an_example, .init = setup,
+		  .fini = teardown)
 {
 	char *out = NULL, *err = NULL;
 	char want[128];
 
 	cr_assert_eq(run(c, &out, &err), CLI_OK, "stderr: %s", err);
 	cr_assert_str_eq(err, "");
-	snprintf(want, sizeof want, "Usage: samverkan %s %s", c->argv[0],
-		 c->argv[1]);
+	snprintf(want, sizeof want, "Usage: samverkan %s %s", c->argv[0], c->argv[1]);
 	cr_assert(strncmp(out, want, strlen(want)) == 0, "%s", out);
-	snprintf(want, sizeof want, "\nExample:\n  samverkan %s %s", c->argv[0],
-		 c->argv[1]);
+	snprintf(want, sizeof want, "\nExample:\n  samverkan %s %s", c->argv[0], c->argv[1]);
 	cr_assert(strstr(out, want) != NULL, "no example: %s", out);
 	free(out);
 	free(err);

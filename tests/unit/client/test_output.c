@@ -36,8 +36,7 @@ ParameterizedTestParameters(csv, field)
 		{ "+1+1", "'+1+1" },
 		{ "-3", "-3" },
 	};
-	return cr_make_param_array(struct csv_case, cases,
-				   sizeof cases / sizeof cases[0]);
+	return cr_make_param_array(struct csv_case, cases, sizeof cases / sizeof cases[0]);
 }
 
 ParameterizedTest(struct csv_case *c, csv, field)
@@ -51,9 +50,8 @@ ParameterizedTest(struct csv_case *c, csv, field)
 }
 
 static const struct out_col cols[] = {
-	{ "SLUG", "slug", 0 },	 { "NAME", "name", 0 },
-	{ "PARTY", "party", 0 }, { "COUNT", "stats.count", 0 },
-	{ "UNTIL", "until", 0 },
+	{ "SLUG", "slug", 0 },         { "NAME", "name", 0 },   { "PARTY", "party", 0 },
+	{ "COUNT", "stats.count", 0 }, { "UNTIL", "until", 0 },
 };
 
 /* Runs output_csv on the JSON text items; returns what was written. */
@@ -66,8 +64,7 @@ static char *csv_of(const char *items_json, size_t *len)
 	cr_assert_not_null(items);
 	f = open_memstream(&buf, len);
 	cr_assert_not_null(f);
-	cr_assert_eq(output_csv(f, items, cols, sizeof cols / sizeof cols[0]),
-		     0);
+	cr_assert_eq(output_csv(f, items, cols, sizeof cols / sizeof cols[0]), 0);
 	fclose(f);
 	json_decref(items);
 	return buf;
@@ -76,10 +73,9 @@ static char *csv_of(const char *items_json, size_t *len)
 Test(csv, bom_header_separator_and_crlf)
 {
 	size_t len;
-	char *s = csv_of(
-		"[{\"slug\":\"sigtuna\",\"name\":\"Sigtuna kommun\","
-		"\"party\":true,\"stats\":{\"count\":3},\"until\":null}]",
-		&len);
+	char *s = csv_of("[{\"slug\":\"sigtuna\",\"name\":\"Sigtuna kommun\","
+			 "\"party\":true,\"stats\":{\"count\":3},\"until\":null}]",
+			 &len);
 
 	cr_assert(len >= 3);
 	cr_assert_eq(memcmp(s, "\xEF\xBB\xBF", 3), 0, "starts with a BOM");
@@ -91,10 +87,9 @@ Test(csv, bom_header_separator_and_crlf)
 Test(csv, quotes_separators_quotes_and_newlines)
 {
 	size_t len;
-	char *s =
-		csv_of("[{\"slug\":\"a;b\",\"name\":\"Rad 1\\nRad \\\"2\\\"\","
-		       "\"party\":false}]",
-		       &len);
+	char *s = csv_of("[{\"slug\":\"a;b\",\"name\":\"Rad 1\\nRad \\\"2\\\"\","
+			 "\"party\":false}]",
+			 &len);
 
 	cr_assert_str_eq(s + 3, "SLUG;NAME;PARTY;COUNT;UNTIL\r\n"
 				"\"a;b\";\"Rad 1\nRad \"\"2\"\"\";false;;\r\n");
@@ -134,8 +129,7 @@ ParameterizedTestParameters(output, cell)
 		{ "[]", 0, "" },
 		{ "{\"k\":1}", 0, "{\"k\":1}" },
 	};
-	return cr_make_param_array(struct cell_case, cases,
-				   sizeof cases / sizeof cases[0]);
+	return cr_make_param_array(struct cell_case, cases, sizeof cases / sizeof cases[0]);
 }
 
 ParameterizedTest(struct cell_case *c, output, cell)
@@ -179,8 +173,7 @@ static char *render(enum out_format fmt, const char *json, int object)
 	o.out = open_memstream(&buf, &len);
 	o.err = o.out;
 	cr_assert_not_null(o.out);
-	rc = object ? output_object(&o, v, NULL, cols, 2)
-		    : output_list(&o, v, cols, 2);
+	rc = object ? output_object(&o, v, NULL, cols, 2) : output_list(&o, v, cols, 2);
 	cr_assert_eq(rc, 0);
 	fclose(o.out);
 	json_decref(v);
@@ -193,9 +186,7 @@ Test(output, json_list_is_the_array)
 	json_t *back = json_loads(s, 0, NULL);
 
 	cr_assert(json_is_array(back), "%s", s);
-	cr_assert_str_eq(json_string_value(json_object_get(
-				 json_array_get(back, 0), "slug")),
-			 "a");
+	cr_assert_str_eq(json_string_value(json_object_get(json_array_get(back, 0), "slug")), "a");
 	json_decref(back);
 	free(s);
 }
@@ -209,15 +200,13 @@ Test(output, table_list_has_headers_and_rows)
 			 0);
 
 	cr_assert(strstr(s, "SLUG") && strstr(s, "NAME"), "%s", s);
-	cr_assert(strstr(s, "upplands-vasby") && strstr(s, "Sigtuna kommun"),
-		  "%s", s);
+	cr_assert(strstr(s, "upplands-vasby") && strstr(s, "Sigtuna kommun"), "%s", s);
 	free(s);
 }
 
 Test(output, csv_object_is_header_and_one_row)
 {
-	char *s = render(OUT_CSV, "{\"slug\":\"polisen\",\"name\":\"Polisen\"}",
-			 1);
+	char *s = render(OUT_CSV, "{\"slug\":\"polisen\",\"name\":\"Polisen\"}", 1);
 
 	cr_assert_str_eq(s, "\xEF\xBB\xBFSLUG;NAME\r\npolisen;Polisen\r\n");
 	free(s);
@@ -225,8 +214,7 @@ Test(output, csv_object_is_header_and_one_row)
 
 Test(output, table_object_labels_fields)
 {
-	char *s = render(OUT_TABLE,
-			 "{\"slug\":\"polisen\",\"name\":\"Polisen\"}", 1);
+	char *s = render(OUT_TABLE, "{\"slug\":\"polisen\",\"name\":\"Polisen\"}", 1);
 
 	cr_assert(strstr(s, "Slug:") && strstr(s, "polisen"), "%s", s);
 	cr_assert(strstr(s, "Name:") && strstr(s, "Polisen"), "%s", s);

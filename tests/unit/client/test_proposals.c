@@ -86,8 +86,7 @@ ParameterizedTestParameters(proposals, resource)
 		{ "polisen:2::Kommunpolis", "", CLI_USAGE },
 		{ "", "", CLI_USAGE },
 	};
-	return cr_make_param_array(struct resource_case, cases,
-				   sizeof cases / sizeof cases[0]);
+	return cr_make_param_array(struct resource_case, cases, sizeof cases / sizeof cases[0]);
 }
 
 ParameterizedTest(struct resource_case *c, proposals, resource)
@@ -104,17 +103,14 @@ ParameterizedTest(struct resource_case *c, proposals, resource)
 	cr_assert_not_null(app.out.err);
 	rc = proposals_parse_resource(&app, c->spec, &line);
 	fclose(app.out.err);
-	cr_assert_eq(rc, c->exit_code, "'%s': exit %d, stderr %s", c->spec,
-		     rc, ebuf);
+	cr_assert_eq(rc, c->exit_code, "'%s': exit %d, stderr %s", c->spec, rc, ebuf);
 	if (rc == 0) {
 		assert_json(line, c->json);
 	} else {
 		cr_assert_null(line);
-		cr_assert(strstr(ebuf, "samverkan: --resource") == ebuf,
-			  "stderr: %s", ebuf);
-		cr_assert(strstr(ebuf, "; usage: samverkan proposals create") !=
-				  NULL,
-			  "stderr: %s", ebuf);
+		cr_assert(strstr(ebuf, "samverkan: --resource") == ebuf, "stderr: %s", ebuf);
+		cr_assert(strstr(ebuf, "; usage: samverkan proposals create") != NULL, "stderr: %s",
+			  ebuf);
 	}
 	json_decref(line);
 	app_cleanup(&app);
@@ -124,10 +120,10 @@ ParameterizedTest(struct resource_case *c, proposals, resource)
 /* ---- create and edit bodies ---------------------------------------------- */
 
 struct body_case {
-	char verb[8];		 /* create or edit */
+	char verb[8];            /* create or edit */
 	char argv[MAX_ARGS][64]; /* after the verb; "@" is the -f file */
-	char file[240];		 /* its content ("" for none) */
-	char json[400];		 /* the body expected, when exit is 0 */
+	char file[240];          /* its content ("" for none) */
+	char json[400];          /* the body expected, when exit is 0 */
 	int exit_code;
 };
 
@@ -135,18 +131,15 @@ ParameterizedTestParameters(proposals, body)
 {
 	static struct body_case cases[] = {
 		{ "create",
-		  { "--kind", "extension", "--years", "4", "--title",
-		    "Förläng" },
+		  { "--kind", "extension", "--years", "4", "--title", "Förläng" },
 		  "",
 		  "{\"kind\":\"extension\",\"extension_years\":4,"
 		  "\"title\":\"Förläng\"}",
 		  0 },
 		{ "create",
-		  { "--kind", "prioritisation", "--title", "T", "--background",
-		    "B", "--text", "P", "--focus-area", "2", "--resource",
-		    "polisen:2:tjänst:Kommunpolis", "--resource",
-		    "sigtuna:500000:kr:Vandringar: kväll", "--agreement",
-		    "A1" },
+		  { "--kind", "prioritisation", "--title", "T", "--background", "B", "--text", "P",
+		    "--focus-area", "2", "--resource", "polisen:2:tjänst:Kommunpolis", "--resource",
+		    "sigtuna:500000:kr:Vandringar: kväll", "--agreement", "A1" },
 		  "",
 		  "{\"kind\":\"prioritisation\",\"title\":\"T\","
 		  "\"background\":\"B\",\"proposal_text\":\"P\","
@@ -157,23 +150,20 @@ ParameterizedTestParameters(proposals, body)
 		  "\"kr\",\"description\":\"Vandringar: kväll\"}]}",
 		  0 },
 		{ "create",
-		  { "--kind", "action_plan", "--title", "Anta", "--plan",
-		    "PL1" },
+		  { "--kind", "action_plan", "--title", "Anta", "--plan", "PL1" },
 		  "",
 		  "{\"kind\":\"action_plan\",\"title\":\"Anta\","
 		  "\"action_plan\":\"PL1\"}",
 		  0 },
 		{ "create",
-		  { "--kind", "follow_up", "--title", "Uppföljning", "--year",
-		    "2025" },
+		  { "--kind", "follow_up", "--title", "Uppföljning", "--year", "2025" },
 		  "",
 		  "{\"kind\":\"follow_up\",\"title\":\"Uppföljning\","
 		  "\"follow_up_year\":2025}",
 		  0 },
 		/* The file gives the body; options override its members. */
 		{ "create",
-		  { "-f", "@", "--title", "Ny", "--resource",
-		    "polisen:1,5:tjänst:Kommunpolis" },
+		  { "-f", "@", "--title", "Ny", "--resource", "polisen:1,5:tjänst:Kommunpolis" },
 		  "{\"kind\":\"prioritisation\",\"title\":\"Gammal\","
 		  "\"agreement\":\"A2\",\"background\":\"Från filen\","
 		  "\"resources\":[{\"organisation\":\"sigtuna\",\"amount\":1,"
@@ -206,14 +196,13 @@ ParameterizedTestParameters(proposals, body)
 		  "",
 		  CLI_USAGE },
 		{ "create",
-		  { "--kind", "prioritisation", "--title", "T", "--resource",
-		    "polisen:2:tjänst:ok", "--resource", "sigtuna:x:kr:bad" },
+		  { "--kind", "prioritisation", "--title", "T", "--resource", "polisen:2:tjänst:ok",
+		    "--resource", "sigtuna:x:kr:bad" },
 		  "",
 		  "",
 		  CLI_USAGE },
 		{ "create",
-		  { "--kind", "prioritisation", "--title", "T", "--resource",
-		    "polisen:2:tjänst" },
+		  { "--kind", "prioritisation", "--title", "T", "--resource", "polisen:2:tjänst" },
 		  "",
 		  "",
 		  CLI_USAGE },
@@ -235,18 +224,12 @@ ParameterizedTestParameters(proposals, body)
 		  "\"background\":\"B1\"}",
 		  "{\"title\":\"T\",\"background\":\"B2\"}",
 		  0 },
-		{ "edit", { "ID", "-f", "@" }, "{\"kind\":\"extension\"}", "",
-		  CLI_USAGE },
+		{ "edit", { "ID", "-f", "@" }, "{\"kind\":\"extension\"}", "", CLI_USAGE },
 		{ "edit", { "ID" }, "", "", CLI_USAGE },
 		{ "edit", { "ID", "--if-match", "\"e1\"" }, "", "", CLI_USAGE },
-		{ "edit",
-		  { "ID", "--resource", "polisen:2,5,1:tjänst:x" },
-		  "",
-		  "",
-		  CLI_USAGE },
+		{ "edit", { "ID", "--resource", "polisen:2,5,1:tjänst:x" }, "", "", CLI_USAGE },
 	};
-	return cr_make_param_array(struct body_case, cases,
-				   sizeof cases / sizeof cases[0]);
+	return cr_make_param_array(struct body_case, cases, sizeof cases / sizeof cases[0]);
 }
 
 ParameterizedTest(struct body_case *c, proposals, body)
@@ -273,35 +256,30 @@ ParameterizedTest(struct body_case *c, proposals, body)
 		close(fd);
 	}
 	while (argc < MAX_ARGS && c->argv[argc][0]) {
-		argv[argc] = strcmp(c->argv[argc], "@") == 0 ? path
-							     : c->argv[argc];
+		argv[argc] = strcmp(c->argv[argc], "@") == 0 ? path : c->argv[argc];
 		argc++;
 	}
 	argv[argc] = NULL;
 	strbuf_init(&err, 0);
-	cr_assert_eq(args_parse(v->opts, v->nopts, argc, argv, 0, &g, &a, NULL,
-				&err),
-		     0, "%s", err.data);
+	cr_assert_eq(args_parse(v->opts, v->nopts, argc, argv, 0, &g, &a, NULL, &err), 0, "%s",
+		     err.data);
 	app_init(&app);
 	app.verb = v;
 	app.out.err = open_memstream(&ebuf, &elen);
 	cr_assert_not_null(app.out.err);
-	rc = proposals_body(&app,
-			    strcmp(c->verb, "create") == 0 ? PROP_BODY_CREATE
-							   : PROP_BODY_EDIT,
-			    &a, &body);
+	rc = proposals_body(
+	    &app, strcmp(c->verb, "create") == 0 ? PROP_BODY_CREATE : PROP_BODY_EDIT, &a, &body);
 	fclose(app.out.err);
 	if (fd >= 0)
 		unlink(path);
-	cr_assert_eq(rc, c->exit_code, "%s %s: exit %d, stderr %s", c->verb,
-		     argv[0] ? argv[0] : "", rc, ebuf);
+	cr_assert_eq(rc, c->exit_code, "%s %s: exit %d, stderr %s", c->verb, argv[0] ? argv[0] : "",
+		     rc, ebuf);
 	if (rc == 0) {
 		assert_json(body, c->json);
 	} else {
 		cr_assert_null(body);
-		cr_assert(strstr(ebuf, "; usage: samverkan proposals ") !=
-				  NULL,
-			  "stderr: %s", ebuf);
+		cr_assert(strstr(ebuf, "; usage: samverkan proposals ") != NULL, "stderr: %s",
+			  ebuf);
 	}
 	json_decref(body);
 	app_cleanup(&app);
@@ -312,17 +290,14 @@ ParameterizedTest(struct body_case *c, proposals, body)
 Test(proposals, resource_is_repeatable_in_order)
 {
 	const struct cmd_verb *v = verb_named("create");
-	char *argv[] = { "--resource", "a:1:u:x", "--title", "T",
-			 "--resource=b:2:u:y", NULL };
+	char *argv[] = { "--resource", "a:1:u:x", "--title", "T", "--resource=b:2:u:y", NULL };
 	const char *got[4];
 	struct global_flags g = { 0 };
 	struct cmd_args a;
 	struct strbuf err;
 
 	strbuf_init(&err, 0);
-	cr_assert_eq(
-		args_parse(v->opts, v->nopts, 5, argv, 0, &g, &a, NULL, &err),
-		0);
+	cr_assert_eq(args_parse(v->opts, v->nopts, 5, argv, 0, &g, &a, NULL, &err), 0);
 	cr_assert_eq(args_get_all(&a, "resource", got, 4), 2);
 	cr_assert_str_eq(got[0], "a:1:u:x");
 	cr_assert_str_eq(got[1], "b:2:u:y");
@@ -372,53 +347,46 @@ Test(proposals, matrix_rounds_pending_and_earlier_deciders)
 {
 	/* Round 2 of a prioritisation: sigtuna returned it in round 1, its
 	 * resource line then went, so it is no longer affected. */
-	char *out = render(
-		"{\"id\":\"P1\",\"title\":\"Trygg station\","
-		"\"kind\":\"prioritisation\",\"status\":\"submitted\","
-		"\"round\":2,\"affected\":[\"polisen\",\"sollentuna\"],"
-		"\"resources\":[{\"organisation\":\"polisen\",\"amount\":2,"
-		"\"unit\":\"tjänst\",\"description\":\"Kommunpolis\"},"
-		"{\"organisation\":\"sollentuna\",\"amount\":0.5,\"unit\":"
-		"\"mnkr\",\"description\":\"Vandringar: kväll\"}],"
-		"\"decisions\":["
-		"{\"round\":1,\"organisation\":\"polisen\",\"verdict\":"
-		"\"approve\",\"decided_by\":\"polisen-chef\",\"comment\":\"\","
-		"\"decided_at\":\"2025-03-01T10:00:00Z\"},"
-		"{\"round\":1,\"organisation\":\"sigtuna\",\"verdict\":"
-		"\"return\",\"decided_by\":\"sigtuna-direktor\",\"comment\":"
-		"\"Ta bort\\u001b[31m vår rad\",\"decided_at\":"
-		"\"2025-03-02T09:00:00Z\"},"
-		"{\"round\":2,\"organisation\":\"sollentuna\",\"verdict\":"
-		"\"approve\",\"decided_by\":\"sollentuna-direktor\","
-		"\"comment\":null,\"decided_at\":\"2025-04-01T08:00:00Z\"}]}");
+	char *out = render("{\"id\":\"P1\",\"title\":\"Trygg station\","
+			   "\"kind\":\"prioritisation\",\"status\":\"submitted\","
+			   "\"round\":2,\"affected\":[\"polisen\",\"sollentuna\"],"
+			   "\"resources\":[{\"organisation\":\"polisen\",\"amount\":2,"
+			   "\"unit\":\"tjänst\",\"description\":\"Kommunpolis\"},"
+			   "{\"organisation\":\"sollentuna\",\"amount\":0.5,\"unit\":"
+			   "\"mnkr\",\"description\":\"Vandringar: kväll\"}],"
+			   "\"decisions\":["
+			   "{\"round\":1,\"organisation\":\"polisen\",\"verdict\":"
+			   "\"approve\",\"decided_by\":\"polisen-chef\",\"comment\":\"\","
+			   "\"decided_at\":\"2025-03-01T10:00:00Z\"},"
+			   "{\"round\":1,\"organisation\":\"sigtuna\",\"verdict\":"
+			   "\"return\",\"decided_by\":\"sigtuna-direktor\",\"comment\":"
+			   "\"Ta bort\\u001b[31m vår rad\",\"decided_at\":"
+			   "\"2025-03-02T09:00:00Z\"},"
+			   "{\"round\":2,\"organisation\":\"sollentuna\",\"verdict\":"
+			   "\"approve\",\"decided_by\":\"sollentuna-direktor\","
+			   "\"comment\":null,\"decided_at\":\"2025-04-01T08:00:00Z\"}]}");
 	const char *head, *r;
 
 	head = strstr(out, "\nDecisions:\n");
 	cr_assert_not_null(head, "%s", out);
 	head += strlen("\nDecisions:\n");
 	cr_assert(row_has(head, "ORGANISATION") && row_has(head, "ROUND 1") &&
-			  row_has(head, "ROUND 2") && !row_has(head, "ROUND 3"),
+		      row_has(head, "ROUND 2") && !row_has(head, "ROUND 3"),
 		  "%s", out);
 	r = row_of(out, "polisen");
-	cr_assert(row_has(r, "approve by polisen-chef at 2025-03-01"), "%s",
-		  out);
-	cr_assert(row_has(r, "  -\n"), "polisen is pending in round 2:\n%s",
-		  out);
+	cr_assert(row_has(r, "approve by polisen-chef at 2025-03-01"), "%s", out);
+	cr_assert(row_has(r, "  -\n"), "polisen is pending in round 2:\n%s", out);
 	r = row_of(out, "sollentuna");
-	cr_assert(row_has(r, "  -  "), "sollentuna pending in round 1:\n%s",
-		  out);
-	cr_assert(row_has(r, "approve by sollentuna-direktor at 2025-04-01"),
-		  "%s", out);
+	cr_assert(row_has(r, "  -  "), "sollentuna pending in round 1:\n%s", out);
+	cr_assert(row_has(r, "approve by sollentuna-direktor at 2025-04-01"), "%s", out);
 	/* Decided only in round 1, listed after the affected ones. */
 	r = row_of(out, "sigtuna");
-	cr_assert(row_has(r, "return by sigtuna-direktor at 2025-03-02"), "%s",
-		  out);
+	cr_assert(row_has(r, "return by sigtuna-direktor at 2025-03-02"), "%s", out);
 	cr_assert(row_has(r, "  -\n"), "%s", out);
 	cr_assert(r > row_of(out, "sollentuna"), "%s", out);
 	/* The header, the resources table and the defanged comment. */
 	cr_assert(strstr(out, "Title     Trygg station\n") != NULL, "%s", out);
-	cr_assert(strstr(out, "Affected  polisen, sollentuna\n") != NULL, "%s",
-		  out);
+	cr_assert(strstr(out, "Affected  polisen, sollentuna\n") != NULL, "%s", out);
 	cr_assert(strstr(out, "  ORGANISATION  AMOUNT  UNIT    DESCRIPTION\n"
 			      "  polisen       2       tjänst  Kommunpolis\n"
 			      "  sollentuna    0.5     mnkr    Vandringar: "
@@ -433,11 +401,10 @@ Test(proposals, matrix_rounds_pending_and_earlier_deciders)
 
 Test(proposals, matrix_of_a_fresh_draft)
 {
-	char *out = render(
-		"{\"id\":\"P2\",\"title\":\"Förläng\",\"kind\":\"extension\","
-		"\"status\":\"submitted\",\"round\":1,\"extension_years\":4,"
-		"\"affected\":[\"polisen\",\"sigtuna\"],\"resources\":[],"
-		"\"decisions\":[],\"background\":\"\"}");
+	char *out = render("{\"id\":\"P2\",\"title\":\"Förläng\",\"kind\":\"extension\","
+			   "\"status\":\"submitted\",\"round\":1,\"extension_years\":4,"
+			   "\"affected\":[\"polisen\",\"sigtuna\"],\"resources\":[],"
+			   "\"decisions\":[],\"background\":\"\"}");
 
 	cr_assert(strstr(out, "Extension years  4\n") != NULL, "%s", out);
 	cr_assert(strstr(out, "Resources:") == NULL, "%s", out);

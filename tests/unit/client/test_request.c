@@ -29,8 +29,7 @@ ParameterizedTestParameters(request, path_escaping)
 		{ "x?y=1&z#", "/v1/users/x%3Fy%3D1%26z%23/password" },
 		{ "väsby", "/v1/users/v%C3%A4sby/password" },
 	};
-	return cr_make_param_array(struct path_case, cases,
-				   sizeof cases / sizeof cases[0]);
+	return cr_make_param_array(struct path_case, cases, sizeof cases / sizeof cases[0]);
 }
 
 ParameterizedTest(struct path_case *c, request, path_escaping)
@@ -38,9 +37,7 @@ ParameterizedTest(struct path_case *c, request, path_escaping)
 	struct strbuf sb;
 
 	strbuf_init(&sb, 0);
-	cr_assert_eq(
-		request_path(&sb, "/v1/users/{}/password", c->segment, NULL),
-		0);
+	cr_assert_eq(request_path(&sb, "/v1/users/{}/password", c->segment, NULL), 0);
 	cr_assert_str_eq(sb.data, c->path);
 	strbuf_cleanup(&sb);
 }
@@ -50,14 +47,11 @@ Test(request, path_arguments_must_match)
 	struct strbuf sb;
 
 	strbuf_init(&sb, 0);
-	cr_assert_eq(
-		request_path(&sb, "/v1/groups/{}/members/{}", "g", "u", NULL),
-		0);
+	cr_assert_eq(request_path(&sb, "/v1/groups/{}/members/{}", "g", "u", NULL), 0);
 	cr_assert_str_eq(sb.data, "/v1/groups/g/members/u");
 	strbuf_cleanup(&sb);
 	strbuf_init(&sb, 0);
-	cr_assert_eq(request_path(&sb, "/v1/groups/{}/members/{}", "g", NULL),
-		     -1);
+	cr_assert_eq(request_path(&sb, "/v1/groups/{}/members/{}", "g", NULL), -1);
 	strbuf_cleanup(&sb);
 	strbuf_init(&sb, 0);
 	cr_assert_eq(request_path(&sb, "/v1/groups", "extra", NULL), -1);
@@ -99,8 +93,7 @@ static void stored_login(const char *server, const char *token)
 }
 
 /* request_prepare with --server flag (or NULL); stderr into *err_text. */
-static int prepare(struct app *app, const char *flag_server, int need_token,
-		   char **err_text)
+static int prepare(struct app *app, const char *flag_server, int need_token, char **err_text)
 {
 	struct strbuf err;
 	size_t len = 0;
@@ -169,9 +162,8 @@ Test(request, no_token_is_exit_3, .init = setup, .fini = teardown)
 	char *err = NULL;
 
 	cr_assert_eq(prepare(&app, "https://svk.example", 1, &err), CLI_AUTH);
-	cr_assert_str_eq(err,
-			 "samverkan: not logged in to https://svk.example; "
-			 "run 'samverkan login' (or set SAMVERKAN_TOKEN)\n");
+	cr_assert_str_eq(err, "samverkan: not logged in to https://svk.example; "
+			      "run 'samverkan login' (or set SAMVERKAN_TOKEN)\n");
 	app_cleanup(&app);
 	free(err);
 }
@@ -181,8 +173,7 @@ Test(request, login_needs_no_token, .init = setup, .fini = teardown)
 	struct app app;
 	char *err = NULL;
 
-	cr_assert_eq(prepare(&app, "https://svk.example", 0, &err), 0, "%s",
-		     err);
+	cr_assert_eq(prepare(&app, "https://svk.example", 0, &err), 0, "%s", err);
 	cr_assert_null(app.token);
 	app_cleanup(&app);
 	free(err);

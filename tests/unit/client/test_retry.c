@@ -37,9 +37,8 @@ struct fake {
 	int nslept;
 };
 
-static int fake_send(void *ctx, const char *method, const char *path,
-		     const json_t *body, const struct http_req_opts *ho,
-		     struct http_response *resp, struct strbuf *err)
+static int fake_send(void *ctx, const char *method, const char *path, const json_t *body,
+		     const struct http_req_opts *ho, struct http_response *resp, struct strbuf *err)
 {
 	struct fake *f = ctx;
 	const struct step *s;
@@ -52,10 +51,8 @@ static int fake_send(void *ctx, const char *method, const char *path,
 	s = &f->script[i];
 	snprintf(f->keys[i], sizeof f->keys[i], "%s",
 		 ho->idempotency_key ? ho->idempotency_key : "");
-	snprintf(f->if_match[i], sizeof f->if_match[i], "%s",
-		 ho->if_match ? ho->if_match : "");
-	snprintf(f->accept[i], sizeof f->accept[i], "%s",
-		 ho->accept ? ho->accept : "");
+	snprintf(f->if_match[i], sizeof f->if_match[i], "%s", ho->if_match ? ho->if_match : "");
+	snprintf(f->accept[i], sizeof f->accept[i], "%s", ho->accept ? ho->accept : "");
 	memset(resp, 0, sizeof *resp);
 	resp->sunk = s->sunk;
 	if (s->rc != 0) {
@@ -78,8 +75,7 @@ static void fake_sleep(void *ctx, long ms)
 }
 
 /* Runs request_exchange of method against the scripted fake. */
-static int exchange(struct fake *f, const char *method, struct request_opts *o,
-		    long *final_status)
+static int exchange(struct fake *f, const char *method, struct request_opts *o, long *final_status)
 {
 	struct request_transport t = { fake_send, fake_sleep, f, NULL, 0 };
 	struct http_response resp;
@@ -88,8 +84,7 @@ static int exchange(struct fake *f, const char *method, struct request_opts *o,
 	int rc;
 
 	strbuf_init(&err, 0);
-	rc = request_exchange(&t, method, "/v1/action-plans", body, o, &resp,
-			      &err);
+	rc = request_exchange(&t, method, "/v1/action-plans", body, o, &resp, &err);
 	*final_status = rc == 0 ? resp.status : 0;
 	if (rc == 0)
 		http_response_cleanup(&resp);
@@ -141,8 +136,7 @@ Test(retry, a_post_keeps_its_key)
 
 Test(retry, only_posts_get_a_key)
 {
-	static const char *const methods[] = { "GET", "PATCH", "PUT",
-					       "DELETE" };
+	static const char *const methods[] = { "GET", "PATCH", "PUT", "DELETE" };
 	struct request_opts o;
 
 	for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++) {
@@ -154,8 +148,7 @@ Test(retry, only_posts_get_a_key)
 
 Test(retry, post_retried_after_503_with_the_same_key)
 {
-	struct fake f = { .script = { { 0, 503, "", 0 }, { 0, 201, "", 0 } },
-			  .nscript = 2 };
+	struct fake f = { .script = { { 0, 503, "", 0 }, { 0, 201, "", 0 } }, .nscript = 2 };
 	struct request_opts o;
 	long status;
 
@@ -164,8 +157,7 @@ Test(retry, post_retried_after_503_with_the_same_key)
 	cr_assert_eq(status, 201);
 	cr_assert_eq(f.calls, 2);
 	cr_assert_eq(o.attempts, 2);
-	cr_assert(is_key(f.keys[0]), "first attempt sent a key: '%s'",
-		  f.keys[0]);
+	cr_assert(is_key(f.keys[0]), "first attempt sent a key: '%s'", f.keys[0]);
 	cr_assert_str_eq(f.keys[1], f.keys[0], "the retry reuses the key");
 	cr_assert_str_eq(o.key, f.keys[0]);
 	cr_assert_eq(f.nslept, 1);
@@ -176,10 +168,10 @@ Test(retry, post_retried_after_503_with_the_same_key)
 
 Test(retry, at_most_three_attempts_with_one_key)
 {
-	struct fake f = { .script = { { CLI_TEMPFAIL, 0, "", 0 },
-				      { 0, 429, "1", 0 },
-				      { 0, 503, "", 0 } },
-			  .nscript = 3 };
+	struct fake f = {
+		.script = { { CLI_TEMPFAIL, 0, "", 0 }, { 0, 429, "1", 0 }, { 0, 503, "", 0 } },
+		.nscript = 3
+	};
 	struct request_opts o;
 	long status;
 
@@ -210,9 +202,7 @@ Test(retry, a_login_gets_no_key_and_no_second_attempt)
 	 * the POST could apply it twice. */
 	request_opts_init(&o);
 	strbuf_init(&err, 0);
-	cr_assert_eq(request_exchange(&t, "POST", "/v1/sessions", NULL, &o,
-				      &resp, &err),
-		     0);
+	cr_assert_eq(request_exchange(&t, "POST", "/v1/sessions", NULL, &o, &resp, &err), 0);
 	cr_assert_eq(resp.status, 503);
 	cr_assert_eq(f.calls, 1);
 	cr_assert_str_eq(f.keys[0], "");
@@ -279,8 +269,7 @@ Test(retry, a_patient_post_tries_six_times_doubling)
 
 Test(retry, a_patient_post_honours_a_long_retry_after)
 {
-	struct fake f = { .script = { { 0, 429, "30", 0 }, { 0, 201, "", 0 } },
-			  .nscript = 2 };
+	struct fake f = { .script = { { 0, 429, "30", 0 }, { 0, 201, "", 0 } }, .nscript = 2 };
 	struct request_opts o;
 	long status;
 
@@ -327,12 +316,9 @@ ParameterizedTestParameters(retry, no_second_attempt)
 		{ "POST", { 0, 422, "", 0 }, "validation is final" },
 		{ "GET", { 0, 429, "60", 0 }, "a long Retry-After" },
 		{ "POST", { CLI_ERROR, 0, "", 0 }, "a certificate problem" },
-		{ "GET",
-		  { CLI_TEMPFAIL, 0, "", 10 },
-		  "output already written" },
+		{ "GET", { CLI_TEMPFAIL, 0, "", 10 }, "output already written" },
 	};
-	return cr_make_param_array(struct noretry_case, cases,
-				   sizeof cases / sizeof cases[0]);
+	return cr_make_param_array(struct noretry_case, cases, sizeof cases / sizeof cases[0]);
 }
 
 ParameterizedTest(struct noretry_case *c, retry, no_second_attempt)
@@ -378,8 +364,7 @@ ParameterizedTestParameters(retry, if_match_quoting)
 		{ "W/\"9f86\"", "W/\"9f86\"" },
 		{ "*", "*" },
 	};
-	return cr_make_param_array(struct etag_case, cases,
-				   sizeof cases / sizeof cases[0]);
+	return cr_make_param_array(struct etag_case, cases, sizeof cases / sizeof cases[0]);
 }
 
 ParameterizedTest(struct etag_case *c, retry, if_match_quoting)

@@ -24,26 +24,21 @@ struct status_case {
 ParameterizedTestParameters(status, exit_code)
 {
 	static struct status_case cases[] = {
-		{ 200, CLI_OK },	 { 201, CLI_OK },
-		{ 204, CLI_OK },	 { 400, CLI_VALIDATION },
-		{ 401, CLI_AUTH },	 { 403, CLI_AUTH },
-		{ 404, CLI_NOT_FOUND },	 { 405, CLI_ERROR },
-		{ 409, CLI_CONFLICT },	 { 412, CLI_CONFLICT },
-		{ 413, CLI_VALIDATION }, { 415, CLI_ERROR },
-		{ 422, CLI_VALIDATION }, { 429, CLI_TEMPFAIL },
-		{ 431, CLI_ERROR },	 { 500, CLI_ERROR },
-		{ 502, CLI_TEMPFAIL },	 { 503, CLI_TEMPFAIL },
-		{ 504, CLI_TEMPFAIL },	 { 302, CLI_ERROR },
-		{ 100, CLI_ERROR },	 { 0, CLI_ERROR },
+		{ 200, CLI_OK },         { 201, CLI_OK },         { 204, CLI_OK },
+		{ 400, CLI_VALIDATION }, { 401, CLI_AUTH },       { 403, CLI_AUTH },
+		{ 404, CLI_NOT_FOUND },  { 405, CLI_ERROR },      { 409, CLI_CONFLICT },
+		{ 412, CLI_CONFLICT },   { 413, CLI_VALIDATION }, { 415, CLI_ERROR },
+		{ 422, CLI_VALIDATION }, { 429, CLI_TEMPFAIL },   { 431, CLI_ERROR },
+		{ 500, CLI_ERROR },      { 502, CLI_TEMPFAIL },   { 503, CLI_TEMPFAIL },
+		{ 504, CLI_TEMPFAIL },   { 302, CLI_ERROR },      { 100, CLI_ERROR },
+		{ 0, CLI_ERROR },
 	};
-	return cr_make_param_array(struct status_case, cases,
-				   sizeof cases / sizeof cases[0]);
+	return cr_make_param_array(struct status_case, cases, sizeof cases / sizeof cases[0]);
 }
 
 ParameterizedTest(struct status_case *c, status, exit_code)
 {
-	cr_assert_eq(output_exit_for_status(c->status), c->exit_code,
-		     "status %ld", c->status);
+	cr_assert_eq(output_exit_for_status(c->status), c->exit_code, "status %ld", c->status);
 }
 
 Test(status, exact_numbers_of_the_spec)
@@ -78,14 +73,12 @@ ParameterizedTestParameters(status, curl_code)
 		{ CURLE_WRITE_ERROR, CLI_ERROR },
 		{ CURLE_FAILED_INIT, CLI_ERROR },
 	};
-	return cr_make_param_array(struct curl_case, cases,
-				   sizeof cases / sizeof cases[0]);
+	return cr_make_param_array(struct curl_case, cases, sizeof cases / sizeof cases[0]);
 }
 
 ParameterizedTest(struct curl_case *c, status, curl_code)
 {
-	cr_assert_eq(http_exit_for_curlcode(c->code), c->exit_code,
-		     "curl code %d", c->code);
+	cr_assert_eq(http_exit_for_curlcode(c->code), c->exit_code, "curl code %d", c->code);
 }
 
 /* A port nothing listens on: bind an ephemeral one, then close it. */
@@ -116,14 +109,12 @@ Test(status, refused_connection_is_temporary)
 
 	strbuf_init(&err, 0);
 	strbuf_init(&url, 0);
-	cr_assert_eq(strbuf_printf(&url, "https://127.0.0.1:%d", closed_port()),
-		     0);
+	cr_assert_eq(strbuf_printf(&url, "https://127.0.0.1:%d", closed_port()), 0);
 	ho.server = url.data;
 	cr_assert_eq(http_global_init(), 0);
 	h = http_new(&ho, &err);
 	cr_assert_not_null(h, "%s", err.data);
-	cr_assert_eq(http_request(h, "GET", "/v1/me", NULL, &resp, &err),
-		     CLI_TEMPFAIL);
+	cr_assert_eq(http_request(h, "GET", "/v1/me", NULL, &resp, &err), CLI_TEMPFAIL);
 	cr_assert(strstr(err.data, "cannot connect") != NULL, "%s", err.data);
 	http_free(h);
 	http_global_cleanup();
@@ -140,15 +131,13 @@ Test(status, unreadable_cacert_is_refused_up_front)
 	ho.server = "https://localhost";
 	ho.cacert = "/nonexistent/ca.pem";
 	cr_assert_null(http_new(&ho, &err));
-	cr_assert(strstr(err.data, "/nonexistent/ca.pem") != NULL, "%s",
-		  err.data);
+	cr_assert(strstr(err.data, "/nonexistent/ca.pem") != NULL, "%s", err.data);
 	strbuf_cleanup(&err);
 }
 
 /* Runs output_problem with stderr captured; returns the text written. */
-static char *problem_text(const char *problem_json, long status,
-			  int json_errors, const char *retry, const char *hint,
-			  int *exit_code)
+static char *problem_text(const char *problem_json, long status, int json_errors, const char *retry,
+			  const char *hint, int *exit_code)
 {
 	struct output o = { 0 };
 	json_t *p = problem_json ? json_loads(problem_json, 0, NULL) : NULL;
@@ -168,14 +157,12 @@ static char *problem_text(const char *problem_json, long status,
 Test(status, problem_line_for_a_person)
 {
 	int rc;
-	char *s =
-		problem_text("{\"code\":\"forbidden\",\"title\":\"Forbidden\","
-			     "\"status\":403,\"detail\":\"requires the admin "
-			     "right\"}",
-			     403, 0, NULL, NULL, &rc);
+	char *s = problem_text("{\"code\":\"forbidden\",\"title\":\"Forbidden\","
+			       "\"status\":403,\"detail\":\"requires the admin "
+			       "right\"}",
+			       403, 0, NULL, NULL, &rc);
 
-	cr_assert_str_eq(
-		s, "samverkan: forbidden: requires the admin right (403)\n");
+	cr_assert_str_eq(s, "samverkan: forbidden: requires the admin right (403)\n");
 	cr_assert_eq(rc, CLI_AUTH);
 	free(s);
 }
@@ -183,16 +170,14 @@ Test(status, problem_line_for_a_person)
 Test(status, problem_line_names_fields)
 {
 	int rc;
-	char *s = problem_text(
-		"{\"code\":\"validation\",\"status\":422,\"detail\":"
-		"\"invalid\","
-		"\"errors\":[{\"field\":\"slug\",\"message\":\"bad slug\"},"
-		"{\"field\":\"name\",\"message\":\"holds a personnummer\"}]}",
-		422, 0, NULL, NULL, &rc);
+	char *s = problem_text("{\"code\":\"validation\",\"status\":422,\"detail\":"
+			       "\"invalid\","
+			       "\"errors\":[{\"field\":\"slug\",\"message\":\"bad slug\"},"
+			       "{\"field\":\"name\",\"message\":\"holds a personnummer\"}]}",
+			       422, 0, NULL, NULL, &rc);
 
-	cr_assert_str_eq(s,
-			 "samverkan: validation: slug: bad slug; name: holds "
-			 "a personnummer (422)\n");
+	cr_assert_str_eq(s, "samverkan: validation: slug: bad slug; name: holds "
+			    "a personnummer (422)\n");
 	cr_assert_eq(rc, CLI_VALIDATION);
 	free(s);
 }
@@ -236,8 +221,7 @@ Test(status, problem_control_characters_stay_one_line)
 Test(status, problem_as_json_with_output_json)
 {
 	int rc;
-	char *s = problem_text("{\"code\":\"conflict\",\"status\":409}", 409, 1,
-			       NULL, NULL, &rc);
+	char *s = problem_text("{\"code\":\"conflict\",\"status\":409}", 409, 1, NULL, NULL, &rc);
 	json_t *back;
 
 	cr_assert_eq(rc, CLI_CONFLICT);
@@ -245,8 +229,7 @@ Test(status, problem_as_json_with_output_json)
 	cr_assert_eq(strchr(s, '\n'), s + strlen(s) - 1, "one line: %s", s);
 	back = json_loads(s, 0, NULL);
 	cr_assert_not_null(back);
-	cr_assert_str_eq(json_string_value(json_object_get(back, "code")),
-			 "conflict");
+	cr_assert_str_eq(json_string_value(json_object_get(back, "code")), "conflict");
 	json_decref(back);
 	free(s);
 }

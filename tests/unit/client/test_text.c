@@ -23,8 +23,8 @@ static void utf8_locale(void)
 
 struct width_case {
 	char in[48];
-	size_t width;	   /* text_width */
-	size_t table;	   /* text_table_width */
+	size_t width; /* text_width */
+	size_t table; /* text_table_width */
 };
 
 ParameterizedTestParameters(text, width)
@@ -35,24 +35,22 @@ ParameterizedTestParameters(text, width)
 		{ "Upplands Väsby", 14, 14 },
 		{ "åäö ÅÄÖ", 7, 7 },
 		{ "Skadegörelse", 12, 12 },
-		{ "日本", 4, 4 }, /* wide: two columns each */
+		{ "日本", 4, 4 },               /* wide: two columns each */
 		{ "e\xcc\x81t\xc3\xa9", 3, 3 }, /* e + combining accent */
-		{ "a\tb", 3, 6 },		  /* a tab: one cleaned space */
-		{ "\x1b[31mred", 8, 11 },  /* ESC: one space, or \x1b */
-		{ "x\xc2\x85y", 4, 10 },  /* C1 NEL: two spaces, or 8 */
-		{ "\\x41", 4, 7 },	  /* the table shows \x5cx41 */
-		{ "a\xff", 2, 5 },	  /* not UTF-8: one, or \xff */
+		{ "a\tb", 3, 6 },               /* a tab: one cleaned space */
+		{ "\x1b[31mred", 8, 11 },       /* ESC: one space, or \x1b */
+		{ "x\xc2\x85y", 4, 10 },        /* C1 NEL: two spaces, or 8 */
+		{ "\\x41", 4, 7 },              /* the table shows \x5cx41 */
+		{ "a\xff", 2, 5 },              /* not UTF-8: one, or \xff */
 	};
-	return cr_make_param_array(struct width_case, cases,
-				   sizeof cases / sizeof cases[0]);
+	return cr_make_param_array(struct width_case, cases, sizeof cases / sizeof cases[0]);
 }
 
 ParameterizedTest(struct width_case *c, text, width, .init = utf8_locale)
 {
-	cr_assert_eq(text_width(c->in), c->width, "text_width(\"%s\") = %zu",
-		     c->in, text_width(c->in));
-	cr_assert_eq(text_table_width(c->in), c->table,
-		     "text_table_width(\"%s\") = %zu", c->in,
+	cr_assert_eq(text_width(c->in), c->width, "text_width(\"%s\") = %zu", c->in,
+		     text_width(c->in));
+	cr_assert_eq(text_table_width(c->in), c->table, "text_table_width(\"%s\") = %zu", c->in,
 		     text_table_width(c->in));
 }
 
@@ -73,11 +71,12 @@ ParameterizedTestParameters(text, clean)
 		{ "line\nbreak\r", "line break " },
 		{ "\x1b[2J\x1b[31mred", " [2J [31mred" }, /* no escape left */
 		{ "bell\x07 del\x7f", "bell  del " },
-		{ "c1\xc2\x9b" "31m", "c1  31m" }, /* CSI as C1 control */
+		{ "c1\xc2\x9b"
+		  "31m",
+		  "c1  31m" },                          /* CSI as C1 control */
 		{ "nbsp\xc2\xa0ok", "nbsp\xc2\xa0ok" }, /* U+00A0 prints */
 	};
-	return cr_make_param_array(struct clean_case, cases,
-				   sizeof cases / sizeof cases[0]);
+	return cr_make_param_array(struct clean_case, cases, sizeof cases / sizeof cases[0]);
 }
 
 ParameterizedTest(struct clean_case *c, text, clean)
@@ -102,14 +101,13 @@ ParameterizedTestParameters(text, padded)
 	static struct pad_case cases[] = {
 		{ "ab", 5, 0, "ab   " },
 		{ "ab", 5, 1, "   ab" },
-		{ "Väsby", 7, 0, "Väsby  " },  /* columns, not bytes */
-		{ "日本", 6, 0, "日本  " },	/* wide: 4 columns */
+		{ "Väsby", 7, 0, "Väsby  " },   /* columns, not bytes */
+		{ "日本", 6, 0, "日本  " },     /* wide: 4 columns */
 		{ "toolong", 3, 0, "toolong" }, /* nothing cut */
 		{ "", 3, 0, "-  " },
 		{ "a\nb", 4, 1, " a b" }, /* cleaned, then padded */
 	};
-	return cr_make_param_array(struct pad_case, cases,
-				   sizeof cases / sizeof cases[0]);
+	return cr_make_param_array(struct pad_case, cases, sizeof cases / sizeof cases[0]);
 }
 
 ParameterizedTest(struct pad_case *c, text, padded, .init = utf8_locale)
@@ -135,18 +133,16 @@ ParameterizedTestParameters(text, wrap)
 	static struct wrap_case cases[] = {
 		{ "fits", 10, "fits" },
 		{ "exactly ten", 11, "exactly ten" },
-		{ "Avtalet löper ut utan förlängning", 12,
-		  "Avtalet|löper ut|utan|förlängning" },
+		{ "Avtalet löper ut utan förlängning", 12, "Avtalet|löper ut|utan|förlängning" },
 		{ "no extension decided", 10, "no|extension|decided" },
-		{ "a  b", 2, "a|b" },		   /* spaces end no line */
+		{ "a  b", 2, "a|b" },                /* spaces end no line */
 		{ "abcdefghij", 4, "abcd|efgh|ij" }, /* one word too wide */
 		{ "ab verylongword cd", 6, "ab|verylo|ngword|cd" },
 		{ "åäöåäöåäö", 4, "åäöå|äöåä|ö" }, /* between characters */
-		{ "日本語", 3, "日|本|語" }, /* a wide char never split */
-		{ "日本", 1, "日|本" }, /* wider than the line: still shown */
+		{ "日本語", 3, "日|本|語" },       /* a wide char never split */
+		{ "日本", 1, "日|本" },            /* wider than the line: still shown */
 	};
-	return cr_make_param_array(struct wrap_case, cases,
-				   sizeof cases / sizeof cases[0]);
+	return cr_make_param_array(struct wrap_case, cases, sizeof cases / sizeof cases[0]);
 }
 
 ParameterizedTest(struct wrap_case *c, text, wrap, .init = utf8_locale)
@@ -171,9 +167,8 @@ ParameterizedTest(struct wrap_case *c, text, wrap, .init = utf8_locale)
 /* Every line text_wrap makes fits, and it breaks no word that fits. */
 Test(text, wrap_breaks_no_word_that_fits, .init = utf8_locale)
 {
-	static const char text[] =
-		"Samverkansavtalet mellan kommunen och polisen löper ut "
-		"den 31 december utan att förlängning har beslutats";
+	static const char text[] = "Samverkansavtalet mellan kommunen och polisen löper ut "
+				   "den 31 december utan att förlängning har beslutats";
 
 	for (size_t width = 17; width < 60; width++) {
 		const char *p = text;
@@ -185,11 +180,9 @@ Test(text, wrap_breaks_no_word_that_fits, .init = utf8_locale)
 			cr_assert_lt(len, sizeof line);
 			memcpy(line, p, len);
 			line[len] = '\0';
-			cr_assert_leq(text_width(line), width, "\"%s\" in %zu",
-				      line, width);
+			cr_assert_leq(text_width(line), width, "\"%s\" in %zu", line, width);
 			cr_assert(p[len] == '\0' || p[len] == ' ',
-				  "a word broken after \"%s\" in %zu", line,
-				  width);
+				  "a word broken after \"%s\" in %zu", line, width);
 			p += next;
 		}
 	}
@@ -221,15 +214,13 @@ static char *table(const char *json, size_t width)
 	return buf;
 }
 
-static const char findings[] =
-	"[{\"severity\":\"high\",\"code\":\"expiry\",\"message\":"
-	"\"Avtalet löper ut utan förlängning\"}]";
+static const char findings[] = "[{\"severity\":\"high\",\"code\":\"expiry\",\"message\":"
+			       "\"Avtalet löper ut utan förlängning\"}]";
 
 Test(text, narrow_table_wraps_between_words, .init = utf8_locale)
 {
 	char *s = table(findings, 30);
-	const char *words[] = { "Avtalet", "löper", "ut", "utan",
-				"förlängning" };
+	const char *words[] = { "Avtalet", "löper", "ut", "utan", "förlängning" };
 	size_t found = 0, lines = 0;
 
 	/* Every word whole on some line, and more than one line. */
@@ -252,8 +243,7 @@ Test(text, wide_table_keeps_the_cell_on_one_line, .init = utf8_locale)
 {
 	char *s = table(findings, 80);
 
-	cr_assert_not_null(strstr(s, "Avtalet löper ut utan förlängning"),
-			   "%s", s);
+	cr_assert_not_null(strstr(s, "Avtalet löper ut utan förlängning"), "%s", s);
 	free(s);
 }
 
@@ -261,9 +251,8 @@ Test(text, unlimited_table_is_as_before, .init = utf8_locale)
 {
 	char *s = table(findings, 0);
 
-	cr_assert_str_eq(s,
-			 "SEVERITY CODE   MESSAGE\n"
-			 "high     expiry Avtalet löper ut utan "
-			 "förlängning\n");
+	cr_assert_str_eq(s, "SEVERITY CODE   MESSAGE\n"
+			    "high     expiry Avtalet löper ut utan "
+			    "förlängning\n");
 	free(s);
 }

@@ -89,6 +89,7 @@ Test(csv, rows_and_separators)
 	csv_field(&sb, NULL, false);
 	csv_field(&sb, "c;d", false);
 	csv_end_row(&sb);
-	cr_assert_str_eq(sb.data, "\xEF\xBB\xBF" "a;;\"c;d\"\r\n");
+	cr_assert_str_eq(sb.data, "\xEF\xBB\xBF"
+				  "a;;\"c;d\"\r\n");
 	strbuf_cleanup(&sb);
 }

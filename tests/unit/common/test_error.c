@@ -15,25 +15,23 @@ struct sqlstate_case {
 ParameterizedTestParameters(error, sqlstate)
 {
 	static struct sqlstate_case cases[] = {
-		{ "23505", SVK_ERR_CONFLICT },   { "22P02", SVK_ERR_VALIDATION },
-		{ "23502", SVK_ERR_VALIDATION }, { "23514", SVK_ERR_VALIDATION },
+		{ "23505", SVK_ERR_CONFLICT },    { "22P02", SVK_ERR_VALIDATION },
+		{ "23502", SVK_ERR_VALIDATION },  { "23514", SVK_ERR_VALIDATION },
 		{ "40001", SVK_ERR_UNAVAILABLE }, { "40P01", SVK_ERR_UNAVAILABLE },
 		{ "08006", SVK_ERR_UNAVAILABLE }, { "08001", SVK_ERR_UNAVAILABLE },
-		{ "SV403", SVK_ERR_FORBIDDEN },  { "SV404", SVK_ERR_NOT_FOUND },
-		{ "SV409", SVK_ERR_CONFLICT },   { "SV412", SVK_ERR_PRECONDITION_FAILED },
-		{ "SV422", SVK_ERR_VALIDATION }, { "SV429", SVK_ERR_RATE_LIMITED },
-		{ "SV503", SVK_ERR_UNAVAILABLE },
-		{ "42P01", SVK_ERR_INTERNAL },   { "XX000", SVK_ERR_INTERNAL },
-		{ "", SVK_ERR_INTERNAL },        { "2350", SVK_ERR_INTERNAL },
+		{ "SV403", SVK_ERR_FORBIDDEN },   { "SV404", SVK_ERR_NOT_FOUND },
+		{ "SV409", SVK_ERR_CONFLICT },    { "SV412", SVK_ERR_PRECONDITION_FAILED },
+		{ "SV422", SVK_ERR_VALIDATION },  { "SV429", SVK_ERR_RATE_LIMITED },
+		{ "SV503", SVK_ERR_UNAVAILABLE }, { "42P01", SVK_ERR_INTERNAL },
+		{ "XX000", SVK_ERR_INTERNAL },    { "", SVK_ERR_INTERNAL },
+		{ "2350", SVK_ERR_INTERNAL },
 	};
-	return cr_make_param_array(struct sqlstate_case, cases,
-				   sizeof cases / sizeof cases[0]);
+	return cr_make_param_array(struct sqlstate_case, cases, sizeof cases / sizeof cases[0]);
 }
 
 ParameterizedTest(struct sqlstate_case *c, error, sqlstate)
 {
-	cr_assert_eq(svk_err_from_sqlstate(c->state), c->err, "sqlstate %s",
-		     c->state);
+	cr_assert_eq(svk_err_from_sqlstate(c->state), c->err, "sqlstate %s", c->state);
 }
 
 Test(error, null_sqlstate_is_internal)

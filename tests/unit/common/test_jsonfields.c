@@ -30,8 +30,10 @@ ParameterizedTestParameters(jsonfields, one_problem)
 {
 	static struct jf_case cases[] = {
 		{ "{\"slug\":\"a\",\"name\":\"b\"}", "" },
-		{ "{\"slug\":\"a\",\"name\":\"b\",\"kind\":\"police\",\"n\":100,\"x\":4.5,\"on\":null,"
-		  "\"id\":\"0b6f6a3e-3c1d-4c7e-9a7b-1f2e3d4c5b6a\",\"list\":[\"p\"],\"flag\":true}", "" },
+		{ "{\"slug\":\"a\",\"name\":\"b\",\"kind\":\"police\",\"n\":100,\"x\":4.5,\"on\":"
+		  "null,"
+		  "\"id\":\"0b6f6a3e-3c1d-4c7e-9a7b-1f2e3d4c5b6a\",\"list\":[\"p\"],\"flag\":true}",
+		  "" },
 		{ "{\"name\":\"b\"}", "slug" },
 		{ "{\"slug\":\"A\",\"name\":\"b\"}", "slug" },
 		{ "{\"slug\":\"a\",\"name\":\"01234567890\"}", "name" },
@@ -68,8 +70,9 @@ ParameterizedTest(struct jf_case *c, jsonfields, one_problem)
 		cr_assert_not(ok, "%s should fail", c->body);
 		cr_assert_eq(json_array_size(errors), 1, "%s: %zu errors", c->body,
 			     json_array_size(errors));
-		cr_assert_str_eq(json_string_value(json_object_get(json_array_get(errors, 0), "field")),
-				 c->field);
+		cr_assert_str_eq(
+		    json_string_value(json_object_get(json_array_get(errors, 0), "field")),
+		    c->field);
 	}
 	json_decref(errors);
 	json_decref(body);
@@ -77,7 +80,8 @@ ParameterizedTest(struct jf_case *c, jsonfields, one_problem)
 
 Test(jsonfields, every_problem_at_once)
 {
-	json_t *body = json_loads("{\"slug\":\"A\",\"kind\":\"x\",\"zzz\":1}", 0, NULL), *errors = NULL;
+	json_t *body = json_loads("{\"slug\":\"A\",\"kind\":\"x\",\"zzz\":1}", 0, NULL),
+	       *errors = NULL;
 
 	cr_assert_not(jf_check(body, fields, sizeof fields / sizeof fields[0], &errors));
 	cr_assert_eq(json_array_size(errors), 4, "slug, name (missing), kind and zzz");

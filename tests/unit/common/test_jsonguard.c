@@ -19,31 +19,26 @@ ParameterizedTestParameters(jsonguard, table)
 {
 	static struct guard_case cases[] = {
 		{ "{\"description\": \"pnr 811218-9876\"}", true, "description" },
-		{ "{\"title\": \"ok\", \"description\": \"19811218-9876\"}", true,
-		  "description" },
+		{ "{\"title\": \"ok\", \"description\": \"19811218-9876\"}", true, "description" },
 		{ "{\"items\": [{\"place\": \"a\"}, {\"place\": \"b\"}, {}, "
 		  "{\"place\": \"Storgatan 8112189876\"}]}",
 		  true, "items[3].place" },
 		{ "{\"resources\": [{\"organisation\": \"sigtuna\", "
 		  "\"description\": \"701063-2391\", \"amount\": 2}]}",
 		  true, "resources[0].description" },
-		{ "{\"decisions\": [\"ok\", \"ok\", \"ring 811218-9876\"]}", true,
-		  "decisions[2]" },
-		{ "{\"a\": {\"b\": {\"c\": [[\"x\", \"811218-9876\"]]}}}", true,
-		  "a.b.c[0][1]" },
-		{ "[{\"place\": \"x\"}, {\"place\": \"811218-9876\"}]", true,
-		  "[1].place" },
+		{ "{\"decisions\": [\"ok\", \"ok\", \"ring 811218-9876\"]}", true, "decisions[2]" },
+		{ "{\"a\": {\"b\": {\"c\": [[\"x\", \"811218-9876\"]]}}}", true, "a.b.c[0][1]" },
+		{ "[{\"place\": \"x\"}, {\"place\": \"811218-9876\"}]", true, "[1].place" },
 		{ "[\"811218-9876\"]", true, "[0]" },
 		/* The first in document order wins. */
-		{ "{\"a\": \"x\", \"b\": [\"811218-9876\"], \"c\": \"811218-9876\"}",
-		  true, "b[0]" },
+		{ "{\"a\": \"x\", \"b\": [\"811218-9876\"], \"c\": \"811218-9876\"}", true,
+		  "b[0]" },
 		/* After a deep miss the path is clean for the next sibling. */
 		{ "{\"long_name_here\": {\"inner\": [\"x\", \"y\"]}, \"d\": "
 		  "\"811218-9876\"}",
 		  true, "d" },
 		/* Nothing to find. */
-		{ "{\"description\": \"möte 2024-01-15, tel 070-123 45 67\"}", false,
-		  "" },
+		{ "{\"description\": \"möte 2024-01-15, tel 070-123 45 67\"}", false, "" },
 		{ "{\"811218-9876\": \"keys are not checked\"}", false, "" },
 		/* Numbers, integer or real, given where a text is expected or
 		 * in a numeric field. */
@@ -72,8 +67,7 @@ ParameterizedTestParameters(jsonguard, table)
 		{ "[]", false, "" },
 		{ "{\"description\": \"811218-9875\"}", false, "" },
 	};
-	return cr_make_param_array(struct guard_case, cases,
-				   sizeof cases / sizeof cases[0]);
+	return cr_make_param_array(struct guard_case, cases, sizeof cases / sizeof cases[0]);
 }
 
 ParameterizedTest(struct guard_case *c, jsonguard, table)
@@ -83,8 +77,7 @@ ParameterizedTest(struct guard_case *c, jsonguard, table)
 	char path[64] = "garbage";
 
 	cr_assert_not_null(v, "bad test json %s: %s", c->json, err.text);
-	cr_assert_eq(jsonguard_find_pnr(v, path, sizeof path), c->found, "%s",
-		     c->json);
+	cr_assert_eq(jsonguard_find_pnr(v, path, sizeof path), c->found, "%s", c->json);
 	cr_assert_str_eq(path, c->path, "%s", c->json);
 	json_decref(v);
 }

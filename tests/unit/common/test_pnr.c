@@ -35,9 +35,9 @@ ParameterizedTestParameters(pnr, table)
 		{ "7010632391", "7010632391" },
 		{ "19701063-2391", "19701063-2391" },
 		{ "197010632391", "197010632391" },
-		{ "811291-2343", "811291-2343" },       /* 31 Dec + 60 */
-		{ "040289-1238", "040289-1238" },       /* 29 Feb 2004 + 60 */
-		{ "960289-1237", "960289-1237" },       /* 29 Feb 1996 + 60 */
+		{ "811291-2343", "811291-2343" }, /* 31 Dec + 60 */
+		{ "040289-1238", "040289-1238" }, /* 29 Feb 2004 + 60 */
+		{ "960289-1237", "960289-1237" }, /* 29 Feb 1996 + 60 */
 		/* Leap days. Without century, 29 Feb counts when real in 19xx
 		 * or 20xx; with it, only in that year. */
 		{ "000229-1235", "000229-1235" },
@@ -138,19 +138,19 @@ ParameterizedTestParameters(pnr, table)
 		{ "19811218-9870", "" },
 		{ "701063-2392", "" },
 		/* Dates that do not exist (Luhn digit correct). */
-		{ "811318-1237", "" },    /* month 13 */
-		{ "810018-1232", "" },    /* month 00 */
-		{ "811200-1238", "" },    /* day 00 */
-		{ "811232-1230", "" },    /* day 32 */
-		{ "810431-1231", "" },    /* 31 April */
-		{ "810230-1234", "" },    /* 30 February */
-		{ "010229-1234", "" },    /* 29 Feb: neither 1901 nor 2001 */
+		{ "811318-1237", "" }, /* month 13 */
+		{ "810018-1232", "" }, /* month 00 */
+		{ "811200-1238", "" }, /* day 00 */
+		{ "811232-1230", "" }, /* day 32 */
+		{ "810431-1231", "" }, /* 31 April */
+		{ "810230-1234", "" }, /* 30 February */
+		{ "010229-1234", "" }, /* 29 Feb: neither 1901 nor 2001 */
 		{ "0102291234", "" },
-		{ "19000229-1235", "" },  /* 1900 is no leap year */
+		{ "19000229-1235", "" }, /* 1900 is no leap year */
 		{ "20010229-1234", "" },
-		{ "811260-1235", "" },    /* samordning day 0 */
-		{ "811292-1237", "" },    /* samordning day 32 */
-		{ "810290-1231", "" },    /* samordning 30 February */
+		{ "811260-1235", "" }, /* samordning day 0 */
+		{ "811292-1237", "" }, /* samordning day 32 */
+		{ "810290-1231", "" }, /* samordning 30 February */
 		/* A century nobody alive was born in. */
 		{ "17811218-9876", "" },
 		{ "21811218-9876", "" },
@@ -212,8 +212,7 @@ ParameterizedTestParameters(pnr, table)
 		{ "811218-", "" },
 		{ "811218-987", "" },
 	};
-	return cr_make_param_array(struct pnr_case, cases,
-				   sizeof cases / sizeof cases[0]);
+	return cr_make_param_array(struct pnr_case, cases, sizeof cases / sizeof cases[0]);
 }
 
 ParameterizedTest(struct pnr_case *c, pnr, table)
@@ -222,25 +221,21 @@ ParameterizedTest(struct pnr_case *c, pnr, table)
 	bool found = pnr_find(c->text, strlen(c->text), &at, &at_len);
 
 	if (!c->match[0]) {
-		cr_assert_not(found, "\"%s\" matched at %zu+%zu", c->text, at,
-			      at_len);
+		cr_assert_not(found, "\"%s\" matched at %zu+%zu", c->text, at, at_len);
 		return;
 	}
 	const char *want = strstr(c->text, c->match);
 
 	cr_assert_not_null(want, "bad test row \"%s\"", c->text);
 	cr_assert(found, "\"%s\" did not match", c->text);
-	cr_assert_eq(at, (size_t)(want - c->text), "\"%s\": offset %zu", c->text,
-		     at);
-	cr_assert_eq(at_len, strlen(c->match), "\"%s\": length %zu", c->text,
-		     at_len);
+	cr_assert_eq(at, (size_t)(want - c->text), "\"%s\": offset %zu", c->text, at);
+	cr_assert_eq(at_len, strlen(c->match), "\"%s\": length %zu", c->text, at_len);
 }
 
 Test(pnr, respects_len_without_nul)
 {
 	/* The trailing digit lies past len: the number is complete. */
-	const char buf[] = { '8', '1', '1', '2', '1', '8', '-', '9', '8', '7',
-			     '6', '5' };
+	const char buf[] = { '8', '1', '1', '2', '1', '8', '-', '9', '8', '7', '6', '5' };
 
 	cr_assert(pnr_find(buf, 11, NULL, NULL));
 	cr_assert_not(pnr_find(buf, sizeof buf, NULL, NULL));
@@ -262,7 +257,8 @@ Test(pnr, null_outputs_and_null_text)
 
 Test(pnr, embedded_nul_ends_a_token)
 {
-	const char buf[] = "1\0" "811218-9876";
+	const char buf[] = "1\0"
+			   "811218-9876";
 
 	cr_assert(pnr_find(buf, sizeof buf - 1, NULL, NULL));
 }

@@ -42,6 +42,8 @@ struct policy_case {
 	char why[48]; /* a refusal's reason must contain this */
 };
 
+/* The table's actors and rows, one a line. */
+/* clang-format off */
 #define M_STY { "styrgrupp", TIER_STYRGRUPP, ROLE_MEMBER, "" }
 #define M_STY_DM { "styrgrupp", TIER_STYRGRUPP, ROLE_DECISION_MAKER, "" }
 #define M_STY_CHAIR { "styrgrupp", TIER_STYRGRUPP, ROLE_CHAIR, "" }
@@ -112,6 +114,7 @@ struct policy_case {
 #define R_ANY "membership of a group"
 #define R_BER "beredningsgrupp or the styrgrupp"
 #define R_ADMIN "requires the admin right"
+/* clang-format on */
 
 static struct policy_case cases[] = {
 	/* read shared data: any tier */
@@ -316,16 +319,15 @@ ParameterizedTest(struct policy_case *c, policy, table)
 
 	make_actor(&c->who, &a);
 	ok = policy_check(&a, c->action, &t, &why);
-	cr_assert_eq(ok, c->allowed, "%s %s: expected %s, reason \"%s\"",
-		     c->who.name, act, c->allowed ? "allowed" : "refused",
-		     why ? why : "(none)");
+	cr_assert_eq(ok, c->allowed, "%s %s: expected %s, reason \"%s\"", c->who.name, act,
+		     c->allowed ? "allowed" : "refused", why ? why : "(none)");
 	if (ok) {
 		cr_assert_null(why, "%s %s", c->who.name, act);
 		return;
 	}
 	cr_assert(why && why[0], "%s %s: no reason", c->who.name, act);
-	cr_assert(strstr(why, c->why), "%s %s: reason \"%s\" lacks \"%s\"",
-		  c->who.name, act, why, c->why);
+	cr_assert(strstr(why, c->why), "%s %s: reason \"%s\" lacks \"%s\"", c->who.name, act, why,
+		  c->why);
 }
 
 Test(policy, table_covers_every_action_both_ways)
@@ -383,10 +385,8 @@ Test(policy, null_and_missing_target)
 Test(policy, empty_slugs_never_match)
 {
 	struct policy_actor a;
-	struct policy_target t = { .municipality = "", .group = "",
-				   .organisation = "" };
-	struct who w = WHO("blank", "", false,
-			   { "", TIER_ARBETSGRUPP, ROLE_MEMBER, "" }, M_END);
+	struct policy_target t = { .municipality = "", .group = "", .organisation = "" };
+	struct who w = WHO("blank", "", false, { "", TIER_ARBETSGRUPP, ROLE_MEMBER, "" }, M_END);
 
 	make_actor(&w, &a);
 	cr_assert_not(policy_check(&a, ACT_REPORT_INCIDENT, &t, NULL));
@@ -414,8 +414,7 @@ ParameterizedTestParameters(policy, tier)
 		      M_EST_SIG, M_END),
 		  TIER_ARBETSGRUPP },
 	};
-	return cr_make_param_array(struct tier_case, cases_,
-				   sizeof cases_ / sizeof cases_[0]);
+	return cr_make_param_array(struct tier_case, cases_, sizeof cases_ / sizeof cases_[0]);
 }
 
 ParameterizedTest(struct tier_case *c, policy, tier)
@@ -440,23 +439,21 @@ Test(policy, tier_is_capped_by_the_array)
 Test(policy, names)
 {
 	static const char *const actions[ACT__COUNT] = {
-		"read_shared",   "read_directory", "report_incident",
+		"read_shared",    "read_directory",      "report_incident",
 		"record_meeting", "update_intervention", "edit_plans",
-		"edit_proposals", "edit_followup", "coopt_member",
-		"decide",        "name_source",    "read_audit",
+		"edit_proposals", "edit_followup",       "coopt_member",
+		"decide",         "name_source",         "read_audit",
 		"admin",
 	};
 	enum policy_role r;
 
 	for (int i = 0; i < ACT__COUNT; i++)
-		cr_assert_str_eq(policy_action_name((enum policy_action)i),
-				 actions[i]);
+		cr_assert_str_eq(policy_action_name((enum policy_action)i), actions[i]);
 	cr_assert_null(policy_action_name(ACT__COUNT));
 
 	cr_assert_null(policy_tier_name(TIER_NONE));
 	for (int t = TIER_ARBETSGRUPP; t <= TIER_STYRGRUPP; t++)
-		cr_assert_eq(policy_tier_parse(policy_tier_name((enum policy_tier)t)),
-			     t);
+		cr_assert_eq(policy_tier_parse(policy_tier_name((enum policy_tier)t)), t);
 	cr_assert_str_eq(policy_tier_name(TIER_STYRGRUPP), "styrgrupp");
 	cr_assert_str_eq(policy_tier_name(TIER_BEREDNINGSGRUPP), "beredningsgrupp");
 	cr_assert_str_eq(policy_tier_name(TIER_ARBETSGRUPP), "arbetsgrupp");

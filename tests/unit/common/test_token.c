@@ -10,16 +10,13 @@
 #include "token.h"
 
 #define KNOWN_A "svk_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa4SHDYg"
-#define KNOWN_A_SHA256 \
-	"022fad780cb1663c55e4a8b27e9c2ced1f2d19106e74bf1e49db52ce9262facf"
+#define KNOWN_A_SHA256 "022fad780cb1663c55e4a8b27e9c2ced1f2d19106e74bf1e49db52ce9262facf"
 #define KNOWN_B "svk_0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefg37cCQ0"
-#define KNOWN_B_SHA256 \
-	"aafc68279bd07ccc25395ca7466f1fac0f64916c490bb8d8f33d98a142f6d87a"
+#define KNOWN_B_SHA256 "aafc68279bd07ccc25395ca7466f1fac0f64916c490bb8d8f33d98a142f6d87a"
 
 static bool is_base62(char c)
 {
-	return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') ||
-	       (c >= 'a' && c <= 'z');
+	return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
 }
 
 Test(token, generate_has_the_shape)
@@ -94,8 +91,7 @@ ParameterizedTestParameters(token, malformed)
 		{ " svk_0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefg37cCQ" },
 		{ "svk_0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefg37cC\n0" },
 	};
-	return cr_make_param_array(struct shape_case, cases,
-				   sizeof cases / sizeof cases[0]);
+	return cr_make_param_array(struct shape_case, cases, sizeof cases / sizeof cases[0]);
 }
 
 ParameterizedTest(struct shape_case *c, token, malformed)

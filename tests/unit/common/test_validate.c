@@ -38,8 +38,7 @@ ParameterizedTestParameters(validate, slug)
 		{ "a/b", false },
 		{ "a\n", false },
 	};
-	return cr_make_param_array(struct str_case, cases,
-				   sizeof cases / sizeof cases[0]);
+	return cr_make_param_array(struct str_case, cases, sizeof cases / sizeof cases[0]);
 }
 
 ParameterizedTest(struct str_case *c, validate, slug)
@@ -50,27 +49,14 @@ ParameterizedTest(struct str_case *c, validate, slug)
 ParameterizedTestParameters(validate, username)
 {
 	static struct str_case cases[] = {
-		{ "admin", true },
-		{ "anna.berg", true },
-		{ "anna_berg", true },
-		{ "anna-berg", true },
-		{ "ab", true },
-		{ "a.", true },
-		{ "0x", true },
-		{ LONG63, true },
-		{ LONG64, false },
-		{ "a", false },
-		{ "", false },
-		{ ".anna", false },
-		{ "_anna", false },
-		{ "-anna", false },
-		{ "Anna", false },
-		{ "anna berg", false },
-		{ "anna@berg", false },
-		{ "åsa", false },
+		{ "admin", true },      { "anna.berg", true },  { "anna_berg", true },
+		{ "anna-berg", true },  { "ab", true },         { "a.", true },
+		{ "0x", true },         { LONG63, true },       { LONG64, false },
+		{ "a", false },         { "", false },          { ".anna", false },
+		{ "_anna", false },     { "-anna", false },     { "Anna", false },
+		{ "anna berg", false }, { "anna@berg", false }, { "åsa", false },
 	};
-	return cr_make_param_array(struct str_case, cases,
-				   sizeof cases / sizeof cases[0]);
+	return cr_make_param_array(struct str_case, cases, sizeof cases / sizeof cases[0]);
 }
 
 ParameterizedTest(struct str_case *c, validate, username)
@@ -107,8 +93,7 @@ ParameterizedTestParameters(validate, date)
 		{ "2023-0a-01", false },
 		{ "", false },
 	};
-	return cr_make_param_array(struct str_case, cases,
-				   sizeof cases / sizeof cases[0]);
+	return cr_make_param_array(struct str_case, cases, sizeof cases / sizeof cases[0]);
 }
 
 ParameterizedTest(struct str_case *c, validate, date)
@@ -130,16 +115,15 @@ ParameterizedTestParameters(validate, password)
 		{ "correct horse battery", true },
 		{ "123456789012", true },
 		{ "lösenordet är långt", true },
-		{ "åäöåäö", true },        /* 12 bytes, 6 characters */
+		{ "åäöåäö", true }, /* 12 bytes, 6 characters */
 		{ "12345678901", false },
-		{ "åäöåä", false },        /* 10 bytes */
+		{ "åäöåä", false }, /* 10 bytes */
 		{ "", false },
 		{ "abcdefghijk\xff", false },
 		{ "abcdefghijkl\xc3", false },
 		{ "abcdefghij\xed\xa0\x80", false },
 	};
-	return cr_make_param_array(struct str_case, cases,
-				   sizeof cases / sizeof cases[0]);
+	return cr_make_param_array(struct str_case, cases, sizeof cases / sizeof cases[0]);
 }
 
 ParameterizedTest(struct str_case *c, validate, password)
@@ -151,8 +135,7 @@ ParameterizedTest(struct str_case *c, validate, password)
 	if (ok)
 		cr_assert_null(why);
 	else
-		cr_assert(why && strstr(why, "password"), "reason for \"%s\"",
-			  c->s);
+		cr_assert(why && strstr(why, "password"), "reason for \"%s\"", c->s);
 }
 
 Test(validate, password_length_bounds)
@@ -183,45 +166,46 @@ ParameterizedTestParameters(validate, utf8)
 	static struct utf8_case cases[] = {
 		{ "", 0, true },
 		{ "abc", 3, true },
-		{ "\xc3\xa5\xc3\xa4\xc3\xb6", 6, true },   /* åäö */
-		{ "\xe2\x82\xac", 3, true },               /* € */
-		{ "\xf0\x9f\x98\x80", 4, true },           /* U+1F600 */
-		{ "\xf4\x8f\xbf\xbf", 4, true },           /* U+10FFFF */
-		{ "\xed\x9f\xbf", 3, true },               /* U+D7FF */
-		{ "\xee\x80\x80", 3, true },               /* U+E000 */
-		{ "a\0b", 3, true },                       /* U+0000 */
-		{ "\x80", 1, false },                      /* lone continuation */
+		{ "\xc3\xa5\xc3\xa4\xc3\xb6", 6, true }, /* åäö */
+		{ "\xe2\x82\xac", 3, true },             /* € */
+		{ "\xf0\x9f\x98\x80", 4, true },         /* U+1F600 */
+		{ "\xf4\x8f\xbf\xbf", 4, true },         /* U+10FFFF */
+		{ "\xed\x9f\xbf", 3, true },             /* U+D7FF */
+		{ "\xee\x80\x80", 3, true },             /* U+E000 */
+		{ "a\0b", 3, true },                     /* U+0000 */
+		{ "\x80", 1, false },                    /* lone continuation */
 		{ "\xbf", 1, false },
-		{ "\xc0\xaf", 2, false },                  /* overlong '/' */
+		{ "\xc0\xaf", 2, false }, /* overlong '/' */
 		{ "\xc1\xbf", 2, false },
-		{ "\xe0\x80\xaf", 3, false },              /* overlong */
+		{ "\xe0\x80\xaf", 3, false }, /* overlong */
 		{ "\xe0\x9f\xbf", 3, false },
 		{ "\xf0\x80\x80\xaf", 4, false },
 		{ "\xf0\x8f\xbf\xbf", 4, false },
-		{ "\xed\xa0\x80", 3, false },              /* surrogate D800 */
-		{ "\xed\xbf\xbf", 3, false },              /* surrogate DFFF */
-		{ "\xf4\x90\x80\x80", 4, false },          /* U+110000 */
+		{ "\xed\xa0\x80", 3, false },     /* surrogate D800 */
+		{ "\xed\xbf\xbf", 3, false },     /* surrogate DFFF */
+		{ "\xf4\x90\x80\x80", 4, false }, /* U+110000 */
 		{ "\xf5\x80\x80\x80", 4, false },
 		{ "\xff", 1, false },
 		{ "\xfe", 1, false },
-		{ "\xe2\x82", 2, false },                  /* truncated */
+		{ "\xe2\x82", 2, false }, /* truncated */
 		{ "\xf0\x9f\x98", 3, false },
 		{ "\xc3", 1, false },
-		{ "\xc3\x28", 2, false },                  /* bad continuation */
+		{ "\xc3\x28", 2, false }, /* bad continuation */
 		{ "\xe2\x28\xa1", 3, false },
 		{ "\xe2\x82\x28", 3, false },
 		{ "\xf0\x9f\x98\x28", 4, false },
 		/* len cuts a valid sequence short. */
 		{ "\xe2\x82\xac", 2, false },
 	};
-	return cr_make_param_array(struct utf8_case, cases,
-				   sizeof cases / sizeof cases[0]);
+	return cr_make_param_array(struct utf8_case, cases, sizeof cases / sizeof cases[0]);
 }
 
 ParameterizedTest(struct utf8_case *c, validate, utf8)
 {
-	cr_assert_eq(validate_utf8(c->s, c->len), c->valid, "case of %zu bytes "
-		     "starting %02x", c->len, (unsigned char)c->s[0]);
+	cr_assert_eq(validate_utf8(c->s, c->len), c->valid,
+		     "case of %zu bytes "
+		     "starting %02x",
+		     c->len, (unsigned char)c->s[0]);
 }
 
 Test(validate, utf8_null)

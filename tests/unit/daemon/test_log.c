@@ -33,7 +33,9 @@ ParameterizedTestParameters(log, escapes_values)
 		{ "tab\there", true, "k=\"tab\\there\"" },
 		{ "\x1b[31mred\x1b[0m", true, "k=\"\\x1b[31mred\\x1b[0m\"" },
 		{ "bell\x07 del\x7f", true, "k=\"bell\\x07 del\\x7f\"" },
-		{ "nel\xc2\x85" "x", true, "k=\"nel\\u0085x\"" },
+		{ "nel\xc2\x85"
+		  "x",
+		  true, "k=\"nel\\u0085x\"" },
 		{ "c1\xc2\x9b", true, "k=\"c1\\u009b\"" },
 		{ "ls\u2028ps\u2029", true, "k=\"ls\\u2028ps\\u2029\"" },
 		{ "en\u2013dash \u00e4", true, "k=\"en\u2013dash \u00e4\"" },
@@ -63,14 +65,16 @@ Test(log, numbers_as_printf_formats_them)
 	size_t z = 42;
 	long long ll = -1234567890123LL;
 
-	log_format(got, sizeof got, "a=%d b=%5d c=%-4d| d=%03ld e=%.2f f=%zu g=%lld h=%x i=%u j=%% "
+	log_format(got, sizeof got,
+		   "a=%d b=%5d c=%-4d| d=%03ld e=%.2f f=%zu g=%lld h=%x i=%u j=%% "
 		   "k=%.3ld l=%*d m=%.*f n=%jd o=%g p=%c",
 		   -7, 12, 3, 9L, 1.005, z, ll, 255u, 4000000000u, 5L, 6, 8, 2, 3.14159,
 		   (intmax_t)-1, 0.5, 'x');
-	snprintf(want, sizeof want, "a=%d b=%5d c=%-4d| d=%03ld e=%.2f f=%zu g=%lld h=%x i=%u j=%% "
+	snprintf(want, sizeof want,
+		 "a=%d b=%5d c=%-4d| d=%03ld e=%.2f f=%zu g=%lld h=%x i=%u j=%% "
 		 "k=%.3ld l=%*d m=%.*f n=%jd o=%g p=%c",
-		 -7, 12, 3, 9L, 1.005, z, ll, 255u, 4000000000u, 5L, 6, 8, 2, 3.14159,
-		 (intmax_t)-1, 0.5, 'x');
+		 -7, 12, 3, 9L, 1.005, z, ll, 255u, 4000000000u, 5L, 6, 8, 2, 3.14159, (intmax_t)-1,
+		 0.5, 'x');
 	cr_assert_str_eq(got, want);
 }
 
@@ -83,9 +87,10 @@ Test(log, the_request_line_of_a_forged_path)
 	log_format(buf, sizeof buf,
 		   "msg=request id=%s method=%s path=\"%.200s\" status=%d ms=%.2f user=%s addr=%s",
 		   "abc", "GET", path, 404, 1.5, "-", "127.0.0.1");
-	cr_assert_str_eq(buf, "msg=request id=abc method=GET path=\"/v1/x\\r\\n2026-12-04T05:00:00.000Z "
-			      "level=info msg=request id=x path=\\\"/v1/admin\\\" status=200 "
-			      "user=admin\" status=404 ms=1.50 user=- addr=127.0.0.1");
+	cr_assert_str_eq(buf,
+			 "msg=request id=abc method=GET path=\"/v1/x\\r\\n2026-12-04T05:00:00.000Z "
+			 "level=info msg=request id=x path=\\\"/v1/admin\\\" status=200 "
+			 "user=admin\" status=404 ms=1.50 user=- addr=127.0.0.1");
 	cr_assert_null(strchr(buf, '\n'));
 	cr_assert_null(strchr(buf, '\r'));
 }
@@ -147,5 +152,6 @@ Test(log, one_line_on_stderr, .init = cr_redirect_stderr)
 	cr_assert(n > 0);
 	cr_assert_eq(strchr(out, '\n'), out + n - 1, "one line: %s", out);
 	cr_assert(strstr(out, " level=info msg=request path=\"/a\\r\\nlevel=error "
-			      "msg=\\\"forged\\\"\\n\"\n"), "%s", out);
+			      "msg=\\\"forged\\\"\\n\"\n"),
+		  "%s", out);
 }

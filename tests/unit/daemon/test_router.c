@@ -28,8 +28,8 @@ static const struct route table[] = {
 struct route_case {
 	unsigned method;
 	char path[64];
-	int want;          /* index into table, -1 for none */
-	unsigned allow;    /* expected Allow mask when want == -1 */
+	int want;       /* index into table, -1 for none */
+	unsigned allow; /* expected Allow mask when want == -1 */
 	char p0[24], p1[24];
 };
 
@@ -67,8 +67,8 @@ ParameterizedTest(struct route_case *c, router, match)
 	char seg[256];
 	const char *params[ROUTE_MAX_PARAMS] = { 0 };
 	unsigned allow = 12345;
-	const struct route *r = router_match(table, N, c->method, c->path, seg, sizeof seg,
-					     params, &allow);
+	const struct route *r = router_match(table, N, c->method, c->path, seg, sizeof seg, params,
+					     &allow);
 
 	if (c->want < 0) {
 		cr_assert_null(r, "%s should not match", c->path);
