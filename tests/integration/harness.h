@@ -262,6 +262,11 @@ const char *sql_value_v(struct env *e, const char *const sql[]);
 #define sql_value(e, ...) sql_value_v((e), (const char *const[]){ __VA_ARGS__, NULL })
 const char *sql_cell(const struct sqlres *r, int row, int col);
 
+/* The seeded agreement's (2023-01-01) action plan of a municipality, and
+ * its focus area of an ordinal, as ids. */
+const char *seed_plan(struct env *e, const char *municipality);
+const char *seed_focus_area(struct env *e, int ordinal);
+
 /* ---- strings ------------------------------------------------------------ */
 
 /* printf into an env-owned string. */

@@ -121,3 +121,22 @@ long sql_count_v(struct env *e, const char *const sql[])
 	cr_assert(end != v && *end == '\0', "%s: not a number: %s", sql[0], v);
 	return n;
 }
+
+const char *seed_plan(struct env *e, const char *municipality)
+{
+	return sql_value(e,
+			 "SELECT p.id::text FROM svk.action_plans p "
+			 "JOIN svk.organisations o ON o.id = p.municipality_id "
+			 "JOIN svk.agreements a ON a.id = p.agreement_id "
+			 "WHERE o.slug = $1 AND a.valid_from = '2023-01-01'",
+			 municipality);
+}
+
+const char *seed_focus_area(struct env *e, int ordinal)
+{
+	return sql_value(e,
+			 "SELECT f.id::text FROM svk.focus_areas f "
+			 "JOIN svk.agreements a ON a.id = f.agreement_id "
+			 "WHERE a.valid_from = '2023-01-01' AND f.ordinal = $1::int",
+			 strf(e, "%d", ordinal));
+}
