@@ -29,7 +29,9 @@ void req_forbidden(struct req *r, const char *reason)
 		return;
 	}
 	snprintf(r->refusal, sizeof r->refusal, "%s", reason);
-	snprintf(what, sizeof what, "%s %s", req_method_name(r->method), r->path);
+	/* The route's pattern, not the path: the audit log is append-only,
+	 * and a path may carry anything a client typed into it. */
+	snprintf(what, sizeof what, "%s %s", req_method_name(r->method), r->route->pattern);
 	params[0] = r->auth.actor.user_id;
 	params[1] = what;
 	params[2] = r->refusal;

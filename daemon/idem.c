@@ -38,6 +38,15 @@ static bool key_ok(const char *k)
 	return true;
 }
 
+/* The key as it is stored: its SHA-256 in hex. */
+static void key_digest(const char *key, char out[65])
+{
+	unsigned char h[crypto_hash_sha256_BYTES];
+
+	crypto_hash_sha256(h, (const unsigned char *)key, strlen(key));
+	sodium_bin2hex(out, 65, h, sizeof h);
+}
+
 /* sha256(method \n path \n body) in hex: what "the same request" means. */
 static void request_hash(struct req *r, char out[65])
 {
@@ -115,7 +124,7 @@ void idem_dispatch(struct req *r, void (*handler)(struct req *r))
 				  "must be 1 to 200 visible ASCII characters");
 		return;
 	}
-	snprintf(r->idem.key, sizeof r->idem.key, "%s", key);
+	key_digest(key, r->idem.key);
 	request_hash(r, r->idem.hash);
 	const char *p[2] = { r->auth.actor.user_id, r->idem.key };
 	req_db1(r, SQL_IDEM_LOOKUP, 2, p, looked_up);
@@ -161,7 +170,7 @@ void req_write(struct req *r, const struct db_call *calls, int n, req_db_cb done
 	batch[0].params[0] = r->auth.actor.user_id;
 	batch[0].params[1] = r->idem.key;
 	batch[0].params[2] = req_method_name(r->method);
-	batch[0].params[3] = r->path;
+	batch[0].params[3] = r->route->pattern; /* not the path: it is the client's */
 	batch[0].params[4] = r->idem.hash;
 	for (int i = 0; i < n; i++)
 		batch[i + 1] = calls[i];

@@ -15,7 +15,8 @@ struct idem_held;
 #define IDEM_KEY_MAX 200
 
 struct req_idem {
-	char key[IDEM_KEY_MAX + 1];
+	char key[65];                   /* the key's SHA-256 in hex: a client's key may
+			      * carry anything, so it is never stored */
 	char hash[65];                  /* what "the same request" means (idem.c) */
 	bool fresh;                     /* the key was new: the write claims it */
 	bool claimed;                   /* ...and did: the answer is stored */

@@ -110,29 +110,10 @@ Test(trust_privacy, dates_and_phone_numbers_with_spaces_and_dashes_pass, .init =
 
 /* ---- CSV exports ----------------------------------------------------------- */
 
-static const char *seed_plan(const char *municipality)
-{
-	return sql_value(&e,
-			 "SELECT p.id::text FROM svk.action_plans p "
-			 "JOIN svk.organisations o ON o.id = p.municipality_id "
-			 "JOIN svk.agreements a ON a.id = p.agreement_id "
-			 "WHERE o.slug = $1 AND a.valid_from = '2023-01-01'",
-			 municipality);
-}
-
-static const char *seed_focus_area(int ordinal)
-{
-	return sql_value(&e,
-			 "SELECT f.id::text FROM svk.focus_areas f "
-			 "JOIN svk.agreements a ON a.id = f.agreement_id "
-			 "WHERE a.valid_from = '2023-01-01' AND f.ordinal = $1::int",
-			 strf(&e, "%d", ordinal));
-}
-
 Test(trust_privacy, a_formula_in_a_title_is_text_in_every_csv, .init = start)
 {
 	const char *pw = user_create(&e, "berit.ber", "sollentuna");
-	const char *plan = seed_plan("sigtuna");
+	const char *plan = seed_plan(&e, "sigtuna");
 	/* The cell as RFC 4180 quotes it, with the guard's quote first. */
 	const char *guarded = "\"'=HYPERLINK(\"\"http://x\"\")\"";
 	struct resp *r;
@@ -143,7 +124,7 @@ Test(trust_privacy, a_formula_in_a_title_is_text_in_every_csv, .init = start)
 	ber = login(&e, "berit.ber", pw);
 	r = http(&e, "POST", strf(&e, "/v1/action-plans/%s/interventions", plan), ber,
 		 jsonf(&e, "{s:s, s:s, s:s, s:s, s:s, s:s}", "title", "=HYPERLINK(\"http://x\")",
-		       "focus_area", seed_focus_area(2), "cause", "@SUM(1+1)", "description",
+		       "focus_area", seed_focus_area(&e, 2), "cause", "@SUM(1+1)", "description",
 		       "-2+3+cmd|' /C calc'!A0", "responsible_organisation", "sigtuna", "rag",
 		       "green"));
 	cr_assert_eq(r->status, 201, "POST intervention: %s", resp_why(r));
@@ -221,4 +202,37 @@ Test(trust_privacy, raw_control_bytes_in_the_path_are_escaped_in_the_log, .init 
 	cr_expect(!strchr(log, '\x1b'), "a raw escape is in the log:\n%s", log);
 	cr_expect(!strstr(log, "forged\"\x1b") && !strstr(log, "forged\"user="),
 		  "the path's quote is not escaped:\n%s", log);
+}
+
+/* ---- what a client sends is not stored as it is ------------------------------- */
+
+/* An Idempotency-Key and a path are the client's text: a personnummer in
+ * either must not end up in the idempotency table or the append-only
+ * audit log. */
+Test(trust_privacy, an_idempotency_key_and_a_refused_path_are_not_stored_raw, .init = start)
+{
+	const char *est = user_in_group(&e, "eva.est", "sigtuna", "est-sigtuna", "member");
+	struct resp *r;
+
+	r = http_send(&e,
+		      &(struct http_req){ .method = "POST",
+					  .path = "/v1/me/tokens",
+					  .token = est,
+					  .body = "{\"name\":\"nattlig\",\"expires_in_days\":1}",
+					  .headers = { "Idempotency-Key: import-811218-9876" } });
+	cr_assert_eq(r->status, 201, "%s", resp_why(r));
+	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.idempotency_keys"), 1);
+	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.idempotency_keys k "
+				   "WHERE k::text LIKE '%811218%'"),
+		     0, "the Idempotency-Key is stored as it was sent");
+
+	r = http(&e, "PUT", "/v1/groups/811218-9876/members/eva.est", est, "{\"role\":\"member\"}");
+	cr_expect_eq(r->status, 403, "%s", resp_why(r));
+	cr_expect_eq(sql_count(&e,
+			       "SELECT count(*) FROM svk.audit WHERE action = 'request.refused' "
+			       "AND after->>'request' = 'PUT /v1/groups/{}/members/{}'"),
+		     1, "the refusal is not audited under the route's pattern");
+	cr_expect_eq(
+	    sql_count(&e, "SELECT count(*) FROM svk.audit a WHERE a::text LIKE '%811218%'"), 0,
+	    "the refused path is in the audit log");
 }
