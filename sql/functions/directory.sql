@@ -35,7 +35,7 @@ LANGUAGE sql STABLE AS $$
 	SELECT json_build_object('group', g.slug, 'username', u.username,
 	                         'display_name', u.display_name, 'organisation', o.slug,
 	                         'role', m.role, 'until', m.until,
-	                         'live', (m.until IS NULL OR m.until >= current_date) AND u.active)
+	                         'live', (m.until IS NULL OR m.until >= svk.today()) AND u.active)
 	FROM svk.memberships m
 	JOIN svk.groups g ON g.id = m.group_id
 	JOIN svk.users u ON u.id = m.user_id
@@ -116,6 +116,11 @@ BEGIN
 		RAISE EXCEPTION USING ERRCODE = 'SV404', MESSAGE = format('no user named "%s"', p_username);
 	END IF;
 	PERFORM svk.check_etag(svk.user_json(v_id), p_if_match);
+	IF p_admin AND EXISTS (SELECT 1 FROM svk.memberships m JOIN svk.groups g ON g.id = m.group_id
+	                       WHERE m.user_id = v_id AND m.role = 'decision_maker') THEN
+		RAISE EXCEPTION USING ERRCODE = 'SV422', COLUMN = 'admin',
+			MESSAGE = 'a decision maker is never an admin: remove the decision_maker role first';
+	END IF;
 	v_before := svk.user_json(v_id)::jsonb;
 	UPDATE svk.users SET
 		display_name = coalesce(p_display, display_name),
@@ -238,6 +243,10 @@ BEGIN
 	IF p_role = 'decision_maker' AND g.tier <> 'styrgrupp' THEN
 		RAISE EXCEPTION USING ERRCODE = 'SV422', COLUMN = 'role',
 			MESSAGE = 'decision_maker is a role in the styrgrupp only';
+	END IF;
+	IF p_role = 'decision_maker' AND (SELECT admin FROM svk.users WHERE id = v_user) THEN
+		RAISE EXCEPTION USING ERRCODE = 'SV422', COLUMN = 'role',
+			MESSAGE = 'an admin never decides: take the admin right away first, or appoint another user';
 	END IF;
 	IF p_role = 'decision_maker' AND NOT v_party THEN
 		RAISE EXCEPTION USING ERRCODE = 'SV422', COLUMN = 'role',

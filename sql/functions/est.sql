@@ -9,12 +9,6 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
 	SELECT to_char(d, 'IYYY-"W"IW')
 $$;
 
--- Today in Sweden (the server's clock may run in UTC).
-CREATE OR REPLACE FUNCTION svk.today() RETURNS date
-LANGUAGE sql STABLE AS $$
-	SELECT (now() AT TIME ZONE 'Europe/Stockholm')::date
-$$;
-
 -- Rows are added in key order, so that two batches touching the same
 -- weeks lock them in the same order and never deadlock.
 CREATE OR REPLACE FUNCTION svk.incident_weeks_add() RETURNS trigger

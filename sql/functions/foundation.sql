@@ -20,6 +20,14 @@
 -- ones through PUBLIC's default right. Each file repeats those grants, so
 -- that a fresh database gives the same rights as an upgraded one.
 
+-- Today in Sweden (the server's clock may run in UTC): the date every
+-- rule of dates uses (a membership's until, an intervention's due date,
+-- an agreement's status).
+CREATE OR REPLACE FUNCTION svk.today() RETURNS date
+LANGUAGE sql STABLE AS $$
+	SELECT (now() AT TIME ZONE 'Europe/Stockholm')::date
+$$;
+
 CREATE OR REPLACE FUNCTION svk.ts(t timestamptz) RETURNS text
 LANGUAGE sql STABLE AS $$
 	SELECT to_char(t AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')

@@ -19,10 +19,10 @@ LANGUAGE sql STABLE AS $$
 		                     JOIN svk.organisations o ON o.id = p.organisation_id
 		                     WHERE p.agreement_id = a.id), '[]'),
 		'valid_from', a.valid_from, 'valid_to', a.valid_to,
-		'status', CASE WHEN current_date < a.valid_from THEN 'upcoming'
-		               WHEN current_date > a.valid_to THEN 'expired'
+		'status', CASE WHEN svk.today() < a.valid_from THEN 'upcoming'
+		               WHEN svk.today() > a.valid_to THEN 'expired'
 		               ELSE 'active' END,
-		'days_remaining', greatest(a.valid_to - current_date, 0),
+		'days_remaining', greatest(a.valid_to - svk.today(), 0),
 		'extensions', coalesce((SELECT json_agg(json_build_object(
 		                              'years', e.years, 'from', e.old_valid_to,
 		                              'to', e.new_valid_to, 'proposal', e.proposal_id,
@@ -58,7 +58,7 @@ LANGUAGE sql STABLE AS $$
 		'responsible_role', i.responsible_role, 'starts_on', i.starts_on, 'due_on', i.due_on,
 		'recurring', i.recurring, 'status', i.status, 'rag', i.rag,
 		'progress_percent', i.progress_percent, 'hours_spent', i.hours_spent,
-		'overdue', i.due_on < current_date AND i.status NOT IN ('done', 'cancelled'),
+		'overdue', i.due_on < svk.today() AND i.status NOT IN ('done', 'cancelled'),
 		'created_at', svk.ts(i.created_at), 'updated_at', svk.ts(i.updated_at))
 $$;
 

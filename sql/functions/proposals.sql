@@ -305,6 +305,16 @@ DECLARE
 	v_remaining int;
 BEGIN
 	SELECT organisation_id INTO v_org FROM svk.users WHERE id = p_actor;
+	-- The token was looked up a moment ago; a membership that ended at
+	-- midnight, or was removed meanwhile, must not decide.
+	IF NOT EXISTS (SELECT 1 FROM svk.memberships m JOIN svk.groups g ON g.id = m.group_id
+	               JOIN svk.users u ON u.id = m.user_id
+	               WHERE m.user_id = p_actor AND g.tier = 'styrgrupp' AND u.active
+	                 AND m.role = 'decision_maker' AND NOT u.admin
+	                 AND (m.until IS NULL OR m.until >= svk.today())) THEN
+		RAISE EXCEPTION USING ERRCODE = 'SV403',
+			MESSAGE = 'requires a decision-maker of the styrgrupp';
+	END IF;
 	IF p.status <> 'submitted' THEN
 		RAISE EXCEPTION USING ERRCODE = 'SV409',
 			MESSAGE = format('the proposal is %s; only a submitted proposal is decided', p.status);

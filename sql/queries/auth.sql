@@ -14,7 +14,7 @@ SELECT u.id, u.username, u.admin, u.active, o.slug, o.party, t.id,
                  JOIN svk.groups g ON g.id = m.group_id
                  LEFT JOIN svk.organisations mo ON mo.id = g.municipality_id
                  WHERE m.user_id = u.id
-                   AND (m.until IS NULL OR m.until >= current_date)), '[]')
+                   AND (m.until IS NULL OR m.until >= svk.today())), '[]')
 FROM svk.tokens t
 JOIN svk.users u ON u.id = t.user_id
 JOIN svk.organisations o ON o.id = u.organisation_id
@@ -53,7 +53,7 @@ SELECT json_build_object(
 		FROM svk.memberships m
 		JOIN svk.groups g ON g.id = m.group_id
 		LEFT JOIN svk.organisations mo ON mo.id = g.municipality_id
-		WHERE m.user_id = u.id AND (m.until IS NULL OR m.until >= current_date)), '[]'))
+		WHERE m.user_id = u.id AND (m.until IS NULL OR m.until >= svk.today())), '[]'))
 FROM svk.tokens t
 JOIN svk.users u ON u.id = t.user_id
 JOIN svk.organisations o ON o.id = u.organisation_id

@@ -85,7 +85,7 @@ WITH page AS (
 	  AND ($6::uuid IS NULL OR i.focus_area_id = $6::uuid)
 	  AND ($7::text IS NULL OR o.slug = $7::text)
 	  AND (NOT coalesce($8::boolean, false)
-	       OR (i.due_on < current_date AND i.status NOT IN ('done', 'cancelled')))
+	       OR (i.due_on < svk.today() AND i.status NOT IN ('done', 'cancelled')))
 	ORDER BY i.seq LIMIT $2::int + 1),
 shown AS (SELECT * FROM page ORDER BY seq LIMIT $2::int),
 nc AS (SELECT CASE WHEN (SELECT count(*) FROM page) > $2::int

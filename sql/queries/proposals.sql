@@ -55,7 +55,7 @@ WHERE p.status = 'submitted'
 	SELECT 1 FROM svk.tokens t
 	JOIN svk.users u ON u.id = t.user_id
 	JOIN svk.memberships m ON m.user_id = u.id AND m.role = 'decision_maker'
-	                      AND (m.until IS NULL OR m.until >= current_date)
+	                      AND (m.until IS NULL OR m.until >= svk.today())
 	JOIN svk.groups g ON g.id = m.group_id AND g.tier = 'styrgrupp'
 	JOIN svk.proposal_affected a ON a.proposal_id = p.id AND a.organisation_id = u.organisation_id
 	WHERE t.hash = decode($1::text, 'hex')
