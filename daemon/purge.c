@@ -5,9 +5,14 @@
  * goes on meanwhile. The run's one audit entry (cut-off and count) is
  * committed before the first batch, and the batches delete only what it
  * counted, so nothing is deleted that the log does not record.
+ *
+ * Then what authentication leaves behind: expired tokens, idle
+ * failed-login counters and idempotency answers older than 24 hours
+ * (svk.purge_expired), with an audit entry naming the counts.
  */
 #include <jansson.h>
 #include <libpq-fe.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -29,6 +34,37 @@ static PGresult *exec1(PGconn *pg, struct log *log, const char *sql, int n,
 		return NULL;
 	}
 	return r;
+}
+
+/* Expired tokens, idle login counters, old idempotency answers: 0 or 1. */
+static int purge_expired(PGconn *pg, struct log *log, bool dry_run)
+{
+	const char *p[1] = { dry_run ? "true" : "false" };
+	PGresult *r = exec1(pg, log, "SELECT svk.purge_expired($1::boolean)", 1, p);
+	json_t *counts;
+	long long tokens, failures, keys;
+
+	if (!r)
+		return 1;
+	counts = json_loads(PQgetvalue(r, 0, 0), 0, NULL);
+	PQclear(r);
+	if (!counts) {
+		log_error(log, "msg=\"purge failed\" error=\"cannot read the counts\"");
+		return 1;
+	}
+	tokens = json_integer_value(json_object_get(counts, "tokens"));
+	failures = json_integer_value(json_object_get(counts, "login_failures"));
+	keys = json_integer_value(json_object_get(counts, "idempotency_keys"));
+	json_decref(counts);
+	printf("%s %lld expired tokens, %lld failed-login counters idle for a day and %lld "
+	       "idempotency answers older than 24 hours\n",
+	       dry_run ? "would delete" : "deleted", tokens, failures, keys);
+	if (!dry_run)
+		log_info(log,
+			 "msg=\"expired authentication data purged\" tokens=%lld "
+			 "login_failures=%lld idempotency_keys=%lld",
+			 tokens, failures, keys);
+	return 0;
 }
 
 int admin_purge(const struct config *cfg, struct log *log, int dry_run)
@@ -61,7 +97,7 @@ int admin_purge(const struct config *cfg, struct log *log, int dry_run)
 	if (dry_run) {
 		printf("%lld incidents occurred before %s and would be deleted\n", planned,
 		       json_string_value(json_object_get(plan, "cutoff")));
-		status = 0;
+		status = purge_expired(pg, log, true);
 		goto out;
 	}
 	const char *bp[3] = { json_string_value(json_object_get(plan, "cutoff")),
@@ -81,7 +117,7 @@ int admin_purge(const struct config *cfg, struct log *log, int dry_run)
 	log_info(log, "msg=\"incidents purged\" retention_years=%d cutoff=%s deleted=%lld",
 		 cfg->incident_years, bp[0], deleted);
 	printf("deleted %lld incidents that occurred before %s\n", deleted, bp[0]);
-	status = 0;
+	status = purge_expired(pg, log, false);
 out:
 	json_decref(plan);
 	PQfinish(pg);

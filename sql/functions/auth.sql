@@ -85,11 +85,50 @@ RETURNS void LANGUAGE sql AS $$
 	                       jsonb_build_object('request', p_request, 'reason', p_reason))
 $$;
 
+-- Retention of what authentication leaves behind (run by samverkand purge):
+-- tokens past their expiry, failed-login counters idle for a day (longer
+-- than any throttling window; their keys name usernames and addresses),
+-- and idempotency answers older than 24 hours. Counts each; deletes only
+-- when not p_dry_run, with one audit entry naming the counts.
+CREATE OR REPLACE FUNCTION svk.purge_expired(p_dry_run boolean) RETURNS json
+LANGUAGE plpgsql AS $$
+DECLARE
+	v_tokens bigint;
+	v_failures bigint;
+	v_keys bigint;
+BEGIN
+	IF p_dry_run THEN
+		SELECT count(*) INTO v_tokens FROM svk.tokens WHERE expires_at < now();
+		SELECT count(*) INTO v_failures FROM svk.login_failures
+		WHERE last_at < now() - interval '1 day';
+		SELECT count(*) INTO v_keys FROM svk.idempotency_keys
+		WHERE created_at <= now() - interval '24 hours';
+	ELSE
+		WITH d AS (DELETE FROM svk.tokens WHERE expires_at < now() RETURNING 1)
+		SELECT count(*) INTO v_tokens FROM d;
+		WITH d AS (DELETE FROM svk.login_failures WHERE last_at < now() - interval '1 day'
+		           RETURNING 1)
+		SELECT count(*) INTO v_failures FROM d;
+		WITH d AS (DELETE FROM svk.idempotency_keys
+		           WHERE created_at <= now() - interval '24 hours' RETURNING 1)
+		SELECT count(*) INTO v_keys FROM d;
+		IF v_tokens + v_failures + v_keys > 0 THEN
+			PERFORM svk.audit_write(NULL, 'auth.purge', 'retention', NULL, NULL,
+				jsonb_build_object('tokens', v_tokens, 'login_failures', v_failures,
+				                   'idempotency_keys', v_keys));
+		END IF;
+	END IF;
+	RETURN json_build_object('tokens', v_tokens, 'login_failures', v_failures,
+	                         'idempotency_keys', v_keys);
+END
+$$;
+
 GRANT EXECUTE ON FUNCTION
 	svk.login_lookup(text, text, int, int, int),
 	svk.login_failed(text, text, int),
 	svk.session_create(bigint, text, int, text),
 	svk.session_revoke(bigint, uuid),
 	svk.token_create(bigint, text, text, int),
-	svk.audit_refusal(bigint, text, text)
+	svk.audit_refusal(bigint, text, text),
+	svk.purge_expired(boolean)
 	TO samverkan_app;

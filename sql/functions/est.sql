@@ -173,8 +173,16 @@ BEGIN
 	INTO v_ids, v_out FROM ins;
 	IF p_single THEN
 		SELECT svk.incident_json(i) INTO v_out FROM svk.incidents i WHERE i.id = v_ids[1];
+		-- The log is append-only and outlives retention: it keeps what
+		-- proves the incident (category, municipality, week and a hash of
+		-- the whole), never its place, coordinates or description.
 		PERFORM svk.audit_write(p_actor, 'incident.create', 'incident', v_ids[1]::text, NULL,
-		                        v_out::jsonb);
+		                        jsonb_build_object('id', v_ids[1],
+		                                           'category', v_out->>'category',
+		                                           'municipality', v_out->>'municipality',
+		                                           'week', v_out->>'week',
+		                                           'content_sha256',
+		                                           encode(sha256(convert_to(v_out::text, 'UTF8')), 'hex')));
 		RETURN v_out;
 	END IF;
 	PERFORM svk.audit_write(p_actor, 'incident.create', 'incident', NULL, NULL,

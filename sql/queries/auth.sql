@@ -67,8 +67,14 @@ SELECT count(*) FROM svk_meta.migrations
 WHERE EXISTS (SELECT 1 FROM svk_meta.functions WHERE checksum = $1::text)
 
 -- name: idem_lookup
+-- An answer is kept for 24 hours: an older one is removed here, so that the
+-- key may be claimed again (purge removes the rest).
+WITH expired AS (
+	DELETE FROM svk.idempotency_keys
+	WHERE user_id = $1::bigint AND key = $2::text AND created_at <= now() - interval '24 hours')
 SELECT encode(request_hash, 'hex'), status, response, location
-FROM svk.idempotency_keys WHERE user_id = $1::bigint AND key = $2::text
+FROM svk.idempotency_keys
+WHERE user_id = $1::bigint AND key = $2::text AND created_at > now() - interval '24 hours'
 
 -- name: idem_claim
 -- Fails with a unique violation when the key was claimed meanwhile.
