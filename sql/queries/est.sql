@@ -9,9 +9,19 @@ SELECT svk.list_page((SELECT json_agg(json_build_object('slug', slug, 'name', na
        NULL::text AS next_cursor
 
 -- name: incident_list
-WITH page AS (
-	SELECT i.* FROM svk.incidents i
-	WHERE ($2::bigint IS NULL OR i.seq > $2::bigint)
+-- $9: the caller's token hash. A user of a non-party organisation reads only
+-- the incidents their organisation reported (SPEC §6: the rest they see
+-- only through the suppressed picture); an unknown token reads nothing.
+WITH viewer AS (
+	SELECT o.id AS org, o.party FROM svk.tokens t
+	JOIN svk.users u ON u.id = t.user_id
+	JOIN svk.organisations o ON o.id = u.organisation_id
+	WHERE t.hash = decode($9::text, 'hex') AND t.revoked_at IS NULL AND t.expires_at > now()
+	  AND u.active),
+page AS (
+	SELECT i.* FROM svk.incidents i, viewer v
+	WHERE (v.party OR i.source_organisation_id = v.org)
+	  AND ($2::bigint IS NULL OR i.seq > $2::bigint)
 	  AND ($3::text IS NULL OR i.municipality_id =
 	       (SELECT id FROM svk.organisations WHERE slug = $3::text))
 	  AND ($4::text IS NULL OR i.category_id =
@@ -30,7 +40,14 @@ SELECT svk.list_page((SELECT json_agg(svk.incident_json(x) ORDER BY x.seq) FROM 
 FROM nc
 
 -- name: incident_get
-SELECT svk.incident_json(i) FROM svk.incidents i WHERE i.id = $1::uuid
+-- $2: the caller's token hash; a non-party user reads only their own
+-- organisation's incidents (see incident_list).
+SELECT svk.incident_json(i) FROM svk.incidents i
+JOIN svk.tokens t ON t.hash = decode($2::text, 'hex') AND t.revoked_at IS NULL
+                 AND t.expires_at > now()
+JOIN svk.users u ON u.id = t.user_id AND u.active
+JOIN svk.organisations o ON o.id = u.organisation_id
+WHERE i.id = $1::uuid AND (o.party OR i.source_organisation_id = o.id)
 
 -- name: incidents_create
 SELECT svk.incidents_create($1::bigint, $2::jsonb, $3::boolean)

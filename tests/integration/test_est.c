@@ -426,6 +426,31 @@ Test(est, places_under_three_are_suppressed_for_co_opted_organisations)
 		 item("2026-03-05T10:00", "sigtuna", "Valsta", "nedskrapning"));
 	cr_expect_eq(r->status, 201, "%s", resp_why(r));
 	cr_expect_str_eq(resp_str(r, "source_organisation"), "sigtunahem");
+
+	/* One by one, the housing company reads only the incidents it
+	 * reported: the exact counts of the others are one filter away. */
+	const char *own = strf(&e, "%s", resp_str(r, "id") ? resp_str(r, "id") : "");
+	const char *other = sql_value(&e,
+				      "SELECT i.id::text FROM svk.incidents i "
+				      "JOIN svk.organisations o ON o.id = i.source_organisation_id "
+				      "WHERE o.slug <> 'sigtunahem' LIMIT 1");
+	r = http(&e, "GET", "/v1/incidents?municipality=sigtuna&limit=500", hem, NULL);
+	cr_assert_eq(r->status, 200, "%s", resp_why(r));
+	cr_expect_eq(json_array_size(resp_get(r, "items")), 1, "a co-opted user lists: %s",
+		     r->body);
+	cr_expect_str_eq(resp_str(r, "items.0.id") ? resp_str(r, "items.0.id") : "", own);
+	r = http(&e, "GET", strf(&e, "/v1/incidents/%s", other), hem, NULL);
+	cr_expect_eq(r->status, 404, "a co-opted user reads a party's incident: %s", resp_why(r));
+	r = http(&e, "GET", strf(&e, "/v1/incidents/%s", own), hem, NULL);
+	cr_expect_eq(r->status, 200, "%s", resp_why(r));
+	/* A party's user reads them all. */
+	r = http(&e, "GET", "/v1/incidents?municipality=sigtuna&limit=500", ber, NULL);
+	cr_assert_eq(r->status, 200, "%s", resp_why(r));
+	cr_expect_eq((long)json_array_size(resp_get(r, "items")),
+		     sql_count(&e, "SELECT count(*) FROM svk.incidents i JOIN svk.organisations o "
+				   "ON o.id = i.municipality_id WHERE o.slug = 'sigtuna'"));
+	r = http(&e, "GET", strf(&e, "/v1/incidents/%s", other), ber, NULL);
+	cr_expect_eq(r->status, 200, "%s", resp_why(r));
 }
 
 Test(est, iso_weeks_at_their_edges)
