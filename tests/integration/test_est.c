@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "harness.h"
+#include "vocab.h"
 
 static struct env e;
 
@@ -252,10 +253,11 @@ Test(est, a_batch_with_bad_items_stores_nothing_and_names_every_one)
 	expect_invalid(http(&e, "POST", "/v1/incidents", ber, "{\"items\": [1]}"), "items[0]",
 		       "an item that is not an object");
 
-	/* 1001 items are refused; 1000 are stored. */
-	expect_invalid(http(&e, "POST", "/v1/incidents", ber, same_items(1001)), "items",
-		       "1001 items");
-	const char *big = same_items(1000);
+	/* One item past the limit is refused; the limit is stored. */
+	expect_invalid(
+	    http(&e, "POST", "/v1/incidents", ber, same_items(VOCAB_INCIDENT_BATCH_MAX + 1)),
+	    "items", "1001 items");
+	const char *big = same_items(VOCAB_INCIDENT_BATCH_MAX);
 	r = http(&e, "POST", "/v1/incidents", ber, big);
 	cr_expect_eq(r->status, 201, "1000 items: %s", resp_why(r));
 	cr_expect_eq(incidents(), 1000);

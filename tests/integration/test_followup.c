@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "harness.h"
+#include "vocab.h"
 
 static struct env e;
 
@@ -251,10 +252,9 @@ Test(followup, statistics_are_computed_from_the_data)
 	cr_expect(strncmp(resp_header(r, "Content-Type"), "text/markdown", 13) == 0);
 	cr_expect(strstr(r->body, "# Uppföljning 2025"), "%s", r->body);
 	cr_expect(strstr(r->body, "UTKAST"), "a draft is not marked");
-	cr_expect(strstr(r->body, "## 1. Hur samverkansformerna upplevs fungera"));
-	cr_expect(strstr(r->body, "## 2. Hur insatsernas genomförande har fungerat"));
-	cr_expect(
-	    strstr(r->body, "## 3. Bedömning av det resultat som insatserna har bidragit till"));
+	cr_expect(strstr(r->body, "## 1. " VOCAB_FOLLOWUP_HEADING_1));
+	cr_expect(strstr(r->body, "## 2. " VOCAB_FOLLOWUP_HEADING_2));
+	cr_expect(strstr(r->body, "## 3. " VOCAB_FOLLOWUP_HEADING_3));
 	cr_expect(strstr(r->body, "| EST Sigtuna | Arbetsgrupp (EST) | 3 | 52 |") ||
 		      strstr(r->body, "| Arbetsgrupp (EST) | 3 | 52 |"),
 		  "%s", r->body);
@@ -272,7 +272,7 @@ Test(followup, statistics_are_computed_from_the_data)
 	cr_assert_eq(r->status, 200, "%s", resp_why(r));
 	cr_expect(strncmp(resp_header(r, "Content-Type"), "text/html", 9) == 0);
 	cr_expect(strstr(r->body, "<!DOCTYPE html>") && strstr(r->body, "@media print"));
-	cr_expect(strstr(r->body, "Hur insatsernas genomförande har fungerat"));
+	cr_expect(strstr(r->body, VOCAB_FOLLOWUP_HEADING_2));
 	cr_expect(strstr(r->body, "UTKAST"));
 	cr_expect(!strstr(r->body, "http:") && !strstr(r->body, "https:") &&
 		      !strstr(r->body, "src=") && !strstr(r->body, "<link") &&

@@ -22,10 +22,11 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "vocab.h"
 
-#define H1 "Hur samverkansformerna upplevs fungera"
-#define H2 "Hur insatsernas genomförande har fungerat"
-#define H3 "Bedömning av det resultat som insatserna har bidragit till"
+#define H1 VOCAB_FOLLOWUP_HEADING_1
+#define H2 VOCAB_FOLLOWUP_HEADING_2
+#define H3 VOCAB_FOLLOWUP_HEADING_3
 
 static struct env e;
 

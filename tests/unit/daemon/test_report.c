@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "report.h"
+#include "vocab.h"
 
 static const char fixture[] =
     "{\"year\":2025,\"status\":\"draft\",\"oral\":true,\"adopted_at\":null,"
@@ -50,9 +51,9 @@ Test(report, markdown_has_the_three_questions_and_the_tables)
 	cr_expect(strstr(md, "# Uppföljning 2025 av samverkansöverenskommelsen\n"), "%s", md);
 	cr_expect(strstr(md, "**UTKAST – inte antagen** (status: draft)"), "%s", md);
 	cr_expect(strstr(md, "även skett muntligt: ja."));
-	cr_expect(strstr(md, "## 1. Hur samverkansformerna upplevs fungera\n"));
-	cr_expect(strstr(md, "## 2. Hur insatsernas genomförande har fungerat\n"));
-	cr_expect(strstr(md, "## 3. Bedömning av det resultat som insatserna har bidragit till\n"));
+	cr_expect(strstr(md, "## 1. " VOCAB_FOLLOWUP_HEADING_1 "\n"));
+	cr_expect(strstr(md, "## 2. " VOCAB_FOLLOWUP_HEADING_2 "\n"));
+	cr_expect(strstr(md, "## 3. " VOCAB_FOLLOWUP_HEADING_3 "\n"));
 	cr_expect(strstr(md, "EST <fungerar> & möts \"varje\" vecka."), "Markdown text as written");
 	cr_expect(strstr(md, "*(Ingen text ännu.)*"), "an empty section");
 	cr_expect(strstr(md, "| EST Sigtuna | Arbetsgrupp (EST) | 40 | 52 |\n"), "%s", md);
