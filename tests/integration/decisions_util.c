@@ -152,40 +152,6 @@ long count_decisions(const char *id)
 
 /* ---- refusals --------------------------------------------------------------- */
 
-long refused(const char *actor)
-{
-	return sql_count(&e,
-			 "SELECT count(*) FROM svk.audit WHERE action = 'request.refused' "
-			 "AND actor = $1",
-			 actor);
-}
-
-/* One refused request: 403 `forbidden`, a detail with reason_part, and one
- * more request.refused audit row naming the request. */
-void expect_refused(const char *actor, const char *tok, const char *method, const char *path,
-		    const char *body, const char *reason_part)
-{
-	long before = refused(actor);
-	struct resp *r = http(&e, method, path, tok, body);
-	const char *detail = resp_str(r, "detail");
-
-	cr_expect_eq(r->status, 403, "%s %s as %s: %s", method, path, actor, resp_why(r));
-	cr_expect_str_eq(resp_code(r), "forbidden", "%s %s as %s", method, path, actor);
-	cr_expect(detail && strstr(detail, reason_part),
-		  "%s %s as %s: the detail \"%s\" does not say \"%s\"", method, path, actor,
-		  detail ? detail : "", reason_part);
-	cr_expect_eq(refused(actor), before + 1, "%s %s as %s left no request.refused audit row",
-		     method, path, actor);
-	cr_expect_eq(sql_count(&e,
-			       "SELECT count(*) FROM svk.audit WHERE seq = (SELECT max(seq) "
-			       "FROM svk.audit) AND action = 'request.refused' AND actor = $1 "
-			       /* the route's pattern, {} standing for a segment */
-			       "AND $2 ~ ('^' || replace(after->>'request', '{}', '[^/]+') || '$')",
-			       actor, strf(&e, "%s %s", method, path)),
-		     1, "the last audit row is not the refusal of %s %s as %s", method, path,
-		     actor);
-}
-
 void expect_conflict(struct resp *r, const char *what)
 {
 	cr_expect_eq(r->status, 409, "%s: %s", what, resp_why(r));

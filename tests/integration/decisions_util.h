@@ -50,11 +50,6 @@ struct resp *get_proposal(const char *tok, const char *id);
 
 long count_decisions(const char *id);
 
-long refused(const char *actor);
-
-void expect_refused(const char *actor, const char *tok, const char *method, const char *path,
-		    const char *body, const char *reason_part);
-
 void expect_conflict(struct resp *r, const char *what);
 
 bool array_has(const json_t *arr, const char *s);

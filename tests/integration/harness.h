@@ -222,6 +222,18 @@ const char *resp_why(const struct resp *r);
 
 json_t *json_path(const json_t *root, const char *path);
 
+/* ---- refusals ----------------------------------------------------------- */
+
+/* How many request.refused audit rows name actor. */
+long audit_refusals(struct env *e, const char *actor);
+/* Sends the request and expects a refusal as a user sees it: 403
+ * `forbidden` with a detail containing reason_part ("" for any), and one
+ * more request.refused audit row of actor, the newest, naming the request
+ * by its route's pattern ({} standing for a segment). */
+struct resp *expect_refused_request(struct env *e, const char *actor, const char *tok,
+				    const char *method, const char *path, const char *body,
+				    const char *reason_part);
+
 /* ---- accounts ----------------------------------------------------------- */
 
 /* Logs in (expects 201) and returns the token. */

@@ -409,3 +409,37 @@ const char *user_in_group(struct env *e, const char *username, const char *org, 
 		member_add(e, group, username, role ? role : "member", NULL);
 	return login(e, username, pw);
 }
+
+long audit_refusals(struct env *e, const char *actor)
+{
+	return sql_count(e,
+			 "SELECT count(*) FROM svk.audit WHERE action = 'request.refused' "
+			 "AND actor = $1",
+			 actor);
+}
+
+struct resp *expect_refused_request(struct env *e, const char *actor, const char *tok,
+				    const char *method, const char *path, const char *body,
+				    const char *reason_part)
+{
+	long before = audit_refusals(e, actor);
+	struct resp *r = http(e, method, path, tok, body);
+	const char *detail = resp_str(r, "detail");
+
+	cr_expect_eq(r->status, 403, "%s %s as %s: %s", method, path, actor, resp_why(r));
+	cr_expect_str_eq(resp_code(r), "forbidden", "%s %s as %s", method, path, actor);
+	cr_expect(detail && strstr(detail, reason_part),
+		  "%s %s as %s: the detail \"%s\" does not say \"%s\"", method, path, actor,
+		  detail ? detail : "", reason_part);
+	cr_expect_eq(audit_refusals(e, actor), before + 1,
+		     "%s %s as %s left no request.refused audit row", method, path, actor);
+	cr_expect_eq(sql_count(e,
+			       "SELECT count(*) FROM svk.audit WHERE seq = (SELECT max(seq) "
+			       "FROM svk.audit) AND action = 'request.refused' AND actor = $1 "
+			       /* the route's pattern, {} standing for a segment */
+			       "AND $2 ~ ('^' || replace(after->>'request', '{}', '[^/]+') || '$')",
+			       actor, strf(e, "%s %s", method, path)),
+		     1, "the last audit row is not the refusal of %s %s as %s", method, path,
+		     actor);
+	return r;
+}

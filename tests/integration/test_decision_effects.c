@@ -29,9 +29,9 @@ Test(decision_effects, approving_adopts_the_action_plan_and_the_follow_up)
 				 plan, "proposal_text", "Styrgruppen antar åtgärdsplanen."));
 	submit_ok(bered, id);
 	expect_affected(get_proposal(bered, id), two, 2);
-	expect_refused(director_name(VASBY), director(VASBY), "POST",
-		       strf(&e, "/v1/proposals/%s/decisions", id), "{\"verdict\":\"approve\"}",
-		       "not affected");
+	expect_refused_request(&e, director_name(VASBY), director(VASBY), "POST",
+			       strf(&e, "/v1/proposals/%s/decisions", id),
+			       "{\"verdict\":\"approve\"}", "not affected");
 	decide_ok(director(POLISEN), id, "approve", NULL);
 	cr_expect_str_eq(
 	    sql_value(&e, "SELECT status FROM svk.action_plans WHERE id = $1::uuid", plan), "draft",

@@ -30,19 +30,20 @@ Test(decisions, only_the_beredningsgrupp_and_up_prepare_proposals)
 	struct resp *r;
 
 	/* An EST member reads proposals but prepares none. */
-	expect_refused(name(EST), est, "POST", "/v1/proposals", body, "beredningsgrupp");
+	expect_refused_request(&e, name(EST), est, "POST", "/v1/proposals", body,
+			       "beredningsgrupp");
 	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.proposals"), 0,
 		     "a refused creation stored a proposal");
 
 	id = create(bered, body);
 	r = http(&e, "GET", strf(&e, "/v1/proposals/%s", id), est, NULL);
 	cr_expect_eq(r->status, 200, "an EST member reads a proposal: %s", resp_why(r));
-	expect_refused(name(EST), est, "PATCH", strf(&e, "/v1/proposals/%s", id),
-		       "{\"title\":\"Kapad\"}", "beredningsgrupp");
-	expect_refused(name(EST), est, "POST", strf(&e, "/v1/proposals/%s/submit", id), NULL,
-		       "beredningsgrupp");
-	expect_refused(name(EST), est, "POST", strf(&e, "/v1/proposals/%s/withdraw", id), NULL,
-		       "beredningsgrupp");
+	expect_refused_request(&e, name(EST), est, "PATCH", strf(&e, "/v1/proposals/%s", id),
+			       "{\"title\":\"Kapad\"}", "beredningsgrupp");
+	expect_refused_request(&e, name(EST), est, "POST", strf(&e, "/v1/proposals/%s/submit", id),
+			       NULL, "beredningsgrupp");
+	expect_refused_request(&e, name(EST), est, "POST",
+			       strf(&e, "/v1/proposals/%s/withdraw", id), NULL, "beredningsgrupp");
 	cr_expect_str_eq(sql_value(&e,
 				   "SELECT status || ' ' || title FROM svk.proposals "
 				   "WHERE id = $1::uuid",
@@ -123,16 +124,17 @@ Test(decisions, only_a_decision_maker_of_an_affected_organisation_decides)
 	path = strf(&e, "/v1/proposals/%s/decisions", ext);
 
 	/* Neither the admin right, nor styrgrupp membership, nor preparing decides. */
-	expect_refused("admin", admin_token(&e), "POST", path, "{\"verdict\":\"approve\"}",
-		       "admin right does not include deciding");
-	expect_refused(name(STYR), user(STYR), "POST", path, "{\"verdict\":\"approve\"}",
-		       "decision-maker");
-	expect_refused(name(BERED), bered, "POST", path, "{\"verdict\":\"approve\"}",
-		       "decision-maker");
+	expect_refused_request(&e, "admin", admin_token(&e), "POST", path,
+			       "{\"verdict\":\"approve\"}",
+			       "admin right does not include deciding");
+	expect_refused_request(&e, name(STYR), user(STYR), "POST", path,
+			       "{\"verdict\":\"approve\"}", "decision-maker");
+	expect_refused_request(&e, name(BERED), bered, "POST", path, "{\"verdict\":\"approve\"}",
+			       "decision-maker");
 	/* Nor may a director decide for another organisation. */
-	expect_refused(director_name(SOLLENTUNA), director(SOLLENTUNA), "POST", path,
-		       "{\"verdict\":\"approve\",\"organisation\":\"polisen\"}",
-		       "deciding organisation");
+	expect_refused_request(&e, director_name(SOLLENTUNA), director(SOLLENTUNA), "POST", path,
+			       "{\"verdict\":\"approve\",\"organisation\":\"polisen\"}",
+			       "deciding organisation");
 	cr_expect_eq(count_decisions(ext), 0, "a refused decision was stored");
 
 	/* A prioritisation that commits only police resources: the directors
@@ -144,9 +146,9 @@ Test(decisions, only_a_decision_maker_of_an_affected_organisation_decides)
 				   "amount", 200.0, "unit", "timmar"));
 	submit_ok(bered, prio);
 	for (int o = SOLLENTUNA; o < N_PARTIES; o++)
-		expect_refused(director_name(o), director(o), "POST",
-			       strf(&e, "/v1/proposals/%s/decisions", prio),
-			       "{\"verdict\":\"approve\"}", "not affected");
+		expect_refused_request(&e, director_name(o), director(o), "POST",
+				       strf(&e, "/v1/proposals/%s/decisions", prio),
+				       "{\"verdict\":\"approve\"}", "not affected");
 	cr_expect_eq(count_decisions(prio), 0);
 
 	/* One decision per organisation and round: a second one is a conflict,
@@ -241,9 +243,9 @@ Test(decisions, the_affected_organisations_follow_the_kind)
 		static const char *const sollentuna_only[] = { "sollentuna" };
 		expect_affected(get_proposal(bered, id), sollentuna_only, 1);
 	}
-	expect_refused(director_name(SIGTUNA), director(SIGTUNA), "POST",
-		       strf(&e, "/v1/proposals/%s/decisions", id), "{\"verdict\":\"approve\"}",
-		       "not affected");
+	expect_refused_request(&e, director_name(SIGTUNA), director(SIGTUNA), "POST",
+			       strf(&e, "/v1/proposals/%s/decisions", id),
+			       "{\"verdict\":\"approve\"}", "not affected");
 	cr_expect(list_has_id(http(&e, "GET", "/v1/me/pending", director(SOLLENTUNA), NULL), id),
 		  "the newly affected organisation has nothing pending");
 	cr_expect(!list_has_id(http(&e, "GET", "/v1/me/pending", director(POLISEN), NULL), id),
@@ -524,9 +526,9 @@ Test(decisions, story_2_a_prioritisation_binds_the_organisations_that_commit)
 	submit_ok(bered, id);
 	expect_affected(get_proposal(bered, id), two, 2);
 
-	expect_refused(director_name(SOLLENTUNA), director(SOLLENTUNA), "POST",
-		       strf(&e, "/v1/proposals/%s/decisions", id),
-		       "{\"verdict\":\"approve\",\"comment\":\"Bra\"}", "not affected");
+	expect_refused_request(&e, director_name(SOLLENTUNA), director(SOLLENTUNA), "POST",
+			       strf(&e, "/v1/proposals/%s/decisions", id),
+			       "{\"verdict\":\"approve\",\"comment\":\"Bra\"}", "not affected");
 	r = decide_ok(director(SIGTUNA), id, "approve", "Sigtuna avsätter medlen.");
 	cr_expect_str_eq(resp_str(r, "status"), "submitted");
 	r = priorities();

@@ -23,14 +23,6 @@ static const char *day(int n)
 	return sql_value(&e, "SELECT (current_date + $1::int)::text", strf(&e, "%d", n));
 }
 
-static long refused(const char *actor)
-{
-	return sql_count(&e,
-			 "SELECT count(*) FROM svk.audit WHERE action = 'request.refused' "
-			 "AND actor = $1",
-			 actor);
-}
-
 static const char *interventions_path(const char *plan)
 {
 	return strf(&e, "/v1/action-plans/%s/interventions", plan);
@@ -220,10 +212,10 @@ Test(interventions, are_created_with_every_field_and_validated)
 		     1, "a refused PATCH changed the intervention");
 
 	/* Only the beredningsgrupp and up create; reading is for every tier. */
-	long refusals = refused("erik.est");
+	long refusals = audit_refusals(&e, "erik.est");
 	r = http(&e, "POST", path, est, minimal("Från EST", 1, "sigtuna"));
 	cr_expect_eq(r->status, 403, "arbetsgrupp POST intervention: %s", resp_why(r));
-	cr_expect_eq(refused("erik.est"), refusals + 1, "no request.refused row");
+	cr_expect_eq(audit_refusals(&e, "erik.est"), refusals + 1, "no request.refused row");
 	r = http(&e, "PATCH", strf(&e, "/v1/interventions/%s", id), est, "{\"rag\":\"red\"}");
 	cr_expect_eq(r->status, 403, "arbetsgrupp PATCH intervention: %s", resp_why(r));
 	r = http(&e, "GET", path, est, NULL);
@@ -412,11 +404,12 @@ Test(interventions, the_responsible_organisation_and_the_beredningsgrupp_log_upd
 	const char *const who[] = { "olle.est", "pia.est", "nina.ingen" };
 	const char *toks[] = { sol, pol, none };
 	for (size_t i = 0; i < 3; i++) {
-		long before = refused(who[i]);
+		long before = audit_refusals(&e, who[i]);
 		r = http(&e, "POST", upath, toks[i], "{\"note\":\"Obehörig\",\"rag\":\"red\"}");
 		cr_expect_eq(r->status, 403, "%s logs an update: %s", who[i], resp_why(r));
 		cr_expect_str_eq(resp_code(r), "forbidden");
-		cr_expect_eq(refused(who[i]), before + 1, "%s: no request.refused row", who[i]);
+		cr_expect_eq(audit_refusals(&e, who[i]), before + 1, "%s: no request.refused row",
+			     who[i]);
 		cr_expect_eq(
 		    sql_count(
 			&e,

@@ -74,35 +74,6 @@ static const char *seed_agreement(void)
 	return sql_value(&e, "SELECT id::text FROM svk.agreements WHERE valid_from = '2023-01-01'");
 }
 
-static long refused(const char *actor)
-{
-	return sql_count(&e,
-			 "SELECT count(*) FROM svk.audit WHERE action = 'request.refused' "
-			 "AND actor = $1",
-			 actor);
-}
-
-/* 403 forbidden, and one more request.refused audit row naming the request. */
-static void expect_refused(const char *actor, const char *tok, const char *method, const char *path,
-			   const char *body)
-{
-	long before = refused(actor);
-	struct resp *r = http(&e, method, path, tok, body);
-
-	cr_expect_eq(r->status, 403, "%s %s as %s: %s", method, path, actor, resp_why(r));
-	cr_expect_str_eq(resp_code(r), "forbidden", "%s %s as %s", method, path, actor);
-	cr_expect_eq(refused(actor), before + 1, "%s %s as %s left no request.refused audit row",
-		     method, path, actor);
-	cr_expect_eq(sql_count(&e,
-			       "SELECT count(*) FROM svk.audit WHERE action = 'request.refused' "
-			       "AND actor = $1 "
-			       /* the route's pattern, {} standing for a segment */
-			       "AND $2 ~ ('^' || replace(after->>'request', '{}', '[^/]+') || '$')",
-			       actor, strf(&e, "%s %s", method, path)),
-		     refused(actor) - before, "the refusal's audit row does not name %s %s", method,
-		     path);
-}
-
 static long audit_rows(const char *action, const char *entity_id, const char *actor)
 {
 	return sql_count(&e,
@@ -214,9 +185,10 @@ Test(plans, agreements_are_read_by_every_tier_and_made_by_admins)
 	cr_expect_str_eq(resp_code(r), "conflict");
 
 	/* Not the highest tier either. */
-	expect_refused("sten.styr", styr, "POST", "/v1/agreements",
-		       "{\"title\":\"Styrets\",\"goal\":\"Mål\",\"parties\":[\"polisen\"],"
-		       "\"valid_from\":\"2027-01-01\",\"valid_to\":\"2027-12-31\"}");
+	expect_refused_request(&e, "sten.styr", styr, "POST", "/v1/agreements",
+			       "{\"title\":\"Styrets\",\"goal\":\"Mål\",\"parties\":[\"polisen\"],"
+			       "\"valid_from\":\"2027-01-01\",\"valid_to\":\"2027-12-31\"}",
+			       "");
 
 	expect_invalid(http(&e, "POST", "/v1/agreements", admin,
 			    "{\"title\":\"Baklänges\",\"goal\":\"Mål\",\"parties\":[\"polisen\"],"
@@ -285,8 +257,8 @@ Test(plans, focus_areas_are_listed_in_order_and_added_by_the_beredningsgrupp)
 	    http(&e, "POST", path, ber, "{\"ordinal\":0,\"title\":\"Noll\",\"goal\":\"Mål\"}"),
 	    "ordinal", "ordinal 0");
 
-	expect_refused("erik.est", est, "POST", path,
-		       "{\"ordinal\":6,\"title\":\"Från EST\",\"goal\":\"Mål\"}");
+	expect_refused_request(&e, "erik.est", est, "POST", path,
+			       "{\"ordinal\":6,\"title\":\"Från EST\",\"goal\":\"Mål\"}", "");
 
 	r = http(&e, "GET", path, est, NULL);
 	cr_expect_eq(json_array_size(resp_get(r, "items")), 5, "%s", r->body);
@@ -356,9 +328,10 @@ Test(plans, action_plans_are_filtered_made_once_and_edited_with_if_match)
 		       "En andra plan"));
 	cr_expect_eq(r->status, 409, "second plan for sigtuna: %s", resp_why(r));
 	cr_expect_str_eq(resp_code(r), "conflict");
-	expect_refused("erik.est", est, "POST", "/v1/action-plans",
-		       jsonf(&e, "{s:s, s:s, s:s}", "agreement", agr2, "municipality", "sigtuna",
-			     "title", "Från EST"));
+	expect_refused_request(&e, "erik.est", est, "POST", "/v1/action-plans",
+			       jsonf(&e, "{s:s, s:s, s:s}", "agreement", agr2, "municipality",
+				     "sigtuna", "title", "Från EST"),
+			       "");
 	expect_invalid(http(&e, "POST", "/v1/action-plans", ber,
 			    jsonf(&e, "{s:s, s:s, s:s}", "agreement", agr2, "municipality",
 				  "polisen", "title", "Polisens plan")),
@@ -382,7 +355,7 @@ Test(plans, action_plans_are_filtered_made_once_and_edited_with_if_match)
 	cr_expect_str_eq(resp_str(r, "items.0.id"), nplan);
 
 	/* Editing: the beredningsgrupp, with the current ETag. */
-	expect_refused("erik.est", est, "PATCH", ppath, "{\"title\":\"Från EST\"}");
+	expect_refused_request(&e, "erik.est", est, "PATCH", ppath, "{\"title\":\"Från EST\"}", "");
 	r = http(&e, "GET", ppath, est, NULL);
 	cr_assert_eq(r->status, 200, "%s", resp_why(r));
 	const char *etag = resp_header(r, "ETag");

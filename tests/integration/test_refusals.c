@@ -14,38 +14,6 @@ static struct env e;
 
 ENV_SUITE(refusals, e, .timeout = 120);
 
-static long refused(const char *actor)
-{
-	return sql_count(&e,
-			 "SELECT count(*) FROM svk.audit WHERE action = 'request.refused' "
-			 "AND actor = $1",
-			 actor);
-}
-
-/* One refused request: 403, code forbidden, a reason, one more audit row. */
-static void expect_refused(const char *actor, const char *tok, const char *method, const char *path,
-			   const char *body, const char *reason_part)
-{
-	long before = refused(actor);
-	struct resp *r = http(&e, method, path, tok, body);
-	const char *detail = resp_str(r, "detail");
-
-	cr_expect_eq(r->status, 403, "%s %s as %s: %s", method, path, actor, resp_why(r));
-	cr_expect_str_eq(resp_code(r), "forbidden", "%s %s", method, path);
-	cr_expect(detail && strstr(detail, reason_part),
-		  "%s %s: the detail \"%s\" does not say \"%s\"", method, path,
-		  detail ? detail : "", reason_part);
-	cr_expect_eq(refused(actor), before + 1, "%s %s as %s left no request.refused audit row",
-		     method, path, actor);
-	cr_expect_eq(
-	    sql_count(&e,
-		      "SELECT count(*) FROM svk.audit WHERE seq = (SELECT max(seq) FROM svk.audit) "
-		      /* the route's pattern, {} standing for a segment */
-		      "AND $1 ~ ('^' || replace(after->>'request', '{}', '[^/]+') || '$')",
-		      strf(&e, "%s %s", method, path)),
-	    1, "the audit row does not name the request %s %s", method, path);
-}
-
 Test(refusals, only_admins_manage_the_directory)
 {
 	/* The highest tier is no admin right. */
@@ -53,23 +21,27 @@ Test(refusals, only_admins_manage_the_directory)
 	const char *why = "admin right";
 
 	user_create(&e, "nils.ny", "sigtuna");
-	expect_refused("sten.styr", tok, "POST", "/v1/organisations",
-		       "{\"slug\":\"ny-org\",\"name\":\"Ny\",\"kind\":\"other\"}", why);
-	expect_refused(
-	    "sten.styr", tok, "POST", "/v1/users",
+	expect_refused_request(&e, "sten.styr", tok, "POST", "/v1/organisations",
+			       "{\"slug\":\"ny-org\",\"name\":\"Ny\",\"kind\":\"other\"}", why);
+	expect_refused_request(
+	    &e, "sten.styr", tok, "POST", "/v1/users",
 	    "{\"username\":\"nisse\",\"display_name\":\"Nisse\",\"organisation\":\"polisen\"}",
 	    why);
-	expect_refused("sten.styr", tok, "POST", "/v1/groups",
-		       "{\"slug\":\"ny-grupp\",\"name\":\"Ny\",\"tier\":\"beredningsgrupp\"}", why);
-	expect_refused("sten.styr", tok, "PUT", "/v1/groups/styrgrupp/members/nils.ny",
-		       "{\"role\":\"member\"}", "");
-	expect_refused("sten.styr", tok, "PUT", "/v1/groups/est-sigtuna/members/nils.ny",
-		       "{\"role\":\"member\"}", "");
-	expect_refused("sten.styr", tok, "DELETE", "/v1/groups/styrgrupp/members/sten.styr", NULL,
-		       "");
-	expect_refused("sten.styr", tok, "PATCH", "/v1/users/nils.ny", "{\"active\":false}", why);
+	expect_refused_request(
+	    &e, "sten.styr", tok, "POST", "/v1/groups",
+	    "{\"slug\":\"ny-grupp\",\"name\":\"Ny\",\"tier\":\"beredningsgrupp\"}", why);
+	expect_refused_request(&e, "sten.styr", tok, "PUT", "/v1/groups/styrgrupp/members/nils.ny",
+			       "{\"role\":\"member\"}", "");
+	expect_refused_request(&e, "sten.styr", tok, "PUT",
+			       "/v1/groups/est-sigtuna/members/nils.ny", "{\"role\":\"member\"}",
+			       "");
+	expect_refused_request(&e, "sten.styr", tok, "DELETE",
+			       "/v1/groups/styrgrupp/members/sten.styr", NULL, "");
+	expect_refused_request(&e, "sten.styr", tok, "PATCH", "/v1/users/nils.ny",
+			       "{\"active\":false}", why);
 	/* Not even for oneself. */
-	expect_refused("sten.styr", tok, "PATCH", "/v1/users/sten.styr", "{\"admin\":true}", why);
+	expect_refused_request(&e, "sten.styr", tok, "PATCH", "/v1/users/sten.styr",
+			       "{\"admin\":true}", why);
 
 	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.organisations"), 4);
 	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.users"), 3);
@@ -101,14 +73,17 @@ Test(refusals, a_beredningsgrupp_chair_co_opts_members_below_the_styrgrupp)
 	r = http(&e, "PUT", "/v1/groups/beredningsgrupp/members/hugo.hem", chair, body);
 	cr_expect_eq(r->status, 201, "co-opt into the beredningsgrupp: %s", resp_why(r));
 
-	expect_refused("cecilia.ordf", chair, "PUT", "/v1/groups/styrgrupp/members/hugo.hem", body,
-		       "styrgrupp");
-	expect_refused("cecilia.ordf", chair, "PUT", "/v1/groups/est-sigtuna/members/hugo.hem",
-		       jsonf(&e, "{s:s, s:s}", "role", "chair", "until", until), "chair");
-	expect_refused("cecilia.ordf", chair, "PUT", "/v1/groups/beredningsgrupp/members/hugo.hem",
-		       "{\"role\":\"chair\"}", "chair");
-	expect_refused("cecilia.ordf", chair, "PUT", "/v1/groups/styrgrupp/members/hugo.hem",
-		       "{\"role\":\"decision_maker\"}", "");
+	expect_refused_request(&e, "cecilia.ordf", chair, "PUT",
+			       "/v1/groups/styrgrupp/members/hugo.hem", body, "styrgrupp");
+	expect_refused_request(&e, "cecilia.ordf", chair, "PUT",
+			       "/v1/groups/est-sigtuna/members/hugo.hem",
+			       jsonf(&e, "{s:s, s:s}", "role", "chair", "until", until), "chair");
+	expect_refused_request(&e, "cecilia.ordf", chair, "PUT",
+			       "/v1/groups/beredningsgrupp/members/hugo.hem",
+			       "{\"role\":\"chair\"}", "chair");
+	expect_refused_request(&e, "cecilia.ordf", chair, "PUT",
+			       "/v1/groups/styrgrupp/members/hugo.hem",
+			       "{\"role\":\"decision_maker\"}", "");
 
 	cr_expect_eq(
 	    sql_count(&e,
@@ -130,15 +105,15 @@ Test(refusals, other_members_may_not_co_opt)
 	const char *body = "{\"role\":\"member\",\"until\":\"2099-01-01\"}";
 
 	user_create(&e, "ulla.utan", "sigtuna");
-	expect_refused("mats.medl", member, "PUT", "/v1/groups/est-sigtuna/members/ulla.utan", body,
-		       "chair");
-	expect_refused("mats.medl", member, "PUT", "/v1/groups/beredningsgrupp/members/ulla.utan",
-		       body, "chair");
+	expect_refused_request(&e, "mats.medl", member, "PUT",
+			       "/v1/groups/est-sigtuna/members/ulla.utan", body, "chair");
+	expect_refused_request(&e, "mats.medl", member, "PUT",
+			       "/v1/groups/beredningsgrupp/members/ulla.utan", body, "chair");
 	/* Chairing an arbetsgrupp is not chairing the beredningsgrupp. */
-	expect_refused("eva.estordf", est_chair, "PUT", "/v1/groups/est-sigtuna/members/ulla.utan",
-		       body, "chair");
-	expect_refused("mats.medl", member, "DELETE", "/v1/groups/est-sigtuna/members/eva.estordf",
-		       NULL, "chair");
+	expect_refused_request(&e, "eva.estordf", est_chair, "PUT",
+			       "/v1/groups/est-sigtuna/members/ulla.utan", body, "chair");
+	expect_refused_request(&e, "mats.medl", member, "DELETE",
+			       "/v1/groups/est-sigtuna/members/eva.estordf", NULL, "chair");
 	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.memberships"), 2);
 }
 
@@ -152,12 +127,14 @@ Test(refusals, without_a_membership_only_me_is_readable)
 	cr_expect(json_is_null(resp_get(r, "tier")), "%s", r->body);
 	cr_expect_str_eq(resp_str(r, "user.username"), "nora.ny");
 
-	expect_refused("nora.ny", tok, "GET", "/v1/organisations", NULL, "membership");
-	expect_refused("nora.ny", tok, "GET", "/v1/organisations/sigtuna", NULL, "membership");
-	expect_refused("nora.ny", tok, "GET", "/v1/users", NULL, "membership");
-	expect_refused("nora.ny", tok, "GET", "/v1/users/admin", NULL, "membership");
-	expect_refused("nora.ny", tok, "GET", "/v1/groups", NULL, "membership");
-	expect_refused("nora.ny", tok, "GET", "/v1/groups/est-sigtuna/members", NULL, "membership");
+	expect_refused_request(&e, "nora.ny", tok, "GET", "/v1/organisations", NULL, "membership");
+	expect_refused_request(&e, "nora.ny", tok, "GET", "/v1/organisations/sigtuna", NULL,
+			       "membership");
+	expect_refused_request(&e, "nora.ny", tok, "GET", "/v1/users", NULL, "membership");
+	expect_refused_request(&e, "nora.ny", tok, "GET", "/v1/users/admin", NULL, "membership");
+	expect_refused_request(&e, "nora.ny", tok, "GET", "/v1/groups", NULL, "membership");
+	expect_refused_request(&e, "nora.ny", tok, "GET", "/v1/groups/est-sigtuna/members", NULL,
+			       "membership");
 
 	/* Script tokens are hers to make. */
 	r = http(&e, "POST", "/v1/me/tokens", tok, "{\"name\":\"mine\",\"expires_in_days\":3}");
@@ -174,11 +151,11 @@ Test(refusals, passwords_are_changed_by_their_owner_with_the_current_one_or_by_a
 	const char *newpw = "a brand new password";
 	struct resp *r;
 
-	expect_refused("ada.ek", ada, "POST", "/v1/users/bo.ek/password",
-		       jsonf(&e, "{s:s}", "password", newpw), "admin right");
-	expect_refused("ada.ek", ada, "POST", "/v1/users/bo.ek/password",
-		       jsonf(&e, "{s:s, s:s}", "password", newpw, "current_password", pw_bo),
-		       "admin right");
+	expect_refused_request(&e, "ada.ek", ada, "POST", "/v1/users/bo.ek/password",
+			       jsonf(&e, "{s:s}", "password", newpw), "admin right");
+	expect_refused_request(
+	    &e, "ada.ek", ada, "POST", "/v1/users/bo.ek/password",
+	    jsonf(&e, "{s:s, s:s}", "password", newpw, "current_password", pw_bo), "admin right");
 	cr_expect_eq(http(&e, "GET", "/v1/me", bo, NULL)->status, 200, "bo's session ended");
 
 	r = http(&e, "POST", "/v1/users/ada.ek/password", ada,
