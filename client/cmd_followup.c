@@ -348,6 +348,16 @@ static int put_outcome(struct app *app, const struct fu_target *t, const struct 
 			      resp->request_id, hint);
 }
 
+/* Removes from body every field whose value doc already has. */
+static void drop_unchanged(json_t *body, const json_t *doc)
+{
+	const char *key;
+	json_t *v, *tmp;
+
+	json_object_foreach_safe(body, tmp, key, v) if (json_equal(v, json_object_get(doc, key)))
+	    json_object_del(body, key);
+}
+
 /* The options of edit checked before anything is read or asked. */
 static int edit_options(struct app *app, const struct cmd_args *a, int *use_editor)
 {
@@ -420,18 +430,15 @@ static int run_edit(struct app *app, const struct cmd_args *a)
 		goto out;
 	}
 	if (use_editor) {
-		const json_t *oral = json_object_get(doc, "oral");
-
 		rc = edit_texts(app, &t, doc, body, &file, &edited);
 		if (rc != 0)
 			goto out;
-		if (json_is_boolean(json_object_get(body, "oral")) &&
-		    json_equal(json_object_get(body, "oral"), oral))
-			json_object_del(body, "oral");
-		if (json_object_size(body) == 0) {
-			output_note(&app->out, "no changes");
-			goto out;
-		}
+	}
+	/* What is already so is not sent; when that is everything, nothing is. */
+	drop_unchanged(body, doc);
+	if (json_object_size(body) == 0) {
+		output_note(&app->out, "nothing changed; nothing was sent");
+		goto out;
 	}
 	put_ro.if_match = get_ro.etag;
 	rc = request_send_opts(app, "PUT", t.path.data, body, &put_ro, &resp);

@@ -1,7 +1,8 @@
 /*
  * `plans`: the action plans (handlingsplaner), one per agreement and
  * municipality (SPEC §2) — list, show (on a terminal as a board of the
- * interventions by focus area, see board.h), create, edit (If-Match with
+ * interventions by focus area, see board.h; --version N an adopted version),
+ * versions (the adopted ones), create, edit (If-Match with
  * --if-match; --new-version starts the next draft of an adopted plan) and
  * export (the plan in the columns of Brå's template, the server's CSV
  * written as it arrives).
@@ -20,6 +21,7 @@ static const struct out_col plan_cols[] = {
 	{ "TITLE", "title", OUT_COL_TRUNC },
 	{ "STATUS", "status", 0 },
 	{ "VERSION", "version", OUT_COL_RIGHT },
+	{ "IN FORCE", "version_in_force", OUT_COL_RIGHT },
 	{ "ADOPTED AT", "adopted_at", 0 },
 };
 
@@ -30,6 +32,7 @@ static const struct out_col plan_fields[] = {
 	{ "MUNICIPALITY", "municipality", 0 },
 	{ "STATUS", "status", 0 },
 	{ "VERSION", "version", 0 },
+	{ "VERSION IN FORCE", "version_in_force", 0 },
 	{ "ADOPTED AT", "adopted_at", 0 },
 	{ "CREATED AT", "created_at", 0 },
 	{ "UPDATED AT", "updated_at", 0 },
@@ -48,9 +51,48 @@ static const struct out_col board_csv_cols[] = {
 	{ "RESPONSIBLE", "responsible_organisation", 0 },
 };
 
+static const struct out_col version_cols[] = {
+	{ "VERSION", "version", OUT_COL_RIGHT },
+	{ "TITLE", "title", OUT_COL_TRUNC },
+	{ "ADOPTED AT", "adopted_at", 0 },
+	{ "INTERVENTIONS", "interventions", OUT_COL_RIGHT },
+	{ "IN FORCE", "in_force", 0 },
+};
+
 static int plan_path(struct app *app, struct strbuf *sb, const char *tmpl, const char *id)
 {
 	return request_path(sb, tmpl, id, NULL) == 0 ? 0 : cmd_oom(app);
+}
+
+/* The path of the plan, or of its adopted version --version N. */
+static int version_path(struct app *app, const struct cmd_args *a, struct strbuf *sb)
+{
+	const char *n = args_get(a, "version");
+
+	if (n && (!n[0] || strlen(n) > 9 || strspn(n, "0123456789") != strlen(n)))
+		return cmd_usage_error(app, "--version wants a version number, not '%s'", n);
+	if (!n)
+		return plan_path(app, sb, "/v1/action-plans/{}", a->pos[0]);
+	return request_path(sb, "/v1/action-plans/{}/versions/{}", a->pos[0], n, NULL) == 0
+		   ? 0
+		   : cmd_oom(app);
+}
+
+static int run_versions(struct app *app, const struct cmd_args *a)
+{
+	struct strbuf path;
+	json_t *items = NULL;
+	int rc;
+
+	strbuf_init(&path, 4096);
+	rc = plan_path(app, &path, "/v1/action-plans/{}/versions", a->pos[0]);
+	if (rc == 0)
+		rc = request_list(app, path.data, &items);
+	if (rc == 0)
+		rc = output_list(&app->out, items, version_cols, CMD_COUNT(version_cols));
+	json_decref(items);
+	strbuf_cleanup(&path);
+	return rc;
 }
 
 static int run_list(struct app *app, const struct cmd_args *a)
@@ -107,7 +149,7 @@ static int run_show(struct app *app, const struct cmd_args *a)
 
 	request_opts_init(&ro);
 	strbuf_init(&path, 4096);
-	rc = plan_path(app, &path, "/v1/action-plans/{}", a->pos[0]);
+	rc = version_path(app, a, &path);
 	if (rc == 0)
 		rc = request_call_opts(app, "GET", path.data, NULL, &ro, &plan);
 	if (rc != 0)
@@ -118,12 +160,26 @@ static int run_show(struct app *app, const struct cmd_args *a)
 		rc = CLI_ERROR;
 		goto out;
 	}
-	path.len = 0;
-	rc = plan_path(app, &path, "/v1/action-plans/{}/interventions", a->pos[0]);
-	if (rc == 0)
-		rc = request_list(app, path.data, &items);
-	if (rc != 0)
-		goto out;
+	if (args_has(a, "version")) {
+		/* An adopted version: the plan and its interventions as adopted. */
+		json_t *was = plan;
+
+		plan = json_incref(json_object_get(was, "plan"));
+		items = json_incref(json_object_get(was, "interventions"));
+		json_decref(was);
+		if (!json_is_object(plan) || !json_is_array(items)) {
+			output_error(&app->out, "the server sent a version that is not a plan");
+			rc = CLI_ERROR;
+			goto out;
+		}
+	} else {
+		path.len = 0;
+		rc = plan_path(app, &path, "/v1/action-plans/{}/interventions", a->pos[0]);
+		if (rc == 0)
+			rc = request_list(app, path.data, &items);
+		if (rc != 0)
+			goto out;
+	}
 	switch (app->out.format) {
 	case OUT_JSON:
 		both = json_pack("{s:O, s:O}", "plan", plan, "interventions", items);
@@ -229,7 +285,7 @@ static int run_export(struct app *app, const struct cmd_args *a)
 	int rc;
 
 	strbuf_init(&path, 4096);
-	rc = plan_path(app, &path, "/v1/action-plans/{}", a->pos[0]);
+	rc = version_path(app, a, &path);
 	if (rc == 0)
 		rc = cmd_download(app, path.data, "text/csv", args_get(a, "file"), 0666,
 				  "the plan");
@@ -260,7 +316,12 @@ static const struct opt_def edit_opts[] = {
 	  "('plans show --verbose' prints it); else exit 5" },
 };
 
+static const struct opt_def show_opts[] = {
+	{ "version", 0, OPT_VALUE, "N", NULL, "an adopted version, as it was adopted" },
+};
+
 static const struct opt_def export_opts[] = {
+	{ "version", 0, OPT_VALUE, "N", NULL, "an adopted version, as it was adopted" },
 	{ "file", 'o', OPT_VALUE, "FILE", NULL,
 	  "write to FILE (replaced only once the export is complete) instead "
 	  "of standard output; after 'export', -o names the file, not the "
@@ -271,13 +332,18 @@ static const struct cmd_verb plans_verbs[] = {
 	{ "list", run_list, list_opts, CMD_COUNT(list_opts), 0, 0,
 	  "plans list [--agreement ID] [--municipality SLUG]", "Lists the action plans.",
 	  "plans list --municipality sigtuna" },
-	{ "show", run_show, NULL, 0, 1, 1, "plans show <id>",
+	{ "show", run_show, show_opts, CMD_COUNT(show_opts), 1, 1, "plans show <id> [--version N]",
 	  "Shows a plan: on a terminal as a board of its interventions by "
 	  "focus area with their RAG status (coloured unless NO_COLOR is "
 	  "set); with --output json as {\"plan\", \"interventions\"}; with "
-	  "--output csv the interventions.",
+	  "--output csv the interventions. With --version N, the adopted version N as it "
+	  "was adopted ('plans versions' lists them).",
 	  "plans show 0b6e4c1a-2f3d-4e5a-8b9c-7d6e5f4a3b21\n"
 	  "--output json plans show 0b6e4c1a-2f3d-4e5a-8b9c-7d6e5f4a3b21" },
+	{ "versions", run_versions, NULL, 0, 1, 1, "plans versions <id>",
+	  "Lists the adopted versions of a plan; the one in force holds while a newer "
+	  "version is a draft.",
+	  "plans versions 0b6e4c1a-2f3d-4e5a-8b9c-7d6e5f4a3b21" },
 	{ "create", run_create, create_opts, CMD_COUNT(create_opts), 0, 0,
 	  "plans create --municipality SLUG --title TITLE [--agreement ID]",
 	  "Creates the action plan of a municipality (beredningsgrupp and "
@@ -292,7 +358,7 @@ static const struct cmd_verb plans_verbs[] = {
 	  "\"Handlingsplan Sigtuna 2025–2026\" --if-match "
 	  "9f86d081884c7d65a1b2c3d4e5f60718" },
 	{ "export", run_export, export_opts, CMD_COUNT(export_opts), 1, 1,
-	  "plans export <id> [-o FILE]",
+	  "plans export <id> [--version N] [-o FILE]",
 	  "Exports a plan in the columns of Brå's action-plan template as CSV "
 	  "(';', UTF-8 BOM) for a spreadsheet.",
 	  "plans export 0b6e4c1a-2f3d-4e5a-8b9c-7d6e5f4a3b21 -o "

@@ -1,5 +1,6 @@
 /*
- * Action plans: GET|POST /v1/action-plans, GET|PATCH /v1/action-plans/{id}.
+ * Action plans: GET|POST /v1/action-plans, GET|PATCH /v1/action-plans/{id},
+ * and the adopted versions: GET /v1/action-plans/{id}/versions[/{n}].
  * One plan per municipality and agreement. An adopted plan is read-only;
  * PATCH {"status": "draft"} starts its next version. With Accept: text/csv
  * GET gives the plan in the columns of Brå's action-plan template.
@@ -90,9 +91,9 @@ static int csv_row(struct strbuf *sb, const json_t *row)
 	return rc ? -1 : 0;
 }
 
-static void export_csv(struct req *r, const struct db_result *res)
+static void export_csv(struct req *r, const struct db_result *res, const char *not_found)
 {
-	json_t *doc = req_result_json(r, res, 0, "no such action plan"), *rows, *row;
+	json_t *doc = req_result_json(r, res, 0, not_found), *rows, *row;
 	struct strbuf sb;
 	size_t i;
 	int rc = 0;
@@ -113,8 +114,13 @@ static void export_csv(struct req *r, const struct db_result *res)
 		req_problem(r, SVK_ERR_INTERNAL, "cannot write the CSV");
 		return;
 	}
-	snprintf(disposition, sizeof disposition, "attachment; filename=\"atgardsplan-%s.csv\"",
-		 req_param(r, 0));
+	if (req_param(r, 1))
+		snprintf(disposition, sizeof disposition,
+			 "attachment; filename=\"atgardsplan-%s-version-%s.csv\"", req_param(r, 0),
+			 req_param(r, 1));
+	else
+		snprintf(disposition, sizeof disposition,
+			 "attachment; filename=\"atgardsplan-%s.csv\"", req_param(r, 0));
 	evhttp_add_header(evhttp_request_get_output_headers(r->ereq), "Content-Disposition",
 			  disposition);
 	req_reply_text(r, 200, "text/csv; charset=utf-8", sb.data, sb.len, NULL);
@@ -124,10 +130,21 @@ static void export_csv(struct req *r, const struct db_result *res)
 void h_plan_got(struct req *r, const struct db_result *res)
 {
 	if (req_wants_csv(r)) {
-		export_csv(r, res);
+		export_csv(r, res, "no such action plan");
 		return;
 	}
 	req_reply_row(r, res, 0, 200, "no such action plan", NULL);
+}
+
+void h_plan_version_got(struct req *r, const struct db_result *res)
+{
+	const char *not_found = "no such version of the action plan";
+
+	if (req_wants_csv(r)) {
+		export_csv(r, res, not_found);
+		return;
+	}
+	req_reply_row(r, res, 0, 200, not_found, NULL);
 }
 
 static const struct jf_field plan_fields[] = {

@@ -30,6 +30,14 @@ static const char *arg_value(struct req *r, const struct read_spec *spec, const 
 		v = req_uuid_param(r, a->index, spec->not_found);
 		*bad = v == NULL;
 		return v;
+	case RA_PATH_INT:
+		v = req_param(r, a->index);
+		*bad = !v || !v[0] || strlen(v) > 9 || strspn(v, "0123456789") != strlen(v);
+		if (*bad && !r->q.err_not_found) {
+			r->q.err_not_found = true;
+			r->q.err_message = spec->not_found;
+		}
+		return *bad ? NULL : v;
 	case RA_LIMIT:
 		v = req_limit_text(r);
 		*bad = v == NULL;

@@ -20,6 +20,7 @@ enum read_arg_kind {
 	RA_END = 0,    /* the end of the list */
 	RA_PATH,       /* path segment .index as it is (a slug, a username) */
 	RA_PATH_UUID,  /* path segment .index, a UUID, else 404 not_found */
+	RA_PATH_INT,   /* path segment .index, 1 to 9 digits, else 404 not_found */
 	RA_LIMIT,      /* ?limit= 1..500, default 50 */
 	RA_CURSOR,     /* ?cursor= as given (the last key of a slug-ordered page) */
 	RA_CURSOR_SEQ, /* ?cursor= digits (the last seq of a seq-ordered page) */

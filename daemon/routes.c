@@ -26,6 +26,7 @@
 #define END { RA_END, NULL, 0, NULL }
 #define PATH(i) { RA_PATH, NULL, (i), NULL }
 #define PATH_ID(i) { RA_PATH_UUID, NULL, (i), NULL }
+#define PATH_INT(i) { RA_PATH_INT, NULL, (i), NULL }
 #define LIMIT { RA_LIMIT, "limit", 0, NULL }
 #define CURSOR { RA_CURSOR, "cursor", 0, NULL }
 #define CURSOR_SEQ { RA_CURSOR_SEQ, "cursor", 0, NULL }
@@ -45,6 +46,15 @@ static const struct read_spec plan_read = {
 	.not_found = "no such action plan",
 	.reply = h_plan_got,
 	.args = { PATH_ID(0) },
+};
+
+/* An adopted version of a plan, as JSON or as Brå's CSV. */
+static const struct read_spec plan_version_read = {
+	.stmt = SQL_PLAN_VERSION_GET,
+	.csv_stmt = SQL_PLAN_VERSION_EXPORT,
+	.not_found = "no such version of the action plan",
+	.reply = h_plan_version_got,
+	.args = { PATH_ID(0), PATH_INT(1) },
 };
 
 /* One route a row. */
@@ -99,6 +109,9 @@ const struct route svk_routes[] = {
 	{ M_POST, "/v1/action-plans", h_plan_create, ROUTE_BODY, ACT_EDIT_PLANS, NULL },
 	{ M_GET, "/v1/action-plans/{}", NULL, ROUTE_ETAG, ACT_READ_SHARED, &plan_read },
 	{ M_PATCH, "/v1/action-plans/{}", h_plan_patch, ROUTE_BODY | ROUTE_ETAG, ACT_EDIT_PLANS, NULL },
+	{ M_GET, "/v1/action-plans/{}/versions", NULL, 0, ACT_READ_SHARED,
+	  READ(SQL_PLAN_VERSION_LIST, "no such action plan", PATH_ID(0)) },
+	{ M_GET, "/v1/action-plans/{}/versions/{}", NULL, 0, ACT_READ_SHARED, &plan_version_read },
 	{ M_GET, "/v1/action-plans/{}/interventions", NULL, 0, ACT_READ_SHARED,
 	  READ(SQL_INTERVENTION_LIST, "no such action plan", PATH_ID(0), LIMIT, CURSOR_SEQ,
 	       Q_ENUM("status", VOCAB_INTERVENTION_STATUSES), Q_ENUM("rag", VOCAB_RAGS),

@@ -42,6 +42,7 @@ void h_agreement_create(struct req *r);
 void h_focus_area_create(struct req *r);
 /* h_plans.c */
 void h_plan_got(struct req *r, const struct db_result *res);
+void h_plan_version_got(struct req *r, const struct db_result *res);
 void h_plan_create(struct req *r);
 void h_plan_patch(struct req *r);
 /* h_interventions.c */

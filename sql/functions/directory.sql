@@ -122,6 +122,10 @@ BEGIN
 			MESSAGE = 'a decision maker is never an admin: remove the decision_maker role first';
 	END IF;
 	v_before := svk.user_json(v_id)::jsonb;
+	IF (SELECT (coalesce(p_display, display_name), coalesce(p_active, active), coalesce(p_admin, admin))
+	           IS NOT DISTINCT FROM (display_name, active, admin) FROM svk.users WHERE id = v_id) THEN
+		RETURN v_before::json; -- nothing changes, nothing is written
+	END IF;
 	UPDATE svk.users SET
 		display_name = coalesce(p_display, display_name),
 		active = coalesce(p_active, active),

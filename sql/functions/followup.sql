@@ -1,6 +1,7 @@
 -- The yearly follow-up: its texts, the statistics computed from the data
--- whenever it is read, and the freeze of its texts while a follow_up
--- proposal awaits the decision makers (as for a plan, see plans.sql).
+-- whenever a draft is read (an adopted one shows those stored at its
+-- adoption), and the freeze of its texts while a follow_up proposal awaits
+-- the decision makers (as for a plan, see plans.sql).
 
 -- The years an agreement ran (from valid_from's year to valid_to's).
 CREATE OR REPLACE FUNCTION svk.follow_up_year_check(a svk.agreements, p_year int) RETURNS void
@@ -35,7 +36,12 @@ BEGIN
 	WITH iv AS (
 		SELECT i.*, o.slug AS municipality, f.ordinal, f.title AS focus_title,
 		       (i.status NOT IN ('done', 'cancelled') AND i.due_on <= v_to
-		        AND i.due_on < svk.today()) AS is_overdue
+		        AND i.due_on < svk.today()) AS is_overdue,
+		       -- The hours as they stood when the year ended: those an update
+		       -- reported later belong to a later year.
+		       i.hours_spent - coalesce((SELECT sum(u.hours) FROM svk.intervention_updates u
+		                                 WHERE u.intervention_id = i.id AND u.created_at >= v_t1), 0)
+		           AS hours_by_year_end
 		FROM svk.interventions i
 		JOIN svk.action_plans p ON p.id = i.plan_id
 		JOIN svk.organisations o ON o.id = p.municipality_id
@@ -53,7 +59,7 @@ BEGIN
 		       count(*) FILTER (WHERE rag = 'yellow') AS yellow,
 		       count(*) FILTER (WHERE rag = 'red') AS red,
 		       count(*) FILTER (WHERE is_overdue) AS overdue,
-		       coalesce(sum(hours_spent), 0) AS hours
+		       coalesce(sum(hours_by_year_end), 0) AS hours
 		FROM iv GROUP BY municipality, ordinal, focus_title),
 	upd AS (
 		SELECT count(*) AS logged, count(*) FILTER (WHERE u.communicated) AS communicated,
@@ -133,7 +139,9 @@ LANGUAGE sql STABLE AS $$
 		'results', coalesce(f.results, ''), 'oral', coalesce(f.oral, false),
 		'status', coalesce(f.status, 'draft'), 'adopted_at', svk.ts(f.adopted_at),
 		'proposal', f.proposal_id, 'created_at', svk.ts(f.created_at),
-		'updated_at', svk.ts(f.updated_at), 'statistics', svk.follow_up_stats(a, p_year))
+		'updated_at', svk.ts(f.updated_at),
+		'statistics', CASE WHEN f.status = 'adopted' AND f.statistics IS NOT NULL
+		                   THEN f.statistics::json ELSE svk.follow_up_stats(a, p_year) END)
 	FROM (SELECT 1) x
 	LEFT JOIN svk.follow_ups f ON f.agreement_id = a.id AND f.year = p_year
 $$;
@@ -201,6 +209,11 @@ BEGIN
 	IF b ? 'implementation' THEN f.implementation := coalesce(b->>'implementation', ''); END IF;
 	IF b ? 'results' THEN f.results := coalesce(b->>'results', ''); END IF;
 	IF b ? 'oral' THEN f.oral := (b->>'oral')::boolean; END IF;
+	-- An edit that changes nothing writes nothing (no audit entry either).
+	IF svk.follow_up_texts(f) = v_before THEN
+		RETURN QUERY SELECT svk.follow_up_json(a, p_year), svk.follow_up_etag(a.id, p_year);
+		RETURN;
+	END IF;
 	UPDATE svk.follow_ups SET collaboration = f.collaboration, implementation = f.implementation,
 		results = f.results, oral = f.oral, updated_at = now()
 	WHERE agreement_id = a.id AND year = p_year;

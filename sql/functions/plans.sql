@@ -45,6 +45,10 @@ LANGUAGE sql STABLE AS $$
 	                         'municipality', (SELECT slug FROM svk.organisations WHERE id = p.municipality_id),
 	                         'title', p.title, 'status', p.status, 'version', p.version,
 	                         'adopted_at', svk.ts(p.adopted_at),
+	                         -- The version that holds while a newer one is a draft.
+	                         'version_in_force', CASE WHEN p.status = 'adopted' THEN p.version
+	                             ELSE (SELECT max(v.version) FROM svk.action_plan_versions v
+	                                   WHERE v.plan_id = p.id) END,
 	                         'created_at', svk.ts(p.created_at), 'updated_at', svk.ts(p.updated_at))
 $$;
 
@@ -201,7 +205,10 @@ BEGIN
 			RAISE EXCEPTION USING ERRCODE = 'SV409',
 				MESSAGE = 'the plan is adopted and read-only; start its next version with {"status": "draft"}';
 		END IF;
-		UPDATE svk.action_plans SET title = coalesce(p_title, title), updated_at = now()
+		IF p_title IS NULL OR p_title = p.title THEN
+			RETURN svk.plan_json(p); -- nothing changes, nothing is written
+		END IF;
+		UPDATE svk.action_plans SET title = p_title, updated_at = now()
 		WHERE id = p_plan RETURNING * INTO p;
 	END IF;
 	PERFORM svk.audit_write(p_actor, 'action_plan.update', 'action_plan', p.id::text,
@@ -311,6 +318,7 @@ CREATE OR REPLACE FUNCTION svk.intervention_patch(p_actor bigint, p_id uuid, p j
 RETURNS json LANGUAGE plpgsql AS $$
 DECLARE
 	i svk.interventions;
+	v_old svk.interventions;
 	v_before jsonb;
 BEGIN
 	SELECT * INTO i FROM svk.interventions WHERE id = p_id FOR UPDATE;
@@ -319,6 +327,7 @@ BEGIN
 	END IF;
 	PERFORM svk.check_etag(svk.intervention_json(i), p_if_match);
 	PERFORM svk.plan_editable(i.plan_id);
+	v_old := i;
 	v_before := svk.intervention_json(i)::jsonb;
 	IF p ? 'focus_area' THEN i.focus_area_id := (p->>'focus_area')::uuid; END IF;
 	IF p ? 'title' THEN i.title := p->>'title'; END IF;
@@ -336,6 +345,9 @@ BEGIN
 	IF p ? 'rag' THEN i.rag := p->>'rag'; END IF;
 	IF p ? 'progress_percent' THEN i.progress_percent := (p->>'progress_percent')::int; END IF;
 	IF p ? 'hours_spent' THEN i.hours_spent := (p->>'hours_spent')::numeric; END IF;
+	IF i IS NOT DISTINCT FROM v_old THEN
+		RETURN svk.intervention_json(i); -- nothing changes, nothing is written
+	END IF;
 	PERFORM svk.intervention_check(i.plan_id, i);
 	UPDATE svk.interventions SET focus_area_id = i.focus_area_id, title = i.title,
 		cause = i.cause, description = i.description, operational_goal = i.operational_goal,

@@ -10,6 +10,7 @@ LANGUAGE sql STABLE AS $$
 		'background', p.background, 'proposal_text', p.proposal_text,
 		'focus_area', p.focus_area_id, 'action_plan', p.action_plan_id,
 		'follow_up_year', p.follow_up_year, 'extension_years', p.extension_years,
+		'extends_valid_to', p.extends_valid_to,
 		'resources', coalesce((SELECT json_agg(json_build_object(
 				'organisation', o.slug, 'description', r.description,
 				'amount', r.amount, 'unit', r.unit) ORDER BY r.id)
@@ -83,6 +84,79 @@ BEGIN
 END
 $$;
 
+-- One decision per subject: a proposal about what is already adopted
+-- cannot be made or submitted, and (p_submit) a subject has at most one
+-- proposal under decision. For a submission the subject's row is locked
+-- first, so that of two submissions at once the second sees the first.
+CREATE OR REPLACE FUNCTION svk.proposal_subject_open(p svk.proposals, p_submit boolean)
+RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+	v_plan svk.action_plans;
+	v_fu svk.follow_ups;
+	v_end date;
+	v_other svk.proposals;
+BEGIN
+	IF p.kind = 'action_plan' THEN
+		IF p_submit THEN
+			SELECT * INTO v_plan FROM svk.action_plans WHERE id = p.action_plan_id FOR UPDATE;
+		ELSE
+			SELECT * INTO v_plan FROM svk.action_plans WHERE id = p.action_plan_id;
+		END IF;
+		IF v_plan.status = 'adopted' THEN
+			RAISE EXCEPTION USING ERRCODE = 'SV409', MESSAGE = format(
+				'version %s of the action plan is already adopted; to change the plan, start '
+				'its next version (samverkan plans edit %s --new-version) and propose that',
+				v_plan.version, v_plan.id);
+		END IF;
+	ELSIF p.kind = 'follow_up' THEN
+		IF p_submit THEN
+			INSERT INTO svk.follow_ups (agreement_id, year) VALUES (p.agreement_id, p.follow_up_year)
+			ON CONFLICT (agreement_id, year) DO NOTHING;
+			SELECT * INTO v_fu FROM svk.follow_ups
+			WHERE agreement_id = p.agreement_id AND year = p.follow_up_year FOR UPDATE;
+		ELSE
+			SELECT * INTO v_fu FROM svk.follow_ups
+			WHERE agreement_id = p.agreement_id AND year = p.follow_up_year;
+		END IF;
+		IF v_fu.status = 'adopted' THEN
+			RAISE EXCEPTION USING ERRCODE = 'SV409', MESSAGE = format(
+				'the follow-up of %s is already adopted (proposal %s); there is nothing left to decide',
+				p.follow_up_year, v_fu.proposal_id);
+		END IF;
+	ELSIF p.kind = 'extension' THEN
+		IF p_submit THEN
+			SELECT valid_to INTO v_end FROM svk.agreements WHERE id = p.agreement_id FOR UPDATE;
+		ELSE
+			SELECT valid_to INTO v_end FROM svk.agreements WHERE id = p.agreement_id;
+		END IF;
+		IF p.extends_valid_to IS DISTINCT FROM v_end THEN
+			RAISE EXCEPTION USING ERRCODE = 'SV409', MESSAGE = format(
+				'the agreement''s end moved from %s to %s after this proposal was written, so it can '
+				'no longer take effect; withdraw it, and write a new proposal if a further '
+				'extension is wanted', p.extends_valid_to, v_end);
+		END IF;
+	ELSE
+		RETURN;
+	END IF;
+	IF NOT p_submit THEN
+		RETURN;
+	END IF;
+	SELECT * INTO v_other FROM svk.proposals o
+	WHERE o.id <> p.id AND o.status = 'submitted' AND o.kind = p.kind
+	  AND o.agreement_id = p.agreement_id
+	  AND o.action_plan_id IS NOT DISTINCT FROM p.action_plan_id
+	  AND o.follow_up_year IS NOT DISTINCT FROM p.follow_up_year
+	LIMIT 1;
+	IF FOUND THEN
+		RAISE EXCEPTION USING ERRCODE = 'SV409', MESSAGE = format(
+			'proposal %s (%s) on the same %s already awaits the styrgrupp''s decision; '
+			'it must be decided or withdrawn first', v_other.id, v_other.title,
+			CASE p.kind WHEN 'action_plan' THEN 'action plan'
+			            WHEN 'follow_up' THEN 'follow-up year' ELSE 'extension of the agreement' END);
+	END IF;
+END
+$$;
+
 CREATE OR REPLACE FUNCTION svk.proposal_create(p_actor bigint, b jsonb) RETURNS json
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -110,11 +184,16 @@ BEGIN
 			MESSAGE = 'an extension proposal says by how many years (1 to 4)';
 	END IF;
 	PERFORM svk.proposal_check(p);
+	IF p.kind = 'extension' THEN
+		p.extends_valid_to := (SELECT valid_to FROM svk.agreements WHERE id = p.agreement_id);
+	END IF;
+	PERFORM svk.proposal_subject_open(p, false);
 	INSERT INTO svk.proposals (agreement_id, kind, title, background, proposal_text,
-		focus_area_id, action_plan_id, follow_up_year, extension_years, author_id)
+		focus_area_id, action_plan_id, follow_up_year, extension_years, author_id,
+		extends_valid_to)
 	VALUES (p.agreement_id, p.kind, b->>'title', coalesce(b->>'background', ''),
 		coalesce(b->>'proposal_text', ''), p.focus_area_id, p.action_plan_id,
-		p.follow_up_year, p.extension_years, p_actor)
+		p.follow_up_year, p.extension_years, p_actor, p.extends_valid_to)
 	RETURNING * INTO p;
 	PERFORM svk.proposal_set_resources(p.id, b->'resources');
 	PERFORM svk.audit_write(p_actor, 'proposal.create', 'proposal', p.id::text, NULL,
@@ -141,6 +220,7 @@ CREATE OR REPLACE FUNCTION svk.proposal_patch(p_actor bigint, p_id uuid, b jsonb
 RETURNS json LANGUAGE plpgsql AS $$
 DECLARE
 	p svk.proposals := svk.proposal_lock(p_id);
+	v_old svk.proposals := p;
 	v_before jsonb;
 BEGIN
 	PERFORM svk.check_etag(svk.proposal_json(p), p_if_match);
@@ -156,7 +236,14 @@ BEGIN
 	IF b ? 'action_plan' THEN p.action_plan_id := (b->>'action_plan')::uuid; END IF;
 	IF b ? 'follow_up_year' THEN p.follow_up_year := (b->>'follow_up_year')::int; END IF;
 	IF b ? 'extension_years' THEN p.extension_years := (b->>'extension_years')::int; END IF;
+	-- An edit that changes nothing writes nothing: no new updated_at (the
+	-- ETag stays), no audit entry.
+	IF p IS NOT DISTINCT FROM v_old AND (NOT b ? 'resources'
+	   OR svk.proposal_resources_same(p.id, b->'resources')) THEN
+		RETURN svk.proposal_json(p);
+	END IF;
 	PERFORM svk.proposal_check(p);
+	PERFORM svk.proposal_subject_open(p, false);
 	UPDATE svk.proposals SET title = p.title, background = p.background,
 		proposal_text = p.proposal_text, focus_area_id = p.focus_area_id,
 		action_plan_id = p.action_plan_id, follow_up_year = p.follow_up_year,
@@ -169,6 +256,19 @@ BEGIN
 	                        svk.proposal_json(p)::jsonb);
 	RETURN svk.proposal_json(p);
 END
+$$;
+
+-- Whether the resource lines given are those the proposal has.
+CREATE OR REPLACE FUNCTION svk.proposal_resources_same(p_id uuid, p_lines jsonb) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+	SELECT coalesce((SELECT jsonb_agg(jsonb_build_object('organisation', o.slug,
+			'description', r.description, 'amount', r.amount, 'unit', r.unit) ORDER BY r.id)
+		FROM svk.proposal_resources r JOIN svk.organisations o ON o.id = r.organisation_id
+		WHERE r.proposal_id = p_id), '[]')
+	       = coalesce((SELECT jsonb_agg(jsonb_build_object('organisation', l->>'organisation',
+			'description', l->>'description', 'amount', (l->>'amount')::numeric,
+			'unit', l->>'unit') ORDER BY n)
+		FROM jsonb_array_elements(coalesce(p_lines, '[]')) WITH ORDINALITY x(l, n)), '[]')
 $$;
 
 -- SPEC §4: who decides each kind.
@@ -205,10 +305,7 @@ BEGIN
 		RAISE EXCEPTION USING ERRCODE = 'SV422', COLUMN = 'resources',
 			MESSAGE = 'a prioritisation needs at least one resource line: what each organisation commits';
 	END IF;
-	IF p.kind = 'action_plan' AND (SELECT status FROM svk.action_plans WHERE id = p.action_plan_id) = 'adopted' THEN
-		RAISE EXCEPTION USING ERRCODE = 'SV409',
-			MESSAGE = 'the action plan is already adopted; start its next version first';
-	END IF;
+	PERFORM svk.proposal_subject_open(p, true);
 	DELETE FROM svk.proposal_affected WHERE proposal_id = p.id;
 	INSERT INTO svk.proposal_affected (proposal_id, organisation_id)
 	SELECT p.id, x FROM svk.proposal_affected_ids(p) x;
@@ -274,15 +371,30 @@ BEGIN
 		PERFORM svk.audit_write(p_actor, 'action_plan.adopt', 'action_plan', v_plan.id::text,
 		                        NULL, jsonb_build_object('version', v_plan.version, 'proposal', p.id));
 	ELSIF p.kind = 'follow_up' THEN
-		INSERT INTO svk.follow_ups (agreement_id, year, status, adopted_at, proposal_id)
-		VALUES (p.agreement_id, p.follow_up_year, 'adopted', now(), p.id)
-		ON CONFLICT (agreement_id, year) DO UPDATE
-		SET status = 'adopted', adopted_at = now(), proposal_id = p.id, updated_at = now();
+		-- The statistics are kept as approved: an incident reported later
+		-- for that year does not change the adopted report.
+		INSERT INTO svk.follow_ups (agreement_id, year) VALUES (p.agreement_id, p.follow_up_year)
+		ON CONFLICT (agreement_id, year) DO NOTHING;
+		IF (SELECT status FROM svk.follow_ups WHERE agreement_id = p.agreement_id
+		    AND year = p.follow_up_year FOR UPDATE) = 'adopted' THEN
+			RAISE EXCEPTION USING ERRCODE = 'SV409',
+				MESSAGE = format('the follow-up of %s is already adopted', p.follow_up_year);
+		END IF;
+		UPDATE svk.follow_ups f SET status = 'adopted', adopted_at = now(), proposal_id = p.id,
+			updated_at = now(), statistics = svk.follow_up_stats(a, f.year)::jsonb
+		FROM svk.agreements a
+		WHERE a.id = f.agreement_id AND f.agreement_id = p.agreement_id
+		  AND f.year = p.follow_up_year;
 		PERFORM svk.audit_write(p_actor, 'follow_up.adopt', 'follow_up',
 		                        p.agreement_id::text || '/' || p.follow_up_year, NULL,
 		                        jsonb_build_object('proposal', p.id));
 	ELSIF p.kind = 'extension' THEN
 		SELECT valid_to INTO v_old FROM svk.agreements WHERE id = p.agreement_id FOR UPDATE;
+		IF p.extends_valid_to IS DISTINCT FROM v_old THEN
+			RAISE EXCEPTION USING ERRCODE = 'SV409', MESSAGE = format(
+				'the agreement''s end moved from %s to %s; this extension can no longer take effect',
+				p.extends_valid_to, v_old);
+		END IF;
 		v_new := (v_old + make_interval(years => p.extension_years))::date;
 		UPDATE svk.agreements SET valid_to = v_new WHERE id = p.agreement_id;
 		INSERT INTO svk.agreement_extensions (agreement_id, years, old_valid_to, new_valid_to, proposal_id)
@@ -385,6 +497,8 @@ GRANT EXECUTE ON FUNCTION
 	svk.proposal_json(svk.proposals),
 	svk.proposal_set_resources(uuid, jsonb),
 	svk.proposal_check(svk.proposals),
+	svk.proposal_subject_open(svk.proposals, boolean),
+	svk.proposal_resources_same(uuid, jsonb),
 	svk.proposal_create(bigint, jsonb),
 	svk.proposal_lock(uuid),
 	svk.proposal_patch(bigint, uuid, jsonb, text),

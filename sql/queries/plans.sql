@@ -74,6 +74,45 @@ SELECT json_build_object('plan', svk.plan_json(p), 'rows', coalesce((
 	WHERE i.plan_id = p.id), '[]'))
 FROM svk.action_plans p WHERE p.id = $1::uuid
 
+-- name: plan_version_list
+-- The adopted versions of a plan, oldest first; no row when there is no plan.
+SELECT svk.list_page(coalesce((SELECT json_agg(json_build_object(
+		'version', v.version, 'title', v.snapshot->'plan'->>'title',
+		'adopted_at', svk.ts(v.adopted_at),
+		'interventions', jsonb_array_length(v.snapshot->'interventions'),
+		'in_force', v.version = (SELECT max(x.version) FROM svk.action_plan_versions x
+		                         WHERE x.plan_id = p.id))
+		ORDER BY v.version)
+	FROM svk.action_plan_versions v WHERE v.plan_id = p.id), '[]'), NULL),
+	NULL::text AS next_cursor
+FROM svk.action_plans p WHERE p.id = $1::uuid
+
+-- name: plan_version_get
+-- One adopted version as it was adopted: the plan and its interventions.
+SELECT json_build_object('version', v.version, 'adopted_at', svk.ts(v.adopted_at),
+	'plan', v.snapshot->'plan', 'interventions', v.snapshot->'interventions')
+FROM svk.action_plan_versions v WHERE v.plan_id = $1::uuid AND v.version = $2::int
+
+-- name: plan_version_export
+-- An adopted version in the rows of Brå's template (as plan_export); the
+-- last update is the last one logged before the adoption.
+SELECT json_build_object('plan', v.snapshot->'plan', 'rows', coalesce((
+	SELECT json_agg(json_build_object(
+		'focus_area', f.ordinal || '. ' || f.title, 'title', i->>'title', 'cause', i->>'cause',
+		'description', i->>'description', 'operational_goal', i->>'operational_goal',
+		'starts_on', i->'starts_on', 'due_on', i->'due_on', 'recurring', i->'recurring',
+		'responsible', o.name, 'responsible_role', i->>'responsible_role',
+		'status', i->>'status', 'rag', i->>'rag', 'progress_percent', i->'progress_percent',
+		'hours_spent', i->'hours_spent',
+		'last_update', (SELECT u.note FROM svk.intervention_updates u
+		                WHERE u.intervention_id = (i->>'id')::uuid AND u.created_at <= v.adopted_at
+		                ORDER BY u.seq DESC LIMIT 1))
+		ORDER BY f.ordinal, n)
+	FROM jsonb_array_elements(v.snapshot->'interventions') WITH ORDINALITY x(i, n)
+	JOIN svk.focus_areas f ON f.id = (i->>'focus_area')::uuid
+	JOIN svk.organisations o ON o.slug = i->>'responsible_organisation'), '[]'))
+FROM svk.action_plan_versions v WHERE v.plan_id = $1::uuid AND v.version = $2::int
+
 -- name: intervention_list
 WITH page AS (
 	SELECT i.* FROM svk.interventions i

@@ -72,9 +72,12 @@ Test(decision_effects, approving_adopts_the_action_plan_and_the_follow_up)
 			     jsonf(&e, "{s:s, s:s, s:s}", "title", "Sent tillägg", "focus_area",
 				   focus_area(1), "responsible_organisation", "sigtuna")),
 			"add an intervention to an adopted plan");
-	id = create(bered, jsonf(&e, "{s:s, s:s, s:s, s:s}", "agreement", ag, "kind", "action_plan",
-				 "title", "Anta igen", "action_plan", plan));
-	expect_conflict(proposal_post(bered, id, "submit"), "submit an adopted plan again");
+	r = http(&e, "POST", "/v1/proposals", bered,
+		 jsonf(&e, "{s:s, s:s, s:s, s:s}", "agreement", ag, "kind", "action_plan", "title",
+		       "Anta igen", "action_plan", plan));
+	expect_conflict(r, "propose an adopted plan again");
+	cr_expect(strstr(r->body, "--new-version"), "the refusal does not say how to go on: %s",
+		  r->body);
 
 	/* The follow-up of 2025: adopted when all four parties approved. */
 	r = http(&e, "POST", "/v1/proposals", bered,

@@ -460,7 +460,7 @@ Test(followup_cli, the_editor_on_a_terminal)
 	none = editor_script("no-change", "exit 0");
 	p = edit_on_terminal(ber, none, tmp);
 	cr_expect_eq(p->status, 0, "%s", show(p));
-	cr_expect(strstr(p->out, "no changes"), "%s", show(p));
+	cr_expect(strstr(p->out, "nothing changed"), "%s", show(p));
 	cr_expect_eq(
 	    sql_count(&e, "SELECT count(*) FROM svk.audit WHERE action = 'follow_up.update'"),
 	    updates, "a PUT without changes");

@@ -81,13 +81,25 @@ static const char *valid_to(void)
 	return sql_value(&e, "SELECT valid_to::text FROM svk.agreements");
 }
 
-/* A submitted extension by years. */
+/* A submitted extension by years (the one of the round before, if it still
+ * awaits decisions, is withdrawn: one extension is under decision at a time). */
 static const char *submitted_extension(int years, int round)
 {
-	struct resp *r = http(&e, "POST", "/v1/proposals", user(BERED),
-			      jsonf(&e, "{s:s, s:s, s:s, s:i}", "agreement", agreement_id(), "kind",
-				    "extension", "title", strf(&e, "Förlängning %d", round),
-				    "extension_years", years));
+	const char *prev = sql_count(&e, "SELECT count(*) FROM svk.proposals "
+					 "WHERE kind = 'extension' AND status = 'submitted'")
+			       ? sql_value(&e, "SELECT id::text FROM svk.proposals "
+					       "WHERE kind = 'extension' AND status = 'submitted'")
+			       : NULL;
+	struct resp *r;
+
+	if (prev) {
+		r = http(&e, "POST", strf(&e, "/v1/proposals/%s/withdraw", prev), user(BERED),
+			 NULL);
+		cr_assert_eq(r->status, 200, "withdraw: %s", resp_why(r));
+	}
+	r = http(&e, "POST", "/v1/proposals", user(BERED),
+		 jsonf(&e, "{s:s, s:s, s:s, s:i}", "agreement", agreement_id(), "kind", "extension",
+		       "title", strf(&e, "Förlängning %d", round), "extension_years", years));
 	const char *id = resp_str(r, "id");
 
 	cr_assert_eq(r->status, 201, "create: %s", resp_why(r));
