@@ -4,7 +4,9 @@
  * The token's shape and checksum are checked here; its hash is looked up
  * with auth_actor, which gives the user, the organisation and the live
  * memberships as one row. The route's read, if any, goes out in the same
- * pipelined round trip and is handed on only once the actor is known.
+ * pipelined round trip behind auth_require, which fails for a token that is
+ * not live so that the read never runs for it, and is handed on only once
+ * the actor is known.
  */
 #include "auth.h"
 
@@ -91,15 +93,15 @@ static void actor_loaded(struct req *r, const struct db_result *res)
 			return;
 		}
 	}
-	if (res->n < 2) {
+	if (res->n < 3) {
 		r->auth.done(r, NULL);
 		return;
 	}
 	/* The read's result, as if it had run alone. */
 	view = *res;
 	view.n = 1;
-	view.res[0] = res->res[1];
-	view.res[1] = NULL;
+	view.res[0] = res->res[2];
+	view.res[1] = view.res[2] = NULL;
 	r->auth.done(r, &view);
 }
 
@@ -108,7 +110,8 @@ void auth_start(struct req *r, int (*build_read)(struct req *r, struct db_call *
 {
 	const char *h = evhttp_find_header(evhttp_request_get_input_headers(r->ereq),
 					   "Authorization");
-	struct db_call calls[2] = { { .stmt = SQL_AUTH_ACTOR, .nparams = 1 } };
+	struct db_call calls[3] = { { .stmt = SQL_AUTH_ACTOR, .nparams = 1 },
+				    { .stmt = SQL_AUTH_REQUIRE, .nparams = 1 } };
 	const char *tok;
 
 	r->auth.done = done;
@@ -125,8 +128,9 @@ void auth_start(struct req *r, int (*build_read)(struct req *r, struct db_call *
 		return;
 	}
 	calls[0].params[0] = r->auth.token_hash;
-	if (build_read && build_read(r, &calls[1]) == 0) {
-		req_db(r, calls, 2, actor_loaded);
+	calls[1].params[0] = r->auth.token_hash;
+	if (build_read && build_read(r, &calls[2]) == 0) {
+		req_db(r, calls, 3, actor_loaded);
 		return;
 	}
 	req_db(r, calls, 1, actor_loaded);

@@ -52,6 +52,7 @@ static const struct opt opts[] = {
 	I("database", "pool_size", db_pool_size, 4, 1, 256),
 	I("database", "queue_max", db_queue_max, 256, 0, 1000000),
 	I("database", "queue_timeout_ms", db_queue_timeout_ms, 1500, 10, 60000),
+	I("database", "statement_timeout_ms", db_statement_timeout_ms, 10000, 0, 3600000),
 	I("auth", "session_hours", session_hours, 12, 1, 24 * 30),
 	I("auth", "login_max_failures", login_max_failures, 5, 1, 1000),
 	I("auth", "login_max_failures_address", login_max_failures_address, 20, 1, 100000),

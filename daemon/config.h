@@ -32,6 +32,7 @@ struct config {
 	int db_pool_size; /* per worker */
 	int db_queue_max;
 	int db_queue_timeout_ms;
+	int db_statement_timeout_ms;
 	/* [auth] */
 	int session_hours;
 	int login_max_failures;

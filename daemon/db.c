@@ -216,7 +216,12 @@ static void conn_timer_cb(evutil_socket_t fd, short what, void *arg)
 
 static void conn_start(struct db_conn *c)
 {
-	c->pg = PQconnectStart(c->pool->conninfo);
+	/* The conninfo (a string or URI) is expanded first; options after it
+	 * replace any it names. */
+	const char *const keys[] = { "dbname", "options", NULL };
+	const char *const values[] = { c->pool->conninfo, c->pool->options, NULL };
+
+	c->pg = PQconnectStartParams(keys, values, 1);
 	if (!c->pg || PQstatus(c->pg) == CONNECTION_BAD) {
 		conn_down(c, "connect failed");
 		return;
@@ -269,8 +274,16 @@ static bool conn_take_result(struct db_conn *c, PGresult *r)
 		PQclear(r);
 		return false;
 	}
-	if (st == PGRES_FATAL_ERROR)
+	if (st == PGRES_FATAL_ERROR) {
+		const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+
+		if (state && strcmp(state, "57014") == 0)
+			log_warn(
+			    c->pool->log,
+			    "msg=\"statement cancelled or timed out\" statement=%s timeout_ms=%d",
+			    op->calls[op->cur].stmt, c->pool->cfg.statement_timeout_ms);
 		record_error(op, r);
+	}
 	op->result.res[op->cur] = r;
 	return false;
 }
@@ -395,6 +408,8 @@ struct db_pool *db_pool_new(struct event_base *base, const struct db_pool_config
 	TAILQ_INIT(&pool->queue);
 	clock_gettime(CLOCK_MONOTONIC, &pool->down_since);
 	pool->conninfo = strdup(cfg->conninfo);
+	snprintf(pool->options, sizeof pool->options, "-c statement_timeout=%d",
+		 cfg->statement_timeout_ms > 0 ? cfg->statement_timeout_ms : 0);
 	pool->conns = calloc((size_t)pool->cfg.size, sizeof *pool->conns);
 	if (!pool->conninfo || !pool->conns)
 		goto fail;

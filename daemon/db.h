@@ -34,6 +34,7 @@ struct db_pool_config {
 	int queue_max;        /* waiting batches before 503 */
 	int queue_timeout_ms; /* how long a batch may wait for a connection */
 	int connect_timeout_ms;
+	int statement_timeout_ms; /* every statement's limit (57014 → 503); 0: none */
 };
 
 /* One statement of a batch: a name from sql/queries and its parameters

@@ -56,6 +56,7 @@ struct db_pool {
 	struct log *log;
 	struct db_pool_config cfg;
 	char *conninfo;
+	char options[64]; /* -c statement_timeout=…, after the conninfo's own */
 	struct db_conn *conns;
 	struct op_queue queue;
 	int queued;

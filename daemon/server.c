@@ -243,6 +243,7 @@ static int worker_init(struct worker *w, struct app *app, int id, char *err, siz
 		.queue_max = app->cfg.db_queue_max,
 		.queue_timeout_ms = app->cfg.db_queue_timeout_ms,
 		.connect_timeout_ms = 2000,
+		.statement_timeout_ms = app->cfg.db_statement_timeout_ms,
 	};
 	int fd;
 

@@ -158,7 +158,24 @@ BEGIN
 END
 $$;
 
+-- Sent between the token's lookup (auth_actor) and the route's read in one
+-- pipelined batch: for a token that is not live it fails, and PostgreSQL
+-- then skips the read (the rest of the batch is aborted), so a made-up
+-- token with a valid checksum costs one index lookup and no more. The
+-- conditions are auth_actor's (sql/queries/auth.sql).
+CREATE OR REPLACE FUNCTION svk.auth_require(p_hash text) RETURNS void
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+	IF NOT EXISTS (SELECT 1 FROM svk.tokens t JOIN svk.users u ON u.id = t.user_id
+	               WHERE t.hash = decode(p_hash, 'hex') AND t.revoked_at IS NULL
+	                 AND t.expires_at > now() AND u.active) THEN
+		RAISE EXCEPTION USING ERRCODE = 'SV401', MESSAGE = 'the token is not live';
+	END IF;
+END
+$$;
+
 GRANT EXECUTE ON FUNCTION
+	svk.auth_require(text),
 	svk.login_lookup(text, text, int, int, int),
 	svk.login_failed(text, text, int),
 	svk.session_create(bigint, text, int, text),

@@ -1,6 +1,9 @@
 -- Authentication and sessions. Statements are prepared once per database
 -- connection under the name after "-- name:".
 
+-- name: auth_require
+SELECT svk.auth_require($1::text)
+
 -- name: auth_actor
 -- The actor behind a token hash: the user, its organisation and its live
 -- memberships. No row: unknown, expired or revoked token, or disabled user.

@@ -349,6 +349,8 @@ static void write_config(struct env *e)
 	fprintf(f, "[database]\nurl = %s\nadmin_url = %s\npool_size = 2\n",
 		harness_conninfo(e, e->db, "samverkan_app"),
 		harness_conninfo(e, e->db, harness_need_env("SVK_TEST_PGUSER")));
+	if (o->statement_timeout_ms)
+		fprintf(f, "statement_timeout_ms = %d\n", o->statement_timeout_ms);
 	fprintf(f, "[auth]\nargon2_ops = 1\nargon2_mem_kib = 8192\n");
 	if (o->login_max_failures)
 		fprintf(f, "login_max_failures = %d\n", o->login_max_failures);

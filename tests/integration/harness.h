@@ -43,6 +43,7 @@ struct env_opts {
 	int json_max_depth;             /* [server]; 0: default */
 	int login_max_failures;         /* [auth]; 0: default */
 	int login_max_failures_address; /* [auth]; 0: default */
+	int statement_timeout_ms;       /* [database]; 0: default */
 	const char *tls_profile;        /* [tls] profile; NULL: intermediate */
 	bool mutual_tls;                /* [tls] client_ca = the harness's test CA (the
 					 * readiness probe uses polisen's certificate) */
