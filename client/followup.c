@@ -335,6 +335,10 @@ static void p_num(struct printer *p, const json_t *v)
 		p_add(p, "%lld", (long long)json_integer_value(v));
 		return;
 	}
+	if (json_is_string(v)) { /* a suppressed count: "<3" */
+		p_add(p, "%s", json_string_value(v));
+		return;
+	}
 	if (!json_is_real(v)) {
 		p_add(p, "-");
 		return;

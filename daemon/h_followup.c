@@ -65,8 +65,8 @@ void h_follow_up_get(struct req *r)
 		req_problem_query(r);
 		return;
 	}
-	const char *p[2] = { id, r->q.num[0] };
-	req_db1(r, SQL_FOLLOW_UP_GET, 2, p, reply_follow_up);
+	const char *p[3] = { id, r->q.num[0], r->auth.actor.p.organisation_party ? "t" : "f" };
+	req_db1(r, SQL_FOLLOW_UP_GET, 3, p, reply_follow_up);
 }
 
 static const struct jf_field follow_up_fields[] = {
@@ -157,8 +157,8 @@ void h_follow_up_report(struct req *r)
 		req_problem_field(r, "format", "must be md, html or csv");
 		return;
 	}
-	const char *p[2] = { id, r->q.num[0] };
-	req_db1(r, SQL_FOLLOW_UP_REPORT, 2, p, report_loaded);
+	const char *p[3] = { id, r->q.num[0], r->auth.actor.p.organisation_party ? "t" : "f" };
+	req_db1(r, SQL_FOLLOW_UP_REPORT, 3, p, report_loaded);
 }
 
 /* ---- the audit log ---------------------------------------------------------- */

@@ -234,6 +234,8 @@ static const char *num(const json_t *v, char *buf, size_t len)
 			if (strcmp(c, ",00") == 0)
 				*c = '\0';
 		}
+	} else if (json_is_string(v)) {
+		snprintf(buf, len, "%s", json_string_value(v)); /* "<3", suppressed */
 	} else {
 		snprintf(buf, len, "–");
 	}
@@ -368,12 +370,16 @@ static void incidents_table(struct doc *d, const json_t *inc, int year)
 		table_row(d, cells, false);
 	}
 	{
-		long long now = json_integer_value(json_object_get(inc, "total"));
-		long long before = json_integer_value(json_object_get(inc, "previous_year"));
-		const char *cells[5] = { "Totalt", "", v[0], v[1], v[2] };
-		snprintf(v[0], sizeof v[0], "%lld", now);
-		snprintf(v[1], sizeof v[1], "%lld", before);
-		snprintf(v[2], sizeof v[2], "%lld", now - before);
+		const json_t *now = json_object_get(inc, "total");
+		const json_t *before = json_object_get(inc, "previous_year");
+		const char *cells[5] = { "Totalt", "", num(now, v[0], sizeof v[0]),
+					 num(before, v[1], sizeof v[1]), v[2] };
+		/* No change where a count is suppressed ("<3"). */
+		if (json_is_integer(now) && json_is_integer(before))
+			snprintf(v[2], sizeof v[2], "%lld",
+				 (long long)(json_integer_value(now) - json_integer_value(before)));
+		else
+			snprintf(v[2], sizeof v[2], "–");
 		table_row(d, cells, true);
 	}
 	table_end(d);

@@ -161,6 +161,35 @@ BEGIN
 END
 $$;
 
+CREATE OR REPLACE FUNCTION svk.small_count(v jsonb) RETURNS jsonb
+LANGUAGE sql IMMUTABLE AS $$
+	SELECT CASE WHEN jsonb_typeof(v) = 'number' AND (v::text)::numeric < 3
+	            THEN to_jsonb('<3'::text) ELSE v END
+$$;
+
+-- The follow-up as a reader sees it. A reader whose organisation is not a
+-- party sees the incident counts as the situation picture shows them: below
+-- 3 as "<3", the change only where both years are shown (SPEC §6).
+CREATE OR REPLACE FUNCTION svk.follow_up_for(p_doc json, p_party boolean) RETURNS json
+LANGUAGE sql IMMUTABLE AS $$
+	SELECT CASE WHEN p_doc IS NULL OR p_party THEN p_doc ELSE (
+		WITH inc AS (SELECT p_doc::jsonb->'statistics'->'incidents' AS i),
+		rows AS (
+			SELECT coalesce(jsonb_agg(r || jsonb_build_object(
+				'count', svk.small_count(r->'count'),
+				'previous_year', svk.small_count(r->'previous_year'),
+				'change', CASE WHEN (r->>'count')::bigint < 3
+				                 OR (r->>'previous_year')::bigint < 3
+				               THEN 'null'::jsonb ELSE r->'change' END)
+				ORDER BY n), '[]') AS a
+			FROM inc, jsonb_array_elements(inc.i->'rows') WITH ORDINALITY x(r, n))
+		SELECT jsonb_set(p_doc::jsonb, '{statistics,incidents}',
+			inc.i || jsonb_build_object('total', svk.small_count(inc.i->'total'),
+			                            'previous_year', svk.small_count(inc.i->'previous_year'),
+			                            'rows', rows.a))::json
+		FROM inc, rows) END
+$$;
+
 -- The texts without the statistics: what the ETag and If-Match cover (the
 -- statistics change with the data, which must not make an edit stale) and
 -- what the audit entry records.

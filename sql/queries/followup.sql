@@ -1,14 +1,17 @@
 -- The yearly follow-up and the audit log.
 
 -- name: follow_up_get
-SELECT svk.follow_up_get($1::uuid, $2::int), svk.follow_up_etag($1::uuid, $2::int)
+-- $3: whether the reader's organisation is a party (else the incident
+-- counts are suppressed, SPEC §6).
+SELECT svk.follow_up_for(svk.follow_up_get($1::uuid, $2::int), $3::boolean),
+       svk.follow_up_etag($1::uuid, $2::int)
 
 -- name: follow_up_put
 SELECT doc, etag FROM svk.follow_up_put($1::bigint, $2::uuid, $3::int, $4::jsonb, $5::text)
 
 -- name: follow_up_report
 -- The follow-up with what the report's heading names.
-SELECT svk.follow_up_get(a.id, $2::int), a.title,
+SELECT svk.follow_up_for(svk.follow_up_get(a.id, $2::int), $3::boolean), a.title,
 	(SELECT string_agg(o.name, ', ' ORDER BY o.kind DESC, o.name)
 	 FROM svk.agreement_parties p JOIN svk.organisations o ON o.id = p.organisation_id
 	 WHERE p.agreement_id = a.id),

@@ -296,6 +296,49 @@ Test(followup, statistics_are_computed_from_the_data)
 	cr_expect_eq(r->status, 422, "%s", resp_why(r));
 }
 
+/* SPEC §6: a reader of a co-opted (non-party) organisation counts incidents
+ * only as the situation picture shows them, below 3 as "<3". */
+Test(followup, small_incident_counts_are_suppressed_for_co_opted_organisations)
+{
+	const char *ber = user_in_group(&e, "bo.ber", "polisen", "beredningsgrupp", "member");
+	const char *sty = user_in_group(&e, "sven.sty", "sigtuna", "styrgrupp", "member");
+	struct resp *r = http(&e, "POST", "/v1/organisations", admin_token(&e),
+			      "{\"slug\":\"sigtunahem\",\"name\":\"SigtunaHem AB\","
+			      "\"kind\":\"housing\",\"party\":false}");
+	const char *hem;
+	json_t *x;
+
+	cr_assert_eq(r->status, 201, "%s", resp_why(r));
+	hem = user_in_group(&e, "hanna.hem", "sigtunahem", "est-sigtuna", "member");
+	fixture(ber, sty);
+
+	r = http(&e, "GET", fu_path("2025", ""), hem, NULL);
+	cr_assert_eq(r->status, 200, "%s", resp_why(r));
+	x = row(r, "incidents.rows", "municipality", "sigtuna", "category", "klotter");
+	cr_assert(x, "%s", r->body);
+	cr_expect_eq(json_integer_value(json_object_get(x, "count")), 4, "3 or more are shown");
+	cr_expect_str_eq(json_string_value(json_object_get(x, "previous_year")), "<3", "%s",
+			 r->body);
+	cr_expect(json_is_null(json_object_get(x, "change")), "%s", r->body);
+	x = row(r, "incidents.rows", "municipality", "sigtuna", "category", "brand");
+	cr_assert(x, "%s", r->body);
+	cr_expect_str_eq(json_string_value(json_object_get(x, "count")), "<3", "%s", r->body);
+	cr_expect_eq(stat(r, "incidents.total"), 5);
+
+	r = http_send(&e, &(struct http_req){ .path = fu_path("2025", "/report"),
+					      .token = hem,
+					      .headers = { "Accept: text/csv" } });
+	cr_assert_eq(r->status, 200, "%s", resp_why(r));
+	cr_expect(strstr(r->body, ";2025;<3\r\n"), "%s", r->body);
+	cr_expect(strstr(r->body, "Händelser;Sigtuna kommun;Klotter;2025;4\r\n"), "%s", r->body);
+
+	/* A party's reader sees the exact figures. */
+	r = http(&e, "GET", fu_path("2025", ""), ber, NULL);
+	cr_expect_eq(field(row(r, "incidents.rows", "municipality", "sigtuna", "category", "brand"),
+			   "count"),
+		     1);
+}
+
 Test(followup, the_beredningsgrupp_edits_a_draft_and_an_adopted_one_is_read_only)
 {
 	const char *ber = user_in_group(&e, "bo.ber", "polisen", "beredningsgrupp", "member");
