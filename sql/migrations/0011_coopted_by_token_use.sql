@@ -3,3 +3,8 @@
 -- `until` of, and remove, only the memberships they co-opted.
 ALTER TABLE svk.memberships
 	ADD COLUMN coopted_by bigint REFERENCES svk.users ON DELETE SET NULL;
+
+-- When a token last authenticated a request (recorded at most once a
+-- minute, so that a busy script does not write on every request); listed
+-- with the user's script tokens.
+ALTER TABLE svk.tokens ADD COLUMN last_used_at timestamptz;
