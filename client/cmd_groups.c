@@ -28,6 +28,7 @@ static const struct out_col member_cols[] = {
 	{ "ROLE", "role", 0 },
 	{ "UNTIL", "until", 0 },
 	{ "LIVE", "live", 0 },
+	{ "CO-OPTED BY", "coopted_by", 0 },
 };
 
 static const struct out_col member_fields[] = {
@@ -38,6 +39,7 @@ static const struct out_col member_fields[] = {
 	{ "ROLE", "role", 0 },
 	{ "UNTIL", "until", 0 },
 	{ "LIVE", "live", 0 },
+	{ "CO-OPTED BY", "coopted_by", 0 },
 };
 
 #define ROLES "member|chair|decision_maker"
@@ -185,7 +187,8 @@ static const struct opt_def add_opts[] = {
 	{ "role", 0, OPT_VALUE, "ROLE", ROLES,
 	  "role in the group (default member); decision_maker only in the "
 	  "styrgrupp" },
-	{ "until", 0, OPT_VALUE, "YYYY-MM-DD", NULL, "last day of a co-opted membership" },
+	{ "until", 0, OPT_VALUE, "YYYY-MM-DD", NULL,
+	  "last day of a co-opted membership (a chair must give it, at most the agreement's end)" },
 };
 
 static const struct cmd_verb groups_verbs[] = {

@@ -224,9 +224,11 @@ static const char *rule_coopt_member(const struct policy_actor *a, const struct 
 	}
 	if (!chair)
 		return WHY_COOPT;
-	/* A chair adds members; roles are appointed by an admin. Into which
-	 * groups (not the styrgrupp) is the group's fact: member_put checks
-	 * it under the group's lock. */
+	/* The standing right: a chair adds plain members; roles are appointed
+	 * by an admin. Into which groups (not the styrgrupp), which
+	 * memberships (only those the chair co-opted) and until when (a
+	 * mandatory until within the agreement) are the target's facts:
+	 * member_put and member_delete check them under the row locks. */
 	if (t && t->role != ROLE_MEMBER)
 		return WHY_APPOINT;
 	return NULL;

@@ -3,9 +3,11 @@
  * GET /v1/groups/{slug}/members, PUT|DELETE /v1/groups/{slug}/members/{u}.
  *
  * Admins manage every group. A chair of the beredningsgrupp may co-opt
- * members (role member, usually with an end date) into the beredningsgrupp
- * and the arbetsgrupper — the policy decides, with the group's tier as
- * target, so the group is read first.
+ * members (role member, with a mandatory end date within the agreement)
+ * into the beredningsgrupp and the arbetsgrupper, and change the end date
+ * of or remove only the memberships they co-opted: the policy decides the
+ * standing right, svk.member_put and svk.member_delete the rest under the
+ * rows' locks.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -85,8 +87,9 @@ static void member_deleted(struct req *r, const struct db_result *res)
  * May the actor change the members of a group at all, and with this role?
  * The policy knows the actor: an admin manages memberships, a chair of the
  * beredningsgrupp co-opts plain members. Which groups a chair may co-opt
- * into is the group's fact, checked by member_put and member_delete under
- * the group's lock; as_chair tells them the actor acts as a chair.
+ * into, which memberships are theirs and the bounds of until are the
+ * target's facts, checked by member_put and member_delete under the rows'
+ * locks; as_chair tells them the actor acts as a chair.
  */
 static bool may_manage(struct req *r, const char *role, const char **as_chair)
 {

@@ -70,6 +70,10 @@ const struct route svk_routes[] = {
 	{ M_GET, "/v1/me", NULL, 0, ACT_NONE,
 	  READ_WITH(h_me_loaded, SQL_ME, "the user no longer exists", TOKEN) },
 	{ M_POST, "/v1/me/tokens", h_token_create, ROUTE_BODY, ACT_NONE, NULL },
+	{ M_GET, "/v1/me/tokens", NULL, 0, ACT_NONE, READ(SQL_TOKEN_LIST, NULL, TOKEN) },
+	{ M_GET, "/v1/me/tokens/{}", NULL, 0, ACT_NONE,
+	  READ(SQL_TOKEN_GET, "no such token", TOKEN, PATH_ID(0)) },
+	{ M_DELETE, "/v1/me/tokens/{}", h_token_revoke, 0, ACT_NONE, NULL },
 
 	{ M_GET, "/v1/organisations", NULL, 0, ACT_READ_DIRECTORY,
 	  READ(SQL_ORG_LIST, NULL, LIMIT, CURSOR) },
@@ -84,6 +88,11 @@ const struct route svk_routes[] = {
 	  READ(SQL_USER_GET, "no such user", PATH(0)) },
 	{ M_PATCH, "/v1/users/{}", h_user_patch, ROUTE_BODY | ROUTE_ETAG, ACT_ADMIN, NULL },
 	{ M_POST, "/v1/users/{}/password", h_user_password, ROUTE_BODY | ROUTE_SECRET, ACT_NONE, NULL },
+	{ M_GET, "/v1/users/{}/tokens", NULL, 0, ACT_ADMIN,
+	  READ(SQL_USER_TOKEN_LIST, "no such user", PATH(0)) },
+	{ M_GET, "/v1/users/{}/tokens/{}", NULL, 0, ACT_ADMIN,
+	  READ(SQL_USER_TOKEN_GET, "no such token", PATH(0), PATH_ID(1)) },
+	{ M_DELETE, "/v1/users/{}/tokens/{}", h_user_token_revoke, 0, ACT_ADMIN, NULL },
 
 	{ M_GET, "/v1/groups", NULL, 0, ACT_READ_DIRECTORY,
 	  READ(SQL_GROUP_LIST, NULL, LIMIT, CURSOR) },

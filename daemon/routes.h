@@ -26,6 +26,9 @@ void h_session_create(struct req *r);
 void h_session_delete(struct req *r);
 void h_me_loaded(struct req *r, const struct db_result *res);
 void h_token_create(struct req *r);
+/* h_tokens.c */
+void h_token_revoke(struct req *r);
+void h_user_token_revoke(struct req *r);
 /* h_orgs.c */
 void h_org_create(struct req *r);
 /* h_users.c */

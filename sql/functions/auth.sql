@@ -98,6 +98,21 @@ BEGIN
 END
 $$;
 
+-- A script token as listed: never the token or its hash.
+CREATE OR REPLACE FUNCTION svk.token_json(t svk.tokens) RETURNS json
+LANGUAGE sql STABLE AS $$
+	SELECT json_build_object('id', t.id, 'name', t.name, 'created_at', svk.ts(t.created_at),
+	                         'expires_at', svk.ts(t.expires_at),
+	                         'last_used_at', svk.ts(t.last_used_at))
+$$;
+
+-- The tokens that are listed and revoked one by one: script tokens that
+-- still work (a session ends with logout or its expiry).
+CREATE OR REPLACE FUNCTION svk.token_listed(t svk.tokens) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+	SELECT t.kind = 'script' AND t.revoked_at IS NULL AND t.expires_at > now()
+$$;
+
 CREATE OR REPLACE FUNCTION svk.token_create(p_actor bigint, p_hash text, p_name text, p_days int)
 RETURNS json LANGUAGE plpgsql AS $$
 DECLARE
@@ -109,8 +124,35 @@ BEGIN
 	RETURNING * INTO t;
 	PERFORM svk.audit_write(p_actor, 'token.create', 'token', t.id::text, NULL,
 	                        jsonb_build_object('name', p_name, 'expires_at', svk.ts(t.expires_at)));
-	RETURN json_build_object('id', t.id, 'name', t.name, 'created_at', svk.ts(t.created_at),
-	                         'expires_at', svk.ts(t.expires_at));
+	RETURN svk.token_json(t);
+END
+$$;
+
+-- Revokes one script token of the actor (p_owner NULL) or, for an admin,
+-- of the user named p_owner. Anyone else's token, or one that no longer
+-- works, is not found: the answer does not say whether it exists.
+CREATE OR REPLACE FUNCTION svk.token_revoke(p_actor bigint, p_owner text, p_token uuid)
+RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+	v_owner bigint := p_actor;
+	t svk.tokens;
+BEGIN
+	IF p_owner IS NOT NULL THEN
+		SELECT id INTO v_owner FROM svk.users WHERE username = p_owner;
+		IF NOT FOUND THEN
+			RAISE EXCEPTION USING ERRCODE = 'SV404', MESSAGE = format('no user named "%s"', p_owner);
+		END IF;
+	END IF;
+	SELECT * INTO t FROM svk.tokens WHERE id = p_token AND user_id = v_owner FOR UPDATE;
+	IF NOT FOUND OR NOT svk.token_listed(t) THEN
+		RAISE EXCEPTION USING ERRCODE = 'SV404', MESSAGE = 'no such token';
+	END IF;
+	UPDATE svk.tokens SET revoked_at = now() WHERE id = t.id RETURNING * INTO t;
+	PERFORM svk.audit_write(p_actor, 'token.revoke', 'token', t.id::text,
+	                        (svk.token_json(t)::jsonb - 'last_used_at')
+	                            || jsonb_build_object('user', (SELECT username FROM svk.users
+	                                                           WHERE id = t.user_id)),
+	                        jsonb_build_object('revoked_at', svk.ts(t.revoked_at)));
 END
 $$;
 
@@ -180,7 +222,10 @@ GRANT EXECUTE ON FUNCTION
 	svk.login_failed(text, text, int),
 	svk.session_create(bigint, text, int, text),
 	svk.session_revoke(bigint, uuid),
+	svk.token_json(svk.tokens),
+	svk.token_listed(svk.tokens),
 	svk.token_create(bigint, text, text, int),
+	svk.token_revoke(bigint, text, uuid),
 	svk.audit_refusal(bigint, text, text),
 	svk.purge_expired(boolean)
 	TO samverkan_app;

@@ -35,11 +35,13 @@ LANGUAGE sql STABLE AS $$
 	SELECT json_build_object('group', g.slug, 'username', u.username,
 	                         'display_name', u.display_name, 'organisation', o.slug,
 	                         'role', m.role, 'until', m.until,
-	                         'live', (m.until IS NULL OR m.until >= svk.today()) AND u.active)
+	                         'live', (m.until IS NULL OR m.until >= svk.today()) AND u.active,
+	                         'coopted_by', c.username)
 	FROM svk.memberships m
 	JOIN svk.groups g ON g.id = m.group_id
 	JOIN svk.users u ON u.id = m.user_id
 	JOIN svk.organisations o ON o.id = u.organisation_id
+	LEFT JOIN svk.users c ON c.id = m.coopted_by
 	WHERE m.group_id = p_group AND m.user_id = p_user
 $$;
 
@@ -226,15 +228,70 @@ BEGIN
 END
 $$;
 
+-- A co-option ends by the end of the agreement in force today (the latest
+-- end, should several be in force), and never before today: the chair's
+-- `until` is mandatory and within those bounds.
+CREATE OR REPLACE FUNCTION svk.coopt_check_until(p_until date) RETURNS void
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+	v_today date := svk.today();
+	v_end date;
+BEGIN
+	SELECT max(valid_to) INTO v_end FROM svk.agreements
+	WHERE valid_from <= v_today AND valid_to >= v_today;
+	IF v_end IS NULL THEN
+		RAISE EXCEPTION USING ERRCODE = 'SV422', COLUMN = 'until',
+			MESSAGE = 'no agreement is in force today: there is nothing to co-opt for';
+	END IF;
+	IF p_until IS NULL THEN
+		RAISE EXCEPTION USING ERRCODE = 'SV422', COLUMN = 'until',
+			MESSAGE = format('a co-opted membership needs an end date: give until, at most the agreement''s end %s',
+			                 v_end);
+	END IF;
+	IF p_until < v_today THEN
+		RAISE EXCEPTION USING ERRCODE = 'SV422', COLUMN = 'until',
+			MESSAGE = format('until %s is in the past (today is %s)', p_until, v_today);
+	END IF;
+	IF p_until > v_end THEN
+		RAISE EXCEPTION USING ERRCODE = 'SV422', COLUMN = 'until',
+			MESSAGE = format('until %s is after the agreement''s end %s', p_until, v_end);
+	END IF;
+END
+$$;
+
+-- The membership of p_group's id and p_user, locked for the change, and
+-- whether the actor may change it: a chair (p_as_chair) only the
+-- memberships they co-opted; the rest is the admin's.
+CREATE OR REPLACE FUNCTION svk.member_lock(p_actor bigint, p_group bigint, p_user bigint,
+                                p_as_chair boolean) RETURNS svk.memberships
+LANGUAGE plpgsql AS $$
+DECLARE
+	m svk.memberships;
+BEGIN
+	SELECT * INTO m FROM svk.memberships
+	WHERE group_id = p_group AND user_id = p_user FOR UPDATE;
+	IF FOUND AND p_as_chair AND m.coopted_by IS DISTINCT FROM p_actor THEN
+		RAISE EXCEPTION USING ERRCODE = 'SV403',
+			MESSAGE = 'a chair changes and removes only the memberships they co-opted; '
+			          'this one requires the admin right';
+	END IF;
+	RETURN m;
+END
+$$;
+
+-- An admin's membership is the admin's (coopted_by NULL), also when it
+-- replaces a co-option; a chair's is a co-option with an `until` in
+-- bounds, recorded as theirs.
 CREATE OR REPLACE FUNCTION svk.member_put(p_actor bigint, p_group text, p_username text,
                                p_role text, p_until date, p_as_chair boolean) RETURNS json
 LANGUAGE plpgsql AS $$
 DECLARE
 	g svk.groups;
+	m svk.memberships;
 	v_user bigint;
 	v_party boolean;
 	v_before jsonb;
-	v_inserted boolean;
+	v_inserted boolean := false;
 	v_after json;
 BEGIN
 	g := svk.coopt_group(p_group, p_as_chair);
@@ -256,11 +313,25 @@ BEGIN
 		RAISE EXCEPTION USING ERRCODE = 'SV422', COLUMN = 'role',
 			MESSAGE = 'only users of organisations that are parties to the agreement can be decision makers';
 	END IF;
-	v_before := svk.membership_json(g.id, v_user)::jsonb;
-	INSERT INTO svk.memberships (group_id, user_id, role, until)
-	VALUES (g.id, v_user, p_role, p_until)
-	ON CONFLICT (group_id, user_id) DO UPDATE SET role = EXCLUDED.role, until = EXCLUDED.until
-	RETURNING (xmax = 0) INTO v_inserted;
+	m := svk.member_lock(p_actor, g.id, v_user, p_as_chair);
+	IF p_as_chair THEN
+		PERFORM svk.coopt_check_until(p_until);
+	END IF;
+	IF m.group_id IS NULL THEN
+		INSERT INTO svk.memberships (group_id, user_id, role, until, coopted_by)
+		VALUES (g.id, v_user, p_role, p_until, CASE WHEN p_as_chair THEN p_actor END)
+		ON CONFLICT (group_id, user_id) DO NOTHING
+		RETURNING true INTO v_inserted;
+		IF v_inserted IS NULL THEN
+			RAISE EXCEPTION USING ERRCODE = 'SV409',
+				MESSAGE = format('%s was added to %s meanwhile; try again', p_username, p_group);
+		END IF;
+	ELSE
+		v_before := svk.membership_json(g.id, v_user)::jsonb;
+		UPDATE svk.memberships
+		SET role = p_role, until = p_until, coopted_by = CASE WHEN p_as_chair THEN p_actor END
+		WHERE group_id = g.id AND user_id = v_user;
+	END IF;
 	v_after := svk.membership_json(g.id, v_user);
 	PERFORM svk.audit_write(p_actor, 'membership.put', 'membership', p_group || '/' || p_username,
 	                        v_before, v_after::jsonb);
@@ -274,15 +345,17 @@ RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
 	v_group bigint;
 	v_user bigint;
+	m svk.memberships;
 	v_before jsonb;
 BEGIN
 	v_group := (svk.coopt_group(p_group, p_as_chair)).id;
 	SELECT u.id INTO v_user FROM svk.users u WHERE u.username = p_username;
-	v_before := svk.membership_json(v_group, v_user)::jsonb;
-	IF v_before IS NULL THEN
+	m := svk.member_lock(p_actor, v_group, v_user, p_as_chair);
+	IF m.group_id IS NULL THEN
 		RAISE EXCEPTION USING ERRCODE = 'SV404',
 			MESSAGE = format('%s is not a member of %s', p_username, p_group);
 	END IF;
+	v_before := svk.membership_json(v_group, v_user)::jsonb;
 	DELETE FROM svk.memberships WHERE group_id = v_group AND user_id = v_user;
 	PERFORM svk.audit_write(p_actor, 'membership.delete', 'membership',
 	                        p_group || '/' || p_username, v_before, NULL);
@@ -302,6 +375,8 @@ GRANT EXECUTE ON FUNCTION
 	svk.user_set_password(bigint, text, text, uuid),
 	svk.group_create(bigint, text, text, text, text),
 	svk.coopt_group(text, boolean),
+	svk.coopt_check_until(date),
+	svk.member_lock(bigint, bigint, bigint, boolean),
 	svk.member_put(bigint, text, text, text, date, boolean),
 	svk.member_delete(bigint, text, text, boolean)
 	TO samverkan_app;

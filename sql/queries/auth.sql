@@ -9,6 +9,19 @@ SELECT svk.auth_require($1::text)
 -- memberships. No row: unknown, expired or revoked token, or disabled user.
 -- A group without a municipality (styrgrupp, beredningsgrupp) has no
 -- municipality key at all: the reader takes it as optional, not as null.
+-- A token that authenticates records when (last_used_at), at most once a
+-- minute, so that a busy script does not write on every request.
+WITH t AS (
+	SELECT t.id, t.user_id FROM svk.tokens t
+	WHERE t.hash = decode($1::text, 'hex')
+	  AND t.revoked_at IS NULL
+	  AND t.expires_at > now()
+), used AS (
+	UPDATE svk.tokens s SET last_used_at = now()
+	FROM t JOIN svk.users u ON u.id = t.user_id AND u.active
+	WHERE s.id = t.id
+	  AND (s.last_used_at IS NULL OR s.last_used_at < now() - interval '1 minute')
+)
 SELECT u.id, u.username, u.admin, u.active, o.slug, o.party, t.id,
        coalesce((SELECT json_agg(json_strip_nulls(json_build_object(
                         'group', g.slug, 'tier', g.tier, 'role', m.role,
@@ -18,13 +31,10 @@ SELECT u.id, u.username, u.admin, u.active, o.slug, o.party, t.id,
                  LEFT JOIN svk.organisations mo ON mo.id = g.municipality_id
                  WHERE m.user_id = u.id
                    AND (m.until IS NULL OR m.until >= svk.today())), '[]')
-FROM svk.tokens t
+FROM t
 JOIN svk.users u ON u.id = t.user_id
 JOIN svk.organisations o ON o.id = u.organisation_id
-WHERE t.hash = decode($1::text, 'hex')
-  AND t.revoked_at IS NULL
-  AND t.expires_at > now()
-  AND u.active
+WHERE u.active
 
 -- name: login_lookup
 SELECT retry_after, user_id, password_hash, organisation
@@ -41,6 +51,39 @@ SELECT svk.session_revoke($1::bigint, $2::uuid)
 
 -- name: token_create
 SELECT svk.token_create($1::bigint, $2::text, $3::text, $4::int)
+
+-- name: token_list
+-- The script tokens that still work of the user of the token hash $1.
+SELECT svk.list_page((SELECT json_agg(svk.token_json(s) ORDER BY s.created_at, s.id)
+                      FROM svk.tokens s
+                      WHERE s.user_id = t.user_id AND svk.token_listed(s)), NULL),
+       NULL::text AS next_cursor
+FROM svk.tokens t WHERE t.hash = decode($1::text, 'hex')
+
+-- name: token_get
+-- One of them ($2); no row for anyone else's.
+SELECT svk.token_json(s)
+FROM svk.tokens t JOIN svk.tokens s ON s.user_id = t.user_id
+WHERE t.hash = decode($1::text, 'hex') AND s.id = $2::uuid AND svk.token_listed(s)
+
+-- name: user_token_list
+-- The script tokens that still work of the user named $1 (the admin's
+-- view); no row when there is no such user.
+SELECT svk.list_page((SELECT json_agg(svk.token_json(s) ORDER BY s.created_at, s.id)
+                      FROM svk.tokens s
+                      WHERE s.user_id = u.id AND svk.token_listed(s)), NULL),
+       NULL::text AS next_cursor
+FROM svk.users u WHERE u.username = $1::text
+
+-- name: user_token_get
+SELECT svk.token_json(s)
+FROM svk.users u JOIN svk.tokens s ON s.user_id = u.id
+WHERE u.username = $1::text AND s.id = $2::uuid AND svk.token_listed(s)
+
+-- name: token_revoke
+-- $2: the owner's username (an admin's revocation), or NULL for the
+-- actor's own token.
+SELECT svk.token_revoke($1::bigint, $2::text, $3::uuid)
 
 -- name: audit_refusal
 SELECT svk.audit_refusal($1::bigint, $2::text, $3::text)

@@ -128,7 +128,7 @@ static const char *cli_user_create(const char *username, const char *org)
 
 Test(cli, a_chair_co_opts_and_an_admin_disables, .init = start)
 {
-	const char *until = sql_value(&e, "SELECT (current_date + 30)::text");
+	const char *until = sql_value(&e, "SELECT max(valid_to)::text FROM svk.agreements");
 	const char *pw_chair, *pw_bo;
 	struct proc *p;
 
@@ -147,6 +147,9 @@ Test(cli, a_chair_co_opts_and_an_admin_disables, .init = start)
 	p = cli(&e, "chair", NULL, "groups", "add-member", "est-sigtuna", "bo.bostad", "--until",
 		until);
 	expect_exit(p, 0, "the chair co-opts into est-sigtuna");
+	p = cli(&e, "chair", NULL, "groups", "add-member", "est-sigtuna", "bo.bostad");
+	expect_exit(p, 6, "the chair makes the co-option permanent");
+	expect_one_line_error(p, "the missing until");
 	p = cli(&e, "chair", NULL, "groups", "add-member", "styrgrupp", "bo.bostad");
 	expect_exit(p, 3, "the chair co-opts into the styrgrupp");
 	expect_one_line_error(p, "the refusal");
