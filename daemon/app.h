@@ -12,6 +12,7 @@
 #include <stdbool.h>
 
 #include "config.h"
+#include "guard.h"
 #include "log.h"
 
 struct tls;
@@ -50,8 +51,9 @@ struct worker {
 	struct db_pool *db;
 	struct event *stop_ev; /* made active by the main thread */
 	struct event *drain_timer;
-	int nconn;    /* open connections */
-	int inflight; /* requests read and not yet answered */
+	int nconn;                /* open connections */
+	struct peer_count *peers; /* open connections per address (guard.c) */
+	int inflight;             /* requests read and not yet answered */
 	bool stopping;
 };
 
@@ -64,7 +66,8 @@ struct conn {
 	struct event *closed_only_ev; /* the same when data is pending */
 	struct req *current;          /* request being answered */
 	bool busy;                    /* counted in worker->inflight */
-	bool refused;                 /* over the connection cap: closed at once */
+	bool refused;                 /* over a connection cap: answered 503, closed */
+	struct guard guard;           /* the request heads as they arrive */
 };
 
 struct evhttp_request;

@@ -36,6 +36,7 @@ static const struct opt opts[] = {
 	S("server", "listen", listen, "127.0.0.1:8443"),
 	I("server", "workers", workers, 0, 0, 256),
 	I("server", "max_connections", max_connections, 4096, 1, 1000000),
+	I("server", "max_connections_per_address", max_connections_per_address, 256, 0, 1000000),
 	I("server", "request_timeout", request_timeout, 30, 1, 3600),
 	I("server", "max_body", max_body, 1048576, 1024, 268435456),
 	I("server", "max_header", max_header, 16384, 1024, 1048576),

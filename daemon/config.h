@@ -11,12 +11,13 @@
 
 struct config {
 	/* [server] */
-	char *listen;        /* host:port */
-	int workers;         /* 0 = number of cores */
-	int max_connections; /* per worker */
-	int request_timeout; /* seconds for a whole request to arrive */
-	int max_body;        /* bytes */
-	int max_header;      /* bytes of all request headers */
+	char *listen;                    /* host:port */
+	int workers;                     /* 0 = number of cores */
+	int max_connections;             /* per worker */
+	int max_connections_per_address; /* per worker; 0: no cap */
+	int request_timeout;             /* seconds for a whole request to arrive */
+	int max_body;                    /* bytes */
+	int max_header;                  /* bytes of all request headers */
 	int json_max_depth;
 	int shutdown_timeout;   /* seconds to let in-flight requests finish */
 	int metrics_local_only; /* /metrics only for loopback peers */

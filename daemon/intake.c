@@ -140,6 +140,14 @@ bool intake_check(struct req *r)
 		refuse_closing(r, SVK_ERR_BAD_REQUEST, detail);
 		return false;
 	}
+	if (evhttp_find_header(in, GUARD_REFUSED_HEADER)) {
+		/* The guard saw a Content-Length over max_body and kept the body
+		 * from being read (guard.c); it is dropped as it arrives. */
+		snprintf(detail, sizeof detail, "the body (%.20s bytes) is larger than %d bytes",
+			 evhttp_find_header(in, GUARD_REFUSED_HEADER), cfg->max_body);
+		req_problem(r, SVK_ERR_PAYLOAD_TOO_LARGE, detail);
+		return false;
+	}
 	if (header_bytes > (size_t)cfg->max_header) {
 		snprintf(detail, sizeof detail, "request headers are larger than %d bytes",
 			 cfg->max_header);

@@ -86,6 +86,7 @@ static void conn_free(void *arg)
 		c->current->conn = NULL;
 	if (c->busy)
 		worker_request_done(c->w);
+	guard_detach(c);
 	c->w->nconn--;
 	free(c);
 }
@@ -124,6 +125,11 @@ static struct bufferevent *worker_bevcb(struct event_base *base, void *arg)
 	}
 	c->bev = bev;
 	w->nconn++;
+	if (guard_attach(c, bev) != 0) {
+		/* Freeing the bufferevent frees the SSL, and with it c. */
+		bufferevent_free(bev);
+		return NULL;
+	}
 	if (w->nconn > w->app->cfg.max_connections || w->stopping) {
 		/* Over the cap: close as soon as evhttp has set it up. */
 		atomic_fetch_add_explicit(&w->app->connections_refused, 1, memory_order_relaxed);
@@ -223,6 +229,7 @@ static void worker_cleanup(struct worker *w)
 	if (w->http)
 		evhttp_free(w->http); /* frees connections, and so their conns */
 	w->http = NULL;
+	guard_worker_cleanup(w);
 	if (w->db)
 		db_pool_free(w->db);
 	w->db = NULL;

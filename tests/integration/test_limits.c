@@ -2,7 +2,8 @@
  * Limits a client meets at the door: the header block and body size caps
  * (431, 413 as problem documents), refused ambiguous message framing (400,
  * then the connection is closed), the whole-request deadline against a
- * client that trickles its request, and the connection cap.
+ * client that trickles its request, the connection caps (in all and per
+ * address), and a declared body over max_body refused before it is sent.
  */
 #include <criterion/criterion.h>
 #include <curl/curl.h>
@@ -25,6 +26,9 @@ ENV_INIT(start_small_body, e, &(struct env_opts){ .max_body = SMALL_BODY })
 ENV_INIT(start_short_deadline, e, &(struct env_opts){ .request_timeout = 2 })
 ENV_INIT(start_capped, e,
 	 &(struct env_opts){ .extra_ini = "[server]\nworkers = 1\nmax_connections = 4" })
+ENV_INIT(start_capped_per_address, e,
+	 &(struct env_opts){
+	     .extra_ini = "[server]\nworkers = 1\nmax_connections_per_address = 3" })
 
 /* A string of n copies of c (env-owned). */
 static char *filler(size_t n, char c)
@@ -304,4 +308,107 @@ Test(limits, connections_over_max_connections_are_closed_without_an_answer, .ini
 	cr_assert_eq(r->status, 200, "%s", resp_why(r));
 	cr_expect(metric(r, "samverkan_connections_refused_total") >= 1,
 		  "the refused connection was not counted: %s", r->body);
+}
+
+/* ---- refused before it is read ------------------------------------------- */
+
+/* The daemon's resident set, in kB. */
+static long daemon_rss_kb(void)
+{
+	FILE *f = fopen(strf(&e, "/proc/%d/status", (int)e.pid), "r");
+	char line[256];
+	long kb = -1;
+
+	cr_assert(f, "no /proc entry for the daemon");
+	while (fgets(line, sizeof line, f))
+		if (sscanf(line, "VmRSS: %ld kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb;
+}
+
+static const char *big_head(long length)
+{
+	return strf(&e,
+		    "POST /v1/sessions HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n"
+		    "Content-Type: application/json\r\nContent-Length: %ld\r\n\r\n",
+		    e.port, length);
+}
+
+Test(limits, a_declared_body_over_max_body_is_refused_before_it_is_sent, .init = start)
+{
+	enum { MB15 = 15 * 1024 * 1024, UPLOADS = 200, CHUNK = 64 * 1024 };
+	struct tc *c = tc_connect(&e, NULL);
+	char *chunk = filler(CHUNK, 'x');
+	long t0, first_ms, rss0, rss_max = 0;
+	struct resp *r;
+
+	cr_assert(c->ok, "no TLS connection: %s", c->err);
+	/* Only the head: the answer comes without a byte of the body. */
+	t0 = mono_ms();
+	cr_assert(tc_send_str(c, big_head(MB15)));
+	r = tc_response(&e, c, 5000);
+	first_ms = mono_ms() - t0;
+	cr_assert_eq(r->status, 413, "no early 413: %s", resp_why(r));
+	cr_expect_str_eq(resp_code(r), "payload_too_large", "%s", r->body);
+	cr_expect(strstr(r->body, "15728640"), "the declared size is not named: %s", r->body);
+	/* The body that follows is dropped, not read as the next request. */
+	for (long sent = 0; sent < MB15; sent += CHUNK)
+		cr_assert(tc_send(c, chunk, CHUNK), "the connection broke during the body");
+	cr_assert(tc_send_str(c, raw_get(&e, "/livez", NULL)));
+	r = tc_response(&e, c, 10000);
+	cr_expect_eq(r->status, 200, "the connection is not usable after the body: %s",
+		     resp_why(r));
+	tc_close(c);
+
+	/* 200 such uploads: each answered, none kept in memory. */
+	rss0 = daemon_rss_kb();
+	for (int i = 0; i < UPLOADS; i++) {
+		c = tc_connect(&e, NULL);
+		cr_assert(c->ok, "upload %d: %s", i, c->err);
+		cr_assert(tc_send_str(c, big_head(MB15)));
+		cr_assert(tc_send(c, chunk, CHUNK));
+		r = tc_response(&e, c, 5000);
+		cr_assert_eq(r->status, 413, "upload %d: %s", i, resp_why(r));
+		tc_close(c);
+		if (i % 20 == 0) {
+			long rss = daemon_rss_kb();
+			rss_max = rss > rss_max ? rss : rss_max;
+		}
+	}
+	fprintf(stderr,
+		"limits: 15 MB declared body answered 413 in %ld ms; daemon RSS %ld kB before "
+		"%d uploads, at most %ld kB during\n",
+		first_ms, rss0, UPLOADS, rss_max);
+	cr_expect_lt(rss_max - rss0, 64 * 1024, "the uploads grew the daemon by %ld kB",
+		     rss_max - rss0);
+	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.login_failures"), 0);
+}
+
+Test(limits, connections_over_the_per_address_cap_are_answered_503_unread,
+     .init = start_capped_per_address)
+{
+	struct tc *c[3], *extra;
+	struct resp *r;
+
+	/* The harness's own kept-alive connection may count as one: make
+	 * sure the cap is reached by ours alone. */
+	for (int i = 0; i < 3; i++) {
+		c[i] = tc_connect(&e, NULL);
+		cr_assert(c[i]->ok, "connection %d: %s", i, c[i]->err);
+		cr_assert(tc_send_str(c[i], raw_get(&e, "/livez", NULL)));
+		r = tc_response(&e, c[i], 5000);
+		if (r->status == 503)
+			break;
+		cr_assert_eq(r->status, 200, "connection %d: %s", i, resp_why(r));
+	}
+	extra = tc_connect(&e, NULL);
+	cr_assert(extra->ok, "%s", extra->err);
+	/* Its request declares a body and sends none: answered all the same. */
+	cr_assert(tc_send_str(extra, big_head(1000)));
+	r = tc_response(&e, extra, 5000);
+	cr_expect_eq(r->status, 503, "%s", resp_why(r));
+	cr_expect_str_eq(resp_code(r), "unavailable", "%s", r->body);
+	cr_expect(tc_wait_closed(extra, 5000), "the connection over the cap stays open");
+	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.login_failures"), 0);
 }
