@@ -72,6 +72,7 @@ static json_t *now_utc(void)
 static int run_report(struct app *app, const struct cmd_args *a)
 {
 	json_t *body = json_object(), *incident = NULL;
+	long status = 0;
 	int rc;
 
 	if (!body)
@@ -86,7 +87,11 @@ static int run_report(struct app *app, const struct cmd_args *a)
 	    json_object_set_new(body, "occurred_at", now_utc()) != 0)
 		rc = cmd_oom(app);
 	if (rc == 0)
-		rc = request_call(app, "POST", "/v1/incidents", body, &incident);
+		rc = request_call_status(app, "POST", "/v1/incidents", body, &incident, &status);
+	if (rc == 0 && status == 200)
+		output_note(&app->out, "already stored: this incident was reported before (the "
+				       "same time, place, category and description); not stored "
+				       "again");
 	if (rc == 0)
 		rc = output_object(&app->out, incident, NULL, incident_fields,
 				   CMD_COUNT(incident_fields));

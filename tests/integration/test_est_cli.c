@@ -255,3 +255,22 @@ Test(est_cli, a_line_for_another_municipality_is_refused_and_the_others_stored)
 				   "WHERE o.slug = 'sollentuna'"),
 		     0);
 }
+
+Test(est_cli, the_same_incident_reported_twice_is_stored_once)
+{
+	const char *est = user_in_group(&e, "sara.est", "sigtuna", "est-sigtuna", "member");
+	struct proc *p;
+
+	for (int i = 0; i < 2; i++) {
+		p = cli_as(est, NULL, "incidents", "report", "--municipality", "sigtuna", "--place",
+			   "Märsta centrum", "--category", "klotter", "--occurred-at",
+			   "2025-11-17 08:10", "--description", "Busskuren", "-o", "json");
+		cr_expect_eq(p->status, 0, "%s", show(p));
+		cr_expect(strstr(p->out, "\"place\": \"Märsta centrum\""), "%s", show(p));
+		if (i == 1)
+			cr_expect(strstr(p->err, "already stored"), "%s", show(p));
+		else
+			cr_expect_null(strstr(p->err, "already stored"), "%s", show(p));
+	}
+	cr_expect_eq(incidents(), 1);
+}
