@@ -1,13 +1,15 @@
 /*
  * `incidents import`: a CSV file of incidents (csvread.h) becomes batches
  * of `POST /v1/incidents {"items": [...]}`, each sent with an
- * Idempotency-Key derived from its content, so running the same import
- * twice stores nothing twice (the server replays the first answer).
+ * Idempotency-Key derived from its content, so that a batch retried
+ * after a lost answer gets the first answer back (a replay, counted as
+ * already stored).
  *
- * The server stores an incident once per source organisation (by the
- * file's external_id, or else by its content) and answers per item
- * whether it was stored now or already there, so a re-run of an edited
- * file stores only what is new, and says how many were already there.
+ * What keeps an incident from being stored twice is the server: it stores
+ * an incident once per source organisation (by the file's external_id, or
+ * else by its content) and answers per item whether it was stored now or
+ * already there, so a re-run of an edited file stores only what is new,
+ * and says how many were already there.
  *
  * A row the client cannot turn into an item (wrong number of cells, a
  * latitude that is not a number, a category that is neither a slug nor a
