@@ -1,8 +1,8 @@
 /*
  * `incidents`: the EST input of SPEC §5 — events in public places, never
  * people. `report` sends one, `import` a CSV file of them in batches
- * (import.h: keyed by content, so a re-run stores nothing twice, and
- * patient with a server that restarts), `list` pages through them with
+ * (import.h: the server stores an incident once, so a re-run stores
+ * nothing twice, and patient with a server that restarts), `list` pages through them with
  * filters, `show` one, `categories` the categories they are filed under.
  */
 #include <stdio.h>
@@ -32,6 +32,7 @@ static const struct out_col incident_fields[] = {
 	{ "PLACE", "place", 0 },
 	{ "CATEGORY", "category", 0 },
 	{ "DESCRIPTION", "description", 0 },
+	{ "EXTERNAL ID", "external_id", 0 },
 	{ "LATITUDE", "latitude", 0 },
 	{ "LONGITUDE", "longitude", 0 },
 	{ "SOURCE ORGANISATION", "source_organisation", 0 },
@@ -71,6 +72,7 @@ static json_t *now_utc(void)
 static int run_report(struct app *app, const struct cmd_args *a)
 {
 	json_t *body = json_object(), *incident = NULL;
+	long status = 0;
 	int rc;
 
 	if (!body)
@@ -85,7 +87,11 @@ static int run_report(struct app *app, const struct cmd_args *a)
 	    json_object_set_new(body, "occurred_at", now_utc()) != 0)
 		rc = cmd_oom(app);
 	if (rc == 0)
-		rc = request_call(app, "POST", "/v1/incidents", body, &incident);
+		rc = request_call_status(app, "POST", "/v1/incidents", body, &incident, &status);
+	if (rc == 0 && status == 200)
+		output_note(&app->out, "already stored: this incident was reported before (the "
+				       "same time, place, category and description); not stored "
+				       "again");
 	if (rc == 0)
 		rc = output_object(&app->out, incident, NULL, incident_fields,
 				   CMD_COUNT(incident_fields));
@@ -164,10 +170,16 @@ static int send_batch(void *ctx, const json_t *body, const char *key, struct htt
 	return rc;
 }
 
+/* The categories, so that the import takes their names too. */
+static int get_categories(void *ctx, json_t **cats)
+{
+	return request_list(ctx, "/v1/incident-categories", cats);
+}
+
 static int run_import(struct app *app, const struct cmd_args *a)
 {
 	const char *file = a->pos[0], *size = args_get(a, "batch-size");
-	struct import_transport t = { send_batch, app };
+	struct import_transport t = { send_batch, get_categories, app };
 	struct import_opts o;
 	struct strbuf data;
 	long batch = IMPORT_DEFAULT_BATCH;
@@ -243,12 +255,17 @@ static const struct cmd_verb incident_verbs[] = {
 	  "[--batch-size N]",
 	  "Imports incidents from a CSV file ('-': standard input) with a "
 	  "header row naming the columns occurred_at (tidpunkt), "
-	  "municipality (kommun), place (plats), category (kategori) and "
-	  "optionally description (beskrivning), latitude (lat), longitude "
-	  "(lon, lng); ';' or ',' between fields, UTF-8 with or without BOM. "
-	  "Prints how many were stored and every refused line; exit 6 when "
-	  "a line was refused. Running the same import again (with the same "
-	  "--batch-size) stores nothing twice.",
+	  "municipality (kommun), place (plats), category (kategori: its slug "
+	  "or its name, in any case) and optionally description (beskrivning), "
+	  "latitude (lat), longitude (lon, lng) and external_id (referens: the "
+	  "source system's own reference); ';' or ',' between fields, UTF-8 "
+	  "with or without BOM. Prints every refused line on stderr and then "
+	  "how many lines were stored, already stored and refused; exit 6 "
+	  "when a line was refused (the others are stored). An incident is "
+	  "stored once: running an import again, also of an edited file, "
+	  "stores only what is new (the same external_id, or else the same "
+	  "municipality, time, place, category and description, is the same "
+	  "incident).",
 	  "incidents import handelser-v47.csv --municipality sigtuna\n"
 	  "export-händelser | samverkan incidents import - -o json" },
 	{ "list", run_list, list_opts, CMD_COUNT(list_opts), 0, 0,

@@ -31,9 +31,10 @@ struct job {
 	struct csv_reader rd;
 	struct import_header h;
 	struct import_refusals refused;
+	json_t *cats; /* the server's categories, or NULL */
 	long total, done;
 	long stored;    /* by this run */
-	long already;   /* by an earlier run of the same lines (replayed) */
+	long already;   /* there before: an earlier run, or a line before it */
 	long stop_line; /* the first line of the batch that stopped it */
 	int bar_shown;
 };
@@ -128,6 +129,11 @@ static int fill_batch(struct job *j, struct batch *b, struct csv_record *rec)
 			continue;
 		j->done++;
 		rc = import_row_item(&j->h, rec, j->o->municipality, &j->refused, &item);
+		if (rc == 0 && j->cats) {
+			rc = import_category(j->cats, item, rec->line, &j->refused);
+			if (rc != 0)
+				json_decref(item);
+		}
 		if (rc < 0)
 			return oom(j);
 		if (rc > 0)
@@ -163,17 +169,32 @@ static int drop_marked(struct batch *b, const unsigned char *bad)
 	return 0;
 }
 
-/* What a 201 says was stored: its count (a replay counts too). */
-static long stored_count(const json_t *answer, size_t sent)
+/*
+ * Counts what a 201 to sent items says: per item, stored now or already
+ * there. A replay (the same batch an earlier run sent) was all there
+ * before; an answer without per-item word (an older server) is its count.
+ */
+static void count_answer(struct job *j, const struct http_response *resp, size_t sent)
 {
-	const json_t *count = json_object_get(answer, "count");
-	const json_t *items = json_object_get(answer, "items");
+	const json_t *count = json_object_get(resp->json, "count");
+	const json_t *items = json_object_get(resp->json, "items"), *it;
+	size_t i;
 
-	if (json_is_integer(count))
-		return (long)json_integer_value(count);
-	if (json_is_array(items))
-		return (long)json_array_size(items);
-	return (long)sent;
+	if (resp->replayed) {
+		j->already += (long)sent;
+		return;
+	}
+	if (json_is_array(items) && json_array_size(items) == sent &&
+	    json_is_boolean(json_object_get(json_array_get(items, 0), "already_stored"))) {
+		json_array_foreach (items, i, it) {
+			if (json_is_true(json_object_get(it, "already_stored")))
+				j->already++;
+			else
+				j->stored++;
+		}
+		return;
+	}
+	j->stored += json_is_integer(count) ? (long)json_integer_value(count) : (long)sent;
 }
 
 /* Reports an answer that stops the import; returns its exit code. */
@@ -243,11 +264,7 @@ static int send_batch(struct job *j, struct batch *b)
 			break;
 		}
 		if (resp.status >= 200 && resp.status < 300) {
-			long n = stored_count(resp.json, b->n);
-			if (resp.replayed)
-				j->already += n;
-			else
-				j->stored += n;
+			count_answer(j, &resp, b->n);
 			b->n = 0;
 		} else if (resp.status == 422) {
 			rc = take_refusal(j, b, &resp);
@@ -297,17 +314,22 @@ static int run_batches(struct job *j)
 	return rc;
 }
 
-static int print_text(struct job *j)
+/* How many lines the (sorted) refusals name. */
+static long refused_lines(const struct import_refusals *r)
 {
-	FILE *f = j->app->out.out;
+	long n = 0;
 
-	if (j->already > 0)
-		fprintf(f,
-			"stored %ld incident%s (%ld already stored by an earlier run of "
-			"the same lines; nothing was stored twice)\n",
-			j->stored, j->stored == 1 ? "" : "s", j->already);
-	else
-		fprintf(f, "stored %ld incident%s\n", j->stored, j->stored == 1 ? "" : "s");
+	for (size_t i = 0; i < r->n; i++)
+		if (i == 0 || r->v[i].line != r->v[i - 1].line)
+			n++;
+	return n;
+}
+
+/* Every refusal, a line each, on stderr: what a person fixes. */
+static void print_refusals(struct job *j)
+{
+	FILE *f = j->app->out.err;
+
 	for (size_t i = 0; i < j->refused.n; i++) {
 		struct import_refusal *r = &j->refused.v[i];
 
@@ -316,13 +338,28 @@ static int print_text(struct job *j)
 		text_clean(r->message, strlen(r->message));
 		fprintf(f, "line %ld: %s: %s\n", r->line, r->field, r->message);
 	}
+	fflush(f);
+}
+
+/* "8 lines: 3 stored, 3 already stored, 2 refused[, 1 not sent]". */
+static int print_text(struct job *j, long lines, long refused)
+{
+	FILE *f = j->app->out.out;
+	long unsent = lines - j->stored - j->already - refused;
+
+	fprintf(f, "%ld line%s: %ld stored, %ld already stored, %ld refused", lines,
+		lines == 1 ? "" : "s", j->stored, j->already, refused);
+	if (unsent > 0)
+		fprintf(f, ", %ld not sent", unsent);
+	fputc('\n', f);
 	return ferror(f) ? -1 : 0;
 }
 
-static int print_json(struct job *j)
+static int print_json(struct job *j, long lines)
 {
-	json_t *doc = json_pack("{s:I,s:I,s:[]}", "stored", (json_int_t)j->stored, "already_stored",
-				(json_int_t)j->already, "refused");
+	json_t *doc = json_pack("{s:I,s:I,s:I,s:[]}", "lines", (json_int_t)lines, "stored",
+				(json_int_t)j->stored, "already_stored", (json_int_t)j->already,
+				"refused");
 	json_t *list = json_object_get(doc, "refused");
 	int rc = -1;
 
@@ -345,38 +382,33 @@ out:
 	return rc;
 }
 
-/* How many lines the (sorted) refusals name. */
-static size_t refused_lines(const struct import_refusals *r)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < r->n; i++)
-		if (i == 0 || r->v[i].line != r->v[i - 1].line)
-			n++;
-	return n;
-}
-
-/* The summary on stdout; the exit code of the whole import. */
+/*
+ * The refusals on stderr and one summary on stdout; the exit code of the
+ * whole import. The lines are those read, and when it stopped those it did
+ * not reach too, so that stored, already stored, refused and not sent add
+ * up to them.
+ */
 static int finish(struct job *j, int rc)
 {
+	long lines = j->done + (rc != 0 ? csv_count_records(&j->rd) : 0), refused;
 	int prc;
 
 	import_refusals_sort(&j->refused);
+	refused = refused_lines(&j->refused);
 	/* Text unless JSON was asked for: a cron job's log is read by a
 	 * person, and the exit code already tells a script the outcome. */
-	prc = j->app->out.json_errors ? print_json(j) : print_text(j);
+	if (j->app->out.json_errors) {
+		prc = print_json(j, lines);
+	} else {
+		print_refusals(j);
+		prc = print_text(j, lines, refused);
+	}
 	if (prc != 0) {
 		output_error(&j->app->out, "cannot write the output");
 		return rc ? rc : CLI_ERROR;
 	}
-	if (rc == 0 && j->refused.n > 0) {
-		output_error(&j->app->out,
-			     "validation: %zu of %ld line%s refused, %ld "
-			     "incident%s stored",
-			     refused_lines(&j->refused), j->done, j->done == 1 ? "" : "s",
-			     j->stored + j->already, j->stored + j->already == 1 ? "" : "s");
+	if (rc == 0 && refused > 0)
 		rc = CLI_VALIDATION;
-	}
 	return rc;
 }
 
@@ -395,9 +427,15 @@ int import_run(struct app *app, const char *data, size_t len, const struct impor
 	rc = read_header(&j);
 	if (rc != 0)
 		goto out;
+	if (t->categories) {
+		rc = t->categories(t->ctx, &j.cats);
+		if (rc != 0)
+			goto out;
+	}
 	j.total = o->progress ? csv_count_records(&j.rd) : 0;
 	rc = finish(&j, run_batches(&j));
 out:
+	json_decref(j.cats);
 	import_refusals_cleanup(&j.refused);
 	return rc;
 }

@@ -1,16 +1,24 @@
 /*
  * `incidents import`: a CSV file of incidents (csvread.h) becomes batches
  * of `POST /v1/incidents {"items": [...]}`, each sent with an
- * Idempotency-Key derived from its content, so running the same import
- * twice stores nothing twice (the server replays the first answer).
+ * Idempotency-Key derived from its content, so that a batch retried
+ * after a lost answer gets the first answer back (a replay, counted as
+ * already stored).
+ *
+ * What keeps an incident from being stored twice is the server: it stores
+ * an incident once per source organisation (by the file's external_id, or
+ * else by its content) and answers per item whether it was stored now or
+ * already there, so a re-run of an edited file stores only what is new,
+ * and says how many were already there.
  *
  * A row the client cannot turn into an item (wrong number of cells, a
- * latitude that is not a number) is refused here with its line number;
- * a batch the server refuses (422) has the items its `errors` name
- * (`items[3].category`) refused by line, and the rest of the batch is
- * sent again, so the good lines are stored. Any other refusal (401, 403,
- * 413, a temporary failure after the retries) stops the import; what was
- * stored before it is reported.
+ * latitude that is not a number, a category that is neither a slug nor a
+ * name of one) is refused here with its line number; a batch the server
+ * refuses (422) has the items its `errors` name (`items[3].category`,
+ * `items[4].municipality` for one the user may not report for) refused by
+ * line, and the rest of the batch is sent again, so the good lines are
+ * stored. Any other refusal (401, 403, 413, a temporary failure after the
+ * retries) stops the import; what was stored before it is reported.
  *
  * The pure steps (header, rows, keys, error mapping) are exported for the
  * unit tests; import_run is the whole import over a transport that the
@@ -44,6 +52,7 @@ enum import_field {
 	IMPORT_DESCRIPTION,
 	IMPORT_LATITUDE,
 	IMPORT_LONGITUDE,
+	IMPORT_EXTERNAL_ID,
 	IMPORT_NFIELDS,
 };
 
@@ -56,7 +65,7 @@ struct import_header {
 /*
  * Maps the header row to members by name, case-insensitively, with the
  * Swedish aliases (tidpunkt, kommun, plats, kategori, beskrivning, lat,
- * lon/lng); a column without a name is ignored. Unknown, repeated and
+ * lon/lng, referens); a column without a name is ignored. Unknown, repeated and
  * missing required columns (occurred_at, place, category, and
  * municipality unless have_municipality) are named in err. Returns 0, or
  * -1 with the message in err.
@@ -95,6 +104,16 @@ int import_row_item(const struct import_header *h, const struct csv_record *rec,
 		    const char *municipality, struct import_refusals *refused, json_t **item);
 
 /*
+ * Puts the slug of the category that item's "category" names in its place:
+ * cats is the server's list ([{"slug","name"}]); a slug or a name matches
+ * in any case ("Hot och våld", "hot-vald", "HOT OCH VÅLD"). Returns 0, 1
+ * when the row was refused (recorded in refused as line's: "unknown
+ * category 'Klotterx' — did you mean klotter (Klotter)?" when one is
+ * near), or -1 out of memory.
+ */
+int import_category(const json_t *cats, json_t *item, long line, struct import_refusals *refused);
+
+/*
  * The Idempotency-Key of a batch: IMPORT_KEY_LEN lowercase hex characters
  * of the SHA-256 of the body (keys sorted) and of the lines its items came
  * from, so the same rows of the same file give the same key on every run,
@@ -125,6 +144,12 @@ struct import_transport {
 	 */
 	int (*send)(void *ctx, const json_t *body, const char *key, struct http_response *resp,
 		    struct strbuf *err);
+	/*
+	 * The incident categories ([{"slug","name"}], the caller
+	 * json_decrefs) in *cats, or NULL to send categories as written:
+	 * returns 0, or an exit code after printing why. May be NULL.
+	 */
+	int (*categories)(void *ctx, json_t **cats);
 	void *ctx;
 };
 
@@ -136,15 +161,14 @@ struct import_opts {
 };
 
 /*
- * Imports data[0..len) and prints the summary on app->out.out: `stored N
- * incidents` (N stored by this run; those an earlier run of the same lines
- * stored are counted apart) and `line L: FIELD: MESSAGE` per refusal, or
- * when --output json was given (app->out.json_errors; not merely stdout
- * being a pipe) {"stored", "already_stored", "refused": [{"line", "field",
- * "message"}]} (and
- * "stopped_at_line" when it stopped). Returns 0; 6 when a line was
- * refused; 2 for a header that does not fit; or the exit code of what
- * stopped it.
+ * Imports data[0..len) and prints `line L: FIELD: MESSAGE` per refusal on
+ * app->out.err and one summary on app->out.out: `8 lines: 3 stored, 3
+ * already stored, 2 refused` (and `, N not sent` when it stopped), or when
+ * --output json was given (app->out.json_errors; not merely stdout being
+ * a pipe) {"lines", "stored", "already_stored", "refused": [{"line",
+ * "field", "message"}]} (and "stopped_at_line" when it stopped). Returns
+ * 0; 6 when a line was refused; 2 for a header that does not fit; or the
+ * exit code of what stopped it.
  */
 int import_run(struct app *app, const char *data, size_t len, const struct import_opts *o,
 	       const struct import_transport *t);

@@ -28,6 +28,7 @@ static const struct {
 	[IMPORT_DESCRIPTION] = { "description", { "beskrivning", NULL }, 0, 0 },
 	[IMPORT_LATITUDE] = { "latitude", { "lat", NULL }, 0, 1 },
 	[IMPORT_LONGITUDE] = { "longitude", { "lon", "lng", NULL }, 0, 1 },
+	[IMPORT_EXTERNAL_ID] = { "external_id", { "referens", NULL }, 0, 0 },
 };
 /* clang-format on */
 

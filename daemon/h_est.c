@@ -7,7 +7,9 @@
  * An incident batch is checked whole before anything is stored: the shape
  * and the privacy guard of every item here, the right to report for each
  * item's municipality here, the references in SQL; every bad item is
- * named, and one bad item refuses the batch.
+ * named (an item for a municipality the reporter may not report for too,
+ * as items[i].municipality), and one bad item refuses the batch. What the
+ * source has stored already is not stored again (svk.incidents_create).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +35,8 @@ static const struct jf_field incident_fields[] = {
 	{ .name = "description", .type = JF_STRING, .empty = true, .max = 2000 },
 	{ .name = "latitude", .type = JF_NUMBER, .nullable = true, .min = -90, .max = 90 },
 	{ .name = "longitude", .type = JF_NUMBER, .nullable = true, .min = -180, .max = 180 },
+	/* The source's own reference: identifies the incident per source. */
+	{ .name = "external_id", .type = JF_STRING, .nullable = true, .max = 200 },
 	/* Always the reporter's organisation; may be given, and must be it. */
 	{ .name = "source_organisation", .type = JF_SLUG },
 };
@@ -101,27 +105,77 @@ static int check_item(const json_t *item, const char *prefix, const struct polic
 	return rc;
 }
 
-/* The reporter may report for every item's municipality; else 403 naming
- * the first item refused. */
-static bool items_allowed(struct req *r, const json_t *items, bool single)
+/* "you report for sigtuna only" (or "sigtuna and upplands-bro"): the
+ * municipalities of the actor's arbetsgrupper, or NULL when there are none
+ * (the policy's own reason says it then). */
+static const char *own_municipalities(const struct policy_actor *a, char *buf, size_t len)
 {
-	const char *reason = NULL;
+	size_t at, n = 0;
+	int w;
+
+	w = snprintf(buf, len, "you report for ");
+	if (w < 0 || (size_t)w >= len)
+		return NULL;
+	at = (size_t)w;
+	for (size_t i = 0; i < a->n_memberships; i++) {
+		const struct policy_membership *m = &a->memberships[i];
+		bool seen = false;
+
+		if (m->tier != TIER_ARBETSGRUPP || !m->municipality[0])
+			continue;
+		for (size_t k = 0; k < i && !seen; k++)
+			seen = a->memberships[k].tier == TIER_ARBETSGRUPP &&
+			       strcmp(a->memberships[k].municipality, m->municipality) == 0;
+		if (seen)
+			continue;
+		w = snprintf(buf + at, len - at, "%s%s", n++ ? ", " : "", m->municipality);
+		if (w < 0 || (size_t)w >= len - at)
+			return NULL;
+		at += (size_t)w;
+	}
+	w = snprintf(buf + at, len - at, " only");
+	if (n == 0 || w < 0 || (size_t)w >= len - at)
+		return NULL;
+	return buf;
+}
+
+/*
+ * The reporter may report for every item's municipality. One incident:
+ * else 403. A batch of a reporter who reports for some municipalities:
+ * each item refused is an error of errs (items[i].municipality, "you
+ * report for sigtuna only"), as an invalid one is, so that an import keeps
+ * the others; of one who may report nowhere, 403 naming the first item.
+ * Returns false after answering (403, or out of memory).
+ */
+static bool items_allowed(struct req *r, const json_t *items, bool single, json_t *errs)
+{
+	const struct policy_actor *a = &r->auth.actor.p;
+	const char *reason = NULL, *own;
+	/* a message naming up to every membership's municipality */
+	char prefix[32], buf[POLICY_MAX_MEMBERSHIPS * (POLICY_SLUG_MAX + 2) + 32];
 	size_t i;
 	json_t *item;
 
 	json_array_foreach (items, i, item) {
 		struct policy_target t = { .municipality = jf_str(item, "municipality") };
-		char why[300];
 
-		if (policy_check(&r->auth.actor.p, ACT_REPORT_INCIDENT, &t, &reason))
+		if (!t.municipality)
+			continue; /* the shape check names it */
+		if (policy_check(a, ACT_REPORT_INCIDENT, &t, &reason))
 			continue;
-		if (single) {
-			req_forbidden(r, reason);
+		own = single ? NULL : own_municipalities(a, buf, sizeof buf);
+		if (!own) {
+			/* One incident, or a reporter who may report nowhere. */
+			snprintf(buf, sizeof buf, "items[%zu]: %s for %s", i, reason,
+				 t.municipality);
+			req_forbidden(r, single ? reason : buf);
 			return false;
 		}
-		snprintf(why, sizeof why, "items[%zu]: %s for %s", i, reason, t.municipality);
-		req_forbidden(r, why);
-		return false;
+		snprintf(prefix, sizeof prefix, "items[%zu].", i);
+		if (add_error(errs, prefix, "municipality", own ? own : reason) != 0) {
+			req_problem(r, SVK_ERR_INTERNAL, "out of memory");
+			return false;
+		}
 	}
 	return true;
 }
@@ -135,6 +189,12 @@ static void incidents_created(struct req *r, const struct db_result *res)
 		return;
 	if (json_object_get(doc, "items")) {
 		req_reply_json(r, 201, doc, NULL);
+		return;
+	}
+	if (json_is_true(json_object_get(doc, "already_stored"))) {
+		/* Stored before (the same external_id or content): not created. */
+		json_object_del(doc, "already_stored");
+		req_reply_json(r, 200, doc, NULL);
 		return;
 	}
 	snprintf(location, sizeof location, "/v1/incidents/%s",
@@ -189,6 +249,8 @@ void h_incident_create(struct req *r)
 		req_problem(r, SVK_ERR_INTERNAL, "out of memory");
 		goto out;
 	}
+	if (!single && !items_allowed(r, items, false, errs))
+		goto out;
 	if (json_array_size(errs) > 0) {
 		req_problem_errors(
 		    r, SVK_ERR_VALIDATION,
@@ -198,7 +260,7 @@ void h_incident_create(struct req *r)
 		errs = NULL;
 		goto out;
 	}
-	if (!items_allowed(r, items, single))
+	if (single && !items_allowed(r, items, true, errs))
 		goto out;
 	text = json_dumps(items, JSON_COMPACT);
 	if (!text) {

@@ -78,7 +78,7 @@ LANGUAGE sql STABLE AS $$
 		'municipality', (SELECT slug FROM svk.organisations WHERE id = i.municipality_id),
 		'place', i.place, 'latitude', i.latitude, 'longitude', i.longitude,
 		'category', (SELECT slug FROM svk.incident_categories WHERE id = i.category_id),
-		'description', i.description,
+		'description', i.description, 'external_id', i.external_id,
 		'source_organisation', (SELECT slug FROM svk.organisations WHERE id = i.source_organisation_id),
 		'reported_by', (SELECT username FROM svk.users WHERE id = i.reported_by),
 		'reported_at', svk.ts(i.reported_at))
@@ -115,16 +115,50 @@ LANGUAGE sql IMMUTABLE AS $$
 	SELECT CASE WHEN p_single THEN p_field ELSE format('items[%s].%s', p_i, p_field) END
 $$;
 
+-- The rows a batch would store, in the order sent (i from 1): what
+-- identifies each (its external_id, or else its content_sha256, see
+-- migration 0010), and whether it is the first item of the batch with that
+-- identity. The items' references have been checked.
+CREATE OR REPLACE FUNCTION svk.incident_batch(p_items jsonb)
+RETURNS TABLE (i bigint, occurred_at timestamptz, municipality_id bigint, place text,
+               latitude float8, longitude float8, category_id smallint, description text,
+               external_id text, content_sha256 bytea, is_first boolean)
+LANGUAGE sql STABLE AS $$
+	SELECT x.*, row_number() OVER (PARTITION BY coalesce('e:' || x.ext, 'h:' || encode(x.sha, 'hex'))
+	                               ORDER BY x.i) = 1
+	FROM (SELECT b.*, CASE WHEN b.ext IS NULL THEN
+	                  svk.incident_content_sha256(b.mun, b.t, b.place, b.cat, b.descr) END AS sha
+	      FROM (SELECT e.i, svk.incident_time(e.v->>'occurred_at') AS t, m.id AS mun,
+	                   btrim(e.v->>'place') AS place, (e.v->>'latitude')::float8 AS lat,
+	                   (e.v->>'longitude')::float8 AS lon, c.id AS cat,
+	                   coalesce(e.v->>'description', '') AS descr, e.v->>'external_id' AS ext
+	            FROM jsonb_array_elements(p_items) WITH ORDINALITY e(v, i)
+	            JOIN svk.organisations m ON m.slug = e.v->>'municipality'
+	            JOIN svk.incident_categories c ON c.slug = e.v->>'category') b) x
+	ORDER BY x.i
+$$;
+
 -- Stores every item of p_items (the daemon has checked their shapes and
 -- the actor's right for each municipality) or none: the references and
 -- times of all items are checked first, and every bad one is listed in
 -- the error's DETAIL as a JSON array of {field, message}.
+--
+-- An item the source organisation has already stored — the same
+-- external_id, or without one the same content (migration 0010) — is not
+-- stored again, also not when it comes twice in one batch or from two
+-- imports at once (ON CONFLICT DO NOTHING on the unique indexes): a batch
+-- answers per item whether it was stored now or was already there, with
+-- the id of the stored incident either way; one incident answers with the
+-- stored incident and "already_stored" true when it was there (the daemon
+-- takes that member off and answers 200).
 CREATE OR REPLACE FUNCTION svk.incidents_create(p_actor bigint, p_items jsonb, p_single boolean)
 RETURNS json LANGUAGE plpgsql AS $$
 DECLARE
 	v_errors jsonb;
 	v_org bigint;
 	v_ids uuid[];
+	v_items json;
+	v_stored int;
 	v_out json;
 BEGIN
 	SELECT organisation_id INTO v_org FROM svk.users WHERE id = p_actor;
@@ -156,23 +190,44 @@ BEGIN
 			               ELSE 'some incidents were refused; none of the batch was stored' END;
 	END IF;
 
-	-- A batch answers with the ids only: building the full representation
-	-- of 1000 incidents cost as much as storing them.
+	-- In the order sent, so that of two items that are one incident the
+	-- first is stored.
 	WITH ins AS (
 		INSERT INTO svk.incidents (occurred_at, municipality_id, place, latitude, longitude,
-		                           category_id, description, source_organisation_id, reported_by)
-		SELECT svk.incident_time(e.v->>'occurred_at'), m.id, btrim(e.v->>'place'),
-		       (e.v->>'latitude')::float8, (e.v->>'longitude')::float8, c.id,
-		       coalesce(e.v->>'description', ''), v_org, p_actor
-		FROM jsonb_array_elements(p_items) WITH ORDINALITY e(v, i)
-		JOIN svk.organisations m ON m.slug = e.v->>'municipality'
-		JOIN svk.incident_categories c ON c.slug = e.v->>'category'
-		ORDER BY e.i
+		                           category_id, description, source_organisation_id, reported_by,
+		                           external_id, content_sha256)
+		SELECT b.occurred_at, b.municipality_id, b.place, b.latitude, b.longitude,
+		       b.category_id, b.description, v_org, p_actor, b.external_id, b.content_sha256
+		FROM svk.incident_batch(p_items) b WHERE b.is_first ORDER BY b.i
+		ON CONFLICT DO NOTHING
 		RETURNING id, seq)
-	SELECT array_agg(id ORDER BY seq), json_agg(json_build_object('id', id) ORDER BY seq)
-	INTO v_ids, v_out FROM ins;
+	SELECT coalesce(array_agg(id ORDER BY seq), '{}') INTO v_ids FROM ins;
+	v_stored := cardinality(v_ids);
+
+	-- Each item's incident: the one just stored, or the one there before
+	-- (a new statement, so one another import committed meanwhile is seen).
+	-- A batch answers with the ids only: building the full representation
+	-- of 1000 incidents cost as much as storing them.
+	SELECT json_agg(json_build_object('id', s.id,
+	                                  'already_stored', NOT (b.is_first AND s.id = ANY (v_ids)))
+	                ORDER BY b.i)
+	INTO v_items
+	FROM svk.incident_batch(p_items) b,
+	LATERAL (SELECT CASE WHEN b.external_id IS NULL THEN
+	                  (SELECT x.id FROM svk.incidents x
+	                   WHERE x.source_organisation_id = v_org AND x.external_id IS NULL
+	                     AND x.content_sha256 = b.content_sha256)
+	                ELSE
+	                  (SELECT x.id FROM svk.incidents x
+	                   WHERE x.source_organisation_id = v_org
+	                     AND x.external_id = b.external_id) END AS id) s;
+
 	IF p_single THEN
-		SELECT svk.incident_json(i) INTO v_out FROM svk.incidents i WHERE i.id = v_ids[1];
+		SELECT svk.incident_json(i) INTO v_out FROM svk.incidents i
+		WHERE i.id = (v_items->0->>'id')::uuid;
+		IF v_stored = 0 THEN
+			RETURN (v_out::jsonb || '{"already_stored": true}')::json;
+		END IF;
 		-- The log is append-only and outlives retention: it keeps what
 		-- proves the incident (category, municipality, week and a hash of
 		-- the whole), never its place, coordinates or description.
@@ -186,8 +241,11 @@ BEGIN
 		RETURN v_out;
 	END IF;
 	PERFORM svk.audit_write(p_actor, 'incident.create', 'incident', NULL, NULL,
-	                        jsonb_build_object('count', cardinality(v_ids), 'ids', to_jsonb(v_ids)));
-	RETURN json_build_object('count', cardinality(v_ids), 'items', v_out);
+	                        jsonb_build_object('count', v_stored, 'ids', to_jsonb(v_ids),
+	                                           'already_stored', json_array_length(v_items) - v_stored));
+	RETURN json_build_object('count', v_stored,
+	                         'already_stored', json_array_length(v_items) - v_stored,
+	                         'items', v_items);
 END
 $$;
 

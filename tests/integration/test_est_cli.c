@@ -1,11 +1,13 @@
 /*
  * The EST commands of the CLI (SPEC §5, §8) against the real daemon: a
  * nightly `incidents import` of a municipality's export — a BOM, ';', one
- * line the server refuses — stores the good lines, names the bad one by
- * its line in the file and exits 6; run again it stores nothing twice;
- * standard input works as a file; the situation picture counts what was
- * imported; and an EST member importing for another municipality is
- * stopped with exit 3 before anything is stored.
+ * line with a category there is not — stores the good lines, names the
+ * bad one by its line in the file and exits 6; run again it stores
+ * nothing twice, nor when the bad line is fixed (the fixed line only),
+ * and one summary adds up; categories by name in any case; standard
+ * input works as a file; the situation picture counts what was imported;
+ * and an EST member's lines for another municipality are refused line by
+ * line, the others stored.
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -80,9 +82,11 @@ Test(est_cli, an_import_stores_the_good_lines_once_and_names_the_bad_one)
 
 	p = cli_as(ber, NULL, "incidents", "import", file);
 	cr_expect_eq(p->status, 6, "a refused line: %s", show(p));
-	cr_expect(strstr(p->out, "stored 11 incidents"), "%s", show(p));
-	cr_expect(strstr(p->out, "line 7: category"), "the line of the file: %s", show(p));
-	cr_expect_null(strstr(p->out, "line 8:"), "the quoted line break moved no line: %s",
+	cr_expect_str_eq(p->out, "12 lines: 11 stored, 0 already stored, 1 refused\n", "%s",
+			 show(p));
+	cr_expect(strstr(p->err, "line 7: category: unknown category 'fyrverkerier'"),
+		  "the line of the file: %s", show(p));
+	cr_expect_null(strstr(p->err, "line 8:"), "the quoted line break moved no line: %s",
 		       show(p));
 	cr_expect_eq(incidents(), 11);
 	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.incidents WHERE description = "
@@ -95,8 +99,9 @@ Test(est_cli, an_import_stores_the_good_lines_once_and_names_the_bad_one)
 	/* The nightly job runs again: the server replays every batch. */
 	p = cli_as(ber, NULL, "incidents", "import", file);
 	cr_expect_eq(p->status, 6, "%s", show(p));
-	cr_expect(strstr(p->out, "stored 0 incidents (11 already stored by an earlier run"), "%s",
-		  show(p));
+	cr_expect_str_eq(p->out, "12 lines: 0 stored, 11 already stored, 1 refused\n", "%s",
+			 show(p));
+	cr_expect(strstr(p->err, "line 7: category"), "%s", show(p));
 	cr_expect_eq(incidents(), 11, "the second run stored lines again");
 
 	p = cli_as(ber, NULL, "-o", "json", "incidents", "import", file);
@@ -105,6 +110,49 @@ Test(est_cli, an_import_stores_the_good_lines_once_and_names_the_bad_one)
 	cr_expect(strstr(p->out, "\"already_stored\": 11"), "%s", show(p));
 	cr_expect(strstr(p->out, "\"line\": 7"), "%s", show(p));
 	cr_expect_eq(incidents(), 11);
+}
+
+/* The export with line 7 fixed, its category as a person writes it. */
+static const char *write_fixed_export(void)
+{
+	const char *path = strf(&e, "%s/handelser-v47-rättad.csv", e.dir);
+	const char *bad = strstr(export_csv, "fyrverkerier");
+	FILE *f = fopen(path, "wb");
+
+	cr_assert(f && bad, "cannot write %s", path);
+	cr_assert_eq(fprintf(f, "%.*sHOT OCH VÅLD%s", (int)(bad - export_csv), export_csv,
+			     bad + strlen("fyrverkerier")) > 0,
+		     1);
+	cr_assert_eq(fclose(f), 0);
+	return path;
+}
+
+Test(est_cli, the_file_with_its_bad_line_fixed_stores_that_line_only)
+{
+	const char *ber = user_in_group(&e, "bo.ber", "sigtuna", "beredningsgrupp", "member");
+	struct proc *p;
+
+	p = cli_as(ber, NULL, "incidents", "import", write_export());
+	cr_assert_eq(p->status, 6, "%s", show(p));
+	cr_assert_eq(incidents(), 11);
+
+	p = cli_as(ber, NULL, "incidents", "import", write_fixed_export());
+	cr_expect_eq(p->status, 0, "%s", show(p));
+	cr_expect_str_eq(p->out, "12 lines: 1 stored, 11 already stored, 0 refused\n", "%s",
+			 show(p));
+	cr_expect_str_eq(p->err, "", "%s", show(p));
+	cr_expect_eq(incidents(), 12, "the good lines were stored a second time");
+	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.incidents i "
+				   "JOIN svk.incident_categories c ON c.id = i.category_id "
+				   "WHERE c.slug = 'hot-vald'"),
+		     2, "the category's name in capitals was not its slug");
+
+	/* With a smaller batch, so that every batch is new to the server. */
+	p = cli_as(ber, NULL, "incidents", "import", write_fixed_export(), "--batch-size", "5");
+	cr_expect_eq(p->status, 0, "%s", show(p));
+	cr_expect_str_eq(p->out, "12 lines: 0 stored, 12 already stored, 0 refused\n", "%s",
+			 show(p));
+	cr_expect_eq(incidents(), 12);
 }
 
 Test(est_cli, the_situation_picture_counts_the_import)
@@ -166,7 +214,7 @@ Test(est_cli, standard_input_is_a_file)
 
 	p = cli_as(ber, csv, "incidents", "import", "-", "--municipality", "sigtuna");
 	cr_expect_eq(p->status, 0, "%s", show(p));
-	cr_expect(strstr(p->out, "stored 2 incidents"), "%s", show(p));
+	cr_expect_str_eq(p->out, "2 lines: 2 stored, 0 already stored, 0 refused\n", "%s", show(p));
 	cr_expect_eq(incidents(), 2);
 	cr_expect_eq(
 	    sql_count(&e, "SELECT count(*) FROM svk.incidents i "
@@ -183,15 +231,46 @@ Test(est_cli, standard_input_is_a_file)
 	cr_expect_eq(incidents(), 2);
 }
 
-Test(est_cli, an_est_member_cannot_import_for_another_municipality)
+/* An EST member of Sigtuna, and a file of three Sigtuna lines and one
+ * of Sollentuna: that line is refused, the others are stored. */
+Test(est_cli, a_line_for_another_municipality_is_refused_and_the_others_stored)
 {
-	const char *est = user_in_group(&e, "sara.est", "sollentuna", "est-sollentuna", "member");
+	const char *est = user_in_group(&e, "sara.est", "sigtuna", "est-sigtuna", "member");
+	static const char csv[] = "tidpunkt;kommun;plats;kategori\n"
+				  "2025-11-17 08:10;sigtuna;Märsta centrum;klotter\n"
+				  "2025-11-17 09:10;sigtuna;Valsta centrum;klotter\n"
+				  "2025-11-17 10:10;sigtuna;Steninge;brand\n"
+				  "2025-11-17 11:10;sollentuna;Tureberg;klotter\n";
 	struct proc *p;
 
-	p = cli_as(est, NULL, "incidents", "import", write_export());
-	cr_expect_eq(p->status, 3, "%s", show(p));
-	cr_expect(strstr(p->out, "stored 0 incidents"), "%s", show(p));
-	cr_expect(strstr(p->err, "forbidden"), "%s", show(p));
-	cr_expect(strstr(p->err, "stopped at line 2"), "%s", show(p));
-	cr_expect_eq(incidents(), 0);
+	p = cli_as(est, csv, "incidents", "import", "-");
+	cr_expect_eq(p->status, 6, "%s", show(p));
+	cr_expect_str_eq(p->out, "4 lines: 3 stored, 0 already stored, 1 refused\n", "%s", show(p));
+	cr_expect(strstr(p->err, "line 5: municipality: you report for sigtuna only"), "%s",
+		  show(p));
+	cr_expect_null(strstr(p->err, "stopped"), "%s", show(p));
+	cr_expect_eq(incidents(), 3);
+	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.incidents i "
+				   "JOIN svk.organisations o ON o.id = i.municipality_id "
+				   "WHERE o.slug = 'sollentuna'"),
+		     0);
+}
+
+Test(est_cli, the_same_incident_reported_twice_is_stored_once)
+{
+	const char *est = user_in_group(&e, "sara.est", "sigtuna", "est-sigtuna", "member");
+	struct proc *p;
+
+	for (int i = 0; i < 2; i++) {
+		p = cli_as(est, NULL, "incidents", "report", "--municipality", "sigtuna", "--place",
+			   "Märsta centrum", "--category", "klotter", "--occurred-at",
+			   "2025-11-17 08:10", "--description", "Busskuren", "-o", "json");
+		cr_expect_eq(p->status, 0, "%s", show(p));
+		cr_expect(strstr(p->out, "\"place\": \"Märsta centrum\""), "%s", show(p));
+		if (i == 1)
+			cr_expect(strstr(p->err, "already stored"), "%s", show(p));
+		else
+			cr_expect_null(strstr(p->err, "already stored"), "%s", show(p));
+	}
+	cr_expect_eq(incidents(), 1);
 }

@@ -248,8 +248,9 @@ static void apply_old_migration(const char *name)
 	cr_assert(sql_query(&e, "COMMIT")->ok);
 }
 
-Test(migrations, a_database_migrated_before_the_functions_moved_ends_up_as_a_fresh_one,
-     .init = start_unserved)
+/* The env's database made again by migrations 0001 to 0007 as they were
+ * while they defined the functions. */
+static void old_database(void)
 {
 	static const char *const old[] = {
 		"0001_foundation.sql",       "0002_agreement_plans.sql",
@@ -257,11 +258,7 @@ Test(migrations, a_database_migrated_before_the_functions_moved_ends_up_as_a_fre
 		"0005_followup_audit.sql",   "0006_under_decision.sql",
 		"0007_meeting_iso_week.sql",
 	};
-	const char *fresh = strf(&e, "%s", sql_value(&e, schema_text)), *upgraded;
-	struct proc *p;
 
-	/* The env's database, made by this build, is the fresh one; the same
-	 * database again, made by the old files, is the one to upgrade. */
 	cr_assert(sql_query(&e, "SET client_min_messages = warning")->ok);
 	cr_assert(sql_query(&e, "DROP SCHEMA svk, svk_meta CASCADE")->ok);
 	cr_assert(sql_query(&e, "CREATE SCHEMA svk_meta")->ok);
@@ -271,6 +268,17 @@ Test(migrations, a_database_migrated_before_the_functions_moved_ends_up_as_a_fre
 		->ok);
 	for (size_t i = 0; i < sizeof old / sizeof old[0]; i++)
 		apply_old_migration(old[i]);
+}
+
+Test(migrations, a_database_migrated_before_the_functions_moved_ends_up_as_a_fresh_one,
+     .init = start_unserved)
+{
+	const char *fresh = strf(&e, "%s", sql_value(&e, schema_text)), *upgraded, *total;
+	struct proc *p;
+
+	/* The env's database, made by this build, is the fresh one; the same
+	 * database again, made by the old files, is the one to upgrade. */
+	old_database();
 	/* What samverkan_app may do today, on every function there is. */
 	cr_assert(sql_query(&e, "CREATE TABLE public.rights_before AS "
 				"SELECT p.oid::regprocedure::text AS f, p.proacl::text AS acl "
@@ -280,10 +288,11 @@ Test(migrations, a_database_migrated_before_the_functions_moved_ends_up_as_a_fre
 
 	p = samverkand(&e, "migrate");
 	cr_assert_eq(p->status, 0, "migrate over the old migrations: %s", p->err);
-	/* Only the migrations written after the functions moved (0008 on). */
-	cr_expect(strstr(p->err, strf(&e, "applied=%ld",
-				      sql_count(&e, "SELECT count(*) FROM svk_meta.migrations "
-						    "WHERE name > '0008'"))),
+	/* Only the migrations written after the functions moved (0008 on):
+	 * all but the seven old ones. */
+	total = strstr(p->err, " total=");
+	cr_assert(total, "%s", p->err);
+	cr_expect(strstr(p->err, strf(&e, "applied=%ld total=", strtol(total + 7, NULL, 10) - 7)),
 		  "migrate applied a migration again: %s", p->err);
 
 	upgraded = sql_value(&e, schema_text);
@@ -307,4 +316,52 @@ Test(migrations, a_database_migrated_before_the_functions_moved_ends_up_as_a_fre
 	/* The old checksums are accepted by serve too; the seed's rows went
 	 * with the old schema, so readiness is what is left to see. */
 	env_serve(&e);
+}
+
+/* Incidents an import stored twice before incidents had an identity (0010):
+ * all stay, the first of each keeps the identity, and the incident comes
+ * in again as already stored. */
+Test(migrations, incidents_stored_twice_before_keep_one_identity, .init = start_unserved)
+{
+	struct proc *p;
+
+	old_database();
+	cr_assert(
+	    sql_query(
+		&e,
+		"WITH o AS (INSERT INTO svk.organisations (slug, name, kind, party) "
+		"           VALUES ('sigtuna', 'Sigtuna', 'municipality', true) RETURNING id), "
+		"u AS (INSERT INTO svk.users (username, display_name, organisation_id, "
+		"      password_hash) SELECT 'old.est', 'Old', id, 'x' FROM o "
+		"      RETURNING id, organisation_id), "
+		"c AS (INSERT INTO svk.incident_categories (slug, name) "
+		"      VALUES ('klotter', 'Klotter') RETURNING id) "
+		"INSERT INTO svk.incidents (occurred_at, municipality_id, place, category_id, "
+		"                           source_organisation_id, reported_by) "
+		"SELECT t::timestamptz, u.organisation_id, 'Valsta', c.id, u.organisation_id, "
+		"       u.id FROM u, c, unnest(ARRAY['2025-11-17T10:00Z', '2025-11-17T10:00Z', "
+		"                                    '2025-11-17T11:00Z']) WITH ORDINALITY x(t, n) "
+		"ORDER BY n")
+		->ok);
+
+	p = samverkand(&e, "migrate");
+	cr_assert_eq(p->status, 0, "migrate over incidents stored twice: %s", p->err);
+	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.incidents"), 3,
+		     "an incident was lost");
+	cr_expect_eq(
+	    sql_count(&e, "SELECT count(*) FROM svk.incidents WHERE content_sha256 IS NULL"), 1,
+	    "not just the second copy lost its identity");
+	cr_expect_eq(sql_count(&e,
+			       "SELECT count(*) FROM svk.incidents i WHERE content_sha256 IS NULL "
+			       "AND seq = (SELECT max(seq) FROM svk.incidents "
+			       "           WHERE occurred_at = '2025-11-17T10:00Z')"),
+		     1, "the first copy lost its identity");
+	cr_expect_eq(sql_count(&e,
+			       "SELECT count(*) FROM svk.incidents_create("
+			       "(SELECT id FROM svk.users WHERE username = 'old.est'), "
+			       "'[{\"occurred_at\": \"2025-11-17T10:00Z\", \"municipality\": "
+			       "\"sigtuna\", \"place\": \"Valsta\", \"category\": \"klotter\"}]', "
+			       "false) r WHERE (r->>'count')::int = 0"),
+		     1, "the incident came in again as new");
+	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.incidents"), 3);
 }

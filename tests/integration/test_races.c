@@ -17,6 +17,8 @@
  *   (c) the last approval races a withdrawal: either approved with its
  *       effect (the withdrawal refused 409) or withdrawn without it (the
  *       approval refused 409).
+ *   (d) two imports bring the same incidents at once: both 201, each
+ *       incident stored once, and both answers name the same incidents.
  *
  * Each race runs ROUNDS times on fresh proposals against one daemon
  * (rounds 0..ROUNDS-1), then ROUNDS times against two daemon processes
@@ -496,5 +498,58 @@ Test(races, approval_races_withdrawal)
 	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.agreement_extensions"), approved);
 	expect_one_decision_per_org_and_round();
 	expect_extensions_consistent();
+	expect_audit_chain_intact();
+}
+
+/* (d) Two imports of one batch of incidents, no Idempotency-Key: between
+ * them each incident is stored once, and both name it by the same id. */
+static void same_incidents(int daemons)
+{
+	struct course a;
+	const char *tok = user(BERED);
+
+	course_open(&a, daemons);
+	for (int i = (daemons - 1) * ROUNDS; i < daemons * ROUNDS; i++) {
+		const char *body = strf(&e, "{\"items\": [");
+		long stored = 0;
+
+		for (int k = 0; k < 3; k++)
+			body = strf(&e,
+				    "%s%s{\"occurred_at\": \"2026-03-02T%02d:%02d\", "
+				    "\"municipality\": \"sigtuna\", \"place\": \"Valsta\", "
+				    "\"category\": \"klotter\"}",
+				    body, k ? "," : "", i, k);
+		body = strf(&e, "%s]}", body);
+		for (int k = 0; k < 2; k++)
+			racer_prepare(a.r[k], a.base[(i + k) % 2], "POST", "/v1/incidents", tok,
+				      body, strf(&e, "round %d: import %d", i, k));
+		a.overlapped += race(a.r[0], a.r[1]);
+		for (int k = 0; k < 2; k++) {
+			cr_assert_eq(a.r[k]->status, 201, "%s: %s", a.r[k]->what,
+				     a.r[k]->body_text);
+			stored += (long)json_integer_value(json_object_get(a.r[k]->json, "count"));
+		}
+		cr_expect_eq(stored, 3, "round %d: %s | %s", i, a.r[0]->body_text,
+			     a.r[1]->body_text);
+		for (int k = 0; k < 3; k++)
+			cr_expect(json_equal(
+				      json_object_get(
+					  json_array_get(json_object_get(a.r[0]->json, "items"), k),
+					  "id"),
+				      json_object_get(
+					  json_array_get(json_object_get(a.r[1]->json, "items"), k),
+					  "id")),
+				  "round %d: %s | %s", i, a.r[0]->body_text, a.r[1]->body_text);
+	}
+	course_close(&a, "two imports of the same incidents");
+}
+
+Test(races, the_same_incidents_imported_at_once_are_stored_once)
+{
+	same_incidents(1);
+	same_incidents(2);
+	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.incidents"), 3 * 2 * ROUNDS);
+	cr_expect_eq(sql_count(&e, "SELECT sum(n) FROM svk.incident_week_categories"),
+		     3 * 2 * ROUNDS, "the weekly rollup counts an incident twice");
 	expect_audit_chain_intact();
 }

@@ -4,8 +4,10 @@
  * the batch key (the same rows give the same key on every run, other
  * content another), a 422's `items[i]` errors mapped back to the lines
  * of the file, and whole imports against a fake server that keeps keys
- * as the real one does: the good lines of a refused batch are stored, a
- * second run stores nothing twice, a 403 stops with what was stored.
+ * and incidents as the real one does: the good lines of a refused batch
+ * are stored, a second run stores nothing twice, nor does a run of the
+ * file with its bad line fixed, a 403 stops with what was stored, and one
+ * summary adds up; category names as well as slugs, in any case.
  */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
@@ -311,11 +313,15 @@ Test(import, errors_that_name_no_item_mark_nothing)
 #define FAKE_MAX 32
 
 /*
- * Keeps answers by key as the server does (a repeat is replayed), refuses
- * a category it does not know with 422 naming items[i].category, and
- * answers 403 for the municipality "forbidden".
+ * Keeps answers by key as the server does (a repeat is replayed), stores
+ * an item once (by its content) and says per item whether it was there,
+ * refuses a category it does not know with 422 naming items[i].category,
+ * and answers 403 for the municipality "forbidden". With categories set,
+ * it gives the import the list of categories.
  */
 struct fake {
+	json_t *seen; /* the items stored, as keys */
+	int categories;
 	char keys[FAKE_MAX][IMPORT_KEY_LEN + 1];
 	long counts[FAKE_MAX];
 	int nkeys;
@@ -342,7 +348,8 @@ static json_t *refusal(const json_t *items)
 		const char *cat = item_str(items, i, "category");
 		char field[40];
 
-		if (cat && (!strcmp(cat, "klotter") || !strcmp(cat, "brand")))
+		if (cat &&
+		    (!strcmp(cat, "klotter") || !strcmp(cat, "brand") || !strcmp(cat, "hot-vald")))
 			continue;
 		snprintf(field, sizeof field, "items[%zu].category", i);
 		json_array_append_new(errors, json_pack("{s:s,s:s}", "field", field, "message",
@@ -398,11 +405,42 @@ static int fake_send(void *ctx, const json_t *body, const char *key, struct http
 	}
 	cr_assert_lt(f->nkeys, FAKE_MAX);
 	snprintf(f->keys[f->nkeys], sizeof f->keys[f->nkeys], "%s", key);
-	f->counts[f->nkeys++] = (long)n;
-	f->stored += (long)n;
 	resp->status = 201;
-	resp->json = json_pack("{s:I,s:[]}", "count", (json_int_t)n, "items");
+	resp->json = json_pack("{s:I,s:[]}", "count", (json_int_t)0, "items");
+	if (!f->seen)
+		f->seen = json_object();
+	for (size_t i = 0; i < n; i++) {
+		char *text = json_dumps(json_array_get(items, i), JSON_COMPACT | JSON_SORT_KEYS);
+		int there = json_object_get(f->seen, text) != NULL;
+
+		cr_assert(text && f->seen);
+		if (!there) {
+			json_object_set_new(f->seen, text, json_true());
+			f->stored++;
+			f->counts[f->nkeys]++;
+		}
+		json_array_append_new(json_object_get(resp->json, "items"),
+				      json_pack("{s:s,s:b}", "id", "x", "already_stored", there));
+		free(text);
+	}
+	json_object_set_new(resp->json, "count", json_integer(f->counts[f->nkeys++]));
 	return 0;
+}
+
+static int fake_categories(void *ctx, json_t **cats)
+{
+	struct fake *f = ctx;
+
+	*cats = f->categories ? json_pack("[{s:s,s:s},{s:s,s:s},{s:s,s:s}]", "slug", "klotter",
+					  "name", "Klotter", "slug", "brand", "name", "Brand",
+					  "slug", "hot-vald", "name", "Hot och våld")
+			      : NULL;
+	return 0;
+}
+
+static void fake_done(struct fake *f)
+{
+	json_decref(f->seen);
 }
 
 struct run {
@@ -413,7 +451,7 @@ struct run {
 static struct run import(struct fake *f, const char *csv, size_t batch, enum out_format format,
 			 const char *municipality)
 {
-	struct import_transport t = { fake_send, f };
+	struct import_transport t = { fake_send, fake_categories, f };
 	struct import_opts o = { "test.csv", municipality, batch, 0 };
 	struct app app;
 	struct run r = { 0 };
@@ -452,9 +490,8 @@ Test(import, good_lines_of_a_refused_batch_are_stored)
 	struct run r = import(&f, five, 2, OUT_TABLE, NULL);
 
 	cr_assert_eq(r.rc, CLI_VALIDATION, "stderr: %s", r.err);
-	cr_assert_str_eq(r.out, "stored 4 incidents\n"
-				"line 4: category: unknown incident category\n");
-	cr_assert(strstr(r.err, "1 of 5 lines refused"), "%s", r.err);
+	cr_assert_str_eq(r.out, "5 lines: 4 stored, 0 already stored, 1 refused\n");
+	cr_assert_str_eq(r.err, "line 4: category: unknown incident category\n");
 	cr_assert_eq(f.stored, 4);
 	/* lines 2-3; lines 4-5 refused; line 5 again; line 6 */
 	cr_assert_eq(f.calls, 4);
@@ -463,6 +500,7 @@ Test(import, good_lines_of_a_refused_batch_are_stored)
 	cr_assert_str_neq(f.sent_keys[1], f.sent_keys[2],
 			  "the rest of the batch is new content, a new key");
 	run_free(&r);
+	fake_done(&f);
 }
 
 Test(import, the_same_import_again_stores_nothing_twice)
@@ -474,16 +512,64 @@ Test(import, the_same_import_again_stores_nothing_twice)
 
 	r2 = import(&f, five, 2, OUT_TABLE, NULL);
 	cr_assert_eq(f.stored, 4, "nothing stored by the second run");
-	cr_assert(strncmp(r1.out, "stored 4 incidents\n", 19) == 0, "%s", r1.out);
-	cr_assert(strncmp(r2.out, "stored 0 incidents (4 already stored by an earlier run", 54) ==
-		      0,
-		  "replayed batches are not stored again, and are said to be: %s", r2.out);
-	cr_assert_str_eq(strchr(r2.out, '\n'), strchr(r1.out, '\n'), "the same refusals");
+	cr_assert_str_eq(r1.out, "5 lines: 4 stored, 0 already stored, 1 refused\n");
+	cr_assert_str_eq(r2.out, "5 lines: 0 stored, 4 already stored, 1 refused\n",
+			 "replayed batches are not stored again, and are said to be");
+	cr_assert_str_eq(r2.err, r1.err, "the same refusals");
 	cr_assert_eq(r2.rc, CLI_VALIDATION);
 	for (int i = 0; i < first_calls; i++)
 		cr_assert_str_eq(f.sent_keys[first_calls + i], f.sent_keys[i], "call %d", i);
 	run_free(&r1);
 	run_free(&r2);
+	fake_done(&f);
+}
+
+static const char five_fixed[] = "\xEF\xBB\xBFtidpunkt;kommun;plats;kategori\r\n"
+				 "2026-11-16 21:30;sigtuna;Märsta centrum;klotter\r\n"
+				 "2026-11-16 22:00;sigtuna;Valsta;brand\r\n"
+				 "2026-11-17 01:10;sigtuna;Steninge;brand\r\n"
+				 "2026-11-17 02:00;sigtuna;Rosersberg;klotter\r\n"
+				 "2026-11-18 19:45;sigtuna;Märsta station;brand\r\n";
+
+/* The bad line fixed, the file imported again in one batch: a batch the
+ * first run never sent, whose other lines the server has. */
+Test(import, the_fixed_file_again_stores_only_the_fixed_line)
+{
+	struct fake f = { 0 };
+	struct run r1 = import(&f, five, 500, OUT_TABLE, NULL), r2;
+
+	r2 = import(&f, five_fixed, 500, OUT_TABLE, NULL);
+	cr_assert_eq(r1.rc, CLI_VALIDATION, "%s", r1.err);
+	cr_assert_eq(r2.rc, 0, "%s", r2.err);
+	cr_assert_str_eq(r2.out, "5 lines: 1 stored, 4 already stored, 0 refused\n");
+	cr_assert_str_eq(r2.err, "");
+	cr_assert_eq(f.stored, 5, "a line was stored twice");
+	run_free(&r1);
+	run_free(&r2);
+	fake_done(&f);
+}
+
+Test(import, category_names_in_any_case_are_their_slugs)
+{
+	static const char csv[] = "tidpunkt;kommun;plats;kategori\n"
+				  "2026-11-16;sigtuna;A;Hot och våld\n"
+				  "2026-11-16;sigtuna;B;HOT OCH VÅLD\n"
+				  "2026-11-16;sigtuna;C;hot-vald\n"
+				  "2026-11-16;sigtuna;D;Klotterx\n"
+				  "2026-11-16;sigtuna;E;Fyrverkerier\n"
+				  "2026-11-16;sigtuna;F;KLOTTER\n";
+	struct fake f = { .categories = 1 };
+	struct run r = import(&f, csv, 500, OUT_TABLE, NULL);
+
+	cr_assert_eq(r.rc, CLI_VALIDATION, "%s", r.err);
+	cr_assert_str_eq(r.out, "6 lines: 4 stored, 0 already stored, 2 refused\n");
+	cr_assert_eq(f.calls, 1, "names refused by the server: %s", r.err);
+	cr_assert_str_eq(r.err, "line 5: category: unknown category 'Klotterx' — did you mean "
+				"klotter (Klotter)?\n"
+				"line 6: category: unknown category 'Fyrverkerier' ('samverkan "
+				"incidents categories' lists them)\n");
+	run_free(&r);
+	fake_done(&f);
 }
 
 Test(import, json_summary)
@@ -493,12 +579,15 @@ Test(import, json_summary)
 	json_t *got = json_loads(r.out, 0, NULL);
 
 	cr_assert_not_null(got, "%s", r.out);
-	expect_json(got, "{\"stored\":4,\"already_stored\":0,\"refused\":[{\"line\":4,\"field\":"
-			 "\"category\",\"message\":\"unknown incident "
-			 "category\"}]}");
+	expect_json(
+	    got,
+	    "{\"lines\":5,\"stored\":4,\"already_stored\":0,\"refused\":[{\"line\":4,\"field\":"
+	    "\"category\",\"message\":\"unknown incident "
+	    "category\"}]}");
 	cr_assert_eq(f.calls, 2, "one batch, then its good rows");
 	json_decref(got);
 	run_free(&r);
+	fake_done(&f);
 }
 
 Test(import, rows_refused_here_are_never_sent)
@@ -514,12 +603,13 @@ Test(import, rows_refused_here_are_never_sent)
 	struct run r = import(&f, csv, 500, OUT_TABLE, "sigtuna");
 
 	cr_assert_eq(r.rc, CLI_VALIDATION, "%s", r.err);
-	cr_assert_str_eq(r.out, "stored 2 incidents\n"
-				"line 3: latitude: not a number\n"
+	cr_assert_str_eq(r.out, "4 lines: 2 stored, 0 already stored, 2 refused\n");
+	cr_assert_str_eq(r.err, "line 3: latitude: not a number\n"
 				"line 5: row: 2 cells where the header has 5\n");
 	cr_assert_eq(f.calls, 1);
 	cr_assert_eq(f.sizes[0], 2);
 	run_free(&r);
+	fake_done(&f);
 }
 
 Test(import, a_refusal_of_the_right_stops_the_import)
@@ -533,11 +623,12 @@ Test(import, a_refusal_of_the_right_stops_the_import)
 	struct run r = import(&f, csv, 2, OUT_TABLE, NULL);
 
 	cr_assert_eq(r.rc, CLI_AUTH, "%s", r.err);
-	cr_assert_str_eq(r.out, "stored 2 incidents\n");
+	cr_assert_str_eq(r.out, "4 lines: 2 stored, 0 already stored, 0 refused, 2 not sent\n");
 	cr_assert(strstr(r.err, "forbidden"), "%s", r.err);
 	cr_assert(strstr(r.err, "stopped at line 4"), "%s", r.err);
 	cr_assert_eq(f.calls, 2, "nothing after the refusal");
 	run_free(&r);
+	fake_done(&f);
 }
 
 Test(import, an_unreachable_server_stops_with_75)
@@ -548,11 +639,12 @@ Test(import, an_unreachable_server_stops_with_75)
 
 	cr_assert_eq(r.rc, CLI_TEMPFAIL, "%s", r.err);
 	cr_assert_not_null(got, "%s", r.out);
-	expect_json(got, "{\"stored\":1,\"already_stored\":0,\"refused\":[],"
+	expect_json(got, "{\"lines\":5,\"stored\":1,\"already_stored\":0,\"refused\":[],"
 			 "\"stopped_at_line\":3}");
 	cr_assert(strstr(r.err, "cannot connect"), "%s", r.err);
 	json_decref(got);
 	run_free(&r);
+	fake_done(&f);
 }
 
 Test(import, a_header_that_does_not_fit_sends_nothing)
@@ -569,12 +661,13 @@ Test(import, a_header_that_does_not_fit_sends_nothing)
 	cr_assert_eq(r.rc, CLI_USAGE);
 	cr_assert(strstr(r.err, "empty"), "%s", r.err);
 	run_free(&r);
+	fake_done(&f);
 }
 
 Test(import, a_progress_bar_is_drawn_in_place_and_cleared)
 {
 	struct fake f = { 0 };
-	struct import_transport t = { fake_send, &f };
+	struct import_transport t = { fake_send, fake_categories, &f };
 	struct import_opts o = { "test.csv", NULL, 2, 1 };
 	struct app app;
 	char *out = NULL, *err = NULL;
@@ -595,11 +688,11 @@ Test(import, a_progress_bar_is_drawn_in_place_and_cleared)
 	/* One line redrawn, gone before the summary's error line. */
 	n = strlen(err);
 	cr_assert_eq(strchr(err, '\n'), err + n - 1, "%s", err);
-	cr_assert(strstr(err, "\r\033[Ksamverkan: validation"), "%s", err);
-	cr_assert_str_eq(out, "stored 4 incidents\n"
-			      "line 4: category: unknown incident category\n");
+	cr_assert(strstr(err, "\r\033[Kline 4: category: unknown incident category\n"), "%s", err);
+	cr_assert_str_eq(out, "5 lines: 4 stored, 0 already stored, 1 refused\n");
 	free(out);
 	free(err);
+	fake_done(&f);
 }
 
 /* 1000 rows with long descriptions (about 2 MB as JSON): sent in batches
@@ -630,7 +723,8 @@ Test(import, long_rows_close_a_batch_before_it_is_too_large)
 		sent += (long)f.sizes[i];
 	}
 	cr_expect_eq(sent, 1000);
-	cr_expect_str_eq(r.out, "stored 1000 incidents\n");
+	cr_expect_str_eq(r.out, "1000 lines: 1000 stored, 0 already stored, 0 refused\n");
 	run_free(&r);
 	strbuf_cleanup(&csv);
+	fake_done(&f);
 }
