@@ -15,6 +15,7 @@
 #include "guard.h"
 #include "log.h"
 
+struct addrcount;
 struct tls;
 struct work_pool;
 struct db_pool;
@@ -51,9 +52,11 @@ struct worker {
 	struct db_pool *db;
 	struct event *stop_ev; /* made active by the main thread */
 	struct event *drain_timer;
-	int nconn;                /* open connections */
-	struct peer_count *peers; /* open connections per address (guard.c) */
-	int inflight;             /* requests read and not yet answered */
+	int nconn;                    /* open connections */
+	struct addrcount *peers;      /* open connections per address (guard.c) */
+	struct addrcount *pw_waiting; /* password checks per address (passwd.c) */
+	int pw_pending;               /* password checks submitted, not done */
+	int inflight;                 /* requests read and not yet answered */
 	bool stopping;
 };
 

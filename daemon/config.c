@@ -60,6 +60,8 @@ static const struct opt opts[] = {
 	I("auth", "login_window_seconds", login_window_seconds, 900, 1, 86400),
 	I("auth", "argon2_ops", argon2_ops, 2, 1, 32),
 	I("auth", "argon2_mem_kib", argon2_mem_kib, 65536, 8, 4194304),
+	I("auth", "argon2_queue_max", argon2_queue_max, 64, 1, 100000),
+	I("auth", "argon2_queue_per_address", argon2_queue_per_address, 8, 0, 100000),
 	I("retention", "incident_years", incident_years, 5, 1, 100),
 	S("log", "level", log_level, "info"),
 };

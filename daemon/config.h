@@ -41,6 +41,8 @@ struct config {
 	int login_window_seconds;
 	int argon2_ops;
 	int argon2_mem_kib;
+	int argon2_queue_max;         /* password checks per worker, waiting or running */
+	int argon2_queue_per_address; /* of them, from one address; 0: no cap */
 	/* [retention] */
 	int incident_years;
 	/* [log] */

@@ -30,27 +30,14 @@
 #include <strings.h>
 #include <sys/socket.h>
 
+#include "addrcount.h"
 #include "app.h"
 
 enum { G_HEAD, G_BODY, G_OFF };
 
 #define LINE_MAX_BYTES 65536 /* past it, evhttp refuses the head itself */
 
-struct peer_count {
-	struct peer_count *next;
-	char addr[48];
-	int n;
-};
-
 /* ---- open connections per address ----------------------------------------- */
-
-static struct peer_count *peer_find(struct worker *w, const char *addr)
-{
-	for (struct peer_count *p = w->peers; p; p = p->next)
-		if (strcmp(p->addr, addr) == 0)
-			return p;
-	return NULL;
-}
 
 /* Counts the connection under its peer's address; true when that address
  * now has more open connections than [server] max_connections_per_address. */
@@ -60,8 +47,7 @@ static bool peer_count(struct conn *c, struct bufferevent *bev)
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof ss;
 	evutil_socket_t fd = bufferevent_getfd(bev);
-	struct peer_count *p;
-	int cap = w->app->cfg.max_connections_per_address;
+	int cap = w->app->cfg.max_connections_per_address, n;
 
 	c->guard.counted = true;
 	if (fd < 0 || getpeername(fd, (struct sockaddr *)&ss, &len) != 0)
@@ -74,47 +60,25 @@ static bool peer_count(struct conn *c, struct bufferevent *bev)
 			  sizeof c->guard.peer);
 	if (!c->guard.peer[0])
 		return false;
-	p = peer_find(w, c->guard.peer);
-	if (!p) {
-		p = calloc(1, sizeof *p);
-		if (!p) {
-			c->guard.peer[0] = '\0';
-			return false;
-		}
-		snprintf(p->addr, sizeof p->addr, "%s", c->guard.peer);
-		p->next = w->peers;
-		w->peers = p;
+	n = addrcount_add(&w->peers, c->guard.peer, 1);
+	if (n < 0) {
+		c->guard.peer[0] = '\0';
+		return false;
 	}
-	p->n++;
-	return cap > 0 && p->n > cap;
+	return cap > 0 && n > cap;
 }
 
 void guard_detach(struct conn *c)
 {
-	struct peer_count **pp;
-
 	if (!c->guard.peer[0])
 		return;
-	for (pp = &c->w->peers; *pp; pp = &(*pp)->next) {
-		if (strcmp((*pp)->addr, c->guard.peer) == 0) {
-			struct peer_count *p = *pp;
-			if (--p->n <= 0) {
-				*pp = p->next;
-				free(p);
-			}
-			break;
-		}
-	}
+	(void)addrcount_add(&c->w->peers, c->guard.peer, -1);
 	c->guard.peer[0] = '\0';
 }
 
 void guard_worker_cleanup(struct worker *w)
 {
-	while (w->peers) {
-		struct peer_count *p = w->peers;
-		w->peers = p->next;
-		free(p);
-	}
+	addrcount_free(&w->peers);
 }
 
 /* ---- the stream ------------------------------------------------------------ */

@@ -1,11 +1,18 @@
 /*
- * Password jobs on the work pool (see passwd.h).
+ * Password jobs on the work pool (see passwd.h). The checks waiting or
+ * running are bounded per worker ([auth] argon2_queue_max) and per client
+ * address ([auth] argon2_queue_per_address): past either, 503 with
+ * Retry-After, so that one address cannot keep the hashing threads for
+ * itself and a flood cannot queue without end.
  */
 #include "passwd.h"
 
+#include <event2/http.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "addrcount.h"
 #include "app.h"
 #include "request.h"
 #include "work.h"
@@ -64,16 +71,46 @@ static void job_work(void *arg)
 						strlen(job->new_password), job->ops, job->mem) == 0;
 }
 
+/* Counts a job in (delta 1) or out (-1) of the worker's queue. */
+static void queue_count(struct req *r, int delta)
+{
+	r->w->pw_pending += delta;
+	if (r->addr[0])
+		(void)addrcount_add(&r->w->pw_waiting, r->addr, delta);
+}
+
 static void job_done(void *arg)
 {
 	struct pw_job *job = arg;
 
+	queue_count(job->r, -1);
 	job->done(job->r, job);
+}
+
+/* Whether the request may queue a password check; else answered 503. */
+static bool queue_admits(struct req *r)
+{
+	const struct config *cfg = &r->w->app->cfg;
+	int per_address = cfg->argon2_queue_per_address;
+
+	if (r->w->pw_pending < cfg->argon2_queue_max &&
+	    (per_address <= 0 || !r->addr[0] ||
+	     addrcount_get(r->w->pw_waiting, r->addr) < per_address))
+		return true;
+	evhttp_add_header(evhttp_request_get_output_headers(r->ereq), "Retry-After", "1");
+	req_problem(r, SVK_ERR_UNAVAILABLE,
+		    "too many password checks are waiting; try again in a second");
+	return false;
 }
 
 void passwd_run(struct req *r, struct pw_job *job, void (*done)(struct req *r, struct pw_job *job))
 {
 	job->done = done;
-	if (work_submit(r->w->app->work, r->w->base, job_work, job_done, job) != 0)
+	if (!queue_admits(r))
+		return;
+	queue_count(r, 1);
+	if (work_submit(r->w->app->work, r->w->base, job_work, job_done, job) != 0) {
+		queue_count(r, -1);
 		req_problem(r, SVK_ERR_UNAVAILABLE, "the server is shutting down");
+	}
 }

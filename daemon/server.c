@@ -29,6 +29,7 @@
 #include <systemd/sd-daemon.h>
 #include <unistd.h>
 
+#include "addrcount.h"
 #include "app.h"
 #include "passwd.h"
 #include "db.h"
@@ -230,6 +231,7 @@ static void worker_cleanup(struct worker *w)
 		evhttp_free(w->http); /* frees connections, and so their conns */
 	w->http = NULL;
 	guard_worker_cleanup(w);
+	addrcount_free(&w->pw_waiting);
 	if (w->db)
 		db_pool_free(w->db);
 	w->db = NULL;
