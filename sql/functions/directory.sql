@@ -326,6 +326,10 @@ BEGIN
 			RAISE EXCEPTION USING ERRCODE = 'SV409',
 				MESSAGE = format('%s was added to %s meanwhile; try again', p_username, p_group);
 		END IF;
+	ELSIF (m.role, m.until, m.coopted_by) IS NOT DISTINCT FROM
+	      (p_role, p_until, CASE WHEN p_as_chair THEN p_actor END) THEN
+		-- Nothing changes: nothing is written, nothing audited.
+		RETURN json_build_object('created', NULL, 'membership', svk.membership_json(g.id, v_user));
 	ELSE
 		v_before := svk.membership_json(g.id, v_user)::jsonb;
 		UPDATE svk.memberships

@@ -329,6 +329,14 @@ Test(record, an_edit_that_changes_nothing_writes_nothing)
 			 audits("intervention.update"),
 		     0, "an unchanged PATCH was audited");
 
+	/* The same membership again (bo.beredning is a member already). */
+	long puts = audits("membership.put");
+	r = http(&e, "PUT", strf(&e, "/v1/groups/beredningsgrupp/members/%s", name(BERED)),
+		 admin_token(&e), "{\"role\":\"member\"}");
+	cr_expect_eq(r->status, 200, "%s", resp_why(r));
+	cr_expect_str_eq(resp_str(r, "role"), "member", "%s", r->body);
+	cr_expect_eq(audits("membership.put"), puts, "an unchanged membership was audited");
+
 	/* A change is still written. */
 	r = http(&e, "PATCH", strf(&e, "/v1/interventions/%s", iv), bered, "{\"rag\":\"red\"}");
 	cr_expect_eq(r->status, 200, "%s", resp_why(r));
