@@ -90,6 +90,35 @@ int req_cursor_seq(struct req *r, const char **out)
 	return 0;
 }
 
+/* 1 to 18 digits (a bigint) from s; the length read, or 0. */
+static size_t bigint_digits(const char *s)
+{
+	size_t n = 0;
+
+	while (s[n] >= '0' && s[n] <= '9')
+		n++;
+	return n <= 18 ? n : 0;
+}
+
+int req_cursor_time(struct req *r, const char **out)
+{
+	const char *s = req_query(r, "cursor"), *p;
+	size_t n;
+
+	*out = NULL;
+	if (!s)
+		return 0;
+	p = s + (s[0] == '-');
+	n = bigint_digits(p);
+	if (n == 0 || p[n] != '.' || bigint_digits(p + n + 1) == 0 ||
+	    p[n + 1 + bigint_digits(p + n + 1)] != '\0') {
+		req_query_error(r, "cursor", "is not a cursor this list gave out");
+		return -1;
+	}
+	*out = s;
+	return 0;
+}
+
 const char *req_uuid_param(struct req *r, int i, const char *what)
 {
 	const char *s = req_param(r, i);
@@ -129,6 +158,13 @@ int req_slug_query(struct req *r, const char *name, const char **out)
 
 int req_date_query(struct req *r, const char *name, const char **out)
 {
+	const char *s = req_query(r, name);
+
+	if (s && !validate_date(s) && validate_date_shape(s)) {
+		*out = s;
+		req_query_error(r, name, "no such date (that day is not in the calendar)");
+		return -1;
+	}
 	return checked(r, name, validate_date, "must be a date YYYY-MM-DD", out);
 }
 

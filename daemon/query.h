@@ -31,6 +31,9 @@ int req_limit_value(struct req *r);
 const char *req_limit_text(struct req *r);
 /* ?cursor= for seq-ordered lists (digits) into *out or NULL; -1 records. */
 int req_cursor_seq(struct req *r, const char **out);
+/* ?cursor= for lists in time order: "MICROS.SEQ", the microseconds since
+ * 1970 (a '-' allowed) and the seq of a page's last row; -1 records. */
+int req_cursor_time(struct req *r, const char **out);
 /* Path parameter i when it is a UUID; NULL records a 404 "what". */
 const char *req_uuid_param(struct req *r, int i, const char *what);
 /* ?name= absent or of its kind into *out (NULL when absent); -1 records. */

@@ -47,6 +47,9 @@ static const char *arg_value(struct req *r, const struct read_spec *spec, const 
 	case RA_CURSOR_SEQ:
 		rc = req_cursor_seq(r, &v);
 		break;
+	case RA_CURSOR_TS:
+		rc = req_cursor_time(r, &v);
+		break;
 	case RA_TEXT:
 		return req_query(r, a->name);
 	case RA_SLUG:

@@ -24,6 +24,7 @@ enum read_arg_kind {
 	RA_LIMIT,      /* ?limit= 1..500, default 50 */
 	RA_CURSOR,     /* ?cursor= as given (the last key of a slug-ordered page) */
 	RA_CURSOR_SEQ, /* ?cursor= digits (the last seq of a seq-ordered page) */
+	RA_CURSOR_TS,  /* ?cursor= MICROS.SEQ (a page in time order, then seq) */
 	RA_TEXT,       /* ?name= as given */
 	RA_SLUG,       /* ?name= a slug */
 	RA_UUID,       /* ?name= a UUID */

@@ -30,6 +30,7 @@
 #define LIMIT { RA_LIMIT, "limit", 0, NULL }
 #define CURSOR { RA_CURSOR, "cursor", 0, NULL }
 #define CURSOR_SEQ { RA_CURSOR_SEQ, "cursor", 0, NULL }
+#define CURSOR_TS { RA_CURSOR_TS, "cursor", 0, NULL }
 #define Q_TEXT(n) { RA_TEXT, (n), 0, NULL }
 #define Q_SLUG(n) { RA_SLUG, (n), 0, NULL }
 #define Q_ID(n) { RA_UUID, (n), 0, NULL }
@@ -153,7 +154,7 @@ const struct route svk_routes[] = {
 	{ M_GET, "/v1/incident-categories", NULL, 0, ACT_READ_SHARED,
 	  READ(SQL_CATEGORY_LIST, NULL, END) },
 	{ M_GET, "/v1/incidents", NULL, 0, ACT_READ_SHARED,
-	  READ(SQL_INCIDENT_LIST, NULL, LIMIT, CURSOR_SEQ, Q_SLUG("municipality"),
+	  READ(SQL_INCIDENT_LIST, NULL, LIMIT, CURSOR_TS, Q_SLUG("municipality"),
 	       Q_SLUG("category"), Q_TEXT("place"), Q_SLUG("source"), Q_DATE("from"),
 	       Q_DATE("to"), TOKEN) },
 	{ M_POST, "/v1/incidents", h_incident_create, ROUTE_BODY | ROUTE_ITEMS, ACT_NONE, NULL },

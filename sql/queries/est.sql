@@ -9,6 +9,11 @@ SELECT svk.list_page((SELECT json_agg(json_build_object('slug', slug, 'name', na
        NULL::text AS next_cursor
 
 -- name: incident_list
+-- Newest first by when the incident happened, the order of the situation
+-- picture: the week being looked at on the first page. Ties (incidents of
+-- the same minute) go by seq, so paging is stable; the cursor is the last
+-- shown incident's occurred_at in microseconds since 1970 and its seq
+-- ("1763249400000000.42"), checked for that shape by the daemon.
 -- $9: the caller's token hash. A user of a non-party organisation reads only
 -- the incidents their organisation reported (SPEC §6: the rest they see
 -- only through the suppressed picture); an unknown token reads nothing.
@@ -21,7 +26,9 @@ WITH viewer AS (
 page AS (
 	SELECT i.* FROM svk.incidents i, viewer v
 	WHERE (v.party OR i.source_organisation_id = v.org)
-	  AND ($2::bigint IS NULL OR i.seq > $2::bigint)
+	  AND ($2::text IS NULL OR (i.occurred_at, i.seq) <
+	       (timestamptz 'epoch' + split_part($2::text, '.', 1)::bigint * interval '1 microsecond',
+	        split_part($2::text, '.', 2)::bigint))
 	  AND ($3::text IS NULL OR i.municipality_id =
 	       (SELECT id FROM svk.organisations WHERE slug = $3::text))
 	  AND ($4::text IS NULL OR i.category_id =
@@ -31,11 +38,14 @@ page AS (
 	       (SELECT id FROM svk.organisations WHERE slug = $6::text))
 	  AND ($7::date IS NULL OR i.occurred_at >= $7::date::timestamp AT TIME ZONE 'Europe/Stockholm')
 	  AND ($8::date IS NULL OR i.occurred_at < ($8::date + 1)::timestamp AT TIME ZONE 'Europe/Stockholm')
-	ORDER BY i.seq LIMIT $1::int + 1),
-shown AS (SELECT * FROM page ORDER BY seq LIMIT $1::int),
+	ORDER BY i.occurred_at DESC, i.seq DESC LIMIT $1::int + 1),
+shown AS (SELECT * FROM page ORDER BY occurred_at DESC, seq DESC LIMIT $1::int),
 nc AS (SELECT CASE WHEN (SELECT count(*) FROM page) > $1::int
-                   THEN (SELECT max(seq)::text FROM shown) END AS next_cursor)
-SELECT svk.list_page((SELECT json_agg(svk.incident_json(x) ORDER BY x.seq) FROM shown x),
+                   THEN (SELECT (extract(epoch FROM l.occurred_at) * 1000000)::bigint::text
+                                || '.' || l.seq::text
+                         FROM shown l ORDER BY l.occurred_at, l.seq LIMIT 1) END AS next_cursor)
+SELECT svk.list_page((SELECT json_agg(svk.incident_json(x) ORDER BY x.occurred_at DESC, x.seq DESC)
+                      FROM shown x),
                      nc.next_cursor), nc.next_cursor
 FROM nc
 
