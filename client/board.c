@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "strbuf.h"
+#include "swetime.h"
 #include "text.h"
 
 #define BOARD_ORG_MAX 24 /* wider organisation slugs overflow their column */
@@ -158,6 +159,7 @@ static int print_header(struct board *b, const json_t *plan, const json_t *inter
 	struct strbuf *sb = &b->line;
 	size_t counts[N_MARKERS + 1] = { 0 }, overdue = 0, i, total;
 	const json_t *iv, *version = json_object_get(plan, "version");
+	char local[SWETIME_LEN];
 
 	total = json_array_size(interventions);
 	json_array_foreach (interventions, i, iv) {
@@ -180,8 +182,10 @@ static int print_header(struct board *b, const json_t *plan, const json_t *inter
 	if (json_is_integer(version) &&
 	    strbuf_printf(sb, ", version %" JSON_INTEGER_FORMAT, json_integer_value(version)) != 0)
 		return -1;
-	if (str(plan, "adopted_at") && (strbuf_puts(sb, ", adopted ") != 0 ||
-					text_append_clean(sb, str(plan, "adopted_at")) != 0))
+	if (str(plan, "adopted_at") &&
+	    (strbuf_puts(sb, ", adopted ") != 0 ||
+	     text_append_clean(sb, swetime_text(str(plan, "adopted_at"), local, sizeof local)) !=
+		 0))
 		return -1;
 	if (write_line(b->f, sb) != 0 ||
 	    strbuf_printf(sb,

@@ -17,6 +17,7 @@
 #include "http.h"
 #include "prompt.h"
 #include "text.h"
+#include "validate.h"
 
 #ifndef SVK_VERSION
 #define SVK_VERSION "0"
@@ -173,19 +174,41 @@ int cmd_parse_long(const char *s, long min, long max, long *out)
 
 int cmd_is_date(const char *s)
 {
-	long month, day;
-	char mm[3], dd[3];
+	return validate_date(s);
+}
 
-	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+int cmd_date_error(struct app *app, const char *opt, const char *v)
+{
+	if (validate_date_shape(v)) {
+		output_error(&app->out, "no such date: %s (--%s)", v, opt);
+		return CLI_USAGE;
+	}
+	return cmd_usage_error(app, "--%s wants a date YYYY-MM-DD, got '%s'", opt, v);
+}
+
+int cmd_check_time(struct app *app, const char *opt, const char *v)
+{
+	char date[11];
+	long hh, mm;
+	char h[3] = { 0 }, m[3] = { 0 };
+
+	if (strnlen(v, 11) < 10)
 		return 0;
-	for (int i = 0; i < 10; i++)
-		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-			return 0;
-	memcpy(mm, s + 5, 2);
-	mm[2] = '\0';
-	memcpy(dd, s + 8, 2);
-	dd[2] = '\0';
-	return cmd_parse_long(mm, 1, 12, &month) == 0 && cmd_parse_long(dd, 1, 31, &day) == 0;
+	memcpy(date, v, 10);
+	date[10] = '\0';
+	if (!validate_date_shape(date))
+		return 0;
+	if (!validate_date(date))
+		return cmd_date_error(app, opt, date);
+	if ((v[10] != 'T' && v[10] != ' ') || strnlen(v, 16) < 16 || v[13] != ':')
+		return 0;
+	memcpy(h, v + 11, 2);
+	memcpy(m, v + 14, 2);
+	if (cmd_parse_long(h, 0, 23, &hh) != 0 || cmd_parse_long(m, 0, 59, &mm) != 0) {
+		output_error(&app->out, "no such time: %s (--%s)", v, opt);
+		return CLI_USAGE;
+	}
+	return 0;
 }
 
 int cmd_password(struct app *app, int from_stdin, const char *prompt, int confirm, char **out)

@@ -65,8 +65,23 @@ int cmd_usage_error(struct app *app, const char *fmt, ...) __attribute__((format
 /* Parses a whole number in [min, max] with strtol; 0 or -1. */
 int cmd_parse_long(const char *s, long min, long max, long *out);
 
-/* True when s has the shape YYYY-MM-DD with a plausible month and day. */
+/* True when s is a day of the calendar as YYYY-MM-DD (not 2026-02-30). */
 int cmd_is_date(const char *s);
+
+/*
+ * The usage error (exit 2) for a value v of option opt that is not a
+ * date: "no such date: 2026-02-30" when it has the shape of one, else
+ * "--opt wants a date YYYY-MM-DD, got 'v'".
+ */
+int cmd_date_error(struct app *app, const char *opt, const char *v);
+
+/*
+ * Checks a time given on the command line (--occurred-at): when it starts
+ * with a date, that the day exists, and when a time of day follows, that
+ * the hour and minute do; what else it must be is the server's to say.
+ * 0, or the usage error (exit 2) after printing "no such date: …".
+ */
+int cmd_check_time(struct app *app, const char *opt, const char *v);
 
 /*
  * A decimal number such as hours spent ("1.5"; a decimal comma "1,5" is
@@ -159,6 +174,17 @@ int cmd_oom(struct app *app);
 int cmd_agreement_id(struct app *app, const char *given, char **id);
 
 /*
+ * The municipality a command is about when --municipality is not given
+ * (`situation`, `incidents report`): the caller's own when they have
+ * exactly one, from GET /v1/me — the municipalities of their groups and,
+ * for a user of a municipality (a coordinator in the beredningsgrupp),
+ * that municipality. Returns 0 with *slug (free it) that one; else *slug
+ * is NULL and the return is the exit code: 2 after a usage error that
+ * names the municipalities to choose from, or that of a failed request.
+ */
+int cmd_own_municipality(struct app *app, char **slug);
+
+/*
  * The agreement a report of the running agreement is about (compliance,
  * the yearly follow-up): `given` when not NULL; else the one agreement
  * whose status is active, and with none or several exit 2 asking for
@@ -175,6 +201,14 @@ int cmd_active_agreement_id(struct app *app, const char *given, char **id);
  * never a cut-short one; then the note "Wrote <what> to FILE." Returns 0
  * or the exit code after printing the error.
  */
+/*
+ * Checks the value of a command's -o FILE (opt: its long name): a format
+ * name there (`-o csv`, `-o json`) is taken for the global --output by
+ * mistake, so it is refused with a usage error (exit 2, returned) that
+ * says -o takes a file name here; ./csv still names a file. 0 when fine.
+ */
+int cmd_output_file(struct app *app, const char *opt, const char *file);
+
 int cmd_download(struct app *app, const char *path, const char *accept, const char *file,
 		 mode_t mode, const char *what);
 

@@ -11,6 +11,7 @@
 
 #include "cmd.h"
 #include "request.h"
+#include "swetime.h"
 
 static const struct out_col agreement_cols[] = {
 	{ "ID", "id", 0 },
@@ -159,7 +160,9 @@ static json_t *extension_text(const json_t *e)
 {
 	const char *from = json_string_value(json_object_get(e, "from"));
 	const char *to = json_string_value(json_object_get(e, "to"));
-	const char *at = json_string_value(json_object_get(e, "applied_at"));
+	char local[SWETIME_LEN];
+	const char *at = swetime_text(json_string_value(json_object_get(e, "applied_at")), local,
+				      sizeof local);
 	json_int_t years = json_integer_value(json_object_get(e, "years"));
 	struct strbuf sb;
 	json_t *s = NULL;

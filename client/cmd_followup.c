@@ -474,7 +474,16 @@ static int run_report(struct app *app, const struct cmd_args *a)
 	struct fu_target t;
 	int rc;
 
-	if (followup_report_format(args_get(a, "format"), file, &f) != 0)
+	rc = file ? cmd_output_file(app, "output-file", file) : 0;
+	if (rc != 0)
+		return rc;
+	rc = followup_report_format(args_get(a, "format"), file, &f);
+	if (rc == -2)
+		return cmd_usage_error(app,
+				       "cannot write the report as %s: the file name may end in "
+				       ".md, .txt, .html or .csv, or have no extension",
+				       file);
+	if (rc != 0)
 		return cmd_usage_error(app, "--format wants md, html or csv");
 	target_init(&t);
 	rc = target_resolve(app, a, &t);

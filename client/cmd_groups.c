@@ -133,10 +133,7 @@ static int run_add_member(struct app *app, const struct cmd_args *a)
 	int rc;
 
 	if (until && !cmd_is_date(until))
-		return cmd_usage_error(app,
-				       "--until wants a date YYYY-MM-DD, "
-				       "got '%s'",
-				       until);
+		return cmd_date_error(app, "until", until);
 	strbuf_init(&path, 4096);
 	body = json_pack("{s:s}", "role", role ? role : "member");
 	if (!body || (until && json_object_set_new(body, "until", json_string(until)) != 0)) {

@@ -73,6 +73,7 @@ static int run_report(struct app *app, const struct cmd_args *a)
 {
 	json_t *body = json_object(), *incident = NULL;
 	long status = 0;
+	char *own = NULL;
 	int rc;
 
 	if (!body)
@@ -82,7 +83,17 @@ static int run_report(struct app *app, const struct cmd_args *a)
 					  "together");
 		goto out;
 	}
-	rc = cmd_fields_to_json(app, a, report_fields, CMD_COUNT(report_fields), body, NULL);
+	rc = args_has(a, "occurred-at")
+		 ? cmd_check_time(app, "occurred-at", args_get(a, "occurred-at"))
+		 : 0;
+	if (rc == 0)
+		rc = cmd_fields_to_json(app, a, report_fields, CMD_COUNT(report_fields), body,
+					NULL);
+	if (rc == 0 && !args_has(a, "municipality")) {
+		rc = cmd_own_municipality(app, &own);
+		if (rc == 0 && json_object_set_new(body, "municipality", json_string(own)) != 0)
+			rc = cmd_oom(app);
+	}
 	if (rc == 0 && !args_has(a, "occurred-at") &&
 	    json_object_set_new(body, "occurred_at", now_utc()) != 0)
 		rc = cmd_oom(app);
@@ -96,6 +107,7 @@ static int run_report(struct app *app, const struct cmd_args *a)
 		rc = output_object(&app->out, incident, NULL, incident_fields,
 				   CMD_COUNT(incident_fields));
 out:
+	free(own);
 	json_decref(body);
 	json_decref(incident);
 	return rc;
@@ -207,8 +219,9 @@ static int run_import(struct app *app, const struct cmd_args *a)
 }
 
 static const struct opt_def report_opts[] = {
-	{ "municipality", 0, OPT_VALUE | OPT_REQUIRED, "ORG", NULL,
-	  "the municipality (slug) where it happened" },
+	{ "municipality", 0, OPT_VALUE, "ORG", NULL,
+	  "the municipality (slug) where it happened; default: yours, when you "
+	  "belong to one" },
 	{ "place", 0, OPT_VALUE | OPT_REQUIRED, "PLACE", NULL,
 	  "the place, e.g. Märsta centrum (a place, never a person)" },
 	{ "category", 0, OPT_VALUE | OPT_REQUIRED, "SLUG", NULL,
@@ -242,7 +255,7 @@ static const struct opt_def import_opts[] = {
 
 static const struct cmd_verb incident_verbs[] = {
 	{ "report", run_report, report_opts, CMD_COUNT(report_opts), 0, 0,
-	  "incidents report --municipality ORG --place PLACE --category SLUG "
+	  "incidents report [--municipality ORG] --place PLACE --category SLUG "
 	  "[--occurred-at TIME] [--description TEXT] [--latitude DEG "
 	  "--longitude DEG]",
 	  "Reports one incident (arbetsgrupp members for their group's "
@@ -272,8 +285,8 @@ static const struct cmd_verb incident_verbs[] = {
 	  "incidents list [--municipality ORG] [--category SLUG] "
 	  "[--place PLACE] [--source ORG] [--from DATE] [--to DATE] "
 	  "[--limit N] [--cursor C]",
-	  "Lists incidents, oldest report first, one page at a time (the "
-	  "next page's --cursor is printed on stderr).",
+	  "Lists incidents, the latest to happen first, one page at a time "
+	  "(the next page's --cursor is printed on stderr).",
 	  "incidents list --municipality sigtuna --from 2026-11-16 --to "
 	  "2026-11-22" },
 	{ "show", run_show, NULL, 0, 1, 1, "incidents show <id>", "Shows one incident.",

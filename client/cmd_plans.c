@@ -13,6 +13,7 @@
 
 #include "board.h"
 #include "cmd.h"
+#include "http.h"
 #include "request.h"
 
 static const struct out_col plan_cols[] = {
@@ -233,6 +234,38 @@ out:
 	return rc;
 }
 
+/*
+ * A refused edit (409) of a plan that turns out to be adopted is said in
+ * the terms of this command, not the API's ({"status": "draft"}); any
+ * other refusal as the server put it. path: the plan, to look at after a
+ * 409 (NULL: do not). Returns the exit code.
+ */
+static int edit_refused(struct app *app, const char *id, const char *path,
+			const struct http_response *resp)
+{
+	const char *env = getenv("SAMVERKAN_TOKEN"), *hint = NULL;
+	json_t *plan = NULL;
+	int adopted = 0;
+
+	if (resp->status == 401)
+		hint = env && env[0] ? "check SAMVERKAN_TOKEN" : "run 'samverkan login'";
+	if (path && resp->status == 409 && !app->out.json_errors &&
+	    request_call(app, "GET", path, NULL, &plan) == 0) {
+		const char *status = json_string_value(json_object_get(plan, "status"));
+
+		adopted = status && strcmp(status, "adopted") == 0;
+		json_decref(plan);
+	}
+	if (!adopted)
+		return output_problem(&app->out, resp->status, resp->json, resp->retry_after,
+				      resp->request_id, hint);
+	output_error(&app->out,
+		     "the plan is adopted; start a new version with "
+		     "`samverkan plans edit %s --new-version`",
+		     id);
+	return CLI_CONFLICT;
+}
+
 static const struct cmd_field edit_fields[] = {
 	{ "title", "title", CMD_FIELD_STRING },
 };
@@ -241,8 +274,9 @@ static int run_edit(struct app *app, const struct cmd_args *a)
 {
 	struct request_opts ro;
 	struct strbuf path, etag;
+	struct http_response resp;
 	json_t *body = json_object(), *plan = NULL;
-	int rc, given = 0;
+	int rc, given = 0, answered = 0;
 
 	request_opts_init(&ro);
 	strbuf_init(&path, 4096);
@@ -265,12 +299,22 @@ static int run_edit(struct app *app, const struct cmd_args *a)
 	ro.if_match = etag.len ? etag.data : NULL;
 	rc = plan_path(app, &path, "/v1/action-plans/{}", a->pos[0]);
 	if (rc == 0)
-		rc = request_call_opts(app, "PATCH", path.data, body, &ro, &plan);
+		rc = request_send_opts(app, "PATCH", path.data, body, &ro, &resp);
+	if (rc != 0)
+		goto out;
+	answered = 1;
+	if (resp.status < 200 || resp.status >= 300)
+		rc = args_has(a, "new-version") ? edit_refused(app, a->pos[0], NULL, &resp)
+						: edit_refused(app, a->pos[0], path.data, &resp);
+	else
+		plan = json_incref(resp.json);
 	if (rc == 0)
 		rc = output_object(&app->out, plan, NULL, plan_fields, CMD_COUNT(plan_fields));
 	if (rc == 0)
 		request_note_etag(app, &ro);
 out:
+	if (answered)
+		http_response_cleanup(&resp);
 	json_decref(body);
 	json_decref(plan);
 	strbuf_cleanup(&path);
@@ -285,7 +329,9 @@ static int run_export(struct app *app, const struct cmd_args *a)
 	int rc;
 
 	strbuf_init(&path, 4096);
-	rc = version_path(app, a, &path);
+	rc = args_has(a, "file") ? cmd_output_file(app, "file", args_get(a, "file")) : 0;
+	if (rc == 0)
+		rc = version_path(app, a, &path);
 	if (rc == 0)
 		rc = cmd_download(app, path.data, "text/csv", args_get(a, "file"), 0666,
 				  "the plan");

@@ -13,6 +13,7 @@
 #include "http.h"
 #include "prompt.h"
 #include "request.h"
+#include "swetime.h"
 
 static int ensure_creds_path(struct app *app)
 {
@@ -52,6 +53,7 @@ static int run_login(struct app *app, const struct cmd_args *a)
 	char *asked = NULL, *password = NULL;
 	json_t *body = NULL, *res = NULL;
 	struct strbuf sb;
+	char local[SWETIME_LEN];
 	const char *token, *expires;
 	int rc;
 
@@ -90,7 +92,8 @@ static int run_login(struct app *app, const struct cmd_args *a)
 	if (rc != 0)
 		goto out;
 	token = json_string_value(json_object_get(res, "token"));
-	expires = json_string_value(json_object_get(res, "expires_at"));
+	expires = swetime_text(json_string_value(json_object_get(res, "expires_at")), local,
+			       sizeof local);
 	if (!token || !token[0]) {
 		output_error(&app->out, "the server's answer holds no token");
 		rc = CLI_ERROR;

@@ -6,6 +6,7 @@
  * json is the server's document as it came, --output csv the per-category
  * rows for a spreadsheet.
  */
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -32,6 +33,68 @@ static int is_week(const char *s)
 			return 0;
 	return s[6] >= '0' && s[6] <= '9' && s[7] >= '0' && s[7] <= '9' &&
 	       cmd_parse_long(s + 6, 1, 53, &week) == 0;
+}
+
+/* Adds slug to the array of names unless it is there. 0 or -1. */
+static int add_name(json_t *names, const char *slug)
+{
+	size_t i;
+	const json_t *v;
+
+	if (!slug || !slug[0])
+		return 0;
+	json_array_foreach (names, i, v)
+		if (strcmp(json_string_value(v), slug) == 0)
+			return 0;
+	return json_array_append_new(names, json_string(slug));
+}
+
+int cmd_own_municipality(struct app *app, char **slug)
+{
+	json_t *me = NULL, *names = json_array();
+	const json_t *org, *m;
+	struct strbuf list;
+	size_t i;
+	int rc;
+
+	*slug = NULL;
+	strbuf_init(&list, 4096);
+	rc = names ? request_call(app, "GET", "/v1/me", NULL, &me) : cmd_oom(app);
+	if (rc != 0)
+		goto out;
+	org = json_object_get(me, "organisation");
+	if (json_is_string(json_object_get(org, "kind")) &&
+	    strcmp(json_string_value(json_object_get(org, "kind")), "municipality") == 0 &&
+	    add_name(names, json_string_value(json_object_get(org, "slug"))) != 0)
+		rc = cmd_oom(app);
+	json_array_foreach (json_object_get(me, "memberships"), i, m)
+		if (rc == 0 &&
+		    add_name(names, json_string_value(json_object_get(m, "municipality"))) != 0)
+			rc = cmd_oom(app);
+	if (rc != 0)
+		goto out;
+	if (json_array_size(names) == 1) {
+		*slug = strdup(json_string_value(json_array_get(names, 0)));
+		rc = *slug ? 0 : cmd_oom(app);
+		goto out;
+	}
+	json_array_foreach (names, i, m)
+		if ((i > 0 && strbuf_puts(&list, ", ") != 0) ||
+		    strbuf_puts(&list, json_string_value(m)) != 0)
+			rc = cmd_oom(app);
+	if (rc == 0)
+		rc = json_array_size(names) == 0
+			 ? cmd_usage_error(app, "give --municipality: you belong to no "
+						"municipality")
+			 : cmd_usage_error(app,
+					   "give --municipality: you belong to more than "
+					   "one municipality (%s)",
+					   list.data);
+out:
+	strbuf_cleanup(&list);
+	json_decref(names);
+	json_decref(me);
+	return rc;
 }
 
 /*
@@ -70,6 +133,7 @@ static int print_situation(struct app *app, const json_t *sit)
 static int run_situation(struct app *app, const struct cmd_args *a)
 {
 	const char *week = args_get(a, "week");
+	char *own = NULL;
 	struct strbuf path;
 	json_t *sit = NULL;
 	int rc = 0;
@@ -80,9 +144,12 @@ static int run_situation(struct app *app, const struct cmd_args *a)
 				       "e.g. 2026-W47, got '%s'",
 				       week);
 	strbuf_init(&path, 4096);
-	if (strbuf_puts(&path, "/v1/situation") != 0 ||
-	    cmd_query_add(&path, "municipality", args_get(a, "municipality")) != 0 ||
-	    cmd_query_add(&path, "week", week) != 0)
+	if (!args_has(a, "municipality"))
+		rc = cmd_own_municipality(app, &own);
+	if (rc == 0 &&
+	    (strbuf_puts(&path, "/v1/situation") != 0 ||
+	     cmd_query_add(&path, "municipality", own ? own : args_get(a, "municipality")) != 0 ||
+	     cmd_query_add(&path, "week", week) != 0))
 		rc = cmd_oom(app);
 	if (rc == 0)
 		rc = request_call(app, "GET", path.data, NULL, &sit);
@@ -95,12 +162,14 @@ static int run_situation(struct app *app, const struct cmd_args *a)
 		rc = print_situation(app, sit);
 	json_decref(sit);
 	strbuf_cleanup(&path);
+	free(own);
 	return rc;
 }
 
 static const struct opt_def situation_opts[] = {
 	{ "municipality", 0, OPT_VALUE, "ORG", NULL,
-	  "the municipality (slug); default: your EST group's" },
+	  "the municipality (slug); default: yours, when you belong to one "
+	  "(your organisation's or your groups')" },
 	{ "week", 0, OPT_VALUE, "YYYY-Www", NULL, "the ISO week; default: the last completed one" },
 };
 

@@ -119,6 +119,8 @@ int cmd_fields_to_json(struct app *app, const struct cmd_args *a, const struct c
 		if (!v)
 			continue;
 		j = field_value(&fields[i], v, &bad);
+		if (bad && fields[i].kind == CMD_FIELD_DATE)
+			return cmd_date_error(app, fields[i].opt, v);
 		if (bad)
 			return cmd_usage_error(app, "--%s wants %s, got '%s'", fields[i].opt,
 					       shape_of(fields[i].kind), v);
@@ -268,6 +270,20 @@ static FILE *open_temp(struct strbuf *tmp, const char *path, mode_t mode)
 	return f;
 }
 
+int cmd_output_file(struct app *app, const char *opt, const char *file)
+{
+	static const char *const formats[] = { "table", "json", "csv", "md", "html" };
+
+	for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++)
+		if (strcmp(file, formats[i]) == 0)
+			return cmd_usage_error(app,
+					       "-o takes a file name here (--%s), and '%s' looks "
+					       "like a format: give the file to write (-o ./%s if "
+					       "that is its name)",
+					       opt, file, file);
+	return 0;
+}
+
 int cmd_download(struct app *app, const char *path, const char *accept, const char *file,
 		 mode_t mode, const char *what)
 {
@@ -327,10 +343,7 @@ int cmd_list_filtered(struct app *app, const struct cmd_args *a, const char *bas
 		const char *v = args_get(a, filters[i].opt);
 
 		if (v && filters[i].is_date && !cmd_is_date(v))
-			return cmd_usage_error(app,
-					       "--%s wants a date YYYY-MM-DD, "
-					       "got '%s'",
-					       filters[i].opt, v);
+			return cmd_date_error(app, filters[i].opt, v);
 	}
 	strbuf_init(&path, 16384);
 	if (strbuf_puts(&path, base) != 0)

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "output.h"
+#include "swetime.h"
 #include "text.h"
 #include "vocab.h"
 
@@ -505,7 +506,9 @@ int followup_print(FILE *f, const json_t *doc, long year)
 {
 	const char *status = json_string_value(member(doc, "status"));
 	const json_t *oral = member(doc, "oral");
-	const char *saved = json_string_value(member(doc, "updated_at"));
+	char local[SWETIME_LEN], local_saved[SWETIME_LEN];
+	const char *saved = swetime_text(json_string_value(member(doc, "updated_at")), local_saved,
+					 sizeof local_saved);
 	struct printer p = { .f = f, .rc = 0 };
 
 	strbuf_init(&p.sb, 1 << 20);
@@ -513,7 +516,8 @@ int followup_print(FILE *f, const json_t *doc, long year)
 	p_end(&p);
 	p_label(&p, "Status");
 	if (status && strcmp(status, "adopted") == 0) {
-		const char *at = json_string_value(member(doc, "adopted_at"));
+		const char *at = swetime_text(json_string_value(member(doc, "adopted_at")), local,
+					      sizeof local);
 		const char *prop = json_string_value(member(doc, "proposal"));
 
 		p_add(&p, "adopted %s", at ? at : "");
@@ -538,11 +542,21 @@ int followup_print(FILE *f, const json_t *doc, long year)
 
 /* ---- the report format --------------------------------------------------- */
 
+/* The extension of the last part of the path file (".pdf"), or NULL
+ * (none: "rapport", ".profile"). */
+static const char *ext_of(const char *file)
+{
+	const char *base = strrchr(file, '/'), *dot;
+
+	base = base ? base + 1 : file;
+	dot = strrchr(base, '.');
+	return dot && dot != base ? dot : NULL;
+}
+
 /* Whether the last extension of file's name is ext (with the dot). */
 static int has_ext(const char *file, const char *ext)
 {
-	const char *base = strrchr(file, '/');
-	const char *dot = strrchr(base ? base + 1 : file, '.');
+	const char *dot = ext_of(file);
 
 	return dot && strcasecmp(dot, ext) == 0;
 }
@@ -551,6 +565,10 @@ int followup_report_format(const char *format, const char *file, enum followup_f
 {
 	static const char *const names[] = { "md", "html", "csv" };
 
+	if (file && ext_of(file) && !has_ext(file, ".md") && !has_ext(file, ".markdown") &&
+	    !has_ext(file, ".txt") && !has_ext(file, ".html") && !has_ext(file, ".htm") &&
+	    !has_ext(file, ".csv"))
+		return -2;
 	if (format) {
 		for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 			if (strcmp(format, names[i]) == 0) {

@@ -86,9 +86,11 @@ enum followup_format {
 
 /*
  * The report format: --format (md, html or csv) when given, else the one
- * of the output file's extension (.md, .html or .htm, .csv; in any case),
- * else Markdown. format and file may be NULL. Returns 0, or -1 for a
- * --format that is none of the three.
+ * of the output file's extension (.md, .txt, .html or .htm, .csv; in any
+ * case), else Markdown. format and file may be NULL. Returns 0; -1 for a
+ * --format that is none of the three; -2 for a file whose extension is
+ * none of those (x.pdf, x.docx: a report it cannot write), whatever
+ * --format says. A file without an extension is fine.
  */
 int followup_report_format(const char *format, const char *file, enum followup_format *out);
 

@@ -10,6 +10,7 @@
 
 #include "output.h"
 #include "strbuf.h"
+#include "swetime.h"
 #include "text.h"
 
 /* A small table of owned, cleaned cells. */
@@ -208,7 +209,9 @@ static int cell_text(struct strbuf *sb, const json_t *d)
 {
 	const char *verdict = json_string_value(json_object_get(d, "verdict"));
 	const char *by = json_string_value(json_object_get(d, "decided_by"));
-	const char *at = json_string_value(json_object_get(d, "decided_at"));
+	char local[SWETIME_LEN];
+	const char *at = swetime_text(json_string_value(json_object_get(d, "decided_at")), local,
+				      sizeof local);
 
 	sb->len = 0;
 	if (sb->data)

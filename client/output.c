@@ -15,6 +15,7 @@
 
 #include "client.h"
 #include "csv.h"
+#include "swetime.h"
 #include "text.h"
 
 /* HTTP status → exit code (SPEC §8), and what to say without a problem. */
@@ -131,6 +132,23 @@ int output_cell(struct strbuf *sb, const json_t *v, enum out_format fmt)
 	}
 }
 
+/*
+ * A cell as a person reads it, in a table or in CSV for a Swedish
+ * spreadsheet: a timestamp in Swedish local time ("2026-11-16 00:30"), a
+ * decimal number in CSV with a decimal comma ("12,5"); the rest as
+ * output_cell.
+ */
+static int shown_cell(struct strbuf *sb, const json_t *v, enum out_format fmt)
+{
+	char local[SWETIME_LEN];
+
+	if (json_is_string(v) && swetime_local(json_string_value(v), local, sizeof local) == 0)
+		return strbuf_puts(sb, local);
+	if (json_is_real(v) && fmt == OUT_CSV)
+		return swetime_decimal(sb, json_real_value(v));
+	return output_cell(sb, v, fmt);
+}
+
 int output_json(FILE *f, const json_t *v)
 {
 	if (json_dumpf(v, f, JSON_INDENT(2)) != 0)
@@ -166,7 +184,7 @@ int output_csv(FILE *f, const json_t *items, const struct out_col *cols, size_t 
 		reset(&line);
 		for (size_t c = 0; c < ncols; c++) {
 			reset(&cell);
-			if (output_cell(&cell, lookup(item, cols[c].key), OUT_CSV) != 0)
+			if (shown_cell(&cell, lookup(item, cols[c].key), OUT_CSV) != 0)
 				goto out;
 			if ((c > 0 && strbuf_puts(&line, ";") != 0) ||
 			    output_csv_field(&line, cell.data ? cell.data : "") != 0)
@@ -198,28 +216,39 @@ static int scols_flags(unsigned f)
 
 /*
  * The cell text s of a wrapping column made into lines of at most width
- * columns, broken at spaces (text_wrap) and joined with newlines, in sb.
- * Control characters become spaces first: a newline from the server is a
- * word break like any other, and the widths text_wrap counts are then
+ * columns, in sb: each line of s (its line breaks are kept) is broken at
+ * spaces (text_wrap), and the lines are joined with newlines. Control
+ * characters become spaces first, so that the widths text_wrap counts are
  * what the table shows.
  */
 static int wrap_cell(struct strbuf *sb, const char *s, size_t width)
 {
 	struct strbuf clean;
 	const char *p;
-	int rc = -1;
+	int rc = -1, first = 1;
 
 	strbuf_init(&clean, 0);
-	if (text_append_clean(&clean, s) != 0)
-		goto out;
-	p = clean.data;
-	while (*p) {
-		size_t next, len = text_wrap(p, width, &next);
+	for (;;) {
+		size_t n = strcspn(s, "\n");
 
-		if ((p != clean.data && strbuf_puts(sb, "\n") != 0) ||
-		    strbuf_append(sb, p, len) != 0)
+		reset(&clean);
+		if (strbuf_append(&clean, s, n) != 0)
 			goto out;
-		p += next;
+		if (clean.data)
+			text_clean(clean.data, clean.len);
+		p = clean.data ? clean.data : "";
+		do {
+			size_t next, len = text_wrap(p, width, &next);
+
+			if ((!first && strbuf_puts(sb, "\n") != 0) ||
+			    strbuf_append(sb, p, len) != 0)
+				goto out;
+			first = 0;
+			p += next;
+		} while (*p);
+		if (!s[n])
+			break;
+		s += n + 1;
 	}
 	rc = 0;
 out:
@@ -235,8 +264,8 @@ out:
  * that is thrown away, which gives each wrapping column the width
  * libsmartcols chose for it; each cell too wide for that (or holding a
  * newline) is then broken into lines at words, and the column splits at
- * those line ends. Without a width limit nothing wraps and the table is
- * left as it is.
+ * those line ends. Without a width limit (a pipe, a file) only the line
+ * breaks of the text itself split a cell.
  */
 static int wrap_words(const struct output *o, struct libscols_table *tb)
 {
@@ -246,13 +275,11 @@ static int wrap_words(const struct output *o, struct libscols_table *tb)
 	char *dry = NULL;
 	int any = 0, rc = -1;
 
-	if (!o->width)
-		return 0;
 	for (size_t c = 0; c < ncols; c++)
 		any |= scols_column_is_wrap(scols_table_get_column(tb, c));
 	if (!any)
 		return 0;
-	if (scols_print_table_to_string(tb, &dry) != 0)
+	if (o->width && scols_print_table_to_string(tb, &dry) != 0)
 		return -1;
 	free(dry);
 	strbuf_init(&sb, 0);
@@ -262,7 +289,7 @@ static int wrap_words(const struct output *o, struct libscols_table *tb)
 
 		if (!scols_column_is_wrap(cl))
 			continue;
-		for (size_t i = 0; i < nlines; i++) {
+		for (size_t i = 0; o->width && i < nlines; i++) {
 			struct libscols_line *ln = scols_table_get_line(tb, i);
 			const char *s = scols_cell_get_data(scols_line_get_cell(ln, c));
 
@@ -314,8 +341,10 @@ static int table_row(struct libscols_table *tb, const json_t *item, const struct
 	strbuf_init(&cell, 0);
 	for (size_t c = 0; c < ncols; c++) {
 		reset(&cell);
-		if (output_cell(&cell, lookup(item, cols[c].key), OUT_TABLE) != 0)
+		if (shown_cell(&cell, lookup(item, cols[c].key), OUT_TABLE) != 0)
 			goto out;
+		if (cell.data)
+			text_cell_lines(cell.data, (cols[c].flags & OUT_COL_WRAP) != 0);
 		if (scols_line_set_data(ln, c, cell.data ? cell.data : "") != 0)
 			goto out;
 	}
@@ -384,8 +413,11 @@ static int table_object(const struct output *o, const json_t *obj, const struct 
 		    scols_line_set_data(ln, 0, cell.data) != 0)
 			goto out;
 		reset(&cell);
-		if (output_cell(&cell, lookup(obj, fields[i].key), OUT_TABLE) != 0 ||
-		    scols_line_set_data(ln, 1, cell.data ? cell.data : "") != 0)
+		if (shown_cell(&cell, lookup(obj, fields[i].key), OUT_TABLE) != 0)
+			goto out;
+		if (cell.data)
+			text_cell_lines(cell.data, 1);
+		if (scols_line_set_data(ln, 1, cell.data ? cell.data : "") != 0)
 			goto out;
 	}
 	if (wrap_words(o, tb) == 0)

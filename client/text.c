@@ -165,6 +165,21 @@ void text_clean(char *s, size_t len)
 	}
 }
 
+void text_cell_lines(char *s, int lines)
+{
+	char *w = s;
+
+	for (const char *r = s; *r; r++) {
+		if (r[0] == '\r' && r[1] == '\n')
+			continue;
+		if (*r == '\t' || (*r == '\n' && !lines))
+			*w++ = ' ';
+		else
+			*w++ = *r;
+	}
+	*w = '\0';
+}
+
 int text_append_clean(struct strbuf *sb, const char *s)
 {
 	size_t from = sb->len;

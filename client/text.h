@@ -48,6 +48,15 @@ size_t text_table_width(const char *s);
  */
 void text_clean(char *s, size_t len);
 
+/*
+ * Makes s (NUL-terminated, changed in place) the text of a table cell: a
+ * CR LF line end becomes LF and a tab a space; with lines, a LF stays a
+ * line break (the table shows it as one), else it becomes a space. Every
+ * other control character is left for libsmartcols to show as \xHH, so
+ * an escape sequence from the server never reaches the terminal.
+ */
+void text_cell_lines(char *s, int lines);
+
 /* Appends s cleaned; NULL (a missing value) appends "-". 0 or -1. */
 int text_append_clean(struct strbuf *sb, const char *s);
 

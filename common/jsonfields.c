@@ -97,12 +97,27 @@ static const char *check_value(const struct jf_field *f, const json_t *v, char *
 		}
 		return NULL;
 	case JF_DATE:
-		return validate_date(s) ? NULL : "must be a date YYYY-MM-DD";
-	case JF_TIMESTAMP:
-		return validate_timestamp(s, NULL)
-			   ? NULL
-			   : "must be a time YYYY-MM-DDTHH:MM[:SS] with Z or +HH:MM, or without "
-			     "(then Swedish local time)";
+		if (validate_date(s))
+			return NULL;
+		if (!validate_date_shape(s))
+			return "must be a date YYYY-MM-DD";
+		snprintf(buf, buflen, "no such date: %s", s);
+		return buf;
+	case JF_TIMESTAMP: {
+		char date[11];
+		size_t n = strnlen(s, 10);
+
+		if (validate_timestamp(s, NULL))
+			return NULL;
+		memcpy(date, s, n);
+		date[n] = '\0';
+		if (validate_date_shape(date) && !validate_date(date)) {
+			snprintf(buf, buflen, "no such date: %s", date);
+			return buf;
+		}
+		return "must be a time YYYY-MM-DDTHH:MM[:SS] with Z or +HH:MM, or without "
+		       "(then Swedish local time)";
+	}
 	case JF_UUID:
 		return validate_uuid(s) ? NULL : "must be an id (a UUID)";
 	case JF_SLUG:

@@ -58,16 +58,23 @@ static int digits_value(const char *p, size_t n)
 	return v;
 }
 
-bool validate_date(const char *s)
+bool validate_date_shape(const char *s)
 {
-	static const int days[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	int year, month, day, max;
-
 	if (!s || strnlen(s, 11) != 10 || s[4] != '-' || s[7] != '-')
 		return false;
 	for (size_t i = 0; i < 10; i++)
 		if (i != 4 && i != 7 && !is_digit(s[i]))
 			return false;
+	return true;
+}
+
+bool validate_date(const char *s)
+{
+	static const int days[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int year, month, day, max;
+
+	if (!validate_date_shape(s))
+		return false;
 	year = digits_value(s, 4);
 	month = digits_value(s + 5, 2);
 	day = digits_value(s + 8, 2);

@@ -20,6 +20,11 @@ bool validate_username(const char *s);
  * NULL is invalid. */
 bool validate_date(const char *s);
 
+/* The shape of a date, YYYY-MM-DD in digits, whether or not there is such
+ * a day (2026-02-30 has the shape): to tell "no such date" from "not a
+ * date". NULL is invalid. */
+bool validate_date_shape(const char *s);
+
 /*
  * A time of day on a date: "YYYY-MM-DDTHH:MM" with optional ":SS" and
  * fraction, 'T' or a space between, then optionally "Z" or "+HH:MM" /

@@ -95,7 +95,9 @@ ParameterizedTestParameters(audit, usage_errors)
 {
 	static struct usage_case cases[] = {
 		{ { "audit", "list", "--from", "yesterday" }, "--from wants a date" },
-		{ { "audit", "list", "--to", "2026-13-01" }, "--to wants a date" },
+		{ { "audit", "list", "--to", "2026-13-01" }, "no such date: 2026-13-01 (--to)" },
+		{ { "audit", "list", "--from", "2026-02-30" },
+		  "no such date: 2026-02-30 (--from)" },
 		{ { "audit", "list", "--limit", "0" }, "--limit wants" },
 		{ { "audit", "list", "--limit", "501" }, "--limit wants" },
 		{ { "audit", "list", "seq" }, "unexpected argument" },

@@ -319,6 +319,9 @@ ParameterizedTestParameters(followup, report_format)
 		{ "", "rapport", 0, FOLLOWUP_MD, "text/markdown" },
 		{ "", "ut.html/rapport", 0, FOLLOWUP_MD, "text/markdown" },
 		{ "", "rapport.csv.md", 0, FOLLOWUP_MD, "text/markdown" },
+		{ "", "rapport.pdf", -2, FOLLOWUP_MD, "" },
+		{ "md", "rapport.docx", -2, FOLLOWUP_MD, "" },
+		{ "", ".profile", 0, FOLLOWUP_MD, "text/markdown" },
 		{ "html", "", 0, FOLLOWUP_HTML, "text/html" },
 		{ "csv", "", 0, FOLLOWUP_CSV, "text/csv" },
 		{ "md", "rapport.html", 0, FOLLOWUP_MD, "text/markdown" },
@@ -455,9 +458,10 @@ Test(followup, printed_with_its_statistics)
 	char *out = print_doc(doc, 2025);
 
 	cr_expect(strstr(out, "Uppföljning 2025\n"), "%s", out);
-	cr_expect(strstr(out, "  Status          adopted 2026-03-01T10:00:00Z "
+	cr_expect(strstr(out, "  Status          adopted 2026-03-01 11:00 "
 			      "(proposal p-1)\n"),
-		  "%s", out);
+		  "in Swedish local time: %s", out);
+	cr_expect(strstr(out, "  Last saved      2026-02-01 09:00"), "%s", out);
 	cr_expect(strstr(out, "  Oral            yes\n"), "%s", out);
 	cr_expect(strstr(out, "\n1. " H1 "\n  Rad ett.\n\n  Rad  [31mtvå.\n"),
 		  "an escape sequence got through: %s", out);
