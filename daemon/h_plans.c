@@ -50,12 +50,18 @@ static const char *cell(const json_t *row, const char *key, char *buf, size_t le
 
 	if (json_is_string(v))
 		return json_string_value(v);
-	if (json_is_integer(v))
+	if (json_is_integer(v)) {
 		snprintf(buf, len, "%lld", (long long)json_integer_value(v));
-	else if (json_is_real(v))
+	} else if (json_is_real(v)) {
+		char *dot;
+
 		snprintf(buf, len, "%g", json_real_value(v));
-	else
+		dot = strchr(buf, '.');
+		if (dot)
+			*dot = ','; /* 12,5: a decimal comma, for Swedish spreadsheets */
+	} else {
 		buf[0] = '\0';
+	}
 	return buf;
 }
 

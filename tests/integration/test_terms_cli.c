@@ -98,6 +98,30 @@ Test(terms_cli, csv_for_swedish_spreadsheets_has_a_decimal_comma)
 	cr_expect_null(strstr(p->out, "0.25"), "%s", show(p));
 }
 
+Test(terms_cli, a_plan_export_has_a_decimal_comma_too)
+{
+	const char *ber = user_in_group(&e, "bo.ber", "sigtuna", "beredningsgrupp", "member");
+	const char *plan = seed_plan(&e, "sigtuna");
+	struct resp *r;
+	struct proc *p;
+
+	r = http(&e, "POST", strf(&e, "/v1/action-plans/%s/interventions", plan), ber,
+		 jsonf(&e, "{s:s, s:s, s:s, s:s, s:s, s:f}", "title", "Trygghetsvandringar",
+		       "focus_area", seed_focus_area(&e, 4), "cause", "Otrygghet vid stationen",
+		       "description", "Kvällsvandringar", "responsible_organisation", "sigtuna",
+		       "hours_spent", 12.5));
+	cr_assert_eq(r->status, 201, "%s", resp_why(r));
+	p = cli_as(ber, "plans", "export", plan);
+	cr_assert_eq(p->status, 0, "%s", show(p));
+	cr_expect(strstr(p->out, ";12,5"), "the server's CSV: %s", show(p));
+	cr_expect_null(strstr(p->out, "12.5"), "%s", show(p));
+	p = cli_as(ber, "-o", "csv", "interventions", "show", resp_str(r, "id"));
+	cr_assert_eq(p->status, 0, "%s", show(p));
+	cr_expect(strstr(p->out, ";12,5;"), "the CLI's CSV: %s", show(p));
+	p = cli_as(ber, "-o", "json", "interventions", "show", resp_str(r, "id"));
+	cr_expect(strstr(p->out, "12.5"), "%s", show(p));
+}
+
 Test(terms_cli, minutes_keep_their_line_breaks_and_escapes_stay_escaped)
 {
 	const char *est = user_in_group(&e, "eva.est", "sigtuna", "est-sigtuna", "member");
