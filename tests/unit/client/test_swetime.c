@@ -70,9 +70,9 @@ static const struct out_col cols[] = {
 	{ "NOTE", "note", OUT_COL_WRAP },
 };
 
-static char *render(enum out_format fmt, const char *json, int object)
+static char *render_width(enum out_format fmt, const char *json, int object, size_t width)
 {
-	struct output o = { 0 };
+	struct output o = { .width = width };
 	json_t *v = json_loads(json, 0, NULL);
 	char *buf = NULL;
 	size_t len = 0;
@@ -88,6 +88,11 @@ static char *render(enum out_format fmt, const char *json, int object)
 	fclose(o.out);
 	json_decref(v);
 	return buf;
+}
+
+static char *render(enum out_format fmt, const char *json, int object)
+{
+	return render_width(fmt, json, object, 0);
 }
 
 #define ITEM                                                 \
@@ -111,6 +116,27 @@ Test(swetime, a_table_shows_local_time_and_line_breaks)
 		cr_expect_null(strchr(s, '\r'), "%s", s);
 		free(s);
 	}
+}
+
+Test(swetime, a_terminal_wraps_each_line_of_a_text_at_words)
+{
+	char *s = render_width(OUT_TABLE,
+			       "{\"at\":null,\"average\":null,\"note\":\"Forsta raden ar "
+			       "ganska lang\\r\\nAndra\\n\\nFjarde\"}",
+			       1, 30);
+
+	cr_expect(strstr(s, "lang\n"), "%s", s);
+	cr_expect(strstr(s, "Andra\n"), "%s", s);
+	cr_expect(strstr(s, "Fjarde"), "%s", s);
+	cr_expect_null(strstr(s, "\\x"), "%s", s);
+	cr_expect_null(strstr(s, "lang Andra"), "a line break became a space: %s", s);
+	for (const char *line = s; line && *line;
+	     line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+		size_t n = strcspn(line, "\n");
+
+		cr_expect_leq(n, 34, "a line wider than the terminal: %.*s", (int)n, line);
+	}
+	free(s);
 }
 
 Test(swetime, csv_for_a_swedish_spreadsheet)
