@@ -34,13 +34,16 @@ static const char *show(const struct proc *p)
 		    p->err);
 }
 
-/* Reports one incident in Sigtuna as tok; returns its id. */
+/* Reports one incident in Sigtuna as tok; returns its id. Each has a
+ * description of its own: the same incident reported twice is one. */
 static const char *report(const char *tok, const char *occurred_at, const char *category)
 {
+	static int n;
 	struct resp *r = http(&e, "POST", "/v1/incidents", tok,
-			      jsonf(&e, "{s:s, s:s, s:s, s:s}", "occurred_at", occurred_at,
+			      jsonf(&e, "{s:s, s:s, s:s, s:s, s:s}", "occurred_at", occurred_at,
 				    "municipality", "sigtuna", "place", "Märsta centrum",
-				    "category", category));
+				    "category", category, "description",
+				    strf(&e, "Händelse %d", ++n)));
 
 	cr_assert_eq(r->status, 201, "%s", resp_why(r));
 	return resp_str(r, "id");
