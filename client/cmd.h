@@ -129,6 +129,10 @@ int cmd_query_add(struct strbuf *sb, const char *name, const char *value);
 	  "the next page, as the previous page's note on stderr says" }
 /* clang-format on */
 
+/* GETs the whole list at path (every page) and prints it with cols;
+ * 0 or the exit code after printing the error. */
+int cmd_print_list(struct app *app, const char *path, const struct out_col *cols, size_t ncols);
+
 /*
  * One page of a list that may be long (incidents): GETs path (its query
  * so far in sb; --limit and --cursor of a are added), prints the items

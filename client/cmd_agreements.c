@@ -143,14 +143,10 @@ int cmd_active_agreement_id(struct app *app, const char *given, char **id)
 
 static int run_list(struct app *app, const struct cmd_args *a)
 {
-	json_t *items = NULL;
 	int rc;
 
 	(void)a;
-	rc = request_list(app, "/v1/agreements", &items);
-	if (rc == 0)
-		rc = output_list(&app->out, items, agreement_cols, CMD_COUNT(agreement_cols));
-	json_decref(items);
+	rc = cmd_print_list(app, "/v1/agreements", agreement_cols, CMD_COUNT(agreement_cols));
 	return rc;
 }
 
@@ -247,16 +243,12 @@ static int focus_path(struct app *app, const char *given, struct strbuf *sb)
 static int run_focus_list(struct app *app, const struct cmd_args *a)
 {
 	struct strbuf path;
-	json_t *items = NULL;
 	int rc;
 
 	strbuf_init(&path, 4096);
 	rc = focus_path(app, args_get(a, "agreement"), &path);
 	if (rc == 0)
-		rc = request_list(app, path.data, &items);
-	if (rc == 0)
-		rc = output_list(&app->out, items, focus_cols, CMD_COUNT(focus_cols));
-	json_decref(items);
+		rc = cmd_print_list(app, path.data, focus_cols, CMD_COUNT(focus_cols));
 	strbuf_cleanup(&path);
 	return rc;
 }

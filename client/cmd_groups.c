@@ -56,14 +56,10 @@ static int build_path(struct app *app, struct strbuf *sb, const char *tmpl, cons
 
 static int run_list(struct app *app, const struct cmd_args *a)
 {
-	json_t *items = NULL;
 	int rc;
 
 	(void)a;
-	rc = request_list(app, "/v1/groups", &items);
-	if (rc == 0)
-		rc = output_list(&app->out, items, group_cols, CMD_COUNT(group_cols));
-	json_decref(items);
+	rc = cmd_print_list(app, "/v1/groups", group_cols, CMD_COUNT(group_cols));
 	return rc;
 }
 
@@ -109,16 +105,12 @@ static int run_create(struct app *app, const struct cmd_args *a)
 static int run_members(struct app *app, const struct cmd_args *a)
 {
 	struct strbuf path;
-	json_t *items = NULL;
 	int rc;
 
 	strbuf_init(&path, 4096);
 	rc = build_path(app, &path, "/v1/groups/{}/members", a->pos[0], NULL);
 	if (rc == 0)
-		rc = request_list(app, path.data, &items);
-	if (rc == 0)
-		rc = output_list(&app->out, items, member_cols, CMD_COUNT(member_cols));
-	json_decref(items);
+		rc = cmd_print_list(app, path.data, member_cols, CMD_COUNT(member_cols));
 	strbuf_cleanup(&path);
 	return rc;
 }

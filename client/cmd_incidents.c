@@ -149,14 +149,11 @@ static int run_show(struct app *app, const struct cmd_args *a)
 
 static int run_categories(struct app *app, const struct cmd_args *a)
 {
-	json_t *items = NULL;
 	int rc;
 
 	(void)a;
-	rc = request_list(app, "/v1/incident-categories", &items);
-	if (rc == 0)
-		rc = output_list(&app->out, items, category_cols, CMD_COUNT(category_cols));
-	json_decref(items);
+	rc = cmd_print_list(app, "/v1/incident-categories", category_cols,
+			    CMD_COUNT(category_cols));
 	return rc;
 }
 

@@ -236,7 +236,6 @@ static int run_list(struct app *app, const struct cmd_args *a)
 	const char *area = args_get(a, "focus-area");
 	char *area_id = NULL;
 	struct strbuf path;
-	json_t *items = NULL;
 	int rc;
 
 	strbuf_init(&path, 4096);
@@ -250,10 +249,7 @@ static int run_list(struct app *app, const struct cmd_args *a)
 	     cmd_query_add(&path, "overdue", args_has(a, "overdue") ? "true" : NULL) != 0))
 		rc = cmd_oom(app);
 	if (rc == 0)
-		rc = request_list(app, path.data, &items);
-	if (rc == 0)
-		rc = output_list(&app->out, items, iv_cols, CMD_COUNT(iv_cols));
-	json_decref(items);
+		rc = cmd_print_list(app, path.data, iv_cols, CMD_COUNT(iv_cols));
 	free(area_id);
 	strbuf_cleanup(&path);
 	return rc;
@@ -386,16 +382,12 @@ static int run_update(struct app *app, const struct cmd_args *a)
 static int run_log(struct app *app, const struct cmd_args *a)
 {
 	struct strbuf path;
-	json_t *items = NULL;
 	int rc;
 
 	strbuf_init(&path, 4096);
 	rc = iv_path(app, &path, "/v1/interventions/{}/updates", a->pos[0]);
 	if (rc == 0)
-		rc = request_list(app, path.data, &items);
-	if (rc == 0)
-		rc = output_list(&app->out, items, log_cols, CMD_COUNT(log_cols));
-	json_decref(items);
+		rc = cmd_print_list(app, path.data, log_cols, CMD_COUNT(log_cols));
 	strbuf_cleanup(&path);
 	return rc;
 }

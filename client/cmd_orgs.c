@@ -24,14 +24,10 @@ static const struct out_col org_fields[] = {
 
 static int run_list(struct app *app, const struct cmd_args *a)
 {
-	json_t *items = NULL;
 	int rc;
 
 	(void)a;
-	rc = request_list(app, "/v1/organisations", &items);
-	if (rc == 0)
-		rc = output_list(&app->out, items, org_cols, CMD_COUNT(org_cols));
-	json_decref(items);
+	rc = cmd_print_list(app, "/v1/organisations", org_cols, CMD_COUNT(org_cols));
 	return rc;
 }
 

@@ -82,16 +82,12 @@ static int version_path(struct app *app, const struct cmd_args *a, struct strbuf
 static int run_versions(struct app *app, const struct cmd_args *a)
 {
 	struct strbuf path;
-	json_t *items = NULL;
 	int rc;
 
 	strbuf_init(&path, 4096);
 	rc = plan_path(app, &path, "/v1/action-plans/{}/versions", a->pos[0]);
 	if (rc == 0)
-		rc = request_list(app, path.data, &items);
-	if (rc == 0)
-		rc = output_list(&app->out, items, version_cols, CMD_COUNT(version_cols));
-	json_decref(items);
+		rc = cmd_print_list(app, path.data, version_cols, CMD_COUNT(version_cols));
 	strbuf_cleanup(&path);
 	return rc;
 }
@@ -99,7 +95,6 @@ static int run_versions(struct app *app, const struct cmd_args *a)
 static int run_list(struct app *app, const struct cmd_args *a)
 {
 	struct strbuf path;
-	json_t *items = NULL;
 	int rc;
 
 	strbuf_init(&path, 4096);
@@ -109,10 +104,7 @@ static int run_list(struct app *app, const struct cmd_args *a)
 	    cmd_query_add(&path, "municipality", args_get(a, "municipality")) != 0)
 		rc = cmd_oom(app);
 	if (rc == 0)
-		rc = request_list(app, path.data, &items);
-	if (rc == 0)
-		rc = output_list(&app->out, items, plan_cols, CMD_COUNT(plan_cols));
-	json_decref(items);
+		rc = cmd_print_list(app, path.data, plan_cols, CMD_COUNT(plan_cols));
 	strbuf_cleanup(&path);
 	return rc;
 }

@@ -68,7 +68,6 @@ static int print_proposal(struct app *app, const json_t *p)
 static int run_list(struct app *app, const struct cmd_args *a)
 {
 	struct strbuf path;
-	json_t *items = NULL;
 	int rc = 0;
 
 	strbuf_init(&path, 4096);
@@ -78,10 +77,7 @@ static int run_list(struct app *app, const struct cmd_args *a)
 	    cmd_query_add(&path, "affects", args_get(a, "affects")) != 0)
 		rc = cmd_oom(app);
 	if (rc == 0)
-		rc = request_list(app, path.data, &items);
-	if (rc == 0)
-		rc = output_list(&app->out, items, prop_cols, CMD_COUNT(prop_cols));
-	json_decref(items);
+		rc = cmd_print_list(app, path.data, prop_cols, CMD_COUNT(prop_cols));
 	strbuf_cleanup(&path);
 	return rc;
 }

@@ -72,16 +72,12 @@ static int tokens_path(struct app *app, const struct cmd_args *a, const char *id
 static int run_list(struct app *app, const struct cmd_args *a)
 {
 	struct strbuf path;
-	json_t *items = NULL;
 	int rc;
 
 	strbuf_init(&path, 4096);
 	rc = tokens_path(app, a, NULL, &path);
 	if (rc == 0)
-		rc = request_list(app, path.data, &items);
-	if (rc == 0)
-		rc = output_list(&app->out, items, token_cols, CMD_COUNT(token_cols));
-	json_decref(items);
+		rc = cmd_print_list(app, path.data, token_cols, CMD_COUNT(token_cols));
 	strbuf_cleanup(&path);
 	return rc;
 }

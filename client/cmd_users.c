@@ -48,17 +48,13 @@ static int run_list(struct app *app, const struct cmd_args *a)
 {
 	const char *org = args_get(a, "organisation");
 	struct strbuf path;
-	json_t *items = NULL;
 	int rc;
 
 	strbuf_init(&path, 4096);
 	rc = org ? user_path(app, &path, "/v1/users?organisation={}", org)
 		 : user_path(app, &path, "/v1/users", NULL);
 	if (rc == 0)
-		rc = request_list(app, path.data, &items);
-	if (rc == 0)
-		rc = output_list(&app->out, items, user_cols, CMD_COUNT(user_cols));
-	json_decref(items);
+		rc = cmd_print_list(app, path.data, user_cols, CMD_COUNT(user_cols));
 	strbuf_cleanup(&path);
 	return rc;
 }

@@ -174,6 +174,17 @@ static int get_page(struct app *app, const char *path, json_t **page)
 	return rc;
 }
 
+int cmd_print_list(struct app *app, const char *path, const struct out_col *cols, size_t ncols)
+{
+	json_t *items = NULL;
+	int rc = request_list(app, path, &items);
+
+	if (rc == 0)
+		rc = output_list(&app->out, items, cols, ncols);
+	json_decref(items);
+	return rc;
+}
+
 int cmd_list_page(struct app *app, const struct cmd_args *a, struct strbuf *path,
 		  const struct out_col *cols, size_t ncols)
 {

@@ -6,3 +6,5 @@ CREATE INDEX ON svk.incidents (source_organisation_id, seq);
 CREATE INDEX ON svk.incidents (place);
 CREATE INDEX ON svk.proposals (agreement_id, decided_at);
 CREATE INDEX ON svk.meetings (group_id, held_on);
+-- The incident list, newest first by when it happened, for one municipality.
+CREATE INDEX ON svk.incidents (municipality_id, occurred_at DESC, seq DESC);
