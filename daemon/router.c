@@ -87,6 +87,9 @@ static int match_pattern(const char *pattern, const char *const *segs, int nseg,
 		if (*p == '/')
 			p++;
 	}
+	/* The rest are NULL: req_param(r, n) past the route's own is NULL. */
+	for (int k = np; k < ROUTE_MAX_PARAMS; k++)
+		params[k] = NULL;
 	return i == nseg;
 }
 

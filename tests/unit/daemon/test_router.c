@@ -103,3 +103,24 @@ Test(router, long_path_is_refused_not_overflowed)
 	path[sizeof path - 1] = '\0';
 	cr_assert_null(router_match(table, N, M_GET, path, seg, sizeof seg, params, &allow));
 }
+
+/* A parameter past the route's own is NULL, whatever the array held and
+ * whatever a pattern tried before the match left behind. */
+Test(router, parameters_past_the_routes_own_are_null)
+{
+	char seg[256];
+	const char *params[ROUTE_MAX_PARAMS];
+	unsigned allow;
+
+	for (int i = 0; i < ROUTE_MAX_PARAMS; i++)
+		params[i] = "stale";
+	/* /v1/groups/{}/members/{} is tried (and fails on its method) first. */
+	cr_assert_not_null(router_match(table, N, M_PUT, "/v1/groups/est/members/bo", seg,
+					sizeof seg, params, &allow));
+	cr_assert_str_eq(params[1], "bo");
+	cr_assert_not_null(
+	    router_match(table, N, M_GET, "/v1/users/bo", seg, sizeof seg, params, &allow));
+	cr_assert_str_eq(params[0], "bo");
+	for (int i = 1; i < ROUTE_MAX_PARAMS; i++)
+		cr_assert_null(params[i], "params[%d] is left over", i);
+}
