@@ -66,9 +66,16 @@ LANGUAGE sql STABLE AS $$
 		coalesce(p_after::text, '')), 'UTF8'))
 $$;
 
+--
+-- It is the only writer of svk.audit: samverkan_app may read the table but
+-- not change it (0014), so this function runs with its owner's rights, the
+-- role that migrates. Being SECURITY DEFINER, it fixes its search_path
+-- (pg_temp last, so that no temporary object of the caller's can stand in
+-- for one of these) and PUBLIC may not call it: only samverkan_app.
 CREATE OR REPLACE FUNCTION svk.audit_write(p_actor bigint, p_action text, p_entity text,
                                 p_entity_id text, p_before jsonb, p_after jsonb)
-RETURNS void LANGUAGE plpgsql AS $$
+RETURNS void LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, svk, pg_temp AS $$
 DECLARE
 	v_user text;
 	v_org text;
@@ -121,3 +128,4 @@ GRANT EXECUTE ON FUNCTION
 	svk.audit_hash(bytea, bigint, smallint, timestamptz, text, text, text, text, text, jsonb, jsonb),
 	svk.audit_write(bigint, text, text, text, jsonb, jsonb)
 	TO samverkan_app;
+REVOKE EXECUTE ON FUNCTION svk.audit_write(bigint, text, text, text, jsonb, jsonb) FROM PUBLIC;

@@ -1,6 +1,7 @@
 /*
  * The audit log (SPEC §2, §7): every row chains onto the one before it in
- * its chain and its hash can be recomputed; the daemon's database role can only append;
+ * its chain and its hash can be recomputed; the daemon's database role can only read it,
+ * and append through svk.audit_write;
  * and when the audit entry cannot be written nothing changes (503).
  */
 #include <criterion/criterion.h>
@@ -96,6 +97,12 @@ Test(audit, the_app_role_can_only_append)
 	rows = sql_count(&e, "SELECT count(*) FROM svk.audit");
 	cr_assert_geq(rows, 1);
 
+	expect_denied(sql_query_app(&e, "INSERT INTO svk.audit (chain, actor, action, entity, "
+					"prev_hash, hash) SELECT chain, 'admin', 'forged', entity, "
+					"hash, hash FROM svk.audit ORDER BY seq DESC LIMIT 1"),
+		      "INSERT INTO svk.audit");
+	expect_denied(sql_query_app(&e, "SELECT nextval('svk.audit_seq_seq')"),
+		      "take the audit log's next number");
 	expect_denied(sql_query_app(&e, "UPDATE svk.audit SET action = 'nothing'"),
 		      "UPDATE svk.audit");
 	expect_denied(sql_query_app(&e, "DELETE FROM svk.audit"), "DELETE FROM svk.audit");
@@ -112,6 +119,53 @@ Test(audit, the_app_role_can_only_append)
 	cr_expect(sql_query_app(&e, "SELECT count(*) FROM svk.audit")->ok,
 		  "samverkan_app cannot read");
 	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.audit"), rows, "audit rows changed");
+	/* And the API still writes its entries, as samverkan_app. */
+	cr_expect_eq(http(&e, "POST", "/v1/sessions", NULL,
+			  "{\"username\":\"admin\",\"password\":\"wrong password\"}")
+			 ->status,
+		     401);
+	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.audit"), rows + 1,
+		     "the API wrote no audit entry");
+	cr_expect_eq(sql_count(&e, chain_breaks), 0, "the chain is broken");
+	cr_expect_eq(sql_count(&e, hash_mismatches), 0, "a stored hash is not the row's hash");
+}
+
+Test(audit, the_writer_is_the_only_way_in_and_a_row_it_could_not_make_is_refused)
+{
+	/* The writer runs with its owner's rights and a fixed search_path;
+	 * PUBLIC may not call it. */
+	cr_expect_str_eq(
+	    sql_value(&e, "SELECT prosecdef::text || ' ' || array_to_string(proconfig, ',') "
+			  "FROM pg_proc WHERE oid = "
+			  "'svk.audit_write(bigint,text,text,text,jsonb,jsonb)'::regprocedure"),
+	    "true search_path=pg_catalog, svk, pg_temp");
+	cr_expect_eq(
+	    sql_count(&e, "SELECT count(*) FROM pg_proc WHERE has_function_privilege("
+			  "'public', oid, 'EXECUTE') AND oid = "
+			  "'svk.audit_write(bigint,text,text,text,jsonb,jsonb)'::regprocedure"),
+	    0, "PUBLIC may write the audit log");
+	/* Even the owner cannot add a row outside the 16 chains or with hashes
+	 * that are not SHA-256's. */
+	cr_expect_str_eq(sql_query(&e,
+				   "INSERT INTO svk.audit (chain, action, entity, prev_hash, hash) "
+				   "VALUES (16, 'forged', 'x', sha256(''), sha256(''))")
+			     ->sqlstate,
+			 "23514", "a row on chain 16");
+	cr_expect_str_eq(sql_query(&e,
+				   "INSERT INTO svk.audit (chain, action, entity, prev_hash, hash) "
+				   "VALUES (-1, 'forged', 'x', sha256(''), sha256(''))")
+			     ->sqlstate,
+			 "23514", "a row on chain -1");
+	cr_expect_str_eq(sql_query(&e,
+				   "INSERT INTO svk.audit (chain, action, entity, prev_hash, hash) "
+				   "VALUES (3, 'forged', 'x', sha256(''), '\\x00')")
+			     ->sqlstate,
+			 "23514", "a row with a short hash");
+	cr_expect_str_eq(sql_query(&e,
+				   "INSERT INTO svk.audit (chain, action, entity, prev_hash, hash) "
+				   "VALUES (3, 'forged', 'x', '', sha256(''))")
+			     ->sqlstate,
+			 "23514", "a row with a short previous hash");
 }
 
 Test(audit, a_change_whose_audit_entry_cannot_be_written_is_not_made)
@@ -120,7 +174,11 @@ Test(audit, a_change_whose_audit_entry_cannot_be_written_is_not_made)
 	struct resp *r;
 	long rows = sql_count(&e, "SELECT count(*) FROM svk.audit");
 
-	cr_assert(sql_query(&e, "REVOKE INSERT ON svk.audit FROM samverkan_app")->ok);
+	/* No role's rights stop the writer now (it runs as the owner): a
+	 * constraint no new row meets does. */
+	cr_assert(sql_query(&e, "ALTER TABLE svk.audit ADD CONSTRAINT refuse_all CHECK (false) "
+				"NOT VALID")
+		      ->ok);
 	r = http(&e, "POST", "/v1/organisations", admin,
 		 "{\"slug\":\"brand\",\"name\":\"Brand\",\"kind\":\"rescue\"}");
 	cr_expect_eq(r->status, 503, "a change without its audit entry: %s", resp_why(r));
@@ -129,7 +187,7 @@ Test(audit, a_change_whose_audit_entry_cannot_be_written_is_not_made)
 		     0, "the change was made without its audit entry");
 	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.audit"), rows);
 
-	cr_assert(sql_query(&e, "GRANT INSERT ON svk.audit TO samverkan_app")->ok);
+	cr_assert(sql_query(&e, "ALTER TABLE svk.audit DROP CONSTRAINT refuse_all")->ok);
 	r = http(&e, "POST", "/v1/organisations", admin,
 		 "{\"slug\":\"brand\",\"name\":\"Brand\",\"kind\":\"rescue\"}");
 	cr_expect_eq(r->status, 201, "once the audit log works again: %s", resp_why(r));

@@ -299,10 +299,18 @@ Test(migrations, a_database_migrated_before_the_functions_moved_ends_up_as_a_fre
 	cr_expect_str_eq(upgraded, fresh,
 			 "the upgraded schema differs from a fresh one, first at: %.300s",
 			 first_difference(upgraded, fresh));
-	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM public.rights_before b "
-				   "JOIN pg_proc p ON p.oid = to_regprocedure(b.f) "
-				   "WHERE p.proacl::text IS DISTINCT FROM b.acl"),
+	cr_expect_eq(sql_count(&e,
+			       "SELECT count(*) FROM public.rights_before b "
+			       "JOIN pg_proc p ON p.oid = to_regprocedure(b.f) "
+			       "WHERE p.proacl::text IS DISTINCT FROM b.acl "
+			       "AND b.f <> 'svk.audit_write(bigint,text,text,text,jsonb,jsonb)'"),
 		     0, "a function changed its rights");
+	/* Except the audit log's writer, which PUBLIC no longer may call. */
+	cr_expect_eq(
+	    sql_count(&e, "SELECT count(*) FROM pg_proc WHERE has_function_privilege("
+			  "'public', oid, 'EXECUTE') AND oid = "
+			  "'svk.audit_write(bigint,text,text,text,jsonb,jsonb)'::regprocedure"),
+	    0, "PUBLIC may write the audit log");
 	/* Gone are only the signatures 0008 replaced (the new ones check the
 	 * target's rights under its lock). */
 	cr_expect_str_eq(sql_value(&e, "SELECT string_agg(b.f, ' ' ORDER BY b.f) "
