@@ -1,28 +1,31 @@
 /*
  * Raw bytes into the daemon's HTTP server: one worker's evhttp as
  * server.c sets it up (limits, methods, the connection guard of guard.c
- * on the connection's input), without TLS, listening on a loopback port
- * of its own. Each input is sent on a new connection, which is then
- * half-closed; the loop runs until the server has answered and closed it.
+ * on the connection's input), without TLS, listening on a Unix socket of
+ * an abstract name (evhttp takes connections only from a listener, so not
+ * a socketpair; and not TCP, whose closed connections would use up the
+ * loopback's ports at thousands of inputs a second). Each input is sent
+ * on a new connection, which is then half-closed; the loop runs until the
+ * server has answered and closed it.
  * The request path is the daemon's (daemon/pipeline.c: intake, router,
  * body, auth, reads, handlers, reply); the database is a stub at the pool
  * boundary that answers every batch "unavailable" on the next turn of the
  * loop, so framing, headers, chunked bodies and the stages before the
  * database are what is fuzzed.
  */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/http.h>
 #include <fcntl.h>
-#include <netinet/in.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -117,7 +120,8 @@ void db_pool_free(struct db_pool *pool)
 
 static struct app app;
 static struct worker worker;
-static struct sockaddr_in addr;
+static struct sockaddr_un addr; /* an abstract name: no file, no port */
+static socklen_t addr_len;
 static struct conn *current; /* the connection of the input being run */
 
 /* Like server.c's, without TLS and without the deadline. */
@@ -142,8 +146,7 @@ static struct bufferevent *plain_bevcb(struct event_base *base, void *arg)
 static void setup(void)
 {
 	char err[256];
-	int fd, one = 1;
-	socklen_t len = sizeof addr;
+	int fd;
 
 	if (config_load(&app.cfg, NULL, err, sizeof err) != 0)
 		abort();
@@ -165,12 +168,12 @@ static void setup(void)
 						    EVHTTP_REQ_PUT | EVHTTP_REQ_PATCH |
 						    EVHTTP_REQ_DELETE | EVHTTP_REQ_OPTIONS);
 	evhttp_set_default_content_type(worker.http, "application/json");
-	fd = socket(AF_INET, SOCK_STREAM, 0);
-	addr.sin_family = AF_INET;
-	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 ||
-	    bind(fd, (struct sockaddr *)&addr, sizeof addr) != 0 || listen(fd, 16) != 0 ||
-	    getsockname(fd, (struct sockaddr *)&addr, &len) != 0 ||
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	addr.sun_family = AF_UNIX;
+	snprintf(addr.sun_path + 1, sizeof addr.sun_path - 1, "svk-fuzz-http-%d", (int)getpid());
+	addr_len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 +
+			       strlen(addr.sun_path + 1));
+	if (fd < 0 || bind(fd, (struct sockaddr *)&addr, addr_len) != 0 || listen(fd, 16) != 0 ||
 	    evutil_make_socket_nonblocking(fd) != 0 ||
 	    !evhttp_accept_socket_with_handle(worker.http, fd))
 		abort();
@@ -201,8 +204,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		/* SVK_FUZZ_HTTP_ECHO=1: the answers on stderr (to read a reproducer's). */
 		echo = getenv("SVK_FUZZ_HTTP_ECHO") != NULL;
 	}
-	fd = socket(AF_INET, SOCK_STREAM, 0);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof addr) != 0 ||
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&addr, addr_len) != 0 ||
 	    fcntl(fd, F_SETFL, O_NONBLOCK) != 0)
 		abort();
 	deadline = now_s() + 5;
