@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "pnr.h"
+#include "validate.h"
 
 /* Beyond what json_loadb accepts; only hand-built values get this deep. */
 #define JSONGUARD_MAX_DEPTH JSON_PARSER_MAX_DEPTH
@@ -27,7 +28,9 @@ struct walk {
 /*
  * After snprintf wrote n characters (or wanted to) at offset used, the new
  * length of the path: kept below pathlen when the segment did not fit, so
- * the path is truncated, never unterminated.
+ * the path is truncated, never unterminated, and nothing deeper is added.
+ * A key cut inside a character loses that character's bytes, so that the
+ * path stays UTF-8 and can be named in the answer.
  */
 static size_t path_advance(struct walk *w, size_t used, int n)
 {
@@ -35,8 +38,10 @@ static size_t path_advance(struct walk *w, size_t used, int n)
 		w->path[used] = '\0';
 		return used;
 	}
-	if ((size_t)n >= w->pathlen - used)
+	if ((size_t)n >= w->pathlen - used) {
+		(void)validate_utf8_trim(w->path + used);
 		return w->pathlen - 1;
+	}
 	return used + (size_t)n;
 }
 

@@ -196,6 +196,27 @@ bool validate_utf8(const char *s, size_t len)
 	return true;
 }
 
+size_t validate_utf8_trim(char *s)
+{
+	size_t n = strlen(s), lead = n, want;
+	unsigned char c;
+
+	/* Back over at most three continuation bytes to the lead byte. */
+	while (lead > 0 && n - lead < 4 && ((unsigned char)s[lead - 1] & 0xC0) == 0x80)
+		lead--;
+	if (lead == 0 || n - lead == 4)
+		return n;
+	c = (unsigned char)s[lead - 1];
+	if (c < 0xC0)
+		return n; /* ASCII, or continuation bytes with no lead: not a cut */
+	want = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+	if (n - (lead - 1) < want) {
+		s[lead - 1] = '\0';
+		return lead - 1;
+	}
+	return n;
+}
+
 bool validate_uuid(const char *s)
 {
 	static const int dash[] = { 8, 13, 18, 23 };

@@ -47,6 +47,13 @@ bool validate_password(const char *s, const char **why);
  */
 bool validate_utf8(const char *s, size_t len);
 
+/*
+ * Cuts an incomplete UTF-8 sequence off the end of s: what a bounded
+ * snprintf leaves when it cuts a client's text inside a character, which
+ * jansson would refuse to put in an answer. Returns the new length.
+ */
+size_t validate_utf8_trim(char *s);
+
 /* True for a UUID in its canonical 8-4-4-4-12 hexadecimal form. */
 bool validate_uuid(const char *s);
 

@@ -14,6 +14,7 @@
 #include "app.h"
 #include "jsonguard.h"
 #include "request.h"
+#include "validate.h"
 
 static int json_depth(const json_t *v)
 {
@@ -157,6 +158,8 @@ bool req_body_ok(struct req *r, const struct jf_field *fields, size_t n)
 			break;
 		o += (size_t)w;
 	}
+	/* A long unknown field's name may have been cut inside a character. */
+	(void)validate_utf8_trim(detail);
 	req_problem_errors(r, SVK_ERR_VALIDATION, detail, errors);
 	return false;
 }

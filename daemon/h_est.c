@@ -47,6 +47,7 @@ static int add_error(json_t *errs, const char *prefix, const char *name, const c
 	char field[160];
 
 	snprintf(field, sizeof field, "%s%s", prefix, name);
+	(void)validate_utf8_trim(field); /* a long key, cut */
 	return json_array_append_new(errs,
 				     json_pack("{s:s, s:s}", "field", field, "message", message));
 }
@@ -168,6 +169,7 @@ static bool items_allowed(struct req *r, const json_t *items, bool single, json_
 			/* One incident, or a reporter who may report nowhere. */
 			snprintf(buf, sizeof buf, "items[%zu]: %s for %s", i, reason,
 				 t.municipality);
+			(void)validate_utf8_trim(buf);
 			req_forbidden(r, single ? reason : buf);
 			return false;
 		}

@@ -88,6 +88,7 @@ static bool proposal_body_ok(struct req *r, const struct jf_field *fields, size_
 			char field[96];
 			snprintf(field, sizeof field, "resources[%zu].%s", i,
 				 json_string_value(json_object_get(e, "field")));
+			(void)validate_utf8_trim(field);
 			json_object_set_new(e, "field", json_string(field));
 		}
 		json_array_extend(all, errs);

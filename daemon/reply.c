@@ -18,6 +18,7 @@
 #include "pipeline.h"
 #include "request.h"
 #include "strbuf.h"
+#include "validate.h"
 
 static const char *reason_phrase(int status)
 {
@@ -252,6 +253,7 @@ void req_problem_field(struct req *r, const char *field, const char *message)
 	json_t *errors = json_pack("[{s:s, s:s}]", "field", field, "message", message);
 
 	snprintf(detail, sizeof detail, "%s: %s", field, message);
+	(void)validate_utf8_trim(detail);
 	req_problem_errors(r, SVK_ERR_VALIDATION, detail, errors);
 }
 

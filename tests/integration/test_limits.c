@@ -388,6 +388,35 @@ Test(limits, a_declared_body_over_max_body_is_refused_before_it_is_sent, .init =
 	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.login_failures"), 0);
 }
 
+/* However the length is written, as long as evhttp reads it: blanks before
+ * the number that take the line past 95 bytes, or a '+', did hide it from
+ * the guard, and evhttp then read the 15 MB before intake.c refused it. */
+Test(limits, a_declared_body_over_max_body_is_refused_however_its_length_is_written, .init = start)
+{
+	const char *spellings[] = {
+		"                                                                                "
+		"                    15728640",
+		"+15728640",
+	};
+
+	for (size_t i = 0; i < sizeof spellings / sizeof spellings[0]; i++) {
+		struct tc *c = tc_connect(&e, NULL);
+		struct resp *r;
+
+		cr_assert(c->ok, "no TLS connection: %s", c->err);
+		cr_assert(tc_send_str(c, strf(&e,
+					      "POST /v1/sessions HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n"
+					      "Content-Type: application/json\r\n"
+					      "Content-Length: %s\r\n\r\n",
+					      e.port, spellings[i])));
+		r = tc_response(&e, c, 5000);
+		cr_expect_eq(r->status, 413, "Content-Length: %s: no early 413: %s", spellings[i],
+			     resp_why(r));
+		cr_expect_str_eq(resp_code(r), "payload_too_large", "%s", r->body);
+		tc_close(c);
+	}
+}
+
 Test(limits, connections_over_the_per_address_cap_are_answered_503_unread,
      .init = start_capped_per_address)
 {

@@ -122,3 +122,45 @@ Test(privacy, look_alikes_and_passwords_are_accepted, .init = start)
 	cr_expect_eq(r->status, 201, "a password with a number in it: %s", resp_why(r));
 	login(&e, "bo.ek", "pw 811218-9876 pw");
 }
+
+/* n times "å" (two bytes each) into buf. */
+static const char *aring(char *buf, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		memcpy(buf + 2 * i, "\xC3\xA5", 2);
+	buf[2 * n] = '\0';
+	return buf;
+}
+
+/* A field named by a long key is named cut at a whole character, in a
+ * problem document: the path of a number (cut at 127 bytes), the list of
+ * unknown fields in the detail (300 bytes) and an incident's field (159
+ * bytes) were cut inside an "å", which jansson refused to put in the
+ * answer (a 422 without a body, or a 500 for an incident). */
+Test(privacy, a_long_field_name_is_cut_at_a_whole_character, .init = start)
+{
+	const char *admin = admin_token(&e);
+	char key[512], cut[512];
+	struct resp *r;
+
+	r = http(&e, "POST", "/v1/organisations", admin,
+		 jsonf(&e, "{s:s, s:s, s:s, s:s}", "slug", "forening", "name", "Föreningen", "kind",
+		       "other", aring(key, 100), "Kontakt 811218-9876"));
+	cr_expect_eq(r->status, 422, "%s", resp_why(r));
+	cr_expect_str_eq(resp_code(r), "validation", "a body: %s", r->body);
+	cr_expect(resp_names_field(r, aring(cut, 63)), "the key cut to 63 å: %s", r->body);
+
+	r = http(&e, "POST", "/v1/organisations", admin,
+		 jsonf(&e, "{s:s, s:s, s:s, s:i}", "slug", "forening", "name", "Föreningen", "kind",
+		       "other", aring(key, 200), 1));
+	cr_expect_eq(r->status, 422, "%s", resp_why(r));
+	cr_expect_str_eq(resp_code(r), "validation", "a body: %s", r->body);
+	cr_expect(resp_names_field(r, key), "the unknown field: %s", r->body);
+
+	r = http(&e, "POST", "/v1/incidents", admin,
+		 jsonf(&e, "{s:s, s:s, s:s, s:s, s:i}", "occurred_at", "2026-11-16T00:30:00Z",
+		       "municipality", "sigtuna", "place", "Torget", "category", "klotter",
+		       aring(key, 100), 1));
+	cr_expect_eq(r->status, 422, "an incident: %s", resp_why(r));
+	cr_expect(resp_names_field(r, aring(cut, 79)), "the key cut to 79 å: %s", r->body);
+}

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "jsonguard.h"
+#include "validate.h"
 
 struct guard_case {
 	char json[256]; /* inline: Criterion re-executes the binary, so no pointers */
@@ -127,4 +128,18 @@ Test(jsonguard, string_with_nul_is_checked_to_its_end)
 	json_object_set_new(o, "s", v);
 	cr_assert(jsonguard_find_pnr(o, NULL, 0));
 	json_decref(o);
+}
+
+Test(jsonguard, cuts_a_long_path_at_a_whole_character)
+{
+	/* "åååååå" is 12 bytes; 9 fit, which would end inside the fifth. */
+	json_t *v = json_loads("{\"\xC3\xA5\xC3\xA5\xC3\xA5\xC3\xA5\xC3\xA5\xC3\xA5\": "
+			       "\"811218-9876\"}",
+			       0, NULL);
+	char path[10];
+
+	cr_assert(jsonguard_find_pnr(v, path, sizeof path));
+	cr_assert_str_eq(path, "\xC3\xA5\xC3\xA5\xC3\xA5\xC3\xA5");
+	cr_assert(validate_utf8(path, strlen(path)));
+	json_decref(v);
 }

@@ -231,3 +231,20 @@ Test(validate, uuid_and_digits)
 	cr_assert_not(validate_digits("1a"));
 	cr_assert_not(validate_digits(""));
 }
+
+Test(validate, utf8_trim_cuts_a_character_cut_short)
+{
+	char two[] = "ab\xC3", three[] = "a\xE2\x80", four[] = "\xF0\x9F\x98",
+	     whole[] = "a\xC3\xA5", ascii[] = "abc", empty[] = "", stray[] = "a\x80";
+
+	cr_assert_eq(validate_utf8_trim(two), 2);
+	cr_assert_str_eq(two, "ab");
+	cr_assert_eq(validate_utf8_trim(three), 1);
+	cr_assert_str_eq(three, "a");
+	cr_assert_eq(validate_utf8_trim(four), 0);
+	cr_assert_str_eq(four, "");
+	cr_assert_eq(validate_utf8_trim(whole), 3, "a whole å stays");
+	cr_assert_eq(validate_utf8_trim(ascii), 3);
+	cr_assert_eq(validate_utf8_trim(empty), 0);
+	cr_assert_eq(validate_utf8_trim(stray), 2, "not a cut: left to validate_utf8");
+}
