@@ -84,9 +84,10 @@ static bool ref_guard(const json_t *v, char *path, size_t used, size_t cap)
 		for (void *it = json_object_iter((json_t *)v); it;
 		     it = json_object_iter_next((json_t *)v, it)) {
 			const char *key = json_object_iter_key(it);
+			/* An empty key at the top adds nothing to the path (n == 0). */
 			int n = snprintf(path + used, cap - used, "%s%s", used ? "." : "", key);
 
-			if (n > 0 && (size_t)n < cap - used &&
+			if (n >= 0 && (size_t)n < cap - used &&
 			    ref_guard(json_object_iter_value(it), path, used + (size_t)n, cap))
 				return true;
 		}
