@@ -30,8 +30,10 @@ void req_forbidden(struct req *r, const char *reason)
 	}
 	snprintf(r->refusal, sizeof r->refusal, "%s", reason);
 	/* The route's pattern, not the path: the audit log is append-only,
-	 * and a path may carry anything a client typed into it. */
-	snprintf(what, sizeof what, "%s %s", req_method_name(r->method), r->route->pattern);
+	 * and a path may carry anything a client typed into it.
+	 * A web page has no route: its path is one of the web's own (web.c). */
+	snprintf(what, sizeof what, "%s %s", req_method_name(r->method),
+		 r->route ? r->route->pattern : r->path);
 	params[0] = r->auth.actor.user_id;
 	params[1] = what;
 	params[2] = r->refusal;

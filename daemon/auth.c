@@ -75,6 +75,10 @@ static void actor_loaded(struct req *r, const struct db_result *res)
 		return;
 	}
 	if (PQntuples(pr) != 1) {
+		if (r->auth.refused) {
+			r->auth.refused(r);
+			return;
+		}
 		req_problem(r, SVK_ERR_UNAUTHORIZED,
 			    "the token is unknown, expired or revoked, or the user is disabled");
 		return;
@@ -110,11 +114,8 @@ void auth_start(struct req *r, int (*build_read)(struct req *r, struct db_call *
 {
 	const char *h = evhttp_find_header(evhttp_request_get_input_headers(r->ereq),
 					   "Authorization");
-	struct db_call calls[3] = { { .stmt = SQL_AUTH_ACTOR, .nparams = 1 },
-				    { .stmt = SQL_AUTH_REQUIRE, .nparams = 1 } };
 	const char *tok;
 
-	r->auth.done = done;
 	if (!h || strncasecmp(h, "Bearer ", 7) != 0) {
 		req_problem(r, SVK_ERR_UNAUTHORIZED, "send Authorization: Bearer <token>");
 		return;
@@ -122,8 +123,22 @@ void auth_start(struct req *r, int (*build_read)(struct req *r, struct db_call *
 	tok = h + 7;
 	while (*tok == ' ')
 		tok++;
+	auth_start_token(r, tok, build_read, done);
+}
+
+void auth_start_token(struct req *r, const char *tok,
+		      int (*build_read)(struct req *r, struct db_call *call), auth_done_cb done)
+{
+	struct db_call calls[3] = { { .stmt = SQL_AUTH_ACTOR, .nparams = 1 },
+				    { .stmt = SQL_AUTH_REQUIRE, .nparams = 1 } };
+
+	r->auth.done = done;
 	if (!token_well_formed(tok, strlen(tok)) ||
 	    token_hash_hex(tok, strlen(tok), r->auth.token_hash, sizeof r->auth.token_hash) != 0) {
+		if (r->auth.refused) {
+			r->auth.refused(r);
+			return;
+		}
 		req_problem(r, SVK_ERR_UNAUTHORIZED, "the token is malformed");
 		return;
 	}

@@ -12,6 +12,7 @@
 #include "policy.h"
 
 struct req;
+struct login_outcome;
 struct db_call;
 struct db_result;
 
@@ -35,6 +36,10 @@ struct req_auth {
 	 * whether their organisation differs from the client certificate's */
 	char login_user_id[24];
 	bool login_cert_mismatch;
+	const struct login_outcome *login; /* how the login is answered */
+	/* When set, answers an unknown, expired or revoked token instead of
+	 * the 401 problem (the web's sign-in page). */
+	void (*refused)(struct req *r);
 };
 
 /*
@@ -47,5 +52,9 @@ struct req_auth {
  */
 void auth_start(struct req *r, int (*build_read)(struct req *r, struct db_call *call),
 		auth_done_cb done);
+/* The same with the token given (the web's session cookie), not read from
+ * the Authorization header. */
+void auth_start_token(struct req *r, const char *token,
+		      int (*build_read)(struct req *r, struct db_call *call), auth_done_cb done);
 
 #endif

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "login.h"
 #include "passwd.h"
 #include "request.h"
 #include "routes.h"
@@ -36,12 +37,22 @@ static void login_failure_recorded(struct req *r, const struct db_result *res)
 		req_reply_db_error(r, res);
 		return;
 	}
-	req_problem(r, SVK_ERR_UNAUTHORIZED, "wrong username or password");
+	r->auth.login->failed(r);
 }
 
 static void session_created(struct req *r, const struct db_result *res)
 {
-	char *token = r->pw ? r->pw->new_password : NULL;
+	if (res->err != SVK_OK) {
+		req_reply_db_error(r, res);
+		return;
+	}
+	r->auth.login->created(r, res, r->pw ? r->pw->new_password : NULL);
+}
+
+/* ---- the API's answers ---------------------------------------------------- */
+
+static void api_created(struct req *r, const struct db_result *res, const char *token)
+{
 	json_t *doc = req_result_json(r, res, 0, "no session");
 
 	if (!doc)
@@ -53,6 +64,27 @@ static void session_created(struct req *r, const struct db_result *res)
 	}
 	req_reply_json(r, 201, doc, "/v1/sessions/current");
 }
+
+static void api_failed(struct req *r)
+{
+	req_problem(r, SVK_ERR_UNAUTHORIZED, "wrong username or password");
+}
+
+static void api_throttled(struct req *r, const char *retry_after)
+{
+	evhttp_add_header(evhttp_request_get_output_headers(r->ereq), "Retry-After", retry_after);
+	req_problem(r, SVK_ERR_RATE_LIMITED,
+		    "too many failed logins for this username or address; wait and try again");
+}
+
+static const struct login_outcome api_login = {
+	.action = "POST /v1/sessions",
+	.created = api_created,
+	.failed = api_failed,
+	.throttled = api_throttled,
+};
+
+/* ---- the login itself ----------------------------------------------------- */
 
 /*
  * A failed login: counted for throttling, answered 401. One whose user
@@ -72,7 +104,7 @@ static void login_failed(struct req *r)
 		calls[n].stmt = SQL_AUDIT_REFUSAL;
 		calls[n].nparams = 3;
 		calls[n].params[0] = r->auth.login_user_id;
-		calls[n].params[1] = "POST /v1/sessions";
+		calls[n].params[1] = r->auth.login->action;
 		calls[n].params[2] = "the client certificate was issued to another organisation";
 		n++;
 	}
@@ -123,10 +155,7 @@ static void login_looked_up(struct req *r, const struct db_result *res)
 	}
 	retry = db_get(pr, 0, 0);
 	if (retry && strcmp(retry, "0") != 0) {
-		evhttp_add_header(evhttp_request_get_output_headers(r->ereq), "Retry-After", retry);
-		req_problem(
-		    r, SVK_ERR_RATE_LIMITED,
-		    "too many failed logins for this username or address; wait and try again");
+		r->auth.login->throttled(r, retry);
 		return;
 	}
 	user_id = db_get(pr, 0, 1);
@@ -151,18 +180,24 @@ static void login_looked_up(struct req *r, const struct db_result *res)
 	passwd_run(r, job, password_checked);
 }
 
-void h_session_create(struct req *r)
+void login_start(struct req *r, const struct login_outcome *out)
 {
 	struct app *app = r->w->app;
 	char max_user[16], max_addr[16], window[16];
 
-	if (!req_body_ok(r, login_fields, sizeof login_fields / sizeof login_fields[0]))
-		return;
+	r->auth.login = out;
 	int_str(max_user, sizeof max_user, app->cfg.login_max_failures);
 	int_str(max_addr, sizeof max_addr, app->cfg.login_max_failures_address);
 	int_str(window, sizeof window, app->cfg.login_window_seconds);
 	const char *p[5] = { jf_str(r->body, "username"), r->addr, max_user, max_addr, window };
 	req_db1(r, SQL_LOGIN_LOOKUP, 5, p, login_looked_up);
+}
+
+void h_session_create(struct req *r)
+{
+	if (!req_body_ok(r, login_fields, sizeof login_fields / sizeof login_fields[0]))
+		return;
+	login_start(r, &api_login);
 }
 
 static void session_revoked(struct req *r, const struct db_result *res)

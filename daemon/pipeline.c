@@ -3,6 +3,8 @@
  * order, each in its own file with its own state in struct req:
  *
  *   intake.c   identity, connection cap, framing, header and body size
+ *   web/       the web interface's pages (web/web.c), which reuse the
+ *              stages below (login, authentication, policy, reply)
  *   router.c   the route (404, or 405 with Allow)
  *   body.c     content type, JSON, depth, the privacy guard (400/415/422)
  *   auth.c     the bearer token → the actor, mutual-TLS organisation (401)
@@ -43,6 +45,7 @@ void req_free(struct req *r)
 	body_cleanup(r);
 	idem_cleanup(r);
 	passwd_job_free(r->pw);
+	web_cleanup(r);
 	sodium_memzero(r->secret, sizeof r->secret);
 	for (int i = 0; i < REQ_KEPT_MAX; i++)
 		free(r->kept[i]);
@@ -216,7 +219,13 @@ void request_handle(struct evhttp_request *ereq, void *arg)
 	if (bev)
 		attach_conn(r, bev);
 	intake_init(r);
-	if (!intake_check(r) || !route(r))
+	if (!intake_check(r))
+		return;
+	/* The web interface's pages: not API routes, so the API's 404 and
+	 * 405 stay its own. */
+	if (web_route(r))
+		return;
+	if (!route(r))
 		return;
 	if ((r->route->flags & ROUTE_BODY) && !body_parse(r))
 		return;

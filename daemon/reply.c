@@ -29,6 +29,8 @@ static const char *reason_phrase(int status)
 		return "Created";
 	case 204:
 		return "No Content";
+	case 303:
+		return "See Other";
 	case 304:
 		return "Not Modified";
 	case 400:

@@ -26,6 +26,7 @@
 #include "query.h"
 #include "router.h"
 #include "token.h"
+#include "web/web.h"
 
 struct worker;
 struct conn;
@@ -82,6 +83,8 @@ struct req {
 	char secret[TOKEN_LEN + 1]; /* a token shown once; wiped */
 	char *kept[REQ_KEPT_MAX];   /* texts passed to SQL (req_keep) */
 	char if_match[40];
+	/* the web interface (web/web.c) */
+	struct req_web web;
 };
 
 /* Entry point from evhttp for every request (arg is the worker): pipeline.c. */

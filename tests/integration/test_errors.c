@@ -77,7 +77,13 @@ Test(errors, refusals_are_problem_documents_with_a_request_id, .init = start)
 
 	expect_problem(http(&e, "GET", "/v1/no-such-thing", admin, NULL), 404, "not_found",
 		       "unknown path");
-	expect_problem(http(&e, "GET", "/", NULL, NULL), 404, "not_found", "/");
+	expect_problem(http(&e, "GET", "/v1", NULL, NULL), 404, "not_found", "/v1");
+	expect_problem(http(&e, "GET", "/no-such-page", NULL, NULL), 404, "not_found",
+		       "a path neither the API's nor the web interface's");
+	/* "/" is the web interface's Översikt: signed out, to the sign-in page. */
+	r = http(&e, "GET", "/", NULL, NULL);
+	cr_expect_eq(r->status, 303, "/: %s", resp_why(r));
+	cr_expect_str_eq(resp_header(r, "Location"), "/logga-in");
 	expect_problem(http(&e, "GET", "/v1/organisations/sigtuna/extra", admin, NULL), 404,
 		       "not_found", "a path one segment too long");
 
