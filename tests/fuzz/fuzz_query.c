@@ -15,6 +15,7 @@
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 #include <stdint.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +42,27 @@ static bool digits_at(const char *s, size_t from, size_t n)
 	return true;
 }
 
+/* The value of n digits at s + from (digits_at has checked them). */
+static int digits_value(const char *s, size_t from, size_t n)
+{
+	int v = 0;
+
+	for (size_t i = from; i < from + n; i++)
+		v = v * 10 + (s[i] - '0');
+	return v;
+}
+
+/* A ?limit= the read builder passed on: 1 to 500, digits only. */
+static bool limit_ok(const char *s)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	return errno == 0 && end != s && *end == '\0' && v >= 1 && v <= 500;
+}
+
 static struct tm day_tm(int year, int month, int day)
 {
 	struct tm tm = {
@@ -61,9 +83,9 @@ static bool ref_date(const char *s)
 	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-' || !digits_at(s, 0, 4) ||
 	    !digits_at(s, 5, 2) || !digits_at(s, 8, 2))
 		return false;
-	y = atoi(s);
-	m = atoi(s + 5);
-	d = atoi(s + 8);
+	y = digits_value(s, 0, 4);
+	m = digits_value(s, 5, 2);
+	d = digits_value(s, 8, 2);
 	if (y < 1 || m < 1 || m > 12 || d < 1 || d > 31)
 		return false;
 	tm = day_tm(y, m, d);
@@ -156,8 +178,8 @@ static bool ref_isoweek(const char *s)
 	if (strlen(s) != 8 || s[4] != '-' || s[5] != 'W' || !digits_at(s, 0, 4) ||
 	    !digits_at(s, 6, 2))
 		return false;
-	y = atoi(s);
-	w = atoi(s + 6);
+	y = digits_value(s, 0, 4);
+	w = digits_value(s, 6, 2);
 	if (y < 1 || w < 1 || w > 53)
 		return false;
 	/* 4 January is in week 1; the Thursday of week w is 7(w-1) days
@@ -260,8 +282,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if ((rc != 0) != recorded)
 			fail("read_build", target);
 		for (int i = 0; rc == 0 && i < call.nparams; i++)
-			if (r->route->read->args[i].kind == RA_LIMIT &&
-			    (atoi(call.params[i]) < 1 || atoi(call.params[i]) > 500))
+			if (r->route->read->args[i].kind == RA_LIMIT && !limit_ok(call.params[i]))
 				fail("?limit=", call.params[i]);
 	}
 	TAILQ_FOREACH (kv, &r->q.kv, next)
