@@ -5,6 +5,7 @@
  */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
+#include "../table.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -154,7 +155,7 @@ ParameterizedTestParameters(args, usage_errors)
 	return cr_make_param_array(struct argv_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(struct argv_case *c, args, usage_errors, .init = setup, .fini = teardown)
+TableTest(struct argv_case *c, args, usage_errors, setup, teardown)
 {
 	char *err = NULL;
 	int rc = run(c, &err);
@@ -193,7 +194,7 @@ ParameterizedTestParameters(args, help_and_version)
 	return cr_make_param_array(struct argv_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(struct argv_case *c, args, help_and_version, .init = setup, .fini = teardown)
+TableTest(struct argv_case *c, args, help_and_version, setup, teardown)
 {
 	char *err = NULL;
 
@@ -284,7 +285,7 @@ ParameterizedTestParameters(args, parse_errors)
 	return cr_make_param_array(struct parse_err_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(struct parse_err_case *c, args, parse_errors)
+TableTest(struct parse_err_case *c, args, parse_errors, table_none, table_none)
 {
 	char *argv[3];
 	struct global_flags g = { 0 };

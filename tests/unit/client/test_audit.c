@@ -7,6 +7,7 @@
  */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
+#include "../table.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,7 +50,7 @@ ParameterizedTestParameters(audit, verify)
 	return cr_make_param_array(struct verify_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(struct verify_case *c, audit, verify)
+TableTest(struct verify_case *c, audit, verify, table_none, table_none)
 {
 	json_t *doc = json_loads(c->json, 0, NULL);
 	struct strbuf msg;
@@ -107,7 +108,7 @@ ParameterizedTestParameters(audit, usage_errors)
 	return cr_make_param_array(struct usage_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(struct usage_case *c, audit, usage_errors, .init = setup, .fini = teardown)
+TableTest(struct usage_case *c, audit, usage_errors, setup, teardown)
 {
 	char *argv[10], *ebuf = NULL;
 	struct app app;

@@ -7,6 +7,7 @@
  */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
+#include "../table.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -180,7 +181,8 @@ ParameterizedTestParameters(board, colour_only_on_a_terminal_without_no_color)
 	return cr_make_param_array(struct colour_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(struct colour_case *c, board, colour_only_on_a_terminal_without_no_color)
+TableTest(struct colour_case *c, board, colour_only_on_a_terminal_without_no_color, table_none,
+	  table_none)
 {
 	cr_assert_eq(board_colour_wanted(c->is_tty, c->has_no_color ? c->no_color : NULL), c->want,
 		     "tty %d, NO_COLOR %s'%s'", c->is_tty, c->has_no_color ? "=" : "unset ",

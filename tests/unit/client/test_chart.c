@@ -6,6 +6,7 @@
  */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
+#include "../table.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,7 +36,7 @@ ParameterizedTestParameters(chart, bar)
 	return cr_make_param_array(struct bar_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(struct bar_case *c, chart, bar)
+TableTest(struct bar_case *c, chart, bar, table_none, table_none)
 {
 	struct strbuf sb;
 
@@ -66,7 +67,7 @@ ParameterizedTestParameters(chart, sparkline)
 	return cr_make_param_array(struct spark_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(struct spark_case *c, chart, sparkline)
+TableTest(struct spark_case *c, chart, sparkline, table_none, table_none)
 {
 	struct strbuf sb;
 

@@ -5,6 +5,7 @@
  */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
+#include "../table.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,7 +71,7 @@ ParameterizedTestParameters(config, precedence)
 	return cr_make_param_array(struct prec_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(struct prec_case *c, config, precedence, .init = setup, .fini = teardown)
+TableTest(struct prec_case *c, config, precedence, setup, teardown)
 {
 	struct global_flags f = { 0 };
 	struct settings s;
@@ -162,7 +163,7 @@ ParameterizedTestParameters(config, refusals)
 	return cr_make_param_array(struct bad_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(struct bad_case *c, config, refusals, .init = setup, .fini = teardown)
+TableTest(struct bad_case *c, config, refusals, setup, teardown)
 {
 	struct global_flags f = { 0 };
 	struct settings s;
@@ -205,7 +206,7 @@ ParameterizedTestParameters(config, server_address)
 	return cr_make_param_array(struct server_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(struct server_case *c, config, server_address)
+TableTest(struct server_case *c, config, server_address, table_none, table_none)
 {
 	struct strbuf err;
 	char *out = NULL;

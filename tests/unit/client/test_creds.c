@@ -5,6 +5,7 @@
  */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
+#include "../table.h"
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,7 +59,7 @@ ParameterizedTestParameters(creds, mode)
 	return cr_make_param_array(struct mode_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(struct mode_case *c, creds, mode, .init = setup, .fini = teardown)
+TableTest(struct mode_case *c, creds, mode, setup, teardown)
 {
 	struct creds cr;
 	struct strbuf err;

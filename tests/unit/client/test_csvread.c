@@ -7,6 +7,7 @@
  */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
+#include "../table.h"
 #include <string.h>
 
 #include "csvread.h"
@@ -95,7 +96,7 @@ ParameterizedTestParameters(csvread, files)
 	return cr_make_param_array(struct csv_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(struct csv_case *c, csvread, files)
+TableTest(struct csv_case *c, csvread, files, table_none, table_none)
 {
 	struct csv_reader r;
 	struct csv_record rec;

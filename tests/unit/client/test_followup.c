@@ -10,6 +10,7 @@
  */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
+#include "../table.h"
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -119,7 +120,7 @@ ParameterizedTestParameters(followup, parse)
 	return cr_make_param_array(struct parse_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(struct parse_case *c, followup, parse)
+TableTest(struct parse_case *c, followup, parse, table_none, table_none)
 {
 	char *texts[FOLLOWUP_SECTIONS];
 	struct strbuf err;
@@ -332,7 +333,7 @@ ParameterizedTestParameters(followup, report_format)
 	return cr_make_param_array(struct format_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(struct format_case *c, followup, report_format)
+TableTest(struct format_case *c, followup, report_format, table_none, table_none)
 {
 	enum followup_format f = FOLLOWUP_CSV;
 	int rc = followup_report_format(c->format[0] ? c->format : NULL,

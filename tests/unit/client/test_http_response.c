@@ -6,6 +6,7 @@
  */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
+#include "../table.h"
 #include <string.h>
 
 #include "http_response.h"
@@ -37,7 +38,7 @@ static const char *or_empty(const char *s)
 	return s ? s : "";
 }
 
-ParameterizedTest(struct header_case *c, http_response, header)
+TableTest(struct header_case *c, http_response, header, table_none, table_none)
 {
 	struct http_response r;
 
@@ -91,7 +92,7 @@ ParameterizedTestParameters(http_response, json_type)
 	return cr_make_param_array(struct type_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(struct type_case *c, http_response, json_type)
+TableTest(struct type_case *c, http_response, json_type, table_none, table_none)
 {
 	cr_assert_eq(http_is_json_type(c->type), c->json, "'%s'", c->type);
 }

@@ -11,6 +11,7 @@
  */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
+#include "../table.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,7 +54,7 @@ ParameterizedTestParameters(import, header)
 	return cr_make_param_array(struct header_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(struct header_case *c, import, header)
+TableTest(struct header_case *c, import, header, table_none, table_none)
 {
 	struct csv_reader r;
 	struct csv_record rec;
@@ -188,7 +189,7 @@ ParameterizedTestParameters(import, rows_refused_here)
 	return cr_make_param_array(struct bad_row_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(struct bad_row_case *c, import, rows_refused_here)
+TableTest(struct bad_row_case *c, import, rows_refused_here, table_none, table_none)
 {
 	struct import_refusals ref;
 	json_t *item = NULL;

@@ -9,6 +9,7 @@
  */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
+#include "../table.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,7 +115,7 @@ ParameterizedTestParameters(ivbody, mapping)
 	return cr_make_param_array(struct body_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(struct body_case *c, ivbody, mapping)
+TableTest(struct body_case *c, ivbody, mapping, table_none, table_none)
 {
 	const struct cmd_verb *v = verb_named(c->verb);
 	enum iv_body which = strcmp(c->verb, "add") == 0    ? IV_BODY_ADD
@@ -298,7 +299,7 @@ ParameterizedTestParameters(ivbody, usage_errors)
 	return cr_make_param_array(struct argv_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(struct argv_case *c, ivbody, usage_errors, .init = setup, .fini = teardown)
+TableTest(struct argv_case *c, ivbody, usage_errors, setup, teardown)
 {
 	char *out = NULL, *err = NULL;
 	int rc = run(c, &out, &err);
@@ -333,8 +334,7 @@ ParameterizedTestParameters(ivbody, help_with_an_example)
 	return cr_make_param_array(struct argv_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(struct argv_case *c, ivbody, help_with_an_example, .init = setup,
-		  .fini = teardown)
+TableTest(struct argv_case *c, ivbody, help_with_an_example, setup, teardown)
 {
 	char *out = NULL, *err = NULL;
 	char want[128];

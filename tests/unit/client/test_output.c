@@ -5,6 +5,7 @@
  */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
+#include "../table.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,7 +40,7 @@ ParameterizedTestParameters(csv, field)
 	return cr_make_param_array(struct csv_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(struct csv_case *c, csv, field)
+TableTest(struct csv_case *c, csv, field, table_none, table_none)
 {
 	struct strbuf sb;
 
@@ -132,7 +133,7 @@ ParameterizedTestParameters(output, cell)
 	return cr_make_param_array(struct cell_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(struct cell_case *c, output, cell)
+TableTest(struct cell_case *c, output, cell, table_none, table_none)
 {
 	json_t *v = json_loads(c->json, JSON_DECODE_ANY, NULL);
 	struct strbuf sb;

@@ -8,6 +8,7 @@
  */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
+#include "../table.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,7 +90,7 @@ ParameterizedTestParameters(proposals, resource)
 	return cr_make_param_array(struct resource_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(struct resource_case *c, proposals, resource)
+TableTest(struct resource_case *c, proposals, resource, table_none, table_none)
 {
 	struct app app;
 	json_t *line = NULL;
@@ -232,7 +233,7 @@ ParameterizedTestParameters(proposals, body)
 	return cr_make_param_array(struct body_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(struct body_case *c, proposals, body)
+TableTest(struct body_case *c, proposals, body, table_none, table_none)
 {
 	const struct cmd_verb *v = verb_named(c->verb);
 	char path[] = "/tmp/svk-test-proposals.XXXXXX";

@@ -5,6 +5,7 @@
  */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
+#include "../table.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,7 +33,7 @@ ParameterizedTestParameters(request, path_escaping)
 	return cr_make_param_array(struct path_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(struct path_case *c, request, path_escaping)
+TableTest(struct path_case *c, request, path_escaping, table_none, table_none)
 {
 	struct strbuf sb;
 

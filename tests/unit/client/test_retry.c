@@ -8,6 +8,7 @@
  */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
+#include "../table.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -321,7 +322,7 @@ ParameterizedTestParameters(retry, no_second_attempt)
 	return cr_make_param_array(struct noretry_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(struct noretry_case *c, retry, no_second_attempt)
+TableTest(struct noretry_case *c, retry, no_second_attempt, table_none, table_none)
 {
 	struct fake f = { .nscript = 1 };
 	struct request_opts o;
@@ -367,7 +368,7 @@ ParameterizedTestParameters(retry, if_match_quoting)
 	return cr_make_param_array(struct etag_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(struct etag_case *c, retry, if_match_quoting)
+TableTest(struct etag_case *c, retry, if_match_quoting, table_none, table_none)
 {
 	struct strbuf sb;
 

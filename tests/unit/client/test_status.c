@@ -4,6 +4,7 @@
  */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
+#include "../table.h"
 #include <curl/curl.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -36,7 +37,7 @@ ParameterizedTestParameters(status, exit_code)
 	return cr_make_param_array(struct status_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(struct status_case *c, status, exit_code)
+TableTest(struct status_case *c, status, exit_code, table_none, table_none)
 {
 	cr_assert_eq(output_exit_for_status(c->status), c->exit_code, "status %ld", c->status);
 }
@@ -76,7 +77,7 @@ ParameterizedTestParameters(status, curl_code)
 	return cr_make_param_array(struct curl_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(struct curl_case *c, status, curl_code)
+TableTest(struct curl_case *c, status, curl_code, table_none, table_none)
 {
 	cr_assert_eq(http_exit_for_curlcode(c->code), c->exit_code, "curl code %d", c->code);
 }

@@ -7,6 +7,7 @@
  */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
+#include "../table.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,7 +42,7 @@ ParameterizedTestParameters(swetime, local)
 	return cr_make_param_array(struct local_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(struct local_case *c, swetime, local)
+TableTest(struct local_case *c, swetime, local, table_none, table_none)
 {
 	char out[SWETIME_LEN] = "";
 	int rc = swetime_local(c->in, out, sizeof out);

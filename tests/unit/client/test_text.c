@@ -7,6 +7,7 @@
  */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
+#include "../table.h"
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,7 +47,7 @@ ParameterizedTestParameters(text, width)
 	return cr_make_param_array(struct width_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(struct width_case *c, text, width, .init = utf8_locale)
+TableTest(struct width_case *c, text, width, utf8_locale, table_none)
 {
 	cr_assert_eq(text_width(c->in), c->width, "text_width(\"%s\") = %zu", c->in,
 		     text_width(c->in));
@@ -79,7 +80,7 @@ ParameterizedTestParameters(text, clean)
 	return cr_make_param_array(struct clean_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(struct clean_case *c, text, clean)
+TableTest(struct clean_case *c, text, clean, table_none, table_none)
 {
 	char buf[32];
 
@@ -110,7 +111,7 @@ ParameterizedTestParameters(text, padded)
 	return cr_make_param_array(struct pad_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(struct pad_case *c, text, padded, .init = utf8_locale)
+TableTest(struct pad_case *c, text, padded, utf8_locale, table_none)
 {
 	struct strbuf sb;
 
@@ -145,7 +146,7 @@ ParameterizedTestParameters(text, wrap)
 	return cr_make_param_array(struct wrap_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(struct wrap_case *c, text, wrap, .init = utf8_locale)
+TableTest(struct wrap_case *c, text, wrap, utf8_locale, table_none)
 {
 	struct strbuf sb;
 	const char *p = c->in;

@@ -4,6 +4,7 @@
  */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
+#include "../table.h"
 #include <string.h>
 
 #include "csv.h"
@@ -57,7 +58,7 @@ ParameterizedTestParameters(csv, field)
 	return cr_make_param_array(struct csv_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(struct csv_case *c, csv, field)
+TableTest(struct csv_case *c, csv, field, table_none, table_none)
 {
 	struct strbuf sb;
 

@@ -3,6 +3,7 @@
  */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
+#include "../table.h"
 #include <string.h>
 
 #include "error.h"
@@ -29,7 +30,7 @@ ParameterizedTestParameters(error, sqlstate)
 	return cr_make_param_array(struct sqlstate_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(struct sqlstate_case *c, error, sqlstate)
+TableTest(struct sqlstate_case *c, error, sqlstate, table_none, table_none)
 {
 	cr_assert_eq(svk_err_from_sqlstate(c->state), c->err, "sqlstate %s", c->state);
 }

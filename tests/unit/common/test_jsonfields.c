@@ -4,6 +4,7 @@
  */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
+#include "../table.h"
 #include <string.h>
 
 #include "jsonfields.h"
@@ -57,7 +58,7 @@ ParameterizedTestParameters(jsonfields, one_problem)
 	return cr_make_param_array(struct jf_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(struct jf_case *c, jsonfields, one_problem)
+TableTest(struct jf_case *c, jsonfields, one_problem, table_none, table_none)
 {
 	json_t *body = json_loads(c->body, 0, NULL), *errors = NULL;
 	bool ok;

@@ -4,6 +4,7 @@
  */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
+#include "../table.h"
 #include <jansson.h>
 #include <string.h>
 
@@ -71,7 +72,7 @@ ParameterizedTestParameters(jsonguard, table)
 	return cr_make_param_array(struct guard_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(struct guard_case *c, jsonguard, table)
+TableTest(struct guard_case *c, jsonguard, table, table_none, table_none)
 {
 	json_error_t err;
 	json_t *v = json_loads(c->json, 0, &err);

@@ -10,6 +10,7 @@
  */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
+#include "../table.h"
 #include <string.h>
 
 #include "pnr.h"
@@ -215,7 +216,7 @@ ParameterizedTestParameters(pnr, table)
 	return cr_make_param_array(struct pnr_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(struct pnr_case *c, pnr, table)
+TableTest(struct pnr_case *c, pnr, table, table_none, table_none)
 {
 	size_t at = 12345, at_len = 12345;
 	bool found = pnr_find(c->text, strlen(c->text), &at, &at_len);

@@ -7,6 +7,7 @@
  */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
+#include "../table.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -304,7 +305,7 @@ ParameterizedTestParameters(policy, table)
 	return cr_make_param_array(struct policy_case, cases, N_CASES);
 }
 
-ParameterizedTest(struct policy_case *c, policy, table)
+TableTest(struct policy_case *c, policy, table, table_none, table_none)
 {
 	struct policy_actor a;
 	struct policy_target t = {
@@ -417,7 +418,7 @@ ParameterizedTestParameters(policy, tier)
 	return cr_make_param_array(struct tier_case, cases_, sizeof cases_ / sizeof cases_[0]);
 }
 
-ParameterizedTest(struct tier_case *c, policy, tier)
+TableTest(struct tier_case *c, policy, tier, table_none, table_none)
 {
 	struct policy_actor a;
 

@@ -5,6 +5,7 @@
  */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
+#include "../table.h"
 #include <string.h>
 
 #include "token.h"
@@ -94,7 +95,7 @@ ParameterizedTestParameters(token, malformed)
 	return cr_make_param_array(struct shape_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(struct shape_case *c, token, malformed)
+TableTest(struct shape_case *c, token, malformed, table_none, table_none)
 {
 	cr_assert_not(token_well_formed(c->s, strlen(c->s)), "\"%s\"", c->s);
 }

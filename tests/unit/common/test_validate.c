@@ -3,6 +3,7 @@
  */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
+#include "../table.h"
 #include <string.h>
 
 #include "validate.h"
@@ -41,7 +42,7 @@ ParameterizedTestParameters(validate, slug)
 	return cr_make_param_array(struct str_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(struct str_case *c, validate, slug)
+TableTest(struct str_case *c, validate, slug, table_none, table_none)
 {
 	cr_assert_eq(validate_slug(c->s), c->valid, "\"%s\"", c->s);
 }
@@ -59,7 +60,7 @@ ParameterizedTestParameters(validate, username)
 	return cr_make_param_array(struct str_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(struct str_case *c, validate, username)
+TableTest(struct str_case *c, validate, username, table_none, table_none)
 {
 	cr_assert_eq(validate_username(c->s), c->valid, "\"%s\"", c->s);
 }
@@ -96,7 +97,7 @@ ParameterizedTestParameters(validate, date)
 	return cr_make_param_array(struct str_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(struct str_case *c, validate, date)
+TableTest(struct str_case *c, validate, date, table_none, table_none)
 {
 	cr_assert_eq(validate_date(c->s), c->valid, "\"%s\"", c->s);
 }
@@ -126,7 +127,7 @@ ParameterizedTestParameters(validate, password)
 	return cr_make_param_array(struct str_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(struct str_case *c, validate, password)
+TableTest(struct str_case *c, validate, password, table_none, table_none)
 {
 	const char *why = "unset";
 	bool ok = validate_password(c->s, &why);
@@ -200,7 +201,7 @@ ParameterizedTestParameters(validate, utf8)
 	return cr_make_param_array(struct utf8_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(struct utf8_case *c, validate, utf8)
+TableTest(struct utf8_case *c, validate, utf8, table_none, table_none)
 {
 	cr_assert_eq(validate_utf8(c->s, c->len), c->valid,
 		     "case of %zu bytes "

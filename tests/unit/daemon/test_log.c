@@ -7,6 +7,7 @@
  */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
+#include "../table.h"
 #include <criterion/redirect.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -47,7 +48,7 @@ ParameterizedTestParameters(log, escapes_values)
 	return cr_make_param_array(struct esc_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(struct esc_case *c, log, escapes_values)
+TableTest(struct esc_case *c, log, escapes_values, table_none, table_none)
 {
 	char buf[256];
 

@@ -4,6 +4,7 @@
  */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
+#include "../table.h"
 #include <string.h>
 
 #include "router.h"
@@ -62,7 +63,7 @@ ParameterizedTestParameters(router, match)
 	return cr_make_param_array(struct route_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(struct route_case *c, router, match)
+TableTest(struct route_case *c, router, match, table_none, table_none)
 {
 	char seg[256];
 	const char *params[ROUTE_MAX_PARAMS] = { 0 };
