@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../table.h"
 #include "harness.h"
 #include "robust_util.h"
 
@@ -28,7 +29,7 @@ TestSuite(trust_privacy, .fini = stop, .timeout = 120);
 
 /* ---- the personnummer guard ------------------------------------------------ */
 
-/* Inline arrays only: Criterion re-executes the binary per parameter. */
+/* The rows store nothing, so they share one daemon (tests/table.h). */
 struct spelling {
 	char name[64]; /* an organisation's name */
 	char what[48];
@@ -53,8 +54,8 @@ ParameterizedTestParameters(trust_privacy, spellings_that_walked_around_the_guar
 	return cr_make_param_array(struct spelling, cases, sizeof cases / sizeof cases[0]);
 }
 
-ParameterizedTest(struct spelling *c, trust_privacy, spellings_that_walked_around_the_guard,
-		  .init = start)
+TableTest(struct spelling *c, trust_privacy, spellings_that_walked_around_the_guard, table_none,
+	  table_none, .init = start)
 {
 	const char *admin = admin_token(&e);
 	long orgs = sql_count(&e, "SELECT count(*) FROM svk.organisations");

@@ -6,7 +6,7 @@
  */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
-#include "../table.h"
+#include "../../table.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

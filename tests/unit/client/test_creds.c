@@ -5,7 +5,7 @@
  */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
-#include "../table.h"
+#include "../../table.h"
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>

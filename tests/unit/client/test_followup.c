@@ -10,7 +10,7 @@
  */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
-#include "../table.h"
+#include "../../table.h"
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>

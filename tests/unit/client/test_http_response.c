@@ -6,7 +6,7 @@
  */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
-#include "../table.h"
+#include "../../table.h"
 #include <string.h>
 
 #include "http_response.h"

@@ -4,7 +4,7 @@
  */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
-#include "../table.h"
+#include "../../table.h"
 #include <curl/curl.h>
 #include <netinet/in.h>
 #include <stdio.h>

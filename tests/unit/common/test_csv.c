@@ -4,7 +4,7 @@
  */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
-#include "../table.h"
+#include "../../table.h"
 #include <string.h>
 
 #include "csv.h"

@@ -4,7 +4,7 @@
  */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
-#include "../table.h"
+#include "../../table.h"
 #include <jansson.h>
 #include <string.h>
 

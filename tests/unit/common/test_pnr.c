@@ -10,7 +10,7 @@
  */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
-#include "../table.h"
+#include "../../table.h"
 #include <string.h>
 
 #include "pnr.h"

@@ -7,7 +7,7 @@
  */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
-#include "../table.h"
+#include "../../table.h"
 #include <stdio.h>
 #include <string.h>
 

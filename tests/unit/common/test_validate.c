@@ -3,7 +3,7 @@
  */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
-#include "../table.h"
+#include "../../table.h"
 #include <string.h>
 
 #include "validate.h"

@@ -7,7 +7,7 @@
  */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
-#include "../table.h"
+#include "../../table.h"
 #include <criterion/redirect.h>
 #include <stdint.h>
 #include <stdio.h>
