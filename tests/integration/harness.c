@@ -445,8 +445,13 @@ static void spawn_daemon(struct env *e)
 	pid = fork();
 	cr_assert(pid >= 0, "fork: %s", strerror(errno));
 	if (pid == 0) {
-		/* The daemon dies with the test process, even when it crashes. */
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		/* The daemon dies with the test process, even when it crashes;
+		 * a shared env's outlives it, and the runner stops it. */
+		if (!e->shared)
+			prctl(PR_SET_PDEATHSIG, SIGKILL);
+		/* Criterion kills the test's process group when it ends. */
+		else if (setsid() < 0)
+			_exit(126);
 		if (dup2(devnull, 0) < 0 || dup2(logfd, 1) < 0 || dup2(logfd, 2) < 0)
 			_exit(126);
 		execl(exe, exe, "-c", e->config, "serve", (char *)NULL);
@@ -541,6 +546,10 @@ void env_stop(struct env *e)
 {
 	if (!e->dir[0])
 		return;
+	if (e->shared) {
+		env_detach_shared(e);
+		return;
+	}
 	env_stop_daemon(e);
 	if (e->curl) {
 		curl_easy_cleanup(e->curl);
@@ -561,8 +570,22 @@ void env_stop(struct env *e)
 	} else {
 		rm_tree(e->dir);
 	}
+	harness_env_free(e);
+	e->dir[0] = '\0';
+}
+
+void harness_env_free(struct env *e)
+{
+	if (e->curl) {
+		curl_easy_cleanup(e->curl);
+		e->curl = NULL;
+	}
+	if (e->pg_owner)
+		PQfinish(e->pg_owner);
+	if (e->pg_app)
+		PQfinish(e->pg_app);
+	e->pg_owner = e->pg_app = NULL;
 	arena_free(e);
 	free(e->admin_tok);
 	e->admin_tok = NULL;
-	e->dir[0] = '\0';
 }

@@ -79,6 +79,7 @@ struct env {
 	void *pg_owner; /* PGconn * as the superuser */
 	void *pg_app;   /* PGconn * as samverkan_app */
 	bool db_created;
+	bool shared; /* the binary's shared env: its daemon outlives the test */
 	struct arena_item *arena;
 };
 
@@ -129,6 +130,31 @@ void env_stop(struct env *e);
 	}                                  \
 	ENV_FINI(name##_env_stop, env_)    \
 	TestSuite(name, .init = name##_env_start, .fini = name##_env_stop, __VA_ARGS__)
+
+/*
+ * A suite whose tests share one env: one database and one daemon for the
+ * whole test binary, made by its first test and stopped by the runner
+ * after the last (harness_shared.c); the binary's tests then run one at a
+ * time. For suites whose tests only read, or write only what no other
+ * test of the suite counts or lists: a test of such a suite must not
+ * depend on what the suite's other tests leave behind.
+ *
+ *   ENV_SHARED_SUITE(errors, e, .timeout = 120);
+ */
+#define ENV_SHARED_SUITE(name, env_, ...)                                 \
+	static void name##_env_attach(void)                               \
+	{                                                                 \
+		env_attach_shared(&(env_));                               \
+	}                                                                 \
+	__attribute__((constructor)) static void name##_env_declare(void) \
+	{                                                                 \
+		harness_shared_declared = true;                           \
+	}                                                                 \
+	ENV_FINI(name##_env_stop, env_)                                   \
+	TestSuite(name, .init = name##_env_attach, .fini = name##_env_stop, __VA_ARGS__)
+extern bool harness_shared_declared;
+/* Attaches e to the binary's shared env, making it when it is the first. */
+void env_attach_shared(struct env *e);
 
 /* The source tree (SVK_TOP) and the build tree (SVK_BUILD_DIR) under test. */
 const char *harness_top_dir(void);

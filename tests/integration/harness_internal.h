@@ -22,6 +22,14 @@ void env_prepare(struct env *e, const struct env_opts *opts, const char *db);
  * opts.fresh_database an empty one migrated and seeded; and its removal. */
 void harness_db_create(struct env *e);
 void harness_db_drop(struct env *e);
+/* Frees what this test process holds of a shared env (harness_shared.c);
+ * the daemon and the database stay for the binary's next test. */
+void env_detach_shared(struct env *e);
+/* The runner's end of the shared env: stops its daemon, drops its
+ * database; the number of failures found (printed). */
+int harness_shared_finish(void);
+/* Frees what the env's helpers allocated (harness.c). */
+void harness_env_free(struct env *e);
 /* Runs a statement on the cluster's maintenance database (harness_db.c). */
 bool harness_cluster_exec(struct env *e, const char *what, const char *const parts[], bool must);
 void harness_print_log_tail(const struct env *e, const char *why);

@@ -3,6 +3,7 @@
  * tearing a test down (see harness_teardown_failed) fail the run.
  */
 #include <criterion/criterion.h>
+#include <criterion/options.h>
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
@@ -22,6 +23,7 @@
  * and main (below, the runner's) reports those files and exits 1.
  */
 #define TEARDOWN_DIR_VAR "SVK_IT_TEARDOWN_DIR"
+#define SHARED_VAR "SVK_IT_SHARED"
 
 void harness_teardown_failed(const char *fmt, ...)
 {
@@ -82,7 +84,7 @@ static int report_teardown_failures(const char *dir)
 int main(int argc, char *argv[])
 {
 	const char *tmp = getenv("TMPDIR");
-	char dir[PATH_MAX];
+	char dir[PATH_MAX], shared[PATH_MAX + 16];
 	struct criterion_test_set *tests;
 	int result = 0;
 
@@ -92,10 +94,21 @@ int main(int argc, char *argv[])
 		fprintf(stderr, "cannot make a temporary directory: %s\n", strerror(errno));
 		return 1;
 	}
+	if (snprintf(shared, sizeof shared, "%s/shared.env", dir) >= (int)sizeof shared ||
+	    setenv(SHARED_VAR, shared, 1) != 0) {
+		fprintf(stderr, "cannot name the shared env's file\n");
+		return 1;
+	}
 	tests = criterion_initialize();
-	if (criterion_handle_args(argc, argv, true))
+	if (criterion_handle_args(argc, argv, true)) {
+		/* The tests of a shared env take turns (harness_shared.c). */
+		if (harness_shared_declared)
+			criterion_options.jobs = 1;
 		result = !criterion_run_all_tests(tests);
+	}
 	criterion_finalize(tests);
+	if (harness_shared_finish() > 0)
+		result = 1;
 	if (report_teardown_failures(dir) > 0)
 		result = 1;
 	return result;

@@ -14,7 +14,7 @@
 
 static struct env e;
 
-ENV_SUITE(plans_privacy, e, .timeout = 120);
+ENV_SHARED_SUITE(plans_privacy, e, .timeout = 120);
 
 Test(plans_privacy, the_seed_loaded_twice_gives_one_agreement)
 {
