@@ -276,6 +276,15 @@ int proposals_body(struct app *app, enum prop_body which, const struct cmd_args 
  */
 int audit_verify_message(const json_t *doc, struct strbuf *msg);
 
+/* `audit checkpoint save` (checkpoints.c): fetches the signed checkpoint,
+ * pins the server's key at the first save and appends the checkpoint to
+ * the config directory's audit-checkpoints. The exit code. */
+int audit_checkpoint_save(struct app *app);
+/* Checks every saved checkpoint of the server: its signature against the
+ * pinned key, and each of its heads still in the log (a missing or other
+ * entry is printed, exit 1). *checked counts them. The exit code. */
+int audit_checkpoints_verify(struct app *app, int *checked);
+
 /*
  * A password for a command: the next line of standard input with
  * --password-stdin (from_stdin), else asked on the terminal without echo

@@ -4,6 +4,8 @@
  * time, and verify that no entry was changed, removed or inserted. verify
  * is a check a cron job can run: exit 0 when the log is intact, 1 when it
  * is not, with the first broken entry on standard output either way.
+ * With checkpoints saved (`audit checkpoint save`, checkpoints.c), verify
+ * also proves that the log still begins with each of them.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -107,10 +109,31 @@ static int run_verify(struct app *app, const struct cmd_args *a)
 		rc = fprintf(app->out.out, "%s\n", msg.data) < 0 ? CLI_ERROR : result;
 	if (rc == 0)
 		rc = result;
+	if (rc == CLI_OK || rc == CLI_ERROR) {
+		int checked = 0, cr = audit_checkpoints_verify(app, &checked);
+
+		if (cr == CLI_OK && checked > 0 && app->out.format == OUT_TABLE)
+			cr = fprintf(app->out.out, "%d saved checkpoint%s still in the log\n",
+				     checked, checked == 1 ? "" : "s") < 0
+				 ? CLI_ERROR
+				 : CLI_OK;
+		if (rc == CLI_OK)
+			rc = cr;
+	}
 out:
 	json_decref(doc);
 	strbuf_cleanup(&msg);
 	return rc;
+}
+
+static int run_checkpoint(struct app *app, const struct cmd_args *a)
+{
+	if (strcmp(a->pos[0], "save") != 0) {
+		output_error(&app->out, "audit checkpoint: unknown action \"%s\" (save)",
+			     a->pos[0]);
+		return CLI_USAGE;
+	}
+	return audit_checkpoint_save(app);
 }
 
 static const struct opt_def list_opts[] = {
@@ -142,6 +165,12 @@ static const struct cmd_verb audit_verbs[] = {
 	  "intact: N entries' and exit 0, or the first broken entry and exit "
 	  "1.",
 	  "audit verify || echo \"the audit log was tampered with\"" },
+	{ "checkpoint", run_checkpoint, NULL, 0, 1, 1, "audit checkpoint save",
+	  "Saves the server's signed checkpoint of the log (its 16 chain heads "
+	  "and number of entries) in the config directory; the first save pins "
+	  "the server's key. 'audit verify' then also proves that the log still "
+	  "begins with every saved checkpoint.",
+	  "audit checkpoint save" },
 };
 
 const struct cmd_noun cmd_audit = { "audit", "The audit log (styrgrupp and admins).", audit_verbs,

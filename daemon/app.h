@@ -11,6 +11,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 
+#include "auditkey.h"
 #include "config.h"
 #include "guard.h"
 #include "log.h"
@@ -35,6 +36,7 @@ struct app {
 	size_t migrations_expected;
 	char functions_expected[65]; /* admin_functions_checksum() */
 	char dummy_hash[128];        /* see passwd_init() */
+	struct audit_key audit_key;  /* [audit] signing_key, when set */
 	/* counters for /metrics */
 	atomic_ulong requests;
 	atomic_ulong responses[6]; /* by status class 1xx..5xx */

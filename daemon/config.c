@@ -63,6 +63,7 @@ static const struct opt opts[] = {
 	I("auth", "argon2_queue_max", argon2_queue_max, 64, 1, 100000),
 	I("auth", "argon2_queue_per_address", argon2_queue_per_address, 8, 0, 100000),
 	I("retention", "incident_years", incident_years, 5, 1, 100),
+	S("audit", "signing_key", audit_signing_key, ""),
 	S("log", "level", log_level, "info"),
 };
 

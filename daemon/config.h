@@ -45,6 +45,8 @@ struct config {
 	int argon2_queue_per_address; /* of them, from one address; 0: no cap */
 	/* [retention] */
 	int incident_years;
+	/* [audit] */
+	char *audit_signing_key; /* the checkpoints' Ed25519 key file; "": none */
 	/* [log] */
 	char *log_level;
 };

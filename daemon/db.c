@@ -5,6 +5,11 @@
  *
  *   DOWN --timer--> CONNECTING --PQconnectPoll ok--> PREPARING --sync--> IDLE
  *   IDLE --submit--> BUSY --PIPELINE_SYNC--> IDLE
+ *
+ * An open batch (db_submit_open) is sent with a flush request instead of
+ * the sync: its results come back while its transaction is still open,
+ * and its end (db_conn_end: more statements and the sync, or a rollback)
+ * keeps the connection BUSY until that sync.
  *   any --error--> DOWN (reconnect with backoff; a running batch gets 503)
  *
  * Connections stay in pipeline mode: a batch is its statements followed by
@@ -147,12 +152,26 @@ static int conn_watch(struct db_conn *c)
 	return 0;
 }
 
+/* A notice goes to the log. The rollback of an open transaction
+ * (db_conn_end) warns that it ended an implicit one: that is expected. */
+static void conn_notice(void *arg, const PGresult *r)
+{
+	struct db_pool *pool = arg;
+	const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+	const char *msg = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+
+	log_msg(pool->log, state && strcmp(state, "25P01") == 0 ? LOG_DEBUG : LOG_WARN,
+		"msg=\"database notice\" sqlstate=%s notice=\"%.200s\"", state ? state : "-",
+		msg ? msg : "");
+}
+
 /* Connected: enter pipeline mode and prepare every named statement. */
 static void conn_prepare(struct db_conn *c)
 {
 	struct db_pool *pool = c->pool;
 
 	evtimer_del(c->timer);
+	PQsetNoticeReceiver(c->pg, conn_notice, pool);
 	c->cancel = PQgetCancel(c->pg);
 	if (!c->cancel || PQsetnonblocking(c->pg, 1) != 0 || PQenterPipelineMode(c->pg) != 1 ||
 	    conn_watch(c) != 0) {
@@ -245,8 +264,67 @@ void db_conn_run(struct db_conn *c, struct db_op *op)
 			return;
 		}
 	}
-	if (PQpipelineSync(c->pg) != 1 || conn_flush(c) != 0)
+	/* An open batch asks only for its results: without the sync its
+	 * transaction stays open (db_conn_end). */
+	if ((op->open ? PQsendFlushRequest(c->pg) : PQpipelineSync(c->pg)) != 1 ||
+	    conn_flush(c) != 0)
 		conn_down(c, "cannot send query");
+}
+
+/* Ends the open transaction of op: its statements and the sync, which
+ * commits; or a rollback (op's callback is then not called). False when
+ * they cannot be sent: a rollback then takes the connection down; the
+ * end of a transaction leaves it held (its callback not called), for the
+ * rollback that follows. */
+bool db_conn_end(struct db_conn *c, struct db_op *op, bool rollback)
+{
+	bool ok = true;
+
+	op->held = false;
+	op->cur = 0;
+	if (rollback) {
+		op->n = 0;
+		op->cb = NULL;
+	}
+	for (int i = 0; ok && i < op->n; i++)
+		ok = PQsendQueryPrepared(c->pg, op->calls[i].stmt, op->calls[i].nparams,
+					 op->calls[i].params, NULL, NULL, 0) == 1;
+	if (ok && rollback)
+		ok = PQsendQueryParams(c->pg, "ROLLBACK", 0, NULL, NULL, NULL, NULL, 0) == 1;
+	if (ok)
+		ok = PQpipelineSync(c->pg) == 1 && conn_flush(c) == 0;
+	if (ok)
+		return true;
+	if (rollback) {
+		conn_down(c, "cannot send query");
+		return false;
+	}
+	op->held = true;
+	op->cb = NULL;
+	return false;
+}
+
+/* The statements of an open batch succeeded: the callback sees them with
+ * the transaction open, and ends it; when it does not, it is rolled back. */
+static void conn_deliver_open(struct db_conn *c)
+{
+	struct db_op *op = c->op;
+	struct db_result res = op->result;
+	db_cb cb = op->cb;
+
+	op->open = false;
+	op->held = true;
+	op->cb = NULL;
+	memset(&op->result, 0, sizeof op->result);
+	res.n = op->n;
+	res.open = op;
+	if (cb)
+		cb(op->arg, &res);
+	for (int i = 0; i < DB_MAX_BATCH; i++)
+		if (res.res[i])
+			PQclear(res.res[i]);
+	if (c->state == C_BUSY && c->op == op && op->held)
+		db_conn_end(c, op, true);
 }
 
 static void record_error(struct db_op *op, PGresult *r)
@@ -336,8 +414,20 @@ static void conn_read(struct db_conn *c)
 		r = PQgetResult(c->pg);
 		if (!r) {
 			/* End of one statement's results. */
-			if (c->state == C_BUSY)
-				c->op->cur++;
+			if (c->state != C_BUSY)
+				continue;
+			struct db_op *op = c->op;
+			op->cur++;
+			if (op->open && op->result.err != SVK_OK) {
+				/* A failed open batch ends as any other. */
+				op->open = false;
+				if (PQpipelineSync(c->pg) != 1 || conn_flush(c) != 0) {
+					conn_down(c, "cannot send sync");
+					return;
+				}
+			} else if (op->open && op->cur == op->n) {
+				conn_deliver_open(c);
+			}
 			continue;
 		}
 		if (c->state == C_PREPARING) {

@@ -53,6 +53,7 @@ struct db_result {
 	const char *column;          /* PG_DIAG_COLUMN_NAME, or NULL */
 	int n;                       /* number of results */
 	PGresult *res[DB_MAX_BATCH]; /* per statement; NULL when it did not run */
+	struct db_op *open;          /* db_submit_open: the transaction is still open */
 };
 
 typedef void (*db_cb)(void *arg, const struct db_result *result);
@@ -69,6 +70,26 @@ void db_pool_free(struct db_pool *pool);
  * first. Returns NULL only when out of memory (cb not called).
  */
 struct db_op *db_submit(struct db_pool *pool, const struct db_call *calls, int n, db_cb cb,
+			void *arg);
+
+/*
+ * Like db_submit, but when every statement succeeds the batch's
+ * transaction stays open: the callback's result has .open set, and the
+ * callback ends the transaction with db_op_end before it returns;
+ * otherwise it is rolled back when the callback returns. Nothing else
+ * runs on the connection meanwhile. A failure ends the batch as
+ * db_submit's does (the transaction rolled back, .open NULL).
+ */
+struct db_op *db_submit_open(struct db_pool *pool, const struct db_call *calls, int n, db_cb cb,
+			     void *arg);
+/*
+ * Runs calls (1..DB_MAX_BATCH) in the open transaction of a result's .open
+ * and commits it: all of it, the first part too, or nothing. cb is called
+ * as db_submit's, with the results of calls. Returns the op, or NULL when
+ * the statements cannot be sent (then the transaction is rolled back when
+ * the callback that got .open returns; cb is not called).
+ */
+struct db_op *db_op_end(struct db_op *open, const struct db_call *calls, int n, db_cb cb,
 			void *arg);
 
 /* Withdraws an op: a queued one is dropped, a running one is cancelled on

@@ -25,6 +25,8 @@ struct db_op {
 	db_cb cb;
 	void *arg;
 	bool queued;
+	bool open; /* db_submit_open: no sync after the statements... */
+	bool held; /* ...and they succeeded: the transaction waits for db_op_end */
 	int n;
 	int cur; /* statement whose results are being read */
 	struct {
@@ -70,6 +72,7 @@ long db_ms_since(const struct timespec *t);
 int db_pool_connected(const struct db_pool *pool);
 void db_pool_dispatch(struct db_pool *pool);
 void db_conn_run(struct db_conn *c, struct db_op *op);
+bool db_conn_end(struct db_conn *c, struct db_op *op, bool rollback);
 
 /* db_op.c */
 void db_op_clear_results(struct db_op *op);
@@ -77,5 +80,6 @@ void db_op_free(struct db_op *op);
 void db_op_finish(struct db_op *op);
 void db_op_fail(struct db_op *op, enum svk_err err, const char *why);
 void db_op_fail_later(struct db_op *op);
+int db_op_set_calls(struct db_op *op, const struct db_call *calls, int n);
 
 #endif

@@ -87,26 +87,24 @@ void db_op_fail_later(struct db_op *op)
 	}
 }
 
-static struct db_op *op_new(struct db_pool *pool, const struct db_call *calls, int n, db_cb cb,
-			    void *arg)
+/* Copies the statements and their parameters into the op (its arena). */
+int db_op_set_calls(struct db_op *op, const struct db_call *calls, int n)
 {
-	struct db_op *op;
 	size_t total = 0, off = 0;
+	char *arena;
 
-	if (n < 1 || n > DB_MAX_BATCH)
-		return NULL;
-	op = calloc(1, sizeof *op);
-	if (!op)
-		return NULL;
+	if (n < 0 || n > DB_MAX_BATCH)
+		return -1;
 	for (int i = 0; i < n; i++)
 		for (int j = 0; j < calls[i].nparams; j++)
 			if (calls[i].params[j])
 				total += strlen(calls[i].params[j]) + 1;
-	op->arena = malloc(total ? total : 1);
-	if (!op->arena) {
-		free(op);
-		return NULL;
-	}
+	arena = malloc(total ? total : 1);
+	if (!arena)
+		return -1;
+	free(op->arena);
+	op->arena = arena;
+	memset(op->calls, 0, sizeof op->calls);
 	for (int i = 0; i < n; i++) {
 		op->calls[i].stmt = calls[i].stmt;
 		op->calls[i].nparams = calls[i].nparams;
@@ -120,17 +118,32 @@ static struct db_op *op_new(struct db_pool *pool, const struct db_call *calls, i
 			off += len;
 		}
 	}
+	op->n = n;
+	return 0;
+}
+
+static struct db_op *op_new(struct db_pool *pool, const struct db_call *calls, int n, db_cb cb,
+			    void *arg)
+{
+	struct db_op *op;
+
+	if (n < 1 || n > DB_MAX_BATCH)
+		return NULL;
+	op = calloc(1, sizeof *op);
+	if (!op)
+		return NULL;
+	if (db_op_set_calls(op, calls, n) != 0) {
+		free(op);
+		return NULL;
+	}
 	op->pool = pool;
 	op->cb = cb;
 	op->arg = arg;
-	op->n = n;
 	return op;
 }
 
-struct db_op *db_submit(struct db_pool *pool, const struct db_call *calls, int n, db_cb cb,
-			void *arg)
+static struct db_op *submit(struct db_pool *pool, struct db_op *op)
 {
-	struct db_op *op = op_new(pool, calls, n, cb, arg);
 	struct timeval tv;
 
 	if (!op)
@@ -159,6 +172,33 @@ struct db_op *db_submit(struct db_pool *pool, const struct db_call *calls, int n
 	TAILQ_INSERT_TAIL(&pool->queue, op, next);
 	op->queued = true;
 	pool->queued++;
+	return op;
+}
+
+struct db_op *db_submit(struct db_pool *pool, const struct db_call *calls, int n, db_cb cb,
+			void *arg)
+{
+	return submit(pool, op_new(pool, calls, n, cb, arg));
+}
+
+struct db_op *db_submit_open(struct db_pool *pool, const struct db_call *calls, int n, db_cb cb,
+			     void *arg)
+{
+	struct db_op *op = op_new(pool, calls, n, cb, arg);
+
+	if (op)
+		op->open = true;
+	return submit(pool, op);
+}
+
+struct db_op *db_op_end(struct db_op *op, const struct db_call *calls, int n, db_cb cb, void *arg)
+{
+	if (!op || !op->held || !op->conn || n < 1 || db_op_set_calls(op, calls, n) != 0)
+		return NULL;
+	op->cb = cb;
+	op->arg = arg;
+	if (!db_conn_end(op->conn, op, false))
+		return NULL;
 	return op;
 }
 

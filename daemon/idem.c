@@ -4,11 +4,15 @@
  *
  * Before the handler runs, the key is looked up: a stored answer is
  * replayed (the same request) or refused with 422 (another request under
- * the same key); an unfinished one gives 409. The handler's write then
- * goes out as one batch — claim the key, write, in one transaction — so
- * the key and the change commit together or not at all, and the answer is
- * stored once it has been sent. Secrets in an answer (a new token, a
- * generated password) are shown once and never stored.
+ * the same key). The handler's write then goes out as one batch — claim
+ * the key, write — whose transaction stays open (req_db_open) until the
+ * handler's answer is stored in it: the key, the change and the answer
+ * commit together or not at all, and the answer is sent once they have.
+ * So a repeat after a crash finds either nothing (and is applied) or the
+ * answer; a repeat while the first is still running waits for its claim
+ * and gets 409. An answer other than 2xx is not kept: its transaction is
+ * rolled back, so the key is not used up. Secrets in an answer (a new
+ * token, a generated password) are shown once and never stored.
  */
 #include "idem.h"
 
@@ -146,8 +150,8 @@ static void written(struct req *r, const struct db_result *res)
 		req_reply_db_error(r, res);
 		return;
 	}
-	r->idem.claimed = res->err == SVK_OK;
-	if (r->idem.claimed)
+	r->idem.open = res->open;
+	if (r->idem.open)
 		r->hold = hold;
 	view.n = res->n - 1;
 	for (int i = 0; i < DB_MAX_BATCH - 1; i++)
@@ -175,7 +179,7 @@ void req_write(struct req *r, const struct db_call *calls, int n, req_db_cb done
 	for (int i = 0; i < n; i++)
 		batch[i + 1] = calls[i];
 	r->idem.write_done = done;
-	req_db(r, batch, n + 1, written);
+	req_db_open(r, batch, n + 1, written);
 }
 
 void req_write1(struct req *r, const char *stmt, int nparams, const char *const *params,
@@ -221,35 +225,42 @@ static void stored(struct req *r, const struct db_result *res)
 	struct idem_held *h = r->idem.held;
 
 	r->idem.held = NULL;
-	r->idem.claimed = false;
-	r->hold = NULL;
-	if (res->err != SVK_OK)
+	if (res->err != SVK_OK) {
+		/* Nothing of the request was committed: the answer would lie. */
 		log_warn(&r->w->app->log, "msg=\"cannot store idempotent answer\" id=%s", r->id);
+		held_free(h);
+		req_reply_db_error(r, res);
+		return;
+	}
 	req_reply_text(r, h->status, h->content_type, h->body ? h->body : "", h->len, h->location);
 	held_free(h);
 }
 
-/* The reply hook of a request whose key was claimed: keeps a 2xx answer,
- * stores it, and sends it once it is stored (so that a repeat arriving
- * right after the answer finds it). True when it took the answer over. */
+/* The reply hook of a request whose key was claimed, in the write's open
+ * transaction: a 2xx answer is stored in it, and the answer sent once it
+ * has committed. Any other answer is sent as it is, and the transaction
+ * rolled back (db.h). True when it took the answer over. */
 static bool hold(struct req *r, const struct answer *a)
 {
 	struct idem_held *h;
+	struct db_op *open = r->idem.open;
 	json_t *doc = NULL;
 	char *kept = NULL, code[8];
 	bool ok;
 
-	if (a->status < 200 || a->status > 299)
+	r->hold = NULL;
+	r->idem.open = NULL;
+	if (!open || a->status < 200 || a->status > 299)
 		return false;
 	h = calloc(1, sizeof *h);
 	ok = h != NULL;
-	if (!ok)
-		return false;
-	h->status = a->status;
-	h->len = a->len;
-	h->content_type = dup_or_null(a->content_type, &ok);
-	h->location = dup_or_null(a->location, &ok);
-	if (a->body && a->len) {
+	if (ok) {
+		h->status = a->status;
+		h->len = a->len;
+		h->content_type = dup_or_null(a->content_type, &ok);
+		h->location = dup_or_null(a->location, &ok);
+	}
+	if (ok && a->body && a->len) {
 		h->body = malloc(a->len + 1);
 		if (h->body) {
 			memcpy(h->body, a->body, a->len);
@@ -265,18 +276,25 @@ static bool hold(struct req *r, const struct answer *a)
 			json_object_del(doc, "token");
 			json_object_del(doc, "password");
 			kept = json_dumps(doc, JSON_COMPACT);
+			ok = kept != NULL;
 		}
 		json_decref(doc);
 	}
 	if (!ok) {
+		/* Not a 2xx that was not stored: the change is rolled back. */
 		held_free(h);
-		free(kept);
-		return false;
+		req_problem(r, SVK_ERR_INTERNAL, "out of memory");
+		return true;
 	}
 	snprintf(code, sizeof code, "%d", a->status);
 	r->idem.held = h;
-	const char *p[5] = { r->auth.actor.user_id, r->idem.key, code, kept, a->location };
-	req_db1(r, SQL_IDEM_STORE, 5, p, stored);
+	struct db_call call = { .stmt = SQL_IDEM_STORE, .nparams = 5 };
+	call.params[0] = r->auth.actor.user_id;
+	call.params[1] = r->idem.key;
+	call.params[2] = code;
+	call.params[3] = kept ? kept : h->body;
+	call.params[4] = a->location;
+	req_db_end(r, open, &call, 1, stored);
 	free(kept);
 	return true;
 }

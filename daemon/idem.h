@@ -11,6 +11,7 @@
 struct req;
 struct db_result;
 struct idem_held;
+struct db_op;
 
 #define IDEM_KEY_MAX 200
 
@@ -19,7 +20,8 @@ struct req_idem {
 			      * carry anything, so it is never stored */
 	char hash[65];                  /* what "the same request" means (idem.c) */
 	bool fresh;                     /* the key was new: the write claims it */
-	bool claimed;                   /* ...and did: the answer is stored */
+	struct db_op *open;             /* ...and did: its transaction, open until
+				      * the answer is stored in it (hold) */
 	void (*handler)(struct req *r); /* runs once the key is looked up */
 	void (*write_done)(struct req *r, const struct db_result *res);
 	struct idem_held *held; /* the answer, until it is stored */

@@ -10,6 +10,7 @@
 
 #include "admin.h"
 #include "app.h"
+#include "auditkey.h"
 
 static void usage(FILE *out)
 {
@@ -25,6 +26,8 @@ static void usage(FILE *out)
 	      "                         demo users (passwords to PATH, 0600) and examples\n"
 	      "  purge [--dry-run]      delete incidents older than [retention] incident_years\n"
 	      "                         (default 5), after writing the run's audit entry\n"
+	      "  audit-key              make the audit checkpoints' signing key ([audit]\n"
+	      "                         signing_key) when missing; print its public key\n"
 	      "  check-config           load the configuration and report problems\n"
 	      "\n"
 	      "options:\n"
@@ -112,6 +115,8 @@ int main(int argc, char **argv)
 		}
 	} else if (strcmp(cmd, "purge") == 0) {
 		status = admin_purge(&app.cfg, &app.log, dry_run);
+	} else if (strcmp(cmd, "audit-key") == 0) {
+		status = admin_audit_key(&app.cfg);
 	} else if (strcmp(cmd, "check-config") == 0) {
 		puts("configuration ok");
 		status = 0;

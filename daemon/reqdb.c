@@ -82,27 +82,55 @@ static void db_trampoline(void *arg, const struct db_result *res)
 	r->db_done(r, res);
 }
 
-void req_db(struct req *r, const struct db_call *calls, int n, req_db_cb done)
+/* Watches for the client hanging up while r->op runs. */
+static void watch(struct req *r)
 {
 	struct conn *c = r->conn;
 
+	if (!c)
+		return;
+	if (!c->closed_ev) {
+		evutil_socket_t fd = bufferevent_getfd(c->bev);
+		if (fd >= 0)
+			c->closed_ev = event_new(r->w->base, fd, EV_CLOSED | EV_READ,
+						 conn_closed_cb, c);
+	}
+	if (c->closed_ev)
+		event_add(c->closed_ev, NULL);
+}
+
+void req_db(struct req *r, const struct db_call *calls, int n, req_db_cb done)
+{
 	r->db_done = done;
 	r->op = db_submit(r->w->db, calls, n, db_trampoline, r);
 	if (!r->op) {
 		req_problem(r, SVK_ERR_INTERNAL, "out of memory");
 		return;
 	}
-	/* Watch for the client hanging up while the query runs. */
-	if (c) {
-		if (!c->closed_ev) {
-			evutil_socket_t fd = bufferevent_getfd(c->bev);
-			if (fd >= 0)
-				c->closed_ev = event_new(r->w->base, fd, EV_CLOSED | EV_READ,
-							 conn_closed_cb, c);
-		}
-		if (c->closed_ev)
-			event_add(c->closed_ev, NULL);
+	watch(r);
+}
+
+void req_db_open(struct req *r, const struct db_call *calls, int n, req_db_cb done)
+{
+	r->db_done = done;
+	r->op = db_submit_open(r->w->db, calls, n, db_trampoline, r);
+	if (!r->op) {
+		req_problem(r, SVK_ERR_INTERNAL, "out of memory");
+		return;
 	}
+	watch(r);
+}
+
+void req_db_end(struct req *r, struct db_op *open, const struct db_call *calls, int n,
+		req_db_cb done)
+{
+	r->db_done = done;
+	r->op = db_op_end(open, calls, n, db_trampoline, r);
+	if (!r->op) {
+		req_problem(r, SVK_ERR_UNAVAILABLE, "the change could not be committed");
+		return;
+	}
+	watch(r);
 }
 
 void req_db1(struct req *r, const char *stmt, int nparams, const char *const *params,

@@ -121,6 +121,14 @@ const char *req_keep(struct req *r, char *text);
  * is cancelled and the request freed without an answer.
  */
 void req_db(struct req *r, const struct db_call *calls, int n, req_db_cb done);
+/*
+ * A batch whose transaction stays open when it succeeds (db_submit_open):
+ * done gets res->open, and before it returns ends the transaction with
+ * req_db_end, or it is rolled back.
+ */
+void req_db_open(struct req *r, const struct db_call *calls, int n, req_db_cb done);
+void req_db_end(struct req *r, struct db_op *open, const struct db_call *calls, int n,
+		req_db_cb done);
 /* One statement. */
 void req_db1(struct req *r, const char *stmt, int nparams, const char *const *params,
 	     req_db_cb done);

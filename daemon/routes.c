@@ -175,6 +175,8 @@ const struct route svk_routes[] = {
 	       Q_TEXT("action"), Q_TEXT("entity"), Q_TEXT("entity_id"), Q_DATE("from"),
 	       Q_DATE("to")) },
 	{ M_GET, "/v1/audit/verify", h_audit_verify, 0, ACT_READ_AUDIT, NULL },
+	{ M_GET, "/v1/audit/checkpoint", h_audit_checkpoint, 0, ACT_READ_AUDIT, NULL },
+	{ M_GET, "/v1/audit/entries/{}", h_audit_entry, 0, ACT_READ_AUDIT, NULL },
 	{ M_GET, "/v1/agreements/{}/compliance", NULL, 0, ACT_READ_SHARED,
 	  READ(SQL_COMPLIANCE, "no such agreement", PATH_ID(0)) },
 };

@@ -68,5 +68,8 @@ void h_follow_up_get(struct req *r);
 void h_follow_up_put(struct req *r);
 void h_follow_up_report(struct req *r);
 void h_audit_verify(struct req *r);
+/* h_audit.c */
+void h_audit_checkpoint(struct req *r);
+void h_audit_entry(struct req *r);
 
 #endif

@@ -31,6 +31,7 @@
 
 #include "addrcount.h"
 #include "app.h"
+#include "auditkey.h"
 #include "passwd.h"
 #include "db.h"
 #include "request.h"
@@ -348,6 +349,11 @@ int server_run(struct app *app)
 	}
 	if (passwd_init(app) != 0) {
 		log_error(&app->log, "msg=\"cannot hash (out of memory?)\"");
+		return 1;
+	}
+	if (app->cfg.audit_signing_key[0] &&
+	    audit_key_load(app->cfg.audit_signing_key, &app->audit_key, err, sizeof err) != 0) {
+		log_error(&app->log, "msg=\"cannot load the audit signing key\" error=\"%s\"", err);
 		return 1;
 	}
 	app->work = work_pool_new(app->nworkers);

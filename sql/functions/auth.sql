@@ -200,6 +200,52 @@ BEGIN
 END
 $$;
 
+-- A token used to authenticate: when, at most once a minute (auth_actor).
+CREATE OR REPLACE FUNCTION svk.token_used(p_token uuid, p_last timestamptz) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+	IF p_last IS NULL OR p_last < now() - interval '1 minute' THEN
+		UPDATE svk.tokens s SET last_used_at = now()
+		FROM svk.users u
+		WHERE s.id = p_token AND u.id = s.user_id AND u.active
+		  AND (s.last_used_at IS NULL OR s.last_used_at < now() - interval '1 minute');
+	END IF;
+END
+$$;
+
+-- Idempotency-Key (daemon/idem.c). A stored answer is kept for 24 hours:
+-- an older one is removed by the lookup, so that the key may be claimed
+-- again (purge removes the rest).
+CREATE OR REPLACE FUNCTION svk.idem_lookup(p_user bigint, p_key text)
+RETURNS TABLE (request_hash text, status int, response text, location text)
+LANGUAGE plpgsql AS $$
+BEGIN
+	DELETE FROM svk.idempotency_keys k
+	WHERE k.user_id = p_user AND k.key = p_key AND k.created_at <= now() - interval '24 hours';
+	RETURN QUERY
+	SELECT encode(k.request_hash, 'hex'), k.status, k.response, k.location
+	FROM svk.idempotency_keys k
+	WHERE k.user_id = p_user AND k.key = p_key AND k.created_at > now() - interval '24 hours';
+END
+$$;
+
+-- The claim, in the write's transaction; a unique violation when the key
+-- was claimed meanwhile.
+CREATE OR REPLACE FUNCTION svk.idem_claim(p_user bigint, p_key text, p_method text, p_path text,
+                                          p_hash text) RETURNS void
+LANGUAGE sql AS $$
+	INSERT INTO svk.idempotency_keys (user_id, key, method, path, request_hash)
+	VALUES (p_user, p_key, p_method, p_path, decode(p_hash, 'hex'))
+$$;
+
+-- The answer, in the same transaction as the claim and the write.
+CREATE OR REPLACE FUNCTION svk.idem_store(p_user bigint, p_key text, p_status int,
+                                          p_response text, p_location text) RETURNS void
+LANGUAGE sql AS $$
+	UPDATE svk.idempotency_keys SET status = p_status, response = p_response, location = p_location
+	WHERE user_id = p_user AND key = p_key
+$$;
+
 -- Sent between the token's lookup (auth_actor) and the route's read in one
 -- pipelined batch: for a token that is not live it fails, and PostgreSQL
 -- then skips the read (the rest of the batch is aborted), so a made-up
@@ -218,6 +264,10 @@ $$;
 
 GRANT EXECUTE ON FUNCTION
 	svk.auth_require(text),
+	svk.token_used(uuid, timestamptz),
+	svk.idem_lookup(bigint, text),
+	svk.idem_claim(bigint, text, text, text, text),
+	svk.idem_store(bigint, text, int, text, text),
 	svk.login_lookup(text, text, int, int, int),
 	svk.login_failed(text, text, int),
 	svk.session_create(bigint, text, int, text),

@@ -10,17 +10,13 @@ SELECT svk.auth_require($1::text)
 -- A group without a municipality (styrgrupp, beredningsgrupp) has no
 -- municipality key at all: the reader takes it as optional, not as null.
 -- A token that authenticates records when (last_used_at), at most once a
--- minute, so that a busy script does not write on every request.
-WITH t AS (
-	SELECT t.id, t.user_id FROM svk.tokens t
+-- minute, so that a busy script does not write on every request
+-- (svk.token_used; the CTE is materialized, so it runs once per token).
+WITH t AS MATERIALIZED (
+	SELECT t.id, t.user_id, svk.token_used(t.id, t.last_used_at) FROM svk.tokens t
 	WHERE t.hash = decode($1::text, 'hex')
 	  AND t.revoked_at IS NULL
 	  AND t.expires_at > now()
-), used AS (
-	UPDATE svk.tokens s SET last_used_at = now()
-	FROM t JOIN svk.users u ON u.id = t.user_id AND u.active
-	WHERE s.id = t.id
-	  AND (s.last_used_at IS NULL OR s.last_used_at < now() - interval '1 minute')
 )
 SELECT u.id, u.username, u.admin, u.active, o.slug, o.party, t.id,
        coalesce((SELECT json_agg(json_strip_nulls(json_build_object(
@@ -113,20 +109,11 @@ SELECT count(*) FROM svk_meta.migrations
 WHERE EXISTS (SELECT 1 FROM svk_meta.functions WHERE checksum = $1::text)
 
 -- name: idem_lookup
--- An answer is kept for 24 hours: an older one is removed here, so that the
--- key may be claimed again (purge removes the rest).
-WITH expired AS (
-	DELETE FROM svk.idempotency_keys
-	WHERE user_id = $1::bigint AND key = $2::text AND created_at <= now() - interval '24 hours')
-SELECT encode(request_hash, 'hex'), status, response, location
-FROM svk.idempotency_keys
-WHERE user_id = $1::bigint AND key = $2::text AND created_at > now() - interval '24 hours'
+SELECT request_hash, status, response, location FROM svk.idem_lookup($1::bigint, $2::text)
 
 -- name: idem_claim
 -- Fails with a unique violation when the key was claimed meanwhile.
-INSERT INTO svk.idempotency_keys (user_id, key, method, path, request_hash)
-VALUES ($1::bigint, $2::text, $3::text, $4::text, decode($5::text, 'hex'))
+SELECT svk.idem_claim($1::bigint, $2::text, $3::text, $4::text, $5::text)
 
 -- name: idem_store
-UPDATE svk.idempotency_keys SET status = $3::int, response = $4::text, location = $5::text
-WHERE user_id = $1::bigint AND key = $2::text
+SELECT svk.idem_store($1::bigint, $2::text, $3::int, $4::text, $5::text)

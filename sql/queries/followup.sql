@@ -44,3 +44,19 @@ FROM nc
 
 -- name: audit_verify
 SELECT svk.audit_verify()
+
+-- name: audit_checkpoint
+-- What GET /v1/audit/checkpoint signs, in one snapshot: the number of
+-- entries, each of the 16 chains' newest entry (seq and hash; null for a
+-- chain without entries) and the time.
+SELECT (SELECT count(*) FROM svk.audit)::text,
+       svk.ts(clock_timestamp()),
+       (SELECT json_agg(json_build_object('chain', c.chain, 'seq', h.seq,
+                                          'hash', encode(h.hash, 'hex')) ORDER BY c.chain)
+        FROM generate_series(0, 15) c(chain)
+        LEFT JOIN LATERAL (SELECT a.seq, a.hash FROM svk.audit a WHERE a.chain = c.chain
+                           ORDER BY a.seq DESC LIMIT 1) h ON true)::text
+
+-- name: audit_entry
+-- One entry by its number.
+SELECT svk.audit_json(a) FROM svk.audit a WHERE a.seq = $1::bigint

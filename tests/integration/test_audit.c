@@ -192,3 +192,55 @@ Test(audit, a_change_whose_audit_entry_cannot_be_written_is_not_made)
 		 "{\"slug\":\"brand\",\"name\":\"Brand\",\"kind\":\"rescue\"}");
 	cr_expect_eq(r->status, 201, "once the audit log works again: %s", resp_why(r));
 }
+
+Test(audit, the_app_role_changes_data_only_through_the_functions)
+{
+	const char *admin = admin_token(&e);
+	long users = sql_count(&e, "SELECT count(*) FROM svk.users");
+
+	/* samverkan_app may read every table of svk but change none. */
+	expect_denied(sql_query_app(&e, "UPDATE svk.users SET admin = true"), "UPDATE svk.users");
+	expect_denied(sql_query_app(&e, "DELETE FROM svk.memberships"),
+		      "DELETE FROM svk.memberships");
+	expect_denied(sql_query_app(&e, "INSERT INTO svk.organisations (slug, name, kind) "
+					"VALUES ('skugga', 'Skugga', 'rescue')"),
+		      "INSERT INTO svk.organisations");
+	expect_denied(sql_query_app(&e, "UPDATE svk.tokens SET expires_at = now() + "
+					"interval '10 years'"),
+		      "UPDATE svk.tokens");
+	expect_denied(sql_query_app(&e, "DELETE FROM svk.idempotency_keys"),
+		      "DELETE FROM svk.idempotency_keys");
+	expect_denied(sql_query_app(&e, "TRUNCATE svk.incidents"), "TRUNCATE svk.incidents");
+	expect_denied(sql_query_app(&e, "UPDATE svk.audit SET action = 'nothing'"),
+		      "UPDATE svk.audit");
+	expect_denied(sql_query_app(&e, "DELETE FROM svk.audit WHERE seq = (SELECT max(seq) "
+					"FROM svk.audit)"),
+		      "DELETE FROM svk.audit");
+	cr_expect_str_eq(sql_cell(sql_query_app(&e, "SELECT count(*) FROM svk.users"), 0, 0),
+			 strf(&e, "%ld", users), "samverkan_app cannot read svk.users");
+	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM information_schema.role_table_grants "
+				   "WHERE grantee = 'samverkan_app' AND table_schema = 'svk' "
+				   "AND privilege_type <> 'SELECT'"),
+		     0, "samverkan_app still holds a right to change a table");
+	/* Every function that can write runs with its owner's rights, a fixed
+	 * search_path, and only samverkan_app may call it. */
+	cr_expect_str_eq(sql_value(&e, "SELECT coalesce(string_agg(oid::regprocedure::text, ', '), "
+				       "'') FROM pg_proc WHERE pronamespace = 'svk'::regnamespace "
+				       "AND prokind = 'f' AND provolatile = 'v' "
+				       "AND prorettype <> 'trigger'::regtype AND (NOT prosecdef "
+				       "OR NOT proconfig @> '{\"search_path=pg_catalog, svk, "
+				       "pg_temp\"}' OR has_function_privilege('public', oid, "
+				       "'EXECUTE'))"),
+			 "", "writers without the owner's rights and a fixed search_path");
+	/* The API, as samverkan_app, still changes data, audited. */
+	cr_expect_eq(http(&e, "POST", "/v1/organisations", admin,
+			  "{\"slug\":\"brand\",\"name\":\"Brand\",\"kind\":\"rescue\"}")
+			 ->status,
+		     201);
+	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.audit WHERE action = "
+				   "'organisation.create' AND entity_id = 'brand'"),
+		     1, "no audit entry for the new organisation");
+	cr_expect(sql_count(&e, "SELECT count(*) FROM svk.tokens WHERE last_used_at IS NOT NULL") >
+		      0,
+		  "a token's use is not recorded");
+}

@@ -299,13 +299,18 @@ Test(migrations, a_database_migrated_before_the_functions_moved_ends_up_as_a_fre
 	cr_expect_str_eq(upgraded, fresh,
 			 "the upgraded schema differs from a fresh one, first at: %.300s",
 			 first_difference(upgraded, fresh));
-	cr_expect_eq(sql_count(&e,
-			       "SELECT count(*) FROM public.rights_before b "
-			       "JOIN pg_proc p ON p.oid = to_regprocedure(b.f) "
-			       "WHERE p.proacl::text IS DISTINCT FROM b.acl "
-			       "AND b.f <> 'svk.audit_write(bigint,text,text,text,jsonb,jsonb)'"),
+	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM public.rights_before b "
+				   "JOIN pg_proc p ON p.oid = to_regprocedure(b.f) "
+				   "WHERE p.proacl::text IS DISTINCT FROM b.acl "
+				   "AND p.provolatile <> 'v'"),
 		     0, "a function changed its rights");
-	/* Except the audit log's writer, which PUBLIC no longer may call. */
+	/* Except the writers (the VOLATILE functions: the audit log's and every
+	 * other, sql/functions/writers.sql), which PUBLIC no longer may call. */
+	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM pg_proc WHERE has_function_privilege("
+				   "'public', oid, 'EXECUTE') AND pronamespace = "
+				   "'svk'::regnamespace AND provolatile = 'v' AND prokind = 'f' "
+				   "AND prorettype <> 'trigger'::regtype"),
+		     0, "PUBLIC may call a writer");
 	cr_expect_eq(
 	    sql_count(&e, "SELECT count(*) FROM pg_proc WHERE has_function_privilege("
 			  "'public', oid, 'EXECUTE') AND oid = "
