@@ -13,7 +13,7 @@
 #include <time.h>
 
 #define B64_LINE 76
-#define WORD_BYTES 45 /* of UTF-8 per encoded word: 60 characters of base64 */
+#define WORD_BYTES 42 /* of UTF-8 per encoded word: 56 characters of base64 */
 
 const char *mail_domain(const char *address)
 {

@@ -33,16 +33,16 @@ static void pause_briefly(void)
 	nanosleep(&ts, NULL);
 }
 
-void sink_prepare(struct sink *s, int retry_base_ms)
+void sink_prepare(struct sink *s, int retry_base_ms, bool starttls)
 {
 	memset(s, 0, sizeof *s);
 	s->hold_fd = harness_reserve_port(&s->port);
 	snprintf(s->dir, sizeof s->dir, "/tmp/svk-sink-XXXXXX");
 	cr_assert(mkdtemp(s->dir), "mkdtemp: %s", strerror(errno));
 	snprintf(s->ini, sizeof s->ini,
-		 "[mail]\nurl = smtp://127.0.0.1:%d\nfrom = %s\nbase_url = %s\nstarttls = off\n"
+		 "[mail]\nurl = smtp://127.0.0.1:%d\nfrom = %s\nbase_url = %s\nstarttls = %s\n"
 		 "retry_base_ms = %d\n",
-		 s->port, SINK_FROM, SINK_BASE_URL, retry_base_ms);
+		 s->port, SINK_FROM, SINK_BASE_URL, starttls ? "on" : "off", retry_base_ms);
 }
 
 void sink_run(struct sink *s)

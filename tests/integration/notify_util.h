@@ -11,6 +11,7 @@
 #define SVK_NOTIFY_UTIL_H
 
 #include <limits.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -28,8 +29,8 @@ struct sink {
 };
 
 /* Reserves the port and the directory and writes the [mail] section
- * (starttls off, the given retry_base_ms); no server runs yet. */
-void sink_prepare(struct sink *s, int retry_base_ms);
+ * (starttls on or off, the given retry_base_ms); no server runs yet. */
+void sink_prepare(struct sink *s, int retry_base_ms, bool starttls);
 /* Starts the server on the port and waits (bounded) until it listens. */
 void sink_run(struct sink *s);
 /* Stops the server (if running) and removes the directory. */

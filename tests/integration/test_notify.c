@@ -21,14 +21,22 @@ static struct sink sink;
 
 static void start_sending(void)
 {
-	sink_prepare(&sink, 100);
+	sink_prepare(&sink, 100, false);
 	sink_run(&sink);
 	env_start(&e, &(struct env_opts){ .extra_ini = sink.ini });
 }
 
 static void start_relay_down(void)
 {
-	sink_prepare(&sink, 100);
+	sink_prepare(&sink, 100, false);
+	env_start(&e, &(struct env_opts){ .extra_ini = sink.ini });
+}
+
+/* The default: smtp:// must upgrade to TLS, which the test relay cannot. */
+static void start_starttls_required(void)
+{
+	sink_prepare(&sink, 100, true);
+	sink_run(&sink);
 	env_start(&e, &(struct env_opts){ .extra_ini = sink.ini });
 }
 
@@ -312,4 +320,19 @@ Test(notify, a_daily_user_gets_one_digest_at_seven, .init = start_sending)
 		  "digest: %s", str_of(m, "body"));
 	cr_expect_eq(
 	    sql_count(&e, "SELECT count(*) FROM svk.outbox WHERE daily AND status = 'sent'"), 2);
+}
+
+Test(notify, smtp_without_starttls_is_refused_unless_told, .init = start_starttls_required)
+{
+	user(DIRECTOR + POLISEN);
+	set_mail(&e, director_name(POLISEN), "per.polischef@polisen.example", NULL);
+	submit_ok(user(BERED), police_and_sollentuna("Utan kryptering"));
+	/* The relay offers no STARTTLS: nothing is handed over in clear. */
+	wait_count(&e, 2, "a relay without STARTTLS",
+		   "SELECT coalesce(max(attempts), 0) FROM svk.outbox "
+		   "WHERE status = 'queued' AND last_error IS NOT NULL");
+	cr_expect_eq(json_array_size(sink_messages(&e, &sink)), 0, "a mail went out without TLS");
+	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.outbox WHERE status = 'sent'"), 0);
+	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.outbox WHERE last_error ~* 'tls|ssl'"),
+		     1, "the error: %s", sql_value(&e, "SELECT last_error FROM svk.outbox"));
 }
