@@ -12,6 +12,7 @@
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "decisions_util.h"
@@ -170,7 +171,7 @@ Test(notify, decisions_tell_the_author_and_the_beredningsgrupp, .init = start_se
 	msgs = outbox_settle(&e, &sink, "after the return");
 	cr_assert(message_with_subject(msgs, strf(&e, "Beslut fattat: %s", title)));
 	cr_assert(message_with_subject(msgs, strf(&e, "Återremitterat: %s", title)));
-	cr_expect(!strstr(json_dumps(msgs, 0), "Komplettera med kostnader"),
+	cr_expect(!strstr(env_keep(&e, json_dumps(msgs, 0), free), "Komplettera med kostnader"),
 		  "a decision's comment went out by mail");
 
 	/* Submitted again and adopted: the styrgrupp hears of it too. */
