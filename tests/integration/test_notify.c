@@ -11,9 +11,14 @@
  * siv.sigtuna.
  */
 #include <criterion/criterion.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "decisions_util.h"
 #include "notify_util.h"
@@ -336,4 +341,75 @@ Test(notify, smtp_without_starttls_is_refused_unless_told, .init = start_starttl
 	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.outbox WHERE status = 'sent'"), 0);
 	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.outbox WHERE last_error ~* 'tls|ssl'"),
 		     1, "the error: %s", sql_value(&e, "SELECT last_error FROM svk.outbox"));
+}
+
+/* A second samverkand on the same database, with its own port and the
+ * same [mail]; its stderr goes to dir/second.log. */
+static pid_t second_daemon(int *hold)
+{
+	char *config = strf(&e, "%s/second.ini", e.dir), *log = strf(&e, "%s/second.log", e.dir);
+	char *exe = strf(&e, "%s/daemon/samverkand", harness_build_dir());
+	FILE *in = fopen(e.config, "r"), *out = fopen(config, "w");
+	char line[1024];
+	int port;
+	pid_t pid;
+
+	cr_assert(in && out, "cannot copy %s", e.config);
+	*hold = harness_reserve_port(&port);
+	close(*hold);
+	while (fgets(line, sizeof line, in))
+		fputs(strncmp(line, "listen = ", 9) == 0 ? strf(&e, "listen = 127.0.0.1:%d\n", port)
+							 : line,
+		      out);
+	fclose(in);
+	fclose(out);
+	pid = fork();
+	cr_assert(pid >= 0);
+	if (pid == 0) {
+		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		if (fd >= 0)
+			dup2(fd, 2);
+		execl(exe, exe, "-c", config, "serve", (char *)NULL);
+		_exit(127);
+	}
+	/* Its sender runs once it says so. */
+	for (int i = 0; i < 1000; i++) {
+		FILE *f = fopen(log, "r");
+		bool up = false;
+		while (f && fgets(line, sizeof line, f))
+			up = up || strstr(line, "msg=\"listening\"");
+		if (f)
+			fclose(f);
+		if (up)
+			return pid;
+		cr_assert_eq(waitpid(pid, NULL, WNOHANG), 0, "the second daemon exited");
+		struct timespec ts = { 0, 20000000L };
+		nanosleep(&ts, NULL);
+	}
+	kill(pid, SIGTERM);
+	waitpid(pid, NULL, 0);
+	cr_assert_fail("the second daemon did not start");
+	return -1;
+}
+
+Test(notify, two_daemons_on_one_database_send_each_mail_once, .init = start_sending)
+{
+	int hold, status = -1;
+	pid_t second;
+	json_t *msgs;
+
+	everyone_has_mail();
+	second = second_daemon(&hold);
+	for (int i = 0; i < 4; i++)
+		submit_ok(user(BERED), police_and_sollentuna(strf(&e, "Förslag nummer %d", i + 1)));
+	submit_ok(user(BERED), create(user(BERED), extension_body(1, "Förlängning")));
+	/* 4 x (per, pia, sara) and the five deciders of the extension. */
+	wait_count(&e, 17, "both senders at work",
+		   "SELECT count(*) FROM svk.outbox WHERE status = 'sent'");
+	msgs = outbox_settle(&e, &sink, "two senders");
+	cr_expect_eq(json_array_size(msgs), 17, "%zu messages for 17 rows", json_array_size(msgs));
+	kill(second, SIGTERM);
+	cr_expect_eq(waitpid(second, &status, 0), second);
+	cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		  "the second daemon stopped with status %d", status);
 }
