@@ -27,7 +27,8 @@ static const struct cmd_noun *const nouns[] = {
 	&cmd_login,         &cmd_logout,     &cmd_whoami,     &cmd_tokens,      &cmd_orgs,
 	&cmd_users,         &cmd_groups,     &cmd_agreements, &cmd_focus_areas, &cmd_plans,
 	&cmd_interventions, &cmd_proposals,  &cmd_priorities, &cmd_incidents,   &cmd_situation,
-	&cmd_meetings,      &cmd_compliance, &cmd_followup,   &cmd_audit,
+	&cmd_meetings,      &cmd_compliance, &cmd_followup,   &cmd_audit,       &cmd_me,
+	&cmd_notifications,
 };
 
 #define N_NOUNS (sizeof nouns / sizeof nouns[0])

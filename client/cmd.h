@@ -55,6 +55,8 @@ extern const struct cmd_noun cmd_meetings;
 extern const struct cmd_noun cmd_compliance;
 extern const struct cmd_noun cmd_followup;
 extern const struct cmd_noun cmd_audit;
+extern const struct cmd_noun cmd_me;
+extern const struct cmd_noun cmd_notifications;
 
 /*
  * Prints "samverkan: <message>; usage: samverkan <usage of the command

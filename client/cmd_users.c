@@ -1,8 +1,9 @@
 /*
  * `users`: accounts (SPEC §2) — list, show, and for admins create, disable
  * (PATCH active=false, which revokes every token of the user at once) and
- * enable; `passwd` changes your own password (asking for the current one)
- * or, for admins, anyone's.
+ * enable, and edit a user's e-mail address and notification preference;
+ * `passwd` changes your own password (asking for the current one) or, for
+ * admins, anyone's.
  */
 #include <string.h>
 
@@ -24,6 +25,8 @@ static const struct out_col user_fields[] = {
 	{ "ORGANISATION", "organisation", 0 },
 	{ "ACTIVE", "active", 0 },
 	{ "ADMIN", "admin", 0 },
+	{ "EMAIL", "email", 0 },
+	{ "NOTIFY", "notify", 0 },
 	{ "CREATED AT", "created_at", 0 },
 	{ "PASSWORD", "password", 0 }, /* only right after create */
 };
@@ -144,6 +147,34 @@ static int run_enable(struct app *app, const struct cmd_args *a)
 	return set_active(app, a->pos[0], 1);
 }
 
+static const struct cmd_field edit_fields[] = {
+	{ "email", "email", CMD_FIELD_STRING },
+	{ "notify", "notify", CMD_FIELD_STRING },
+};
+
+static int run_edit(struct app *app, const struct cmd_args *a)
+{
+	struct strbuf path;
+	json_t *body = json_object(), *user = NULL;
+	int rc, given = 0;
+
+	strbuf_init(&path, 4096);
+	rc = body ? cmd_fields_to_json(app, a, edit_fields, CMD_COUNT(edit_fields), body, &given)
+		  : cmd_oom(app);
+	if (rc == 0 && given == 0)
+		rc = cmd_usage_error(app, "give --email, --notify or both");
+	if (rc == 0)
+		rc = user_path(app, &path, "/v1/users/{}", a->pos[0]);
+	if (rc == 0)
+		rc = request_call(app, "PATCH", path.data, body, &user);
+	if (rc == 0)
+		rc = output_object(&app->out, user, NULL, user_fields, n_user_fields(user));
+	json_decref(body);
+	json_decref(user);
+	strbuf_cleanup(&path);
+	return rc;
+}
+
 /* The username the token belongs to (GET /v1/me); *out is the caller's. */
 static int my_username(struct app *app, char **out)
 {
@@ -228,6 +259,13 @@ static const struct opt_def create_opts[] = {
 	  "generates one and it is printed once" },
 };
 
+static const struct opt_def edit_opts[] = {
+	{ "email", 0, OPT_VALUE, "ADDRESS", NULL,
+	  "the work e-mail address notifications go to (\"\" removes it)" },
+	{ "notify", 0, OPT_VALUE, "WHEN", NULL,
+	  "immediate (each mail at once), daily (one digest at 07:00) or off" },
+};
+
 static const struct opt_def passwd_opts[] = {
 	{ "password-stdin", 0, 0, NULL, NULL,
 	  "read from standard input: for your own password the current one "
@@ -252,6 +290,10 @@ static const struct cmd_verb users_verbs[] = {
 	  "users disable anna.larsson" },
 	{ "enable", run_enable, NULL, 0, 1, 1, "users enable <username>",
 	  "Enables a disabled user again (admins only).", "users enable anna.larsson" },
+	{ "edit", run_edit, edit_opts, CMD_COUNT(edit_opts), 1, 1,
+	  "users edit <username> [--email ADDRESS] [--notify immediate|daily|off]",
+	  "Sets a user's e-mail address and when they get notifications (admins only).",
+	  "users edit anna.larsson --email anna.larsson@sollentuna.se --notify daily" },
 	{ "passwd", run_passwd, passwd_opts, CMD_COUNT(passwd_opts), 0, 1,
 	  "users passwd [<username>] [--password-stdin]",
 	  "Changes your password (asks for the current one first) or, for "

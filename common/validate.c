@@ -248,3 +248,38 @@ bool validate_digits(const char *s)
 			return false;
 	return true;
 }
+
+/* A practical subset of RFC 5321: what a work address looks like, and
+ * nothing that could end a header or an SMTP command. */
+bool validate_email(const char *s)
+{
+	const char *at = s ? strchr(s, '@') : NULL;
+	size_t n = s ? strlen(s) : 0, local;
+	size_t label = 0, labels = 1;
+
+	if (!at || n > 254 || strchr(at + 1, '@'))
+		return false;
+	local = (size_t)(at - s);
+	if (local == 0 || local > 64)
+		return false;
+	for (size_t i = 0; i < local; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c <= ' ' || c >= 0x7F || strchr("<>()[],;:\"\\", c))
+			return false;
+	}
+	for (const char *p = at + 1; *p; p++) {
+		if (*p == '.') {
+			if (label == 0 || p[-1] == '-')
+				return false;
+			label = 0;
+			labels++;
+			continue;
+		}
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || (*p == '-' && label > 0)))
+			return false;
+		if (++label > 63)
+			return false;
+	}
+	return labels >= 2 && label > 0 && s[n - 1] != '-';
+}

@@ -60,4 +60,9 @@ bool validate_uuid(const char *s);
 /* True for a whole number 0..2^63-1 written in decimal digits only. */
 bool validate_digits(const char *s);
 
+/* True for an e-mail address: local@domain.tld, at most 254 characters,
+ * ASCII without spaces, brackets or quotes (nothing that can end a mail
+ * header or an SMTP command). */
+bool validate_email(const char *s);
+
 #endif

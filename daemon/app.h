@@ -20,6 +20,7 @@ struct addrcount;
 struct tls;
 struct work_pool;
 struct db_pool;
+struct mailer;
 struct event_base;
 struct event;
 struct evhttp;
@@ -42,6 +43,10 @@ struct app {
 	atomic_ulong responses[6]; /* by status class 1xx..5xx */
 	atomic_ulong latency_us_total;
 	atomic_ulong connections_refused;
+	atomic_ulong mail_sent;    /* notification mails accepted by the relay */
+	atomic_ulong mail_retried; /* attempts that failed and will be retried */
+	atomic_ulong mail_failed;  /* mails given up after 48 hours */
+	struct mailer *mailer;     /* the sender thread (mail.h), NULL when off */
 };
 
 struct worker {

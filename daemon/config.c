@@ -65,6 +65,13 @@ static const struct opt opts[] = {
 	I("retention", "incident_years", incident_years, 5, 1, 100),
 	S("audit", "signing_key", audit_signing_key, ""),
 	S("log", "level", log_level, "info"),
+	S("mail", "url", mail_url, ""),
+	S("mail", "from", mail_from, ""),
+	S("mail", "username", mail_username, ""),
+	S("mail", "password_file", mail_password_file, ""),
+	S("mail", "base_url", mail_base_url, ""),
+	S("mail", "starttls", mail_starttls, "on"),
+	I("mail", "retry_base_ms", mail_retry_base_ms, 60000, 10, 3600000),
 };
 
 #define N_OPTS (sizeof opts / sizeof opts[0])
@@ -134,6 +141,36 @@ static int config_ini_line(void *user, const char *section, const char *name, co
 	return 1;
 }
 
+/* Mail is off without a url; with one, it says where from and where to. */
+static int check_mail(const struct config *cfg, char *err, size_t errlen)
+{
+	if (strcmp(cfg->mail_starttls, "on") != 0 && strcmp(cfg->mail_starttls, "off") != 0) {
+		snprintf(err, errlen, "[mail] starttls: expected on or off, got \"%s\"",
+			 cfg->mail_starttls);
+		return -1;
+	}
+	if (!cfg->mail_url[0])
+		return 0;
+	if (strncmp(cfg->mail_url, "smtp://", 7) != 0 &&
+	    strncmp(cfg->mail_url, "smtps://", 8) != 0) {
+		snprintf(err, errlen,
+			 "[mail] url: expected smtp://HOST[:PORT] or smtps://HOST[:PORT]");
+		return -1;
+	}
+	if (!strchr(cfg->mail_from, '@')) {
+		snprintf(err, errlen, "[mail] from: an address (name@domain) is needed with a url");
+		return -1;
+	}
+	if (strncmp(cfg->mail_base_url, "https://", 8) != 0 &&
+	    strncmp(cfg->mail_base_url, "http://", 7) != 0) {
+		snprintf(err, errlen,
+			 "[mail] base_url: the web interface's address (https://...) is needed "
+			 "with a url, for the links in the mails");
+		return -1;
+	}
+	return 0;
+}
+
 static int check(const struct config *cfg, char *err, size_t errlen)
 {
 	if (strcmp(cfg->tls_profile, "intermediate") != 0 &&
@@ -147,7 +184,7 @@ static int check(const struct config *cfg, char *err, size_t errlen)
 		snprintf(err, errlen, "[log] level: expected error, warn, info or debug");
 		return -1;
 	}
-	return 0;
+	return check_mail(cfg, err, errlen);
 }
 
 int config_load(struct config *cfg, const char *path, char *err, size_t errlen)

@@ -49,6 +49,14 @@ struct config {
 	char *audit_signing_key; /* the checkpoints' Ed25519 key file; "": none */
 	/* [log] */
 	char *log_level;
+	/* [mail]: without a url, notifications are queued and not sent */
+	char *mail_url;           /* smtp://host:port (STARTTLS) or smtps://host:port */
+	char *mail_from;          /* the sender's address */
+	char *mail_username;      /* SMTP authentication, with the password in: */
+	char *mail_password_file; /* a file whose first line is the password */
+	char *mail_base_url;      /* the web interface, for the links */
+	char *mail_starttls;      /* on: smtp:// must upgrade to TLS; off: test relays */
+	int mail_retry_base_ms;   /* the first retry's delay, doubling each time */
 };
 
 /*

@@ -1,7 +1,7 @@
 /*
  * Operational endpoints, without authentication: /livez (the process
  * answers), /readyz (database reachable, schema current, not shutting
- * down), /metrics (Prometheus text, loopback peers only by default) and
+ * down; and whether notification mail is sent), /metrics (Prometheus text, loopback peers only by default) and
  * /openapi.json (generated from the route table, so it cannot drift).
  */
 #include <event2/http.h>
@@ -40,7 +40,14 @@ static void readyz_checked(struct req *r, const struct db_result *res)
 		req_problem(r, SVK_ERR_UNAVAILABLE, "shutting down");
 		return;
 	}
-	req_reply_json_text(r, 200, "{\"status\":\"ready\"}", NULL);
+	/* Ready either way; without a relay the mails wait in the outbox. */
+	if (r->w->app->cfg.mail_url[0])
+		req_reply_json_text(r, 200, "{\"status\":\"ready\",\"mail\":\"sending\"}", NULL);
+	else
+		req_reply_json_text(r, 200,
+				    "{\"status\":\"ready\",\"mail\":\"not sending: [mail] url is "
+				    "not set, notifications are queued\"}",
+				    NULL);
 }
 
 void h_readyz(struct req *r)
@@ -103,6 +110,14 @@ void h_metrics(struct req *r)
 	    (double)atomic_load(&app->latency_us_total) / 1e6, conns, inflight,
 	    atomic_load(&app->connections_refused), r->w->id, db.connected, r->w->id, db.queued,
 	    r->w->id, db.unavailable);
+	strbuf_printf(
+	    &sb,
+	    "# TYPE samverkan_mail_sent_total counter\nsamverkan_mail_sent_total %lu\n"
+	    "# TYPE samverkan_mail_retried_total counter\n"
+	    "samverkan_mail_retried_total %lu\n"
+	    "# TYPE samverkan_mail_failed_total counter\nsamverkan_mail_failed_total %lu\n",
+	    atomic_load(&app->mail_sent), atomic_load(&app->mail_retried),
+	    atomic_load(&app->mail_failed));
 	if (!sb.data) {
 		req_problem(r, SVK_ERR_INTERNAL, "out of memory");
 		return;

@@ -1,6 +1,7 @@
 /*
  * Users: GET|POST /v1/users, GET|PATCH /v1/users/{username},
- * POST /v1/users/{username}/password.
+ * POST /v1/users/{username}/password; PATCH /v1/me (one's own e-mail
+ * address and notification preference).
  *
  * A new user gets the password the admin gives, or a generated one that
  * is shown once in the answer. Disabling a user (PATCH active=false)
@@ -80,11 +81,44 @@ void h_user_create(struct req *r)
 	passwd_run(r, job, user_hashed);
 }
 
+#define NOTIFY_CHOICES "immediate|daily|off"
+
 static const struct jf_field patch_fields[] = {
 	{ .name = "display_name", .type = JF_STRING, .max = 200 },
 	{ .name = "active", .type = JF_BOOL },
 	{ .name = "admin", .type = JF_BOOL },
+	{ .name = "email", .type = JF_STRING, .nullable = true, .empty = true, .max = 254 },
+	{ .name = "notify", .type = JF_ENUM, .choices = NOTIFY_CHOICES },
 };
+
+static const struct jf_field me_patch_fields[] = {
+	{ .name = "email", .type = JF_STRING, .nullable = true, .empty = true, .max = 254 },
+	{ .name = "notify", .type = JF_ENUM, .choices = NOTIFY_CHOICES },
+};
+
+/*
+ * The email parameter: NULL when not given, "" to remove the address
+ * (null or ""), else the address; false (answered 422) when it is not one.
+ */
+static bool email_param(struct req *r, const char **out)
+{
+	json_t *v = json_object_get(r->body, "email");
+	const char *s = json_string_value(v);
+
+	*out = NULL;
+	if (!v)
+		return true;
+	if (!s || !*s) {
+		*out = "";
+		return true;
+	}
+	if (!validate_email(s)) {
+		req_problem_field(r, "email", "is not an e-mail address (name@example.se)");
+		return false;
+	}
+	*out = s;
+	return true;
+}
 
 static const char *bool_param(int v)
 {
@@ -98,19 +132,46 @@ static void patched(struct req *r, const struct db_result *res)
 
 void h_user_patch(struct req *r)
 {
+	const char *email;
+
 	if (!req_body_ok(r, patch_fields, sizeof patch_fields / sizeof patch_fields[0]))
 		return;
 	if (json_object_size(r->body) == 0) {
-		req_problem_field(r, "body", "give at least one of display_name, active, admin");
+		req_problem_field(
+		    r, "body", "give at least one of display_name, active, admin, email, notify");
 		return;
 	}
-	const char *p[6] = { r->auth.actor.user_id,
+	if (!email_param(r, &email))
+		return;
+	const char *p[8] = { r->auth.actor.user_id,
 			     req_param(r, 0),
 			     jf_str(r->body, "display_name"),
 			     bool_param(jf_bool(r->body, "active")),
 			     bool_param(jf_bool(r->body, "admin")),
-			     req_if_match(r) };
-	req_write1(r, SQL_USER_UPDATE, 6, p, patched);
+			     req_if_match(r),
+			     email,
+			     jf_str(r->body, "notify") };
+	req_write1(r, SQL_USER_UPDATE, 8, p, patched);
+}
+
+/* One's own address and preference; the answer is the user. */
+void h_me_patch(struct req *r)
+{
+	const char *email;
+
+	if (!req_body_ok(r, me_patch_fields, sizeof me_patch_fields / sizeof me_patch_fields[0]))
+		return;
+	if (json_object_size(r->body) == 0) {
+		req_problem_field(r, "body", "give at least one of email, notify");
+		return;
+	}
+	if (!email_param(r, &email))
+		return;
+	const char *p[8] = {
+		r->auth.actor.user_id,    r->auth.actor.username, NULL, NULL, NULL, NULL, email,
+		jf_str(r->body, "notify")
+	};
+	req_write1(r, SQL_USER_UPDATE, 8, p, patched);
 }
 
 static const struct jf_field password_fields[] = {

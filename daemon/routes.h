@@ -34,6 +34,7 @@ void h_org_create(struct req *r);
 /* h_users.c */
 void h_user_create(struct req *r);
 void h_user_patch(struct req *r);
+void h_me_patch(struct req *r);
 void h_user_password(struct req *r);
 /* h_groups.c */
 void h_group_create(struct req *r);

@@ -29,9 +29,12 @@
 #include <systemd/sd-daemon.h>
 #include <unistd.h>
 
+#include <curl/curl.h>
+
 #include "addrcount.h"
 #include "app.h"
 #include "auditkey.h"
+#include "mail.h"
 #include "passwd.h"
 #include "db.h"
 #include "request.h"
@@ -333,7 +336,7 @@ int server_run(struct app *app)
 	struct signals sigs = { app, NULL };
 	struct event *ev_term = NULL, *ev_int = NULL, *ev_hup = NULL;
 	sigset_t block, old;
-	int status = 1, started = 0;
+	int status = 1, started = 0, mail_failed = 0;
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 
 	if (evthread_use_pthreads() != 0) {
@@ -354,6 +357,11 @@ int server_run(struct app *app)
 	if (app->cfg.audit_signing_key[0] &&
 	    audit_key_load(app->cfg.audit_signing_key, &app->audit_key, err, sizeof err) != 0) {
 		log_error(&app->log, "msg=\"cannot load the audit signing key\" error=\"%s\"", err);
+		return 1;
+	}
+	/* Before any thread: libcurl's global set-up is not thread-safe. */
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		log_error(&app->log, "msg=\"cannot initialise libcurl\"");
 		return 1;
 	}
 	app->work = work_pool_new(app->nworkers);
@@ -383,15 +391,17 @@ int server_run(struct app *app)
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &block, &old);
-	for (int i = 0; i < app->nworkers; i++) {
+	app->mailer = mailer_start(app, &mail_failed);
+	for (int i = 0; !mail_failed && i < app->nworkers; i++) {
 		if (pthread_create(&app->workers[i].thread, NULL, worker_main, &app->workers[i]) !=
 		    0)
 			break;
 		started++;
 	}
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (started != app->nworkers) {
-		log_error(&app->log, "msg=\"cannot start worker threads\"");
+	if (mail_failed || started != app->nworkers) {
+		if (!mail_failed)
+			log_error(&app->log, "msg=\"cannot start worker threads\"");
 		for (int i = 0; i < started; i++)
 			event_active(app->workers[i].stop_ev, 0, 0);
 		goto join;
@@ -405,6 +415,8 @@ int server_run(struct app *app)
 join:
 	for (int i = 0; i < started; i++)
 		pthread_join(app->workers[i].thread, NULL);
+	mailer_stop(app->mailer);
+	app->mailer = NULL;
 out:
 	if (ev_term)
 		event_free(ev_term);
@@ -424,6 +436,7 @@ out:
 		event_base_free(sigs.base);
 	tls_free(app->tls);
 	app->tls = NULL;
+	curl_global_cleanup();
 	if (status == 0)
 		log_info(&app->log, "msg=\"stopped\"");
 	return status;

@@ -13,6 +13,7 @@ CREATE OR REPLACE FUNCTION svk.user_json(u svk.users, p_org text) RETURNS json
 LANGUAGE sql STABLE AS $$
 	SELECT json_build_object('username', u.username, 'display_name', u.display_name,
 	                         'organisation', p_org, 'active', u.active, 'admin', u.admin,
+	                         'email', u.email, 'notify', u.notify,
 	                         'created_at', svk.ts(u.created_at))
 $$;
 
@@ -106,7 +107,8 @@ END
 $$;
 
 CREATE OR REPLACE FUNCTION svk.user_update(p_actor bigint, p_username text, p_display text,
-                                p_active boolean, p_admin boolean, p_if_match text)
+                                p_active boolean, p_admin boolean, p_if_match text,
+                                p_email text, p_notify text)
 RETURNS json LANGUAGE plpgsql AS $$
 DECLARE
 	v_id bigint;
@@ -124,14 +126,20 @@ BEGIN
 			MESSAGE = 'a decision maker is never an admin: remove the decision_maker role first';
 	END IF;
 	v_before := svk.user_json(v_id)::jsonb;
-	IF (SELECT (coalesce(p_display, display_name), coalesce(p_active, active), coalesce(p_admin, admin))
-	           IS NOT DISTINCT FROM (display_name, active, admin) FROM svk.users WHERE id = v_id) THEN
+	-- p_email: NULL leaves the address, '' removes it.
+	IF (SELECT (coalesce(p_display, display_name), coalesce(p_active, active), coalesce(p_admin, admin),
+	            CASE WHEN p_email IS NULL THEN email ELSE nullif(p_email, '') END,
+	            coalesce(p_notify, notify))
+	           IS NOT DISTINCT FROM (display_name, active, admin, email, notify)
+	    FROM svk.users WHERE id = v_id) THEN
 		RETURN v_before::json; -- nothing changes, nothing is written
 	END IF;
 	UPDATE svk.users SET
 		display_name = coalesce(p_display, display_name),
 		active = coalesce(p_active, active),
 		admin = coalesce(p_admin, admin),
+		email = CASE WHEN p_email IS NULL THEN email ELSE nullif(p_email, '') END,
+		notify = coalesce(p_notify, notify),
 		updated_at = now()
 	WHERE id = v_id;
 	IF NOT EXISTS (SELECT 1 FROM svk.users WHERE admin AND active) THEN
@@ -375,7 +383,7 @@ GRANT EXECUTE ON FUNCTION
 	svk.org_id(text, text),
 	svk.org_create(bigint, text, text, text, boolean),
 	svk.user_create(bigint, text, text, text, boolean, text),
-	svk.user_update(bigint, text, text, boolean, boolean, text),
+	svk.user_update(bigint, text, text, boolean, boolean, text, text, text),
 	svk.user_set_password(bigint, text, text, uuid),
 	svk.group_create(bigint, text, text, text, text),
 	svk.coopt_group(text, boolean),

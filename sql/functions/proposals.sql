@@ -317,6 +317,7 @@ BEGIN
 	WHERE id = p.id RETURNING * INTO p;
 	PERFORM svk.audit_write(p_actor, 'proposal.submit', 'proposal', p.id::text, NULL,
 	                        svk.proposal_json(p)::jsonb);
+	PERFORM svk.notify_submitted(p);
 	RETURN svk.proposal_json(p);
 END
 $$;
@@ -467,6 +468,7 @@ BEGIN
 			                        svk.proposal_json(p)::jsonb);
 		END IF;
 	END IF;
+	PERFORM svk.notify_decided(p, v_org, p_verdict);
 	RETURN svk.proposal_json(p);
 END
 $$;

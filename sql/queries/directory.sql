@@ -43,7 +43,8 @@ JOIN svk.organisations o ON o.id = u.organisation_id WHERE u.username = $1::text
 SELECT svk.user_create($1::bigint, $2::text, $3::text, $4::text, $5::boolean, $6::text)
 
 -- name: user_update
-SELECT svk.user_update($1::bigint, $2::text, $3::text, $4::boolean, $5::boolean, $6::text)
+SELECT svk.user_update($1::bigint, $2::text, $3::text, $4::boolean, $5::boolean, $6::text,
+                       $7::text, $8::text)
 
 -- name: user_password_hash
 SELECT password_hash FROM svk.users WHERE username = $1::text AND active

@@ -54,6 +54,15 @@ static void check_loaded(const struct config *c)
 	within(c->argon2_ops, 1, 32, "argon2_ops");
 	within(c->argon2_mem_kib, 8, 4194304, "argon2_mem_kib");
 	within(c->incident_years, 1, 100, "incident_years");
+	if (!c->mail_url || !c->mail_from || !c->mail_username || !c->mail_password_file ||
+	    !c->mail_base_url || !c->mail_starttls)
+		fail("a [mail] text left unset");
+	within(c->mail_retry_base_ms, 10, 3600000, "retry_base_ms");
+	if (strcmp(c->mail_starttls, "on") != 0 && strcmp(c->mail_starttls, "off") != 0)
+		fail("[mail] starttls");
+	if (c->mail_url[0] && strncmp(c->mail_url, "smtp://", 7) != 0 &&
+	    strncmp(c->mail_url, "smtps://", 8) != 0)
+		fail("[mail] url");
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -317,13 +317,15 @@ Test(migrations, a_database_migrated_before_the_functions_moved_ends_up_as_a_fre
 			  "'svk.audit_write(bigint,text,text,text,jsonb,jsonb)'::regprocedure"),
 	    0, "PUBLIC may write the audit log");
 	/* Gone are only the signatures 0008 replaced (the new ones check the
-	 * target's rights under its lock). */
+	 * target's rights under its lock), and the user update 0016 replaced
+	 * (it takes the e-mail address and the notification preference). */
 	cr_expect_str_eq(sql_value(&e, "SELECT string_agg(b.f, ' ' ORDER BY b.f) "
 				       "FROM public.rights_before b "
 				       "WHERE to_regprocedure(b.f) IS NULL"),
 			 "svk.intervention_log(bigint,uuid,jsonb) "
 			 "svk.member_delete(bigint,text,text) "
-			 "svk.member_put(bigint,text,text,text,date)",
+			 "svk.member_put(bigint,text,text,text,date) "
+			 "svk.user_update(bigint,text,text,boolean,boolean,text)",
 			 "functions other than the replaced ones are gone");
 	cr_assert(sql_query(&e, "DROP TABLE public.rights_before")->ok);
 	/* The old checksums are accepted by serve too; the seed's rows went

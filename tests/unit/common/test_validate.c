@@ -4,6 +4,7 @@
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
 #include "../../table.h"
+#include <stdio.h>
 #include <string.h>
 
 #include "validate.h"
@@ -248,4 +249,61 @@ Test(validate, utf8_trim_cuts_a_character_cut_short)
 	cr_assert_eq(validate_utf8_trim(ascii), 3);
 	cr_assert_eq(validate_utf8_trim(empty), 0);
 	cr_assert_eq(validate_utf8_trim(stray), 2, "not a cut: left to validate_utf8");
+}
+
+ParameterizedTestParameters(validate, email)
+{
+	static struct str_case cases[] = {
+		{ "anna.berg@sigtuna.se", true },
+		{ "a@b.se", true },
+		{ "per+samverkan@polisen.se", true },
+		{ "x_y-z@sub.upplands-vasby.se", true },
+		{ "ANNA@SIGTUNA.SE", true },
+		{ "", false },
+		{ "anna", false },
+		{ "anna@", false },
+		{ "@sigtuna.se", false },
+		{ "anna@sigtuna", false },
+		{ "anna@@sigtuna.se", false },
+		{ "anna@b@sigtuna.se", false },
+		{ "anna berg@sigtuna.se", false },
+		{ "anna@sig tuna.se", false },
+		{ "anna@sigtuna.se\r\nBcc: x@y.se", false },
+		{ "anna@sigtuna.se\n", false },
+		{ "<anna@sigtuna.se>", false },
+		{ "\"anna\"@sigtuna.se", false },
+		{ "anna@-sigtuna.se", false },
+		{ "anna@sigtuna-.se", false },
+		{ "anna@sigtuna..se", false },
+		{ "anna@.sigtuna.se", false },
+		{ "anna@sigtuna.se.", false },
+		{ "åsa@sigtuna.se", false },
+		{ "asa@sigtunå.se", false },
+	};
+	return cr_make_param_array(struct str_case, cases, sizeof cases / sizeof cases[0]);
+}
+
+TableTest(struct str_case *c, validate, email, table_none, table_none)
+{
+	cr_assert_eq(validate_email(c->s), c->valid, "\"%s\"", c->s);
+}
+
+Test(validate, email_length)
+{
+	char s[300];
+
+	memset(s, 'a', 64);
+	strcpy(s + 64, "@sigtuna.se");
+	cr_expect(validate_email(s), "a local part of 64");
+	memset(s, 'a', 65);
+	strcpy(s + 65, "@sigtuna.se");
+	cr_expect(!validate_email(s), "a local part of 65");
+	/* Labels of 63, each allowed, together past 254. */
+	char label[64];
+	memset(label, 'b', 63);
+	label[63] = '\0';
+	snprintf(s, sizeof s, "a@%s.%s.%s.%s.se", label, label, label, label);
+	cr_expect(!validate_email(s), "%zu characters", strlen(s));
+	snprintf(s, sizeof s, "a@%s.%s.%s.se", label, label, label);
+	cr_expect(validate_email(s), "%zu characters", strlen(s));
 }

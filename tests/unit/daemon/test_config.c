@@ -100,3 +100,41 @@ Test(config, missing_file_is_an_error, .fini = cleanup)
 	cr_assert(strstr(err, "/nonexistent/samverkand.ini"), "%s", err);
 	config_cleanup(&c);
 }
+
+Test(config, mail_is_off_by_default_and_checked_when_on, .fini = cleanup)
+{
+	struct config c;
+	char err[256];
+
+	cr_assert_eq(config_load(&c, NULL, err, sizeof err), 0, "%s", err);
+	cr_expect_str_eq(c.mail_url, "", "mail is off without a url");
+	cr_expect_str_eq(c.mail_starttls, "on");
+	cr_expect_eq(c.mail_retry_base_ms, 60000);
+	config_cleanup(&c);
+
+	write_ini("[mail]\nurl = smtp://relay.example:587\nfrom = samverkan@kommun.se\n"
+		  "base_url = https://samverkan.kommun.se\n");
+	cr_assert_eq(config_load(&c, path, err, sizeof err), 0, "%s", err);
+	cr_expect_str_eq(c.mail_from, "samverkan@kommun.se");
+	config_cleanup(&c);
+	setenv("SAMVERKAND_MAIL_STARTTLS", "maybe", 1);
+	cr_assert_eq(config_load(&c, path, err, sizeof err), -1);
+	cr_expect(strstr(err, "[mail] starttls"), "%s", err);
+	config_cleanup(&c);
+	unsetenv("SAMVERKAND_MAIL_STARTTLS");
+
+	static const char *const bad[][2] = {
+		{ "[mail]\nurl = http://relay.example\nfrom = a@b.se\nbase_url = https://x.se\n",
+		  "[mail] url" },
+		{ "[mail]\nurl = smtp://relay.example\nbase_url = https://x.se\n", "[mail] from" },
+		{ "[mail]\nurl = smtps://relay.example\nfrom = a@b.se\n", "[mail] base_url" },
+		{ "[mail]\nretry_base_ms = 1\n", "retry_base_ms" },
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		write_ini(bad[i][0]);
+		cr_expect_eq(config_load(&c, path, err, sizeof err), -1, "%s", bad[i][0]);
+		cr_expect(strstr(err, bad[i][1]), "%s: %s", bad[i][1], err);
+		config_cleanup(&c);
+		unlink(path);
+	}
+}

@@ -1,0 +1,117 @@
+#!/usr/bin/env python3
+"""A tiny SMTP server for the notification tests (standard library only).
+
+    smtp_sink.py PORT DIR
+
+Listens on 127.0.0.1:PORT (no TLS: the daemon under test runs with
+[mail] starttls = off) and writes each message it accepts to
+DIR/msg-NNNN.json, decoded: {"mail_from", "rcpt_to", "from", "to",
+"subject", "message_id", "date", "content_type", "body", "raw"}. The file
+appears whole (written aside, then renamed) once the message has been
+accepted, so a test waits for the file. DIR/ready appears once the
+server listens. SIGTERM stops it.
+"""
+import email
+import email.policy
+import json
+import os
+import signal
+import socketserver
+import sys
+import threading
+
+lock = threading.Lock()
+count = [0]
+
+
+def store(directory, mail_from, rcpt_to, raw):
+    msg = email.message_from_bytes(raw, policy=email.policy.default)
+    body = msg.get_content().replace("\r\n", "\n") if not msg.is_multipart() else ""
+    doc = {
+        "mail_from": mail_from,
+        "rcpt_to": rcpt_to,
+        "from": str(msg.get("From", "")),
+        "to": str(msg.get("To", "")),
+        "subject": str(msg.get("Subject", "")),
+        "message_id": str(msg.get("Message-ID", "")),
+        "date": str(msg.get("Date", "")),
+        "content_type": msg.get_content_type(),
+        "body": body,
+        "raw": raw.decode("utf-8", "replace"),
+    }
+    with lock:
+        count[0] += 1
+        name = "msg-%04d.json" % count[0]
+    tmp = os.path.join(directory, "." + name)
+    with open(tmp, "w", encoding="utf-8") as f:
+        json.dump(doc, f, ensure_ascii=False)
+    os.rename(tmp, os.path.join(directory, name))
+
+
+class Session(socketserver.StreamRequestHandler):
+    def reply(self, line):
+        self.wfile.write(line.encode() + b"\r\n")
+        self.wfile.flush()
+
+    def handle(self):
+        mail_from, rcpt_to = None, []
+        self.reply("220 sink ESMTP")
+        while True:
+            line = self.rfile.readline()
+            if not line:
+                return
+            cmd = line.decode("utf-8", "replace").strip()
+            verb = cmd.split(" ", 1)[0].upper()
+            if verb == "EHLO":
+                self.reply("250-sink")
+                self.reply("250-8BITMIME")
+                self.reply("250 SIZE 10485760")
+            elif verb == "HELO":
+                self.reply("250 sink")
+            elif verb == "MAIL":
+                mail_from, rcpt_to = cmd.split(":", 1)[1].strip().strip("<>"), []
+                self.reply("250 ok")
+            elif verb == "RCPT":
+                rcpt_to.append(cmd.split(":", 1)[1].strip().strip("<>"))
+                self.reply("250 ok")
+            elif verb == "DATA":
+                self.reply("354 go ahead")
+                lines = []
+                while True:
+                    l = self.rfile.readline()
+                    if not l or l in (b".\r\n", b".\n"):
+                        break
+                    if l.startswith(b".."):
+                        l = l[1:]
+                    lines.append(l)
+                store(self.server.directory, mail_from, rcpt_to, b"".join(lines))
+                self.reply("250 queued")
+            elif verb == "RSET":
+                mail_from, rcpt_to = None, []
+                self.reply("250 ok")
+            elif verb == "NOOP":
+                self.reply("250 ok")
+            elif verb == "QUIT":
+                self.reply("221 bye")
+                return
+            else:
+                self.reply("502 not implemented")
+
+
+class Server(socketserver.ThreadingTCPServer):
+    allow_reuse_address = True
+    daemon_threads = True
+
+
+def main():
+    port, directory = int(sys.argv[1]), sys.argv[2]
+    server = Server(("127.0.0.1", port), Session)
+    server.directory = directory
+    signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
+    with open(os.path.join(directory, "ready"), "w"):
+        pass
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
