@@ -11,6 +11,7 @@
 #include <criterion/criterion.h>
 #include <curl/curl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -297,4 +298,66 @@ Test(web_decide, the_lists)
 	cr_expect_eq(r->status, 400, "%s", resp_why(r));
 	r = page_get(user(EST), "/forslag?cursor=x");
 	cr_expect_eq(r->status, 400, "%s", resp_why(r));
+}
+
+/* The four directors approve the agreement's extension in the browser
+ * (tests/web/decide.mjs); what they did is then checked here. */
+Test(web_decide, decisions_in_the_browser)
+{
+	static const struct {
+		const char *username, *org, *role;
+	} people[] = {
+		{ "polisen-chef", "polisen", "decision_maker" },
+		{ "sollentuna-direktor", "sollentuna", "decision_maker" },
+		{ "upplands-vasby-direktor", "upplands-vasby", "decision_maker" },
+		{ "sigtuna-direktor", "sigtuna", "decision_maker" },
+		{ "stig.styr", "polisen", "member" },
+	};
+	const char *modules = strf(&e, "%s/tests/web/node_modules/playwright-core",
+				   harness_top_dir());
+	json_t *passwords = json_object();
+	char *users;
+
+	cr_assert(access(modules, R_OK) == 0,
+		  "%s is missing: run deploy/install-deps --test (npm ci in tests/web)", modules);
+	cr_assert(passwords);
+	for (size_t i = 0; i < sizeof people / sizeof people[0]; i++) {
+		const char *pw = user_create(&e, people[i].username, people[i].org);
+
+		member_add(&e, "styrgrupp", people[i].username, people[i].role, NULL);
+		json_object_set_new(passwords, people[i].username, json_string(pw));
+	}
+	users = json_dumps(passwords, JSON_COMPACT);
+	json_decref(passwords);
+	cr_assert(users);
+	env_keep(&e, users, free);
+	const char *ext = submitted_extension(), *prio = submitted_priority(XSS_TITLE);
+
+	const char *const argv[] = { "/usr/bin/node",
+				     strf(&e, "%s/tests/web/decide.mjs", harness_top_dir()), NULL };
+	const char *const envset[] = {
+		strf(&e, "SVK_WEB_URL=%s", e.base_url),
+		strf(&e, "SVK_WEB_CA=%s", e.cacert),
+		strf(&e, "SVK_WEB_SHOTS=%s/web-screenshots", harness_build_dir()),
+		strf(&e, "SVK_WEB_USERS=%s", users),
+		strf(&e, "SVK_WEB_EXTENSION=%s", ext),
+		strf(&e, "SVK_WEB_PRIORITY=%s", prio),
+		"SVK_WEB_PRIORITY_TITLE=" XSS_TITLE,
+		strf(&e, "SVK_WEB_API_TOKEN=%s", user(BERED)),
+		NULL,
+	};
+	struct proc *p = proc_run(&e, argv, envset, NULL, 200000);
+
+	printf("%s", p->out ? p->out : "");
+	cr_assert_eq(p->status, 0, "tests/web/decide.mjs failed (%d):\n%s\n%s", p->status,
+		     p->out ? p->out : "", p->err ? p->err : "");
+	cr_expect_str_eq(sql_value(&e, "SELECT valid_to::text FROM svk.agreements"), "2030-12-31");
+	cr_expect_eq(audit_rows("decision.approve", ext), 4);
+	cr_expect_eq(audit_rows("agreement.extend", agreement_id()), 1);
+	cr_expect_eq(sql_count(&e,
+			       "SELECT count(*) FROM svk.audit WHERE action = 'request.refused' "
+			       "AND actor = 'stig.styr' AND after->>'request' = "
+			       "'POST /forslag/{}/beslut'"),
+		     1, "the forged decision was not audited as a refusal");
+	cr_expect_eq(count_decisions(prio), 0);
 }
