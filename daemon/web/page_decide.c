@@ -178,7 +178,7 @@ static void facts_section(struct req *r, struct html *h, json_t *p)
 	fact(h, "Avtal");
 	html_txt(h, web_str(agr, "title"));
 	html_raw(h, "</dd></div>");
-	if (fa) {
+	if (json_is_object(fa)) {
 		fact(h, "Fokusområde");
 		html_long(h, (long)json_integer_value(json_object_get(fa, "ordinal")));
 		html_raw(h, ". ");
@@ -233,6 +233,11 @@ static void resources_section(struct req *r, struct html *h, json_t *p)
 	json_t *lines = json_object_get(p, "resources"), *l;
 	size_t i;
 
+	/* Only a prioritisation must have resource lines; another kind's
+	 * page shows them when it has any. */
+	if (json_array_size(lines) == 0 &&
+	    strcmp(web_str(p, "kind") ? web_str(p, "kind") : "", "prioritisation") != 0)
+		return;
 	html_raw(h, "<section aria-labelledby=\"h-resurser\"><h2 id=\"h-resurser\">Resurser</h2>");
 	if (json_array_size(lines) == 0) {
 		html_raw(h, "<p class=\"none\">Förslaget har inga resursrader.</p></section>");

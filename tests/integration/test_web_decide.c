@@ -105,6 +105,8 @@ Test(web_decide, the_form_decides_as_the_api_does)
 		      has(r, ">Återremittera</button>"),
 		  "no decision form: %s", r->body);
 	cr_expect(has(r, "4 år, från 31 december 2026 till 31 december 2030"), "%s", r->body);
+	cr_expect(!has(r, "Fokusområde") && !has(r, "Resurser"),
+		  "an extension has neither focus area nor resource lines: %s", r->body);
 
 	r = form_post(tok, id, form(csrf, "approve", "Polisen står bakom.\r\nRad två"), NULL);
 	cr_assert_eq(r->status, 303, "%s", resp_why(r));
@@ -223,6 +225,10 @@ Test(web_decide, the_form_refuses_what_the_api_refuses)
 	 * refused by the decision itself, audited. */
 	r = page_get(director(SIGTUNA), strf(&e, "/forslag/%s", id));
 	cr_expect(has(r, "Er organisation berörs inte av förslaget"), "%s", r->body);
+	cr_expect(has(r, "1. Brott i nära relation") &&
+		      has(r, "Utredare &lt;b&gt;våld i nära relation&lt;/b&gt;") &&
+		      has(r, "2 tjänster"),
+		  "the focus area and the resource line: %s", r->body);
 	before = audit_refusals(&e, director_name(SIGTUNA));
 	r = form_post(director(SIGTUNA), id, form(csrf_of(director(SIGTUNA)), "approve", ""), NULL);
 	cr_expect_eq(r->status, 403, "%s", resp_why(r));
