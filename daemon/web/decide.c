@@ -45,6 +45,10 @@ static void proposal_loaded(struct req *r, const struct db_result *res)
 		return;
 	}
 	text = req_result_text(res, 0);
+	if (!text && r->web.error) { /* refused before the proposal was looked up */
+		web_message(r, r->web.status, "Beslutet registrerades inte", r->web.error);
+		return;
+	}
 	if (!text) {
 		not_found(r);
 		return;

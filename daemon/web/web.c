@@ -293,11 +293,16 @@ bool web_route(struct req *r)
 	const struct web_page *pg = page_of(r->path);
 	bool login = strcmp(r->path, "/logga-in") == 0, logout = strcmp(r->path, "/logga-ut") == 0;
 	bool decide = false, proposal = !pg && proposal_path(r, &decide);
+	bool under = strncmp(r->path, "/forslag/", 9) == 0;
 
-	if (!pg && !login && !logout && !proposal && strncmp(r->path, "/static/", 8) != 0)
+	if (!pg && !login && !logout && !under && strncmp(r->path, "/static/", 8) != 0)
 		return false;
 	security_headers(r);
 	r->hold = web_hold;
+	if (under && !proposal) {
+		web_message(r, 404, "Sidan finns inte", "Det finns ingen sida med den adressen.");
+		return true;
+	}
 	if (strncmp(r->path, "/static/", 8) == 0) {
 		if (r->method != M_GET || !asset_serve(r))
 			web_message(r, 404, "Sidan finns inte",

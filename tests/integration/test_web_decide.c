@@ -221,6 +221,11 @@ Test(web_decide, the_form_refuses_what_the_api_refuses)
 			       name(STYR)),
 		     1);
 
+	/* The policy comes first, as in the API: 403 for no such proposal. */
+	r = form_post(user(STYR), "00000000-0000-4000-8000-000000000000",
+		      form(csrf_of(user(STYR)), "approve", ""), NULL);
+	cr_expect_eq(r->status, 403, "%s", resp_why(r));
+
 	/* A decision maker of an organisation the proposal does not affect:
 	 * refused by the decision itself, audited. */
 	r = page_get(director(SIGTUNA), strf(&e, "/forslag/%s", id));
@@ -300,6 +305,20 @@ Test(web_decide, the_lists)
 	cr_expect(has(r, draft) && !has(r, ext) && has(r, ">Första sidan</a>") &&
 		      !has(r, "rel=\"next\""),
 		  "%s", r->body);
+	r = page_get(user(EST), "/forslag/x/y");
+	cr_expect(r->status == 404 && has(r, "Sidan finns inte"), "%s", resp_why(r));
+
+	/* Without a group: no proposals, and the refusal audited. */
+	const char *nobody = login(&e, "nils.ingen", user_create(&e, "nils.ingen", "sigtuna"));
+	r = page_get(nobody, "/forslag");
+	cr_expect_eq(r->status, 403, "%s", resp_why(r));
+	r = page_get(nobody, strf(&e, "/forslag/%s", ext));
+	cr_expect_eq(r->status, 403, "%s", resp_why(r));
+	cr_expect(!has(r, "Förlängning av avtalet"), "%s", r->body);
+	cr_expect_eq(
+	    sql_count(&e, "SELECT count(*) FROM svk.audit WHERE action = 'request.refused' "
+			  "AND actor = 'nils.ingen' AND after->>'request' = 'GET /forslag/{}'"),
+	    1);
 	r = page_get(user(EST), "/forslag?status=bogus");
 	cr_expect_eq(r->status, 400, "%s", resp_why(r));
 	r = page_get(user(EST), "/forslag?cursor=x");
