@@ -32,7 +32,7 @@ async function session(user) {
 	const ctx = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 900 } });
 	ctx.on('page', (p) => p.on('dialog', (d) => { dialogs++; d.dismiss(); }));
 	const page = await ctx.newPage();
-	page.setDefaultTimeout(5000);
+	page.setDefaultTimeout(15000);
 	await signIn(page, user, users[user]);
 	check(new URL(page.url()).pathname === '/', `${user} is signed in`);
 	return { ctx, page };
@@ -74,7 +74,7 @@ try {
 	await shoot(p1, 'att-besluta');
 
 	const p1b = await police.newPage(); // a second tab, opened before the decision
-	p1b.setDefaultTimeout(5000);
+	p1b.setDefaultTimeout(15000);
 	await p1b.goto(`${base}/forslag/${ext}`);
 
 	await p1.getByRole('link', { name: extTitle }).click();
@@ -128,7 +128,7 @@ try {
 	// ---- Sollentuna's director decides with the keyboard alone
 	const kctx = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 900 } });
 	const kp = await kctx.newPage();
-	kp.setDefaultTimeout(5000);
+	kp.setDefaultTimeout(15000);
 	kp.on('dialog', (d) => { dialogs++; d.dismiss(); });
 	await kp.goto(`${base}/logga-in`);
 	await tabTo(kp, () => document.activeElement.id === 'username', 'Användarnamn');

@@ -57,7 +57,8 @@ export async function axe(page, what) {
 export async function shoot(page, name) {
 	for (const [w, h, tag] of [[1280, 900, 'desktop'], [390, 844, 'phone']]) {
 		await page.setViewportSize({ width: w, height: h });
-		await page.screenshot({ path: `${shots}/${name}-${tag}.png`, fullPage: true });
+		// A bound, not a wait: under a loaded machine a full-page shot is slow.
+		await page.screenshot({ path: `${shots}/${name}-${tag}.png`, fullPage: true, timeout: 30000 });
 	}
 	await page.setViewportSize({ width: 1280, height: 900 });
 }

@@ -21,7 +21,7 @@ try {
 	let dialogs = 0;
 	admin.on('page', (p) => p.on('dialog', (d) => { dialogs++; d.dismiss(); }));
 	const page = await admin.newPage();
-	page.setDefaultTimeout(5000);
+	page.setDefaultTimeout(15000);
 	page.on('dialog', (d) => { dialogs++; d.dismiss(); });
 	const first = await page.goto(`${base}/logga-in`);
 	const h = first.headers();
@@ -86,7 +86,7 @@ try {
 	// ---- a plain member sees no Administration
 	const member = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 900 } });
 	const mp = await member.newPage();
-	mp.setDefaultTimeout(5000);
+	mp.setDefaultTimeout(15000);
 	mp.on('dialog', (d) => { dialogs++; d.dismiss(); });
 	await signIn(mp, env('SVK_WEB_MEMBER'), env('SVK_WEB_MEMBER_PASSWORD'));
 	const memberNav = await navTexts(mp);
@@ -104,7 +104,7 @@ try {
 	// ---- wrong passwords: a Swedish error, then the API's throttling
 	const wrong = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 900 } });
 	const wp = await wrong.newPage();
-	wp.setDefaultTimeout(5000);
+	wp.setDefaultTimeout(15000);
 	const max = Number(process.env.SVK_WEB_MAX_FAILURES || 3);
 	for (let i = 0; i < max; i++) {
 		await signIn(wp, 'ingen.alls', 'fel-losenord');
