@@ -183,11 +183,12 @@ void h_proposal_withdraw(struct req *r)
 
 /* ---- decisions ---------------------------------------------------------- */
 
-static const struct jf_field decision_fields[] = {
+const struct jf_field decision_fields[] = {
 	{ .name = "verdict", .type = JF_ENUM, .required = true, .choices = VOCAB_VERDICTS },
 	{ .name = "comment", .type = JF_STRING, .empty = true, .max = 4000 },
 	{ .name = "organisation", .type = JF_SLUG },
 };
+const size_t decision_fields_count = sizeof decision_fields / sizeof decision_fields[0];
 
 static void decided(struct req *r, const struct db_result *res)
 {
@@ -218,7 +219,7 @@ void h_decision_create(struct req *r)
 		req_problem_query(r);
 		return;
 	}
-	if (!req_body_ok(r, decision_fields, sizeof decision_fields / sizeof decision_fields[0]))
+	if (!req_body_ok(r, decision_fields, decision_fields_count))
 		return;
 	t.organisation = jf_str(r->body, "organisation");
 	if (!t.organisation)

@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 
+#include "jsonfields.h"
 #include "router.h"
 
 struct req;
@@ -60,6 +61,9 @@ void h_proposal_patch(struct req *r);
 void h_proposal_submit(struct req *r);
 void h_proposal_withdraw(struct req *r);
 void h_decision_create(struct req *r);
+/* A decision's fields (the web's decision form checks the same). */
+extern const struct jf_field decision_fields[];
+extern const size_t decision_fields_count;
 /* h_est.c */
 void h_incident_create(struct req *r);
 void h_situation(struct req *r);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static void put(struct html *h, const char *s, size_t n)
 {
@@ -88,6 +89,44 @@ static const char *const months[12] = { "januari",   "februari", "mars",     "ap
 					"maj",       "juni",     "juli",     "augusti",
 					"september", "oktober",  "november", "december" };
 
+/* 01:00 UTC on the last Sunday of a 31-day month (0-based mon) of year:
+ * when Swedish summer time begins (March) and ends (October). */
+static time_t last_sunday_0100(int year, int mon)
+{
+	struct tm tm = { .tm_year = year - 1900, .tm_mon = mon, .tm_mday = 31, .tm_hour = 1 };
+	time_t t = timegm(&tm);
+
+	return t - (time_t)tm.tm_wday * 86400;
+}
+
+/* A UTC timestamp "YYYY-MM-DDTHH:MM:SSZ" (svk.ts) as the Swedish local
+ * date it fell on, into y/m/d; false for anything else. The rule is
+ * computed (as the CLI's swetime.c does), whatever the daemon's TZ. */
+static bool swedish_day(const char *iso, int *y, int *m, int *d)
+{
+	struct tm tm = { 0 };
+	int hh, mi, ss, n = 0;
+	time_t t;
+
+	if (sscanf(iso, "%4d-%2d-%2dT%2d:%2d:%2dZ%n", y, m, d, &hh, &mi, &ss, &n) != 6 || n != 20 ||
+	    iso[n] != '\0')
+		return false;
+	tm.tm_year = *y - 1900;
+	tm.tm_mon = *m - 1;
+	tm.tm_mday = *d;
+	tm.tm_hour = hh;
+	tm.tm_min = mi;
+	tm.tm_sec = ss;
+	t = timegm(&tm);
+	t += t >= last_sunday_0100(*y, 2) && t < last_sunday_0100(*y, 9) ? 7200 : 3600;
+	if (!gmtime_r(&t, &tm))
+		return false;
+	*y = tm.tm_year + 1900;
+	*m = tm.tm_mon + 1;
+	*d = tm.tm_mday;
+	return true;
+}
+
 void html_date(struct html *h, const char *iso)
 {
 	int y, m, d;
@@ -95,8 +134,10 @@ void html_date(struct html *h, const char *iso)
 
 	if (!iso)
 		return;
-	if (strlen(iso) < 10 || sscanf(iso, "%4d-%2d-%2d%c", &y, &m, &d, &tail) < 3 || m < 1 ||
-	    m > 12 || d < 1 || d > 31) {
+	if (strlen(iso) < 10 ||
+	    (!swedish_day(iso, &y, &m, &d) &&
+	     sscanf(iso, "%4d-%2d-%2d%c", &y, &m, &d, &tail) < 3) ||
+	    m < 1 || m > 12 || d < 1 || d > 31) {
 		html_txt(h, iso);
 		return;
 	}

@@ -25,8 +25,9 @@ void html_txt(struct html *h, const char *s);
 void html_attr(struct html *h, const char *s);
 /* A decimal number. */
 void html_long(struct html *h, long v);
-/* An ISO date (YYYY-MM-DD, or a timestamp beginning with one) as Swedish
- * text, "4 december 2026"; anything else is written escaped as it is. */
+/* An ISO date (YYYY-MM-DD) as Swedish text, "4 december 2026"; a UTC
+ * timestamp (YYYY-MM-DDTHH:MM:SSZ) as the date it was in Sweden; anything
+ * else is written escaped as it is. */
 void html_date(struct html *h, const char *iso);
 /* Frees the buffer. */
 void html_free(struct html *h);

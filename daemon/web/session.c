@@ -31,7 +31,7 @@
 #define USERNAME_MAX 200
 
 /* The form's fields; false (after answering 400/415) when it is not one. */
-static bool form_read(struct req *r, struct evkeyvalq *fields)
+bool web_form_read(struct req *r, struct evkeyvalq *fields)
 {
 	struct evbuffer *in = evhttp_request_get_input_buffer(r->ereq);
 	const char *ct = evhttp_find_header(evhttp_request_get_input_headers(r->ereq),
@@ -66,11 +66,21 @@ static bool form_read(struct req *r, struct evkeyvalq *fields)
 	return true;
 }
 
-static bool token_equal(const char *a, const char *b)
+bool web_token_equal(const char *a, const char *b)
 {
 	size_t n = a ? strlen(a) : 0;
 
 	return a && b && n > 0 && n == strlen(b) && sodium_memcmp(a, b, n) == 0;
+}
+
+bool web_form_token_ok(struct req *r)
+{
+	web_csrf_of(r->web.token, r->web.csrf);
+	if (web_token_equal(r->web.form_csrf, r->web.csrf))
+		return true;
+	web_message(r, 403, "Åtkomst nekad",
+		    "Formuläret saknade en giltig kontrollkod. Ladda om sidan och försök igen.");
+	return false;
 }
 
 /* ---- signing in --------------------------------------------------------------- */
@@ -152,12 +162,12 @@ void web_login_post(struct req *r)
 	const char *user, *pass, *csrf;
 	char cookie[65];
 
-	if (!web_same_origin(r) || !form_read(r, &f))
+	if (!web_same_origin(r) || !web_form_read(r, &f))
 		return;
 	user = evhttp_find_header(&f, "username");
 	pass = evhttp_find_header(&f, "password");
 	csrf = evhttp_find_header(&f, "csrf");
-	if (!token_equal(csrf, web_cookie(r, LOGIN_COOKIE, cookie, sizeof cookie))) {
+	if (!web_token_equal(csrf, web_cookie(r, LOGIN_COOKIE, cookie, sizeof cookie))) {
 		evhttp_clear_headers(&f);
 		web_message(r, 403, "Åtkomst nekad",
 			    "Formuläret saknade en giltig kontrollkod. Ladda om sidan och försök "
@@ -199,13 +209,8 @@ static void session_ended(struct req *r, const struct db_result *res)
 static void logout_authenticated(struct req *r, const struct db_result *read)
 {
 	(void)read;
-	web_csrf_of(r->web.token, r->web.csrf);
-	if (!token_equal(r->web.form_csrf, r->web.csrf)) {
-		web_message(r, 403, "Åtkomst nekad",
-			    "Formuläret saknade en giltig kontrollkod. Ladda om sidan och försök "
-			    "igen.");
+	if (!web_form_token_ok(r))
 		return;
-	}
 	const char *p[2] = { r->auth.actor.user_id, r->auth.actor.token_id };
 	req_db1(r, SQL_SESSION_REVOKE, 2, p, session_ended);
 }
@@ -215,7 +220,7 @@ void web_logout_post(struct req *r)
 	struct evkeyvalq f;
 	const char *csrf;
 
-	if (!web_same_origin(r) || !form_read(r, &f))
+	if (!web_same_origin(r) || !web_form_read(r, &f))
 		return;
 	csrf = evhttp_find_header(&f, "csrf");
 	snprintf(r->web.form_csrf, sizeof r->web.form_csrf, "%s", csrf ? csrf : "");

@@ -1,7 +1,7 @@
 /*
  * The web interface's dispatch (see web.h): which paths are pages, the
  * headers every answer carries, the session cookie, the form token and
- * the same-origin check, and the reads behind Översikt.
+ * the same-origin check.
  *
  * A page's caller is authenticated exactly as an API call is (auth.c),
  * with the token from the session cookie; a cookie that does not
@@ -26,20 +26,20 @@
 struct web_page {
 	const char *path;
 	const char *title;
-	bool admin; /* shown to administrators only */
-	bool built; /* false: "Kommer snart" */
+	bool admin;                  /* shown to administrators only */
+	void (*show)(struct req *r); /* its reads and page; NULL: "Kommer snart" */
 };
 
 /* The navigation, in its order; the first is Översikt. */
 static const struct web_page pages[] = {
-	{ "/", "Översikt", false, true },
-	{ "/att-besluta", "Att besluta", false, false },
-	{ "/forslag", "Förslag", false, false },
-	{ "/atgardsplaner", "Åtgärdsplaner", false, false },
-	{ "/lagesbild", "Lägesbild", false, false },
-	{ "/moten", "Möten", false, false },
-	{ "/uppfoljning", "Uppföljning", false, false },
-	{ "/administration", "Administration", true, false },
+	{ "/", "Översikt", false, web_overview },
+	{ "/att-besluta", "Att besluta", false, web_pending },
+	{ "/forslag", "Förslag", false, web_proposals },
+	{ "/atgardsplaner", "Åtgärdsplaner", false, NULL },
+	{ "/lagesbild", "Lägesbild", false, NULL },
+	{ "/moten", "Möten", false, NULL },
+	{ "/uppfoljning", "Uppföljning", false, NULL },
+	{ "/administration", "Administration", true, NULL },
 };
 
 static const struct web_page *page_of(const char *path)
@@ -75,6 +75,11 @@ void web_cleanup(struct req *r)
 	json_decref(r->web.pending);
 	json_decref(r->web.overdue);
 	r->web.agreement = r->web.pending = r->web.overdue = NULL;
+	json_decref(r->web.doc);
+	json_decref(r->web.more);
+	r->web.doc = r->web.more = NULL;
+	free(r->web.comment);
+	r->web.comment = NULL;
 }
 
 /* ---- answering ------------------------------------------------------------ */
@@ -230,63 +235,6 @@ static void signed_out(struct req *r)
 	web_redirect(r, "/logga-in");
 }
 
-static void overview_compliance(struct req *r, const struct db_result *res)
-{
-	if (res->err != SVK_OK) {
-		req_reply_db_error(r, res);
-		return;
-	}
-	page_overview(r, res);
-}
-
-/* The agreement Översikt shows. */
-static json_t *pick_agreement(const char *list_json)
-{
-	json_t *doc = list_json ? json_loads(list_json, 0, NULL) : NULL;
-	json_t *items = json_object_get(doc, "items"), *a, *pick = NULL;
-	size_t i;
-
-	json_array_foreach (items, i, a) {
-		const char *st = json_string_value(json_object_get(a, "status"));
-
-		/* The newest of those in force, else the newest. */
-		if (!pick || (st && strcmp(st, "active") == 0))
-			pick = a;
-	}
-	json_incref(pick);
-	json_decref(doc);
-	return pick;
-}
-
-static json_t *items_of(const char *list_json)
-{
-	json_t *doc = list_json ? json_loads(list_json, 0, NULL) : NULL;
-	json_t *items = json_incref(json_object_get(doc, "items"));
-
-	json_decref(doc);
-	return items;
-}
-
-static void overview_loaded(struct req *r, const struct db_result *res)
-{
-	const char *id;
-
-	if (res->err != SVK_OK) {
-		req_reply_db_error(r, res);
-		return;
-	}
-	r->web.agreement = pick_agreement(req_result_text(res, 0));
-	r->web.pending = items_of(req_result_text(res, 1));
-	r->web.overdue = items_of(req_result_text(res, 2));
-	id = json_string_value(json_object_get(r->web.agreement, "id"));
-	if (!id) {
-		page_overview(r, NULL);
-		return;
-	}
-	const char *p[1] = { id };
-	req_db1(r, SQL_COMPLIANCE, 1, p, overview_compliance);
-}
-
 static void page_authenticated(struct req *r, const struct db_result *read)
 {
 	const struct web_page *pg = r->web.page;
@@ -295,22 +243,18 @@ static void page_authenticated(struct req *r, const struct db_result *read)
 	web_csrf_of(r->web.token, r->web.csrf);
 	if (pg->admin && !req_allow(r, ACT_ADMIN, NULL))
 		return;
-	if (!pg->built) {
+	if (!pg->show) {
 		page_soon(r, pg->title, pg->path);
 		return;
 	}
-	if (!policy_check(&r->auth.actor.p, ACT_READ_SHARED, NULL, NULL)) {
-		page_overview(r, NULL);
-		return;
-	}
-	struct db_call calls[3] = {
-		{ .stmt = SQL_AGREEMENT_LIST, .nparams = 2, .params = { "50", NULL } },
-		{ .stmt = SQL_PENDING, .nparams = 1, .params = { r->auth.token_hash } },
-		{ .stmt = SQL_WEB_OVERDUE,
-		  .nparams = 1,
-		  .params = { r->auth.actor.p.organisation } },
-	};
-	req_db(r, calls, 3, overview_loaded);
+	pg->show(r);
+}
+
+static void proposal_authenticated(struct req *r, const struct db_result *read)
+{
+	(void)read;
+	web_csrf_of(r->web.token, r->web.csrf);
+	web_proposal_get(r);
 }
 
 /* Authenticates the session cookie, then continues with done. */
@@ -324,15 +268,41 @@ void web_authenticate(struct req *r, auth_done_cb done)
 	auth_start_token(r, r->web.token, NULL, done);
 }
 
+/* "/forslag/{id}" (GET) or "/forslag/{id}/beslut" (POST): the id, as
+ * sent, into r->web.id (checked once the caller is known); false for any
+ * other path. */
+static bool proposal_path(struct req *r, bool *decide)
+{
+	const char *rest = r->path + 9, *slash;
+	size_t n;
+
+	if (strncmp(r->path, "/forslag/", 9) != 0)
+		return false;
+	slash = strchr(rest, '/');
+	n = slash ? (size_t)(slash - rest) : strlen(rest);
+	*decide = slash != NULL;
+	if (n == 0 || n >= sizeof r->web.id || (slash && strcmp(slash, "/beslut") != 0))
+		return false;
+	memcpy(r->web.id, rest, n);
+	r->web.id[n] = '\0';
+	return true;
+}
+
 bool web_route(struct req *r)
 {
 	const struct web_page *pg = page_of(r->path);
 	bool login = strcmp(r->path, "/logga-in") == 0, logout = strcmp(r->path, "/logga-ut") == 0;
+	bool decide = false, proposal = !pg && proposal_path(r, &decide);
+	bool under = strncmp(r->path, "/forslag/", 9) == 0;
 
-	if (!pg && !login && !logout && strncmp(r->path, "/static/", 8) != 0)
+	if (!pg && !login && !logout && !under && strncmp(r->path, "/static/", 8) != 0)
 		return false;
 	security_headers(r);
 	r->hold = web_hold;
+	if (under && !proposal) {
+		web_message(r, 404, "Sidan finns inte", "Det finns ingen sida med den adressen.");
+		return true;
+	}
 	if (strncmp(r->path, "/static/", 8) == 0) {
 		if (r->method != M_GET || !asset_serve(r))
 			web_message(r, 404, "Sidan finns inte",
@@ -348,11 +318,15 @@ bool web_route(struct req *r)
 	} else if (pg && r->method == M_GET) {
 		r->web.page = pg;
 		web_authenticate(r, page_authenticated);
+	} else if (proposal && !decide && r->method == M_GET) {
+		web_authenticate(r, proposal_authenticated);
+	} else if (proposal && decide && r->method == M_POST) {
+		web_decide_post(r);
 	} else {
 		evhttp_add_header(evhttp_request_get_output_headers(r->ereq), "Allow",
-				  pg       ? "GET"
-				  : logout ? "POST"
-					   : "GET, POST");
+				  pg || (proposal && !decide) ? "GET"
+				  : logout || decide          ? "POST"
+							      : "GET, POST");
 		web_message(r, 405, "Fel metod", "Sidan tar inte emot den sortens begäran.");
 	}
 	return true;

@@ -23,6 +23,13 @@ struct req_web {
 	const void *page;          /* the page asked for (web.c) */
 	json_t *agreement;         /* Översikt: the agreement shown */
 	json_t *pending, *overdue; /* Översikt: what waits */
+	/* A proposal's page and its decision form (decide.c) */
+	char id[40];        /* the proposal named in the path */
+	char verdict[16];   /* the button the form was sent with */
+	char *comment;      /* what the form's Kommentar held; freed */
+	const char *error;  /* a refusal shown next to the form, or NULL */
+	int status;         /* the page's status; 0 is 200 */
+	json_t *doc, *more; /* the page's reads */
 };
 
 /* Answers the request when its path is one of the web's (the pages, the

@@ -1,11 +1,16 @@
 /*
  * The web interface's parts (web.c: dispatch, headers, cookies, CSRF;
- * pages.c: the pages; session.c: sign-in and sign-out; assets.c: the
- * embedded stylesheet and icon).
+ * pages.c: the frame every page shares, sign-in, "Kommer snart";
+ * words.c: the product's words in Swedish; page_overview.c: Översikt;
+ * page_decide.c and decide.c: Att besluta, a proposal's page and its
+ * decision form; page_proposals.c: Förslag; session.c: sign-in and
+ * sign-out; assets.c: the embedded stylesheet and icon).
  */
 #ifndef SVK_WEB_INTERNAL_H
 #define SVK_WEB_INTERNAL_H
 
+#include <event2/keyvalq_struct.h>
+#include <jansson.h>
 #include <stdbool.h>
 
 #include "auth.h"
@@ -36,6 +41,14 @@ void web_nav(struct html *h, struct req *r, const char *current);
 void web_authenticate(struct req *r, auth_done_cb done);
 /* A simple page with a heading and a paragraph, for errors. */
 void web_message(struct req *r, int status, const char *title, const char *text);
+/* The fields of a form (application/x-www-form-urlencoded) into fields;
+ * false after answering 400/415 (session.c). */
+bool web_form_read(struct req *r, struct evkeyvalq *fields);
+/* Whether two form tokens are equal (in constant time) and not empty. */
+bool web_token_equal(const char *a, const char *b);
+/* Whether the session's form token is the one the form sent; false after
+ * answering 403. */
+bool web_form_token_ok(struct req *r);
 
 /* ---- pages.c --------------------------------------------------------------- */
 
@@ -48,10 +61,47 @@ void page_end(struct html *h);
  * sign-in form's token (session.c). */
 void page_login(struct req *r, int status, const char *error, const char *username,
 		const char *form_token);
-/* Översikt, once its reads are back. */
-void page_overview(struct req *r, const struct db_result *compliance);
 /* A navigation entry not built yet. */
 void page_soon(struct req *r, const char *title, const char *current);
+
+/* ---- words.c ---------------------------------------------------------------- */
+
+/* A JSON member's string value, or NULL. */
+const char *web_str(json_t *o, const char *key);
+/* The product's words in Swedish: a proposal's kind ("Förlängning"), its
+ * status ("Inlämnat"), a verdict ("Godkänt"); anything else as it is. */
+const char *sv_kind(const char *kind);
+const char *sv_proposal_status(const char *status);
+const char *sv_verdict(const char *verdict);
+/* A refusal's sentence (policy.c's, or a decision's from the database) in
+ * Swedish. */
+const char *sv_refusal(const char *english);
+/* A resource line's amount, with a decimal comma ("1,5"). */
+void html_amount(struct html *h, json_t *v);
+
+/* ---- page_overview.c ----------------------------------------------------------- */
+
+/* Översikt: its reads, then the page. */
+void web_overview(struct req *r);
+
+/* ---- page_decide.c, decide.c: Att besluta and a proposal -------------------- */
+
+/* Att besluta: its read, then the page. */
+void web_pending(struct req *r);
+void page_pending(struct req *r, json_t *items);
+/* A proposal's page from r->web.doc (the API's document) and r->web.more
+ * (the names it shows), with r->web.error and r->web.comment when a
+ * decision was refused. */
+void page_proposal(struct req *r);
+/* Whether the actor can decide on the proposal now, and why not. */
+bool proposal_can_decide(struct req *r, json_t *p);
+/* GET /forslag/{id} and POST /forslag/{id}/beslut. */
+void web_proposal_get(struct req *r);
+void web_decide_post(struct req *r);
+
+/* ---- page_proposals.c: Förslag ------------------------------------------------- */
+
+void web_proposals(struct req *r);
 
 /* ---- session.c ------------------------------------------------------------- */
 

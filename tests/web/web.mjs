@@ -5,84 +5,15 @@
 //   SVK_WEB_MEMBER_PASSWORD, SVK_WEB_SHOTS (a directory for screenshots),
 //   SVK_WEB_TITLE (the agreement's title, with markup in it).
 // Exits 0 when every check passed; prints each failure.
-import { chromium } from 'playwright-core';
-import { readFileSync, mkdirSync } from 'node:fs';
-import { request as httpsRequest } from 'node:https';
-import { createRequire } from 'node:module';
+import { env, base, check, raw, axe, shoot, signIn, launch, finish } from './lib.mjs';
 
-const env = (k) => {
-	const v = process.env[k];
-	if (!v) throw new Error(`${k} is not set`);
-	return v;
-};
-const base = env('SVK_WEB_URL');
-const ca = readFileSync(env('SVK_WEB_CA'));
-const shots = env('SVK_WEB_SHOTS');
 const title = env('SVK_WEB_TITLE');
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-mkdirSync(shots, { recursive: true });
-
-let failures = 0;
-function check(ok, what) {
-	if (!ok) {
-		failures++;
-		console.log(`FAIL: ${what}`);
-	} else {
-		console.log(`ok: ${what}`);
-	}
-}
-
-// A plain HTTPS request that trusts the test CA, outside the browser.
-function raw(method, path, headers = {}, body = null) {
-	return new Promise((resolve, reject) => {
-		const req = httpsRequest(new URL(path, base), { method, headers, ca }, (res) => {
-			let data = '';
-			res.on('data', (c) => (data += c));
-			res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: data }));
-		});
-		req.on('error', reject);
-		if (body) req.write(body);
-		req.end();
-	});
-}
-
-async function axe(page, what) {
-	// Through the DevTools protocol: the page's CSP (rightly) blocks an
-	// injected script tag.
-	await page.evaluate(axeSource);
-	const res = await page.evaluate(async () =>
-		// eslint-disable-next-line no-undef
-		await axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] }));
-	const bad = res.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-	for (const v of res.violations)
-		console.log(`axe ${what}: ${v.impact} ${v.id}: ${v.help} (${v.nodes.length})`);
-	check(bad.length === 0, `axe-core: no serious or critical finding on ${what} (${res.violations.length} findings in all, ${res.passes.length} rules passed)`);
-}
-
-async function shoot(page, name) {
-	for (const [w, h, tag] of [[1280, 900, 'desktop'], [390, 844, 'phone']]) {
-		await page.setViewportSize({ width: w, height: h });
-		await page.screenshot({ path: `${shots}/${name}-${tag}.png`, fullPage: true });
-	}
-	await page.setViewportSize({ width: 1280, height: 900 });
-}
-
-async function signIn(page, user, password) {
-	await page.goto(`${base}/logga-in`);
-	await page.getByLabel('Användarnamn').fill(user);
-	await page.getByLabel('Lösenord').fill(password);
-	await page.getByRole('button', { name: 'Logga in' }).click();
-	await page.waitForLoadState('load');
-}
 
 async function navTexts(page) {
 	return page.locator('nav[aria-label="Huvudmeny"] a').allTextContents();
 }
 
-const browser = await chromium.launch({
-	executablePath: process.env.SVK_WEB_CHROMIUM || '/usr/bin/chromium',
-	args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
-});
+const browser = await launch();
 const allNav = ['Översikt', 'Att besluta', 'Förslag', 'Åtgärdsplaner', 'Lägesbild', 'Möten', 'Uppföljning'];
 try {
 	// ---- the sign-in page, its headers and accessibility
@@ -90,7 +21,7 @@ try {
 	let dialogs = 0;
 	admin.on('page', (p) => p.on('dialog', (d) => { dialogs++; d.dismiss(); }));
 	const page = await admin.newPage();
-	page.setDefaultTimeout(5000);
+	page.setDefaultTimeout(15000);
 	page.on('dialog', (d) => { dialogs++; d.dismiss(); });
 	const first = await page.goto(`${base}/logga-in`);
 	const h = first.headers();
@@ -155,7 +86,7 @@ try {
 	// ---- a plain member sees no Administration
 	const member = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 900 } });
 	const mp = await member.newPage();
-	mp.setDefaultTimeout(5000);
+	mp.setDefaultTimeout(15000);
 	mp.on('dialog', (d) => { dialogs++; d.dismiss(); });
 	await signIn(mp, env('SVK_WEB_MEMBER'), env('SVK_WEB_MEMBER_PASSWORD'));
 	const memberNav = await navTexts(mp);
@@ -173,7 +104,7 @@ try {
 	// ---- wrong passwords: a Swedish error, then the API's throttling
 	const wrong = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 900 } });
 	const wp = await wrong.newPage();
-	wp.setDefaultTimeout(5000);
+	wp.setDefaultTimeout(15000);
 	const max = Number(process.env.SVK_WEB_MAX_FAILURES || 3);
 	for (let i = 0; i < max; i++) {
 		await signIn(wp, 'ingen.alls', 'fel-losenord');
@@ -187,10 +118,8 @@ try {
 	check(g.status === 429, `the API throttles the same username: ${g.status}`);
 	await wrong.close();
 } catch (err) {
-	failures++;
-	console.log(`FAIL: ${err.stack || err}`);
+	check(false, err.stack || err);
 } finally {
 	await browser.close();
 }
-console.log(failures ? `${failures} checks failed` : 'all checks passed');
-process.exit(failures ? 1 : 0);
+finish();

@@ -58,6 +58,32 @@ Test(html, dates_in_swedish)
 	html_free(&h);
 }
 
+/* A timestamp is shown as the day it was in Sweden: 23:30 UTC is the next
+ * day there, in winter (+1) and in summer (+2), across the changes. */
+Test(html, timestamps_on_the_swedish_day)
+{
+	static const char *const cases[][2] = {
+		{ "2026-11-15T23:30:00Z", "16 november 2026" },
+		{ "2026-11-15T22:59:59Z", "15 november 2026" },
+		{ "2026-07-01T21:59:59Z", "1 juli 2026" },
+		{ "2026-07-01T22:00:00Z", "2 juli 2026" },
+		{ "2026-12-31T23:00:00Z", "1 januari 2027" },
+		/* summer time begins 2026-03-29 01:00 UTC, ends 2026-10-25 01:00 UTC */
+		{ "2026-03-28T22:30:00Z", "28 mars 2026" },
+		{ "2026-03-29T22:30:00Z", "30 mars 2026" },
+		{ "2026-10-24T22:30:00Z", "25 oktober 2026" },
+		{ "2026-10-25T22:30:00Z", "25 oktober 2026" },
+	};
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct html h = { 0 };
+
+		html_date(&h, cases[i][0]);
+		cr_expect_str_eq(text_of(&h), cases[i][1], "%s", cases[i][0]);
+		html_free(&h);
+	}
+}
+
 Test(html, grows_past_its_first_block)
 {
 	struct html h = { 0 };
