@@ -125,11 +125,13 @@ void env_attach_shared(struct env *e)
 		cr_assert(f && fprintf(f, "%ld\n", (long)e->pid) > 0 && fclose(f) == 0,
 			  "cannot write %s", pidf);
 	}
-	/* The daemon and the database are the runner's from now on. */
+	/* The daemon and the database are the runner's from now on; what
+	 * starting them allocated is freed here, as each test frees its own. */
 	if (e->pidfd >= 0)
 		close(e->pidfd);
 	if (e->port_fd >= 0)
 		close(e->port_fd);
+	harness_env_free(e);
 	make_local(e);
 	close(fd);
 }

@@ -8,7 +8,7 @@
 
 #include "decisions_util.h"
 
-ENV_SUITE(trust_rights, e, .timeout = 120);
+ENV_SHARED_SUITE(trust_rights, e, .timeout = 120);
 
 Test(trust_rights, an_admin_is_never_a_decision_maker_nor_a_decision_maker_an_admin)
 {
