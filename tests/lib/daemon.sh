@@ -9,6 +9,7 @@
 #   svk_config [PROFILE]     writes $work/samverkand.ini ([tls] profile)
 #   svk_start / svk_stop     the daemon ($daemon_pid, $url, $hport)
 #   svk_kill9                SIGKILL, no graceful stop
+#   svk_pg_start / svk_pg_stop / svk_pg_kill9   the PostgreSQL cluster
 #   svk_login USER PASSWORD  prints a session token
 #   svk_psql SQL             runs SQL as postgres in the samverkan database
 
@@ -44,8 +45,7 @@ svk_setup() {
 	pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 	pgport=$(( 20000 + RANDOM % 20000 ))
 	"${as_pg[@]}" "$pgbin/initdb" -D "$work/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >/dev/null
-	"${as_pg[@]}" "$pgbin/pg_ctl" -D "$work/data" -w -l "$work/pg.log" \
-		-o "-k $work -p $pgport -c listen_addresses='' -c max_connections=100" start >/dev/null
+	svk_pg_start
 	"${as_pg[@]}" "$pgbin/psql" -h "$work" -p "$pgport" -U postgres -qAt \
 		-c "CREATE DATABASE samverkan" postgres >/dev/null
 	mkdir -p "$work/tls"
@@ -60,6 +60,22 @@ svk_setup() {
 		--admin-password-file "$work/admin-password" \
 		--demo-users-file "$work/demo-passwords" >/dev/null 2>"$work/seed.log" ||
 		{ cat "$work/seed.log" >&2; return 1; }
+}
+
+# The cluster: started (waiting until it accepts connections), killed
+# with SIGKILL (the postmaster; its backends end when they notice), and
+# stopped as an operator would.
+svk_pg_start() {
+	"${as_pg[@]}" "$pgbin/pg_ctl" -D "$work/data" -w -l "$work/pg.log" \
+		-o "-k $work -p $pgport -c listen_addresses='' -c max_connections=100" start >/dev/null
+}
+
+svk_pg_kill9() {
+	kill -KILL "$(head -n 1 "$work/data/postmaster.pid")"
+}
+
+svk_pg_stop() {
+	"${as_pg[@]}" "$pgbin/pg_ctl" -D "$work/data" -w -m fast stop >/dev/null
 }
 
 svk_config() {

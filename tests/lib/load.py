@@ -10,12 +10,14 @@ Each client is a thread with its own keep-alive connection and session
 /v1/incidents), intervention updates (POST /v1/interventions/{id}/updates),
 proposal and decision reads, the situation picture and the incident list.
 Every write carries an Idempotency-Key; a write that got no answer (the
-connection broke) or 409 (its key still running) is sent again with the
-same key and body until it is answered.
+connection broke), 409 (its key still running) or 503 (the database is
+away) is sent again with the same key and body until it is answered. A 503
+without Retry-After is counted (the fault tests fail on it).
 
   load.py --url URL --ca CA --users FILE --seconds N [--clients 8]
           [--pid PID --warmup S]  samples VmRSS and open descriptors of PID
           [--writes-only] [--log FILE]  one JSON line per write, as answered
+          [--also-url URL]        half the clients to a second daemon
           [--stats FILE]          the figures as JSON
 """
 import argparse
@@ -42,6 +44,8 @@ CLIENTS = [
     ("polisen-kommunpolis", MUNS, True),
 ]
 CATEGORIES = []  # filled from /v1/incident-categories
+NO_RETRY_AFTER = [0]  # 503 answers without Retry-After
+NO_RETRY_AFTER_LOCK = threading.Lock()
 
 
 class Client:
@@ -68,6 +72,9 @@ class Client:
             self.conn.close()
             self.conn = None
             raise
+        if r.status == 503 and not r.getheader("Retry-After"):
+            with NO_RETRY_AFTER_LOCK:
+                NO_RETRY_AFTER[0] += 1
         if r.getheader("Connection", "").lower() == "close":
             self.conn.close()
             self.conn = None
@@ -122,8 +129,10 @@ def wait_answer(cl, method, path, body, key, stats, op, deadline_retry):
             time.sleep(0.2)  # the daemon may be restarting: try again
             continue
         stats.add(op, status, time.monotonic() - t0, doc, path)
-        if status == 409:
-            time.sleep(0.05)  # the first request with this key is still running
+        if status in (409, 503):
+            # 409: the first request with this key is still running; 503:
+            # the database is away for a moment.
+            time.sleep(0.05 if status == 409 else 0.2)
             if time.monotonic() > deadline_retry:
                 return status, doc, attempts
             continue
@@ -133,7 +142,9 @@ def wait_answer(cl, method, path, body, key, stats, op, deadline_retry):
 def worker(n, args, shared, stats, stop, log, log_lock):
     user, muns, may_update = CLIENTS[n % len(CLIENTS)]
     rnd = random.Random(n * 7919 + os.getpid())
-    cl = Client(shared["host"], shared["port"], shared["ctx"])
+    # With --also-url, every other client talks to the second daemon.
+    port = shared["also_port"] if shared.get("also_port") and n % 2 else shared["port"]
+    cl = Client(shared["host"], port, shared["ctx"])
     cl.token = shared["tokens"][user]
     seq = 0
     while not stop.is_set():
@@ -254,6 +265,7 @@ def pct(sorted_vals, p):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--url", required=True)
+    ap.add_argument("--also-url", help="a second daemon on the same database")
     ap.add_argument("--ca", required=True)
     ap.add_argument("--users", required=True)
     ap.add_argument("--seconds", type=float, required=True)
@@ -269,6 +281,8 @@ def main():
     host, port = args.url.split("//")[1].rsplit(":", 1)
     ctx = ssl.create_default_context(cafile=args.ca)
     shared = setup(args, host, int(port), ctx)
+    if args.also_url:
+        shared["also_port"] = int(args.also_url.rsplit(":", 1)[1])
     stats = Stats()
     stop = threading.Event()
     log = open(args.log, "w") if args.log else None
@@ -296,6 +310,7 @@ def main():
            "per_second": round(len(lat) / elapsed, 1),
            "statuses": {str(k): v for k, v in sorted(stats.statuses.items())},
            "by_op": stats.by_op, "connection_errors": stats.conn_errors,
+           "no_retry_after": NO_RETRY_AFTER[0],
            "p50_ms": round(pct(lat, 0.50) * 1000, 1), "p99_ms": round(pct(lat, 0.99) * 1000, 1),
            "samples": stats.samples, "examples": stats.examples}
     if args.stats:
