@@ -253,7 +253,7 @@ static void intervention_loaded(struct req *r, const struct db_result *res)
 
 void web_intervention_get(struct req *r)
 {
-	if (!req_allow(r, ACT_READ_SHARED, NULL))
+	if (!web_read_allowed(r, "GET /atgardsplaner/{}/insatser/{}"))
 		return;
 	if (!validate_uuid(r->web.id) || !validate_uuid(r->web.sub)) {
 		not_found(r);

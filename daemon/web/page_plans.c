@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app.h"
+#include "log.h"
 #include "request.h"
 #include "sql_names.h"
 #include "validate.h"
@@ -37,6 +39,27 @@ void html_rag(struct html *h, const char *rag)
 	html_raw(h, "\"><span class=\"dot\" aria-hidden=\"true\"></span>");
 	html_txt(h, rag ? sv_rag(rag) : "Ingen bedömning");
 	html_raw(h, "</span>");
+}
+
+static void refusal_audited(struct req *r, const struct db_result *res)
+{
+	if (res->err != SVK_OK)
+		log_warn(&r->w->app->log, "msg=\"cannot audit refusal\" id=%s", r->id);
+	req_problem(r, SVK_ERR_FORBIDDEN, r->refusal);
+}
+
+bool web_read_allowed(struct req *r, const char *pattern)
+{
+	const char *why = NULL, *params[3];
+
+	if (policy_check(&r->auth.actor.p, ACT_READ_SHARED, NULL, &why))
+		return true;
+	snprintf(r->refusal, sizeof r->refusal, "%s", why ? why : "forbidden");
+	params[0] = r->auth.actor.user_id;
+	params[1] = pattern;
+	params[2] = r->refusal;
+	req_db1(r, SQL_AUDIT_REFUSAL, 3, params, refusal_audited);
+	return false;
 }
 
 static json_t *result_json(const struct db_result *res, int i)
@@ -401,7 +424,7 @@ static void board_loaded(struct req *r, const struct db_result *res)
 
 void web_plan_get(struct req *r)
 {
-	if (!req_allow(r, ACT_READ_SHARED, NULL))
+	if (!web_read_allowed(r, "GET /atgardsplaner/{}"))
 		return;
 	if (!validate_uuid(r->web.id)) {
 		not_found(r);

@@ -117,6 +117,10 @@ void web_proposals(struct req *r);
 void web_plans(struct req *r);
 void web_plan_get(struct req *r);
 void web_intervention_get(struct req *r);
+/* Whether the actor may read shared data (ACT_READ_SHARED); a refusal is
+ * audited naming pattern (never the path, which holds what was typed into
+ * it) and answered 403. */
+bool web_read_allowed(struct req *r, const char *pattern);
 /* The RAG marker: a coloured dot and the word, never the colour alone. */
 void html_rag(struct html *h, const char *rag);
 /* The names of organisations by slug (an object), or the slug. */

@@ -238,6 +238,18 @@ Test(web_plans, unknown_ids_and_who_may_see)
 			      !has(r, "Rektorerna"),
 			  "%s: %s", pages[i], r->body);
 	}
+	/* Each refusal audited, naming the page's pattern, never its path. */
+	cr_expect_eq(sql_count(&e,
+			       "SELECT count(*) FROM svk.audit WHERE action = 'request.refused' "
+			       "AND actor = 'nils.ingen' AND after->>'request' IN "
+			       "('GET /atgardsplaner', 'GET /atgardsplaner/{}', "
+			       "'GET /atgardsplaner/{}/insatser/{}')"),
+		     3);
+	cr_expect_eq(sql_count(&e,
+			       "SELECT count(*) FROM svk.audit WHERE action = 'request.refused' "
+			       "AND after::text LIKE '%' || $1 || '%'",
+			       s.plan),
+		     0, "a path was written into the audit log");
 }
 
 /* The list, a board and an intervention in the browser
