@@ -35,7 +35,7 @@ static const struct web_page pages[] = {
 	{ "/", "Översikt", false, web_overview },
 	{ "/att-besluta", "Att besluta", false, web_pending },
 	{ "/forslag", "Förslag", false, web_proposals },
-	{ "/atgardsplaner", "Åtgärdsplaner", false, NULL },
+	{ "/atgardsplaner", "Åtgärdsplaner", false, web_plans },
 	{ "/lagesbild", "Lägesbild", false, NULL },
 	{ "/moten", "Möten", false, NULL },
 	{ "/uppfoljning", "Uppföljning", false, NULL },
@@ -257,6 +257,16 @@ static void proposal_authenticated(struct req *r, const struct db_result *read)
 	web_proposal_get(r);
 }
 
+static void plan_authenticated(struct req *r, const struct db_result *read)
+{
+	(void)read;
+	web_csrf_of(r->web.token, r->web.csrf);
+	if (r->web.sub[0])
+		web_intervention_get(r);
+	else
+		web_plan_get(r);
+}
+
 /* Authenticates the session cookie, then continues with done. */
 void web_authenticate(struct req *r, auth_done_cb done)
 {
@@ -288,18 +298,53 @@ static bool proposal_path(struct req *r, bool *decide)
 	return true;
 }
 
+/* Copies the path segment at s (up to '/' or the end) into out; the rest
+ * after it, or NULL when it is empty or too long. */
+static const char *segment(const char *s, char *out, size_t outlen)
+{
+	size_t n = strcspn(s, "/");
+
+	if (n == 0 || n >= outlen)
+		return NULL;
+	memcpy(out, s, n);
+	out[n] = '\0';
+	return s + n;
+}
+
+/* "/atgardsplaner/{id}" or "/atgardsplaner/{id}/insatser/{iid}": the ids,
+ * as sent, into r->web.id and r->web.sub (checked once the caller is
+ * known); false for any other path. */
+static bool plan_path(struct req *r)
+{
+	const char *rest;
+
+	if (strncmp(r->path, "/atgardsplaner/", 15) != 0)
+		return false;
+	rest = segment(r->path + 15, r->web.id, sizeof r->web.id);
+	if (!rest)
+		return false;
+	if (!*rest)
+		return true;
+	if (strncmp(rest, "/insatser/", 10) != 0)
+		return false;
+	rest = segment(rest + 10, r->web.sub, sizeof r->web.sub);
+	return rest && !*rest;
+}
+
 bool web_route(struct req *r)
 {
 	const struct web_page *pg = page_of(r->path);
 	bool login = strcmp(r->path, "/logga-in") == 0, logout = strcmp(r->path, "/logga-ut") == 0;
 	bool decide = false, proposal = !pg && proposal_path(r, &decide);
-	bool under = strncmp(r->path, "/forslag/", 9) == 0;
+	bool plan = !pg && plan_path(r);
+	bool under = strncmp(r->path, "/forslag/", 9) == 0 ||
+		     strncmp(r->path, "/atgardsplaner/", 15) == 0;
 
 	if (!pg && !login && !logout && !under && strncmp(r->path, "/static/", 8) != 0)
 		return false;
 	security_headers(r);
 	r->hold = web_hold;
-	if (under && !proposal) {
+	if (under && !proposal && !plan) {
 		web_message(r, 404, "Sidan finns inte", "Det finns ingen sida med den adressen.");
 		return true;
 	}
@@ -320,13 +365,15 @@ bool web_route(struct req *r)
 		web_authenticate(r, page_authenticated);
 	} else if (proposal && !decide && r->method == M_GET) {
 		web_authenticate(r, proposal_authenticated);
+	} else if (plan && r->method == M_GET) {
+		web_authenticate(r, plan_authenticated);
 	} else if (proposal && decide && r->method == M_POST) {
 		web_decide_post(r);
 	} else {
 		evhttp_add_header(evhttp_request_get_output_headers(r->ereq), "Allow",
-				  pg || (proposal && !decide) ? "GET"
-				  : logout || decide          ? "POST"
-							      : "GET, POST");
+				  pg || plan || (proposal && !decide) ? "GET"
+				  : logout || decide                  ? "POST"
+								      : "GET, POST");
 		web_message(r, 405, "Fel metod", "Sidan tar inte emot den sortens begäran.");
 	}
 	return true;

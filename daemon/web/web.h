@@ -24,7 +24,8 @@ struct req_web {
 	json_t *agreement;         /* Översikt: the agreement shown */
 	json_t *pending, *overdue; /* Översikt: what waits */
 	/* A proposal's page and its decision form (decide.c) */
-	char id[40];        /* the proposal named in the path */
+	char id[40];        /* the proposal (or action plan) named in the path */
+	char sub[40];       /* the intervention named in the path */
 	char verdict[16];   /* the button the form was sent with */
 	char *comment;      /* what the form's Kommentar held; freed */
 	const char *error;  /* a refusal shown next to the form, or NULL */

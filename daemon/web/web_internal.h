@@ -3,7 +3,8 @@
  * pages.c: the frame every page shares, sign-in, "Kommer snart";
  * words.c: the product's words in Swedish; page_overview.c: Översikt;
  * page_decide.c and decide.c: Att besluta, a proposal's page and its
- * decision form; page_proposals.c: Förslag; session.c: sign-in and
+ * decision form; page_proposals.c: Förslag; page_plans.c and
+ * page_intervention.c: Åtgärdsplaner, a plan's board, an intervention; session.c: sign-in and
  * sign-out; assets.c: the embedded stylesheet and icon).
  */
 #ifndef SVK_WEB_INTERNAL_H
@@ -73,6 +74,11 @@ const char *web_str(json_t *o, const char *key);
 const char *sv_kind(const char *kind);
 const char *sv_proposal_status(const char *status);
 const char *sv_verdict(const char *verdict);
+/* An intervention's status ("Pågående"), its RAG as the word beside its
+ * colour ("Grön", "Gul", "Röd") and a plan's status ("Antagen"). */
+const char *sv_intervention_status(const char *status);
+const char *sv_rag(const char *rag);
+const char *sv_plan_status(const char *status);
 /* A refusal's sentence (policy.c's, or a decision's from the database) in
  * Swedish. */
 const char *sv_refusal(const char *english);
@@ -102,6 +108,23 @@ void web_decide_post(struct req *r);
 /* ---- page_proposals.c: Förslag ------------------------------------------------- */
 
 void web_proposals(struct req *r);
+
+/* ---- page_plans.c, page_intervention.c: Åtgärdsplaner ----------------------- */
+
+/* Åtgärdsplaner: the plans; GET /atgardsplaner/{id}: a plan's board;
+ * GET /atgardsplaner/{id}/insatser/{iid}: an intervention's page (the ids
+ * in r->web.id and r->web.sub, checked here). */
+void web_plans(struct req *r);
+void web_plan_get(struct req *r);
+void web_intervention_get(struct req *r);
+/* Whether the actor may read shared data (ACT_READ_SHARED); a refusal is
+ * audited naming pattern (never the path, which holds what was typed into
+ * it) and answered 403. */
+bool web_read_allowed(struct req *r, const char *pattern);
+/* The RAG marker: a coloured dot and the word, never the colour alone. */
+void html_rag(struct html *h, const char *rag);
+/* The names of organisations by slug (an object), or the slug. */
+const char *web_org_name(json_t *names, const char *slug);
 
 /* ---- session.c ------------------------------------------------------------- */
 

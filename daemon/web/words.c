@@ -46,6 +46,36 @@ const char *sv_proposal_status(const char *status)
 	return LOOKUP(map, status);
 }
 
+const char *sv_intervention_status(const char *status)
+{
+	static const char *const map[][2] = {
+		{ "planned", "Planerad" },
+		{ "ongoing", "Pågående" },
+		{ "done", "Genomförd" },
+		{ "cancelled", "Avbruten" },
+	};
+	return LOOKUP(map, status);
+}
+
+const char *sv_rag(const char *rag)
+{
+	static const char *const map[][2] = {
+		{ "green", "Grön" },
+		{ "yellow", "Gul" },
+		{ "red", "Röd" },
+	};
+	return LOOKUP(map, rag);
+}
+
+const char *sv_plan_status(const char *status)
+{
+	static const char *const map[][2] = {
+		{ "draft", "Utkast" },
+		{ "adopted", "Antagen" },
+	};
+	return LOOKUP(map, status);
+}
+
 const char *sv_verdict(const char *verdict)
 {
 	static const char *const map[][2] = {

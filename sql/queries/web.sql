@@ -31,3 +31,36 @@ SELECT json_build_object(
 	               FROM svk.focus_areas f WHERE f.id = p.focus_area_id),
 	'action_plan', (SELECT pl.title FROM svk.action_plans pl WHERE pl.id = p.action_plan_id))
 FROM svk.proposals p WHERE p.id = $1::uuid
+
+-- name: web_plans
+-- What Åtgärdsplaner shows beside the API's list of plans (plan_list):
+-- the organisations' names and, per plan, how many interventions it has
+-- and how many of them are overdue (the API's rule).
+SELECT json_build_object(
+	'organisations', coalesce((SELECT json_object_agg(o.slug, o.name)
+	                           FROM svk.organisations o), '{}'),
+	'counts', coalesce((
+		SELECT json_object_agg(c.plan_id, json_build_object('total', c.total,
+		                                                    'overdue', c.overdue))
+		FROM (SELECT i.plan_id, count(*) AS total,
+		             count(*) FILTER (WHERE i.due_on < svk.today()
+		                              AND i.status NOT IN ('done', 'cancelled')) AS overdue
+		      FROM svk.interventions i GROUP BY i.plan_id) c), '{}'))
+
+-- name: web_plan
+-- What a plan's board and an intervention's page show beside the API's
+-- documents (plan_get, intervention_list, intervention_get): the focus
+-- areas of the plan's agreement in their order, the organisations' names
+-- and when each of the plan's interventions last had an update logged.
+SELECT json_build_object(
+	'focus_areas', coalesce((SELECT json_agg(svk.focus_area_json(f) ORDER BY f.ordinal)
+	                         FROM svk.focus_areas f WHERE f.agreement_id = p.agreement_id), '[]'),
+	'organisations', coalesce((SELECT json_object_agg(o.slug, o.name)
+	                           FROM svk.organisations o), '{}'),
+	'last_update', coalesce((
+		SELECT json_object_agg(u.intervention_id, svk.ts(u.at))
+		FROM (SELECT x.intervention_id, max(x.created_at) AS at
+		      FROM svk.intervention_updates x
+		      JOIN svk.interventions i ON i.id = x.intervention_id
+		      WHERE i.plan_id = p.id GROUP BY x.intervention_id) u), '{}'))
+FROM svk.action_plans p WHERE p.id = $1::uuid

@@ -8,6 +8,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
+#include "vocab.h"
 #include "web/web_internal.h"
 
 static const char *const generic = "Beslutet kunde inte registreras.";
@@ -89,6 +90,29 @@ Test(words, codes_in_swedish)
 	cr_expect_str_eq(sv_verdict("return"), "Återremitterat");
 	cr_expect_str_eq(sv_verdict("unknown"), "unknown");
 	cr_expect_null(sv_kind(NULL));
+}
+
+/* Every value of a "a|b|c" vocabulary has a word of its own in Swedish. */
+static void expect_all_in_swedish(const char *choices, const char *(*sv)(const char *))
+{
+	char buf[200], *save = NULL;
+
+	cr_assert(strlen(choices) < sizeof buf);
+	strcpy(buf, choices);
+	for (char *c = strtok_r(buf, "|", &save); c; c = strtok_r(NULL, "|", &save))
+		cr_expect(sv(c) && strcmp(sv(c), c) != 0, "\"%s\" has no Swedish word", c);
+}
+
+Test(words, plans_in_swedish)
+{
+	expect_all_in_swedish(VOCAB_INTERVENTION_STATUSES, sv_intervention_status);
+	expect_all_in_swedish(VOCAB_RAGS, sv_rag);
+	expect_all_in_swedish("draft|adopted", sv_plan_status);
+	cr_expect_str_eq(sv_rag("green"), "Grön");
+	cr_expect_str_eq(sv_rag("yellow"), "Gul");
+	cr_expect_str_eq(sv_rag("red"), "Röd");
+	cr_expect_str_eq(sv_intervention_status("ongoing"), "Pågående");
+	cr_expect_str_eq(sv_plan_status("adopted"), "Antagen");
 }
 
 Test(words, amounts_with_a_decimal_comma)
