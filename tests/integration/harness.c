@@ -542,15 +542,8 @@ static int rm_tree(const char *dir)
 	return st;
 }
 
-void env_stop(struct env *e)
+static void close_connections(struct env *e)
 {
-	if (!e->dir[0])
-		return;
-	if (e->shared) {
-		env_detach_shared(e);
-		return;
-	}
-	env_stop_daemon(e);
 	if (e->curl) {
 		curl_easy_cleanup(e->curl);
 		e->curl = NULL;
@@ -560,6 +553,19 @@ void env_stop(struct env *e)
 	if (e->pg_app)
 		PQfinish(e->pg_app);
 	e->pg_owner = e->pg_app = NULL;
+}
+
+void env_stop(struct env *e)
+{
+	if (!e->dir[0])
+		return;
+	if (e->shared) {
+		env_detach_shared(e);
+		return;
+	}
+	env_stop_daemon(e);
+	/* The database cannot be dropped while the env is connected to it. */
+	close_connections(e);
 	harness_db_drop(e);
 	if (e->port_fd >= 0)
 		close(e->port_fd);
@@ -576,15 +582,7 @@ void env_stop(struct env *e)
 
 void harness_env_free(struct env *e)
 {
-	if (e->curl) {
-		curl_easy_cleanup(e->curl);
-		e->curl = NULL;
-	}
-	if (e->pg_owner)
-		PQfinish(e->pg_owner);
-	if (e->pg_app)
-		PQfinish(e->pg_app);
-	e->pg_owner = e->pg_app = NULL;
+	close_connections(e);
 	arena_free(e);
 	free(e->admin_tok);
 	e->admin_tok = NULL;
