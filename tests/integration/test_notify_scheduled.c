@@ -5,6 +5,10 @@
  * does not run and nothing else queues; what is checked is the outbox:
  * who got which mail (and nobody else), in which words, queued once.
  *
+ * The last suite runs the sender against the test SMTP server
+ * (smtp_sink.py) to see that it looks for scheduled mails by itself, at
+ * start, and delivers them.
+ *
  * The seeded agreement ends on 2026-12-31. Monday 2026-12-07 is in ISO
  * week 2026-W50; the week before is 2026-W49 (2026-11-30 to 2026-12-06).
  */
@@ -314,4 +318,58 @@ Test(notify_scheduled, purge_removes_mails_sent_or_failed_more_than_90_days_ago)
 	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.audit WHERE action = 'outbox.purge' "
 				   "AND (after->>'mails')::int = 2"),
 		     1, "the purge is not audited with its count");
+}
+
+/* ---- the sender looks for them by itself --------------------------------- */
+
+static struct sink sink;
+
+static void start_sending(void)
+{
+	sink_prepare(&sink, 100, false);
+	sink_run(&sink);
+	env_start(&e, &(struct env_opts){ .extra_ini = sink.ini });
+}
+
+static void stop_sending(void)
+{
+	env_stop(&e);
+	sink_stop(&sink);
+}
+
+TestSuite(notify_scheduled_sender, .init = start_sending, .fini = stop_sending, .timeout = 120);
+
+Test(notify_scheduled_sender, the_sender_queues_what_is_due_at_its_start_and_delivers_it)
+{
+	json_t *msgs, *m;
+	const char *body, *subject;
+
+	person("stig.styr", "polisen", "styrgrupp", "decision_maker", true, NULL);
+	/* The agreement ends in 20 days, whatever the date of the run; and
+	 * whatever the sender found at its first start (before stig.styr
+	 * had an address, or after) is forgotten. */
+	env_stop_daemon(&e);
+	cr_assert(sql_query(&e, "UPDATE svk.agreements SET valid_to = svk.today() + 20")->ok);
+	cr_assert(sql_query(&e, "DELETE FROM svk.outbox")->ok);
+	cr_assert(sql_query(&e, "DELETE FROM svk.notify_events")->ok);
+	env_serve(&e);
+
+	wait_count(&e, 1, "the sender to queue the expiry mail at its start",
+		   "SELECT count(*) FROM svk.outbox WHERE kind = 'agreement.expiring'");
+	msgs = outbox_settle(&e, &sink, "after the start");
+	cr_expect_str_eq(recipients(&e, "agreement.expiring"), "stig.styr");
+	cr_assert_eq(json_array_size(msgs), 1, "%zu messages", json_array_size(msgs));
+	m = json_array_get(msgs, 0);
+	subject = json_string_value(json_object_get(m, "subject"));
+	body = json_string_value(json_object_get(m, "body"));
+	cr_assert(subject && body);
+	cr_expect_str_eq(subject, agreement_subject(20));
+	cr_expect(strstr(body, "Hej Test stig.styr,"), "%s", body);
+	cr_expect(strstr(body, SINK_BASE_URL "/forslag"), "no link in %s", body);
+
+	/* A second start finds it queued already. */
+	env_stop_daemon(&e);
+	env_serve(&e);
+	cr_expect_eq(samverkand(&e, "notify-scheduled")->status, 0);
+	cr_expect_eq(outbox_count(NULL), 1, "queued again after a restart");
 }
