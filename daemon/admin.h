@@ -33,6 +33,11 @@ int admin_seed(const struct config *cfg, struct log *log, const char *seed_file,
  * the run's audit entry; with dry_run only counts them. 0 or 1. */
 int admin_purge(const struct config *cfg, struct log *log, int dry_run);
 
+/* Queues the scheduled notifications due as of now (a timestamp
+ * PostgreSQL reads; NULL: the present) and prints the mails queued per
+ * kind. 0, 1, or 2 when now cannot be read. */
+int admin_notify_scheduled(const struct config *cfg, struct log *log, const char *now);
+
 /* Number of migrations embedded in this binary. */
 size_t admin_migrations_count(void);
 

@@ -14,6 +14,10 @@
  * it), on a pipe (mailer_stop writes to it) and with a timeout until the
  * next retry is due. libcurl's progress callback gives up a transfer when
  * the daemon stops, so shutdown never waits on a slow relay for long.
+ *
+ * At start and then every MAIL_SCHEDULED_MS the thread also queues the
+ * scheduled notifications that are due (svk.notify_scheduled: each event
+ * once, however many daemons call it).
  */
 #include "mail.h"
 
@@ -41,7 +45,8 @@ extern const size_t svk_queries_count;
 #define MAIL_BUSY_WAIT_MS 1000      /* a due row another sender holds */
 #define MAIL_RETRY_MAX_MS 21600000L /* six hours between attempts at most */
 #define MAIL_RECONNECT_MAX_MS 30000
-#define MAIL_ITEMS_MAX 200 /* notifications in one digest */
+#define MAIL_ITEMS_MAX 200        /* notifications in one digest */
+#define MAIL_SCHEDULED_MS 300000L /* svk.notify_scheduled this often */
 
 struct mailer {
 	struct app *app;
@@ -49,11 +54,12 @@ struct mailer {
 	int wake[2]; /* a byte on wake[1]: stop */
 	atomic_bool stopping;
 	PGconn *pg;
-	char *password; /* [mail] password_file's first line, or NULL */
+	char *password;    /* [mail] password_file's first line, or NULL */
+	long scheduled_at; /* monotonic ms of the last svk.notify_scheduled, -1 never */
 };
 
 static const char *const statements[] = { SQL_OUTBOX_CLAIM, SQL_OUTBOX_SENT, SQL_OUTBOX_RETRY,
-					  SQL_OUTBOX_WAIT };
+					  SQL_OUTBOX_WAIT, SQL_NOTIFY_SCHEDULED };
 
 static const char *query_text(const char *name)
 {
@@ -347,13 +353,48 @@ static long due_in(struct mailer *m)
 	return ms;
 }
 
+static long monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Queues the scheduled notifications when MAIL_SCHEDULED_MS have passed;
+ * answers the milliseconds until the next run. A failure is logged and
+ * tried again at the next run (a lost connection is found by due_in). */
+static long run_scheduled(struct mailer *m)
+{
+	long now = monotonic_ms(), queued = 0;
+	PGresult *r;
+
+	if (m->scheduled_at >= 0 && now - m->scheduled_at < MAIL_SCHEDULED_MS)
+		return MAIL_SCHEDULED_MS - (now - m->scheduled_at);
+	r = PQexecPrepared(m->pg, SQL_NOTIFY_SCHEDULED, 1, (const char *const[]){ NULL }, NULL,
+			   NULL, 0);
+	m->scheduled_at = now;
+	if (!exec_ok(r)) {
+		log_warn(&m->app->log, "msg=\"scheduled notifications failed\" error=\"%s\"",
+			 PQresultErrorMessage(r));
+		PQclear(r);
+		return MAIL_SCHEDULED_MS;
+	}
+	for (int i = 0; i < PQntuples(r); i++)
+		queued += strtol(PQgetvalue(r, i, 1), NULL, 10);
+	PQclear(r);
+	if (queued > 0)
+		log_info(&m->app->log, "msg=\"scheduled notifications queued\" mails=%ld", queued);
+	return MAIL_SCHEDULED_MS;
+}
+
 static void *mailer_main(void *arg)
 {
 	struct mailer *m = arg;
 	long reconnect_ms = 1000;
 
 	while (!atomic_load(&m->stopping)) {
-		long wait;
+		long wait, scheduled;
 		int rc = 0;
 
 		if (!m->pg && pg_open(m) != 0) {
@@ -364,6 +405,7 @@ static void *mailer_main(void *arg)
 			continue;
 		}
 		reconnect_ms = 1000;
+		scheduled = run_scheduled(m);
 		while (!atomic_load(&m->stopping) && (rc = send_next(m)) == 1)
 			;
 		wait = rc < 0 ? -2 : due_in(m);
@@ -373,6 +415,8 @@ static void *mailer_main(void *arg)
 		}
 		if (wait < 0 || wait > MAIL_WAIT_MAX_MS)
 			wait = MAIL_WAIT_MAX_MS;
+		if (wait > scheduled)
+			wait = scheduled;
 		else if (wait == 0)
 			wait = MAIL_BUSY_WAIT_MS; /* due, but held by another sender */
 		mailer_wait(m, wait);
@@ -432,6 +476,7 @@ struct mailer *mailer_start(struct app *app, int *failed)
 		return NULL;
 	m->app = app;
 	m->wake[0] = m->wake[1] = -1;
+	m->scheduled_at = -1;
 	if (pipe2(m->wake, O_CLOEXEC | O_NONBLOCK) != 0) {
 		log_error(&app->log, "msg=\"cannot make the mail sender's pipe\"");
 		mailer_free(m);

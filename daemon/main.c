@@ -25,7 +25,11 @@ static void usage(FILE *out)
 	      "                         --demo-users-file also loads demo.json beside FILE:\n"
 	      "                         demo users (passwords to PATH, 0600) and examples\n"
 	      "  purge [--dry-run]      delete incidents older than [retention] incident_years\n"
-	      "                         (default 5), after writing the run's audit entry\n"
+	      "                         (default 5), after writing the run's audit entry; also\n"
+	      "                         expired tokens, mails sent or failed 90 days ago\n"
+	      "  notify-scheduled [--now TIMESTAMP]\n"
+	      "                         queue the scheduled notifications due as of TIMESTAMP\n"
+	      "                         (default now), each once; print the count per kind\n"
 	      "  audit-key              make the audit checkpoints' signing key ([audit]\n"
 	      "                         signing_key) when missing; print its public key\n"
 	      "  check-config           load the configuration and report problems\n"
@@ -50,10 +54,12 @@ int main(int argc, char **argv)
 		{ "admin-password-file", required_argument, NULL, 'p' },
 		{ "demo-users-file", required_argument, NULL, 'd' },
 		{ "dry-run", no_argument, NULL, 'n' },
+		{ "now", required_argument, NULL, 't' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct app app;
 	const char *config_path = NULL, *password_file = NULL, *demo_users_file = NULL, *cmd;
+	const char *now = NULL;
 	char err[512];
 	int opt, status = 1, dry_run = 0;
 
@@ -72,6 +78,9 @@ int main(int argc, char **argv)
 			break;
 		case 'n':
 			dry_run = 1;
+			break;
+		case 't':
+			now = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -115,6 +124,8 @@ int main(int argc, char **argv)
 		}
 	} else if (strcmp(cmd, "purge") == 0) {
 		status = admin_purge(&app.cfg, &app.log, dry_run);
+	} else if (strcmp(cmd, "notify-scheduled") == 0) {
+		status = admin_notify_scheduled(&app.cfg, &app.log, now);
 	} else if (strcmp(cmd, "audit-key") == 0) {
 		status = admin_audit_key(&app.cfg);
 	} else if (strcmp(cmd, "check-config") == 0) {

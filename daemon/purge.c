@@ -8,7 +8,8 @@
  *
  * Then what authentication leaves behind: expired tokens, idle
  * failed-login counters and idempotency answers older than 24 hours
- * (svk.purge_expired), with an audit entry naming the counts.
+ * (svk.purge_expired), with an audit entry naming the counts; and the
+ * outbox's mails sent or failed more than 90 days ago (svk.outbox_purge).
  */
 #include <jansson.h>
 #include <libpq-fe.h>
@@ -67,6 +68,24 @@ static int purge_expired(PGconn *pg, struct log *log, bool dry_run)
 	return 0;
 }
 
+/* The outbox's mails sent or failed more than 90 days ago: 0 or 1. */
+static int purge_outbox(PGconn *pg, struct log *log, bool dry_run)
+{
+	const char *p[1] = { dry_run ? "true" : "false" };
+	PGresult *r = exec1(pg, log, "SELECT svk.outbox_purge($1::boolean)", 1, p);
+	long long n;
+
+	if (!r)
+		return 1;
+	n = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+	PQclear(r);
+	printf("%s %lld e-mails sent or failed more than 90 days ago\n",
+	       dry_run ? "would delete" : "deleted", n);
+	if (!dry_run)
+		log_info(log, "msg=\"old e-mails purged\" mails=%lld", n);
+	return 0;
+}
+
 int admin_purge(const struct config *cfg, struct log *log, int dry_run)
 {
 	PGconn *pg = PQconnectdb(cfg->db_url);
@@ -97,7 +116,7 @@ int admin_purge(const struct config *cfg, struct log *log, int dry_run)
 	if (dry_run) {
 		printf("%lld incidents occurred before %s and would be deleted\n", planned,
 		       json_string_value(json_object_get(plan, "cutoff")));
-		status = purge_expired(pg, log, true);
+		status = purge_expired(pg, log, true) | purge_outbox(pg, log, true);
 		goto out;
 	}
 	const char *bp[3] = { json_string_value(json_object_get(plan, "cutoff")),
@@ -117,7 +136,7 @@ int admin_purge(const struct config *cfg, struct log *log, int dry_run)
 	log_info(log, "msg=\"incidents purged\" retention_years=%d cutoff=%s deleted=%lld",
 		 cfg->incident_years, bp[0], deleted);
 	printf("deleted %lld incidents that occurred before %s\n", deleted, bp[0]);
-	status = purge_expired(pg, log, false);
+	status = purge_expired(pg, log, false) | purge_outbox(pg, log, false);
 out:
 	json_decref(plan);
 	PQfinish(pg);

@@ -37,3 +37,8 @@ SELECT svk.outbox_retry($1::bigint[], $2::bigint, $3::text)
 -- Milliseconds until the next mail is due (0: now), NULL when none waits.
 SELECT greatest(0, ceil(extract(epoch FROM min(next_attempt_at) - now()) * 1000))::bigint
 FROM svk.outbox WHERE status = 'queued'
+
+-- name: notify_scheduled
+-- Queues the scheduled notifications due as of $1 (NULL: now) that have
+-- not been queued before; the mails queued per kind.
+SELECT kind, mails FROM svk.notify_scheduled(coalesce($1::timestamptz, now()))
