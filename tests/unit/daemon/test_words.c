@@ -6,6 +6,7 @@
  * Swedish; amounts with a decimal comma.
  */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "vocab.h"
@@ -17,10 +18,12 @@ static struct policy_actor actor(const char *org, bool party, bool admin, enum p
 {
 	struct policy_actor a = { .authenticated = true, .active = true, .admin = admin };
 
-	strcpy(a.organisation, org);
+	cr_assert(snprintf(a.organisation, sizeof a.organisation, "%s", org) <
+		  (int)sizeof a.organisation);
 	a.organisation_party = party;
 	a.n_memberships = 1;
-	strcpy(a.memberships[0].group, "styrgrupp");
+	cr_assert(snprintf(a.memberships[0].group, sizeof a.memberships[0].group, "styrgrupp") <
+		  (int)sizeof a.memberships[0].group);
 	a.memberships[0].tier = TIER_STYRGRUPP;
 	a.memberships[0].role = role;
 	return a;
@@ -97,8 +100,7 @@ static void expect_all_in_swedish(const char *choices, const char *(*sv)(const c
 {
 	char buf[200], *save = NULL;
 
-	cr_assert(strlen(choices) < sizeof buf);
-	strcpy(buf, choices);
+	cr_assert(snprintf(buf, sizeof buf, "%s", choices) < (int)sizeof buf);
 	for (char *c = strtok_r(buf, "|", &save); c; c = strtok_r(NULL, "|", &save))
 		cr_expect(sv(c) && strcmp(sv(c), c) != 0, "\"%s\" has no Swedish word", c);
 }
