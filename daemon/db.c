@@ -6,6 +6,12 @@
  *   DOWN --timer--> CONNECTING --PQconnectPoll ok--> PREPARING --sync--> IDLE
  *   IDLE --submit--> BUSY --PIPELINE_SYNC--> IDLE
  *
+ * A named statement is prepared on a connection the first time a batch
+ * uses it there: its Prepare goes just before it in the same pipeline, so
+ * it costs no round trip, and a connection prepares only what it runs
+ * (`samverkand migrate` prepares every one once, so a statement the schema
+ * does not support fails the migration, not a request).
+ *
  * An open batch (db_submit_open) is sent with a flush request instead of
  * the sync: its results come back while its transaction is still open,
  * and its end (db_conn_end: more statements and the sync, or a rollback)
@@ -15,7 +21,8 @@
  * Connections stay in pipeline mode: a batch is its statements followed by
  * one sync, so it costs one round trip and runs as one implicit
  * transaction, and the sync result tells where the batch ends. The
- * batches themselves (submit, queue, finish, cancel) are in db_op.c.
+ * batches themselves (submit, queue, finish, cancel) are in db_op.c, the
+ * pool that holds the connections in db_pool.c.
  */
 #include "db_internal.h"
 
@@ -31,27 +38,8 @@
 extern const struct sql_text svk_queries[];
 extern const size_t svk_queries_count;
 
-static void conn_start(struct db_conn *c);
 static void conn_io(evutil_socket_t fd, short what, void *arg);
 static void conn_read(struct db_conn *c);
-
-long db_ms_since(const struct timespec *t)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (now.tv_sec - t->tv_sec) * 1000L + (now.tv_nsec - t->tv_nsec) / 1000000L;
-}
-
-int db_pool_connected(const struct db_pool *pool)
-{
-	int n = 0;
-
-	for (int i = 0; i < pool->cfg.size; i++)
-		if (pool->conns[i].state == C_IDLE || pool->conns[i].state == C_BUSY)
-			n++;
-	return n;
-}
 
 /* ---- connections -------------------------------------------------------- */
 
@@ -67,9 +55,12 @@ static void conn_events_free(struct db_conn *c)
 	}
 }
 
-static void conn_close(struct db_conn *c)
+void db_conn_close(struct db_conn *c)
 {
 	conn_events_free(c);
+	/* A new session has no prepared statements. */
+	if (c->prepared)
+		memset(c->prepared, 0, svk_queries_count * sizeof *c->prepared);
 	if (c->cancel) {
 		PQfreeCancel(c->cancel);
 		c->cancel = NULL;
@@ -98,7 +89,7 @@ static void conn_down(struct db_conn *c, const char *why)
 	if (c->pg)
 		log_warn(pool->log, "msg=\"database connection lost\" reason=\"%s\" pg=\"%.200s\"",
 			 why, PQerrorMessage(c->pg));
-	conn_close(c);
+	db_conn_close(c);
 	c->state = C_DOWN;
 	c->op = NULL;
 	if (was_up && db_pool_connected(pool) == 0)
@@ -165,7 +156,8 @@ static void conn_notice(void *arg, const PGresult *r)
 		msg ? msg : "");
 }
 
-/* Connected: enter pipeline mode and prepare every named statement. */
+/* Connected: enter pipeline mode and sync once, which tells the session
+ * is usable. */
 static void conn_prepare(struct db_conn *c)
 {
 	struct db_pool *pool = c->pool;
@@ -178,14 +170,8 @@ static void conn_prepare(struct db_conn *c)
 		conn_down(c, "cannot set up connection");
 		return;
 	}
-	for (size_t i = 0; i < svk_queries_count; i++) {
-		if (PQsendPrepare(c->pg, svk_queries[i].name, svk_queries[i].text, 0, NULL) != 1) {
-			conn_down(c, "cannot send prepare");
-			return;
-		}
-	}
 	if (PQpipelineSync(c->pg) != 1 || conn_flush(c) != 0) {
-		conn_down(c, "cannot send prepare");
+		conn_down(c, "cannot send sync");
 		return;
 	}
 	c->state = C_PREPARING;
@@ -219,7 +205,7 @@ static void conn_poll(struct db_conn *c)
 		conn_down(c, "cannot watch socket");
 }
 
-static void conn_timer_cb(evutil_socket_t fd, short what, void *arg)
+void db_conn_timer_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct db_conn *c = arg;
 
@@ -230,10 +216,10 @@ static void conn_timer_cb(evutil_socket_t fd, short what, void *arg)
 		return;
 	}
 	if (c->state == C_DOWN)
-		conn_start(c);
+		db_conn_start(c);
 }
 
-static void conn_start(struct db_conn *c)
+void db_conn_start(struct db_conn *c)
 {
 	/* The conninfo (a string or URI) is expanded first; options after it
 	 * replace any it names. */
@@ -250,6 +236,34 @@ static void conn_start(struct db_conn *c)
 	conn_poll(c);
 }
 
+/* The index of a named statement in svk_queries, or -1. */
+static int query_index(const char *name)
+{
+	for (size_t i = 0; i < svk_queries_count; i++)
+		if (strcmp(svk_queries[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* Sends call i of op, preceded by its Prepare when this session has not
+ * prepared it yet; false when libpq cannot queue them. */
+static bool conn_send_call(struct db_conn *c, struct db_op *op, int i)
+{
+	int q = query_index(op->calls[i].stmt);
+
+	op->calls[i].prepare = false;
+	if (q >= 0 && !c->prepared[q]) {
+		if (PQsendPrepare(c->pg, svk_queries[q].name, svk_queries[q].text, 0, NULL) != 1)
+			return false;
+		/* Marked now, so that a second use in this batch does not
+		 * prepare it again; unmarked if the Prepare does not succeed. */
+		c->prepared[q] = true;
+		op->calls[i].prepare = true;
+	}
+	return PQsendQueryPrepared(c->pg, op->calls[i].stmt, op->calls[i].nparams,
+				   op->calls[i].params, NULL, NULL, 0) == 1;
+}
+
 /* Sends a batch on an idle connection. */
 void db_conn_run(struct db_conn *c, struct db_op *op)
 {
@@ -258,8 +272,7 @@ void db_conn_run(struct db_conn *c, struct db_op *op)
 	op->cur = 0;
 	c->state = C_BUSY;
 	for (int i = 0; i < op->n; i++) {
-		if (PQsendQueryPrepared(c->pg, op->calls[i].stmt, op->calls[i].nparams,
-					op->calls[i].params, NULL, NULL, 0) != 1) {
+		if (!conn_send_call(c, op, i)) {
 			conn_down(c, "cannot send query");
 			return;
 		}
@@ -287,8 +300,7 @@ bool db_conn_end(struct db_conn *c, struct db_op *op, bool rollback)
 		op->cb = NULL;
 	}
 	for (int i = 0; ok && i < op->n; i++)
-		ok = PQsendQueryPrepared(c->pg, op->calls[i].stmt, op->calls[i].nparams,
-					 op->calls[i].params, NULL, NULL, 0) == 1;
+		ok = conn_send_call(c, op, i);
 	if (ok && rollback)
 		ok = PQsendQueryParams(c->pg, "ROLLBACK", 0, NULL, NULL, NULL, NULL, 0) == 1;
 	if (ok)
@@ -338,6 +350,48 @@ static void record_error(struct db_op *op, PGresult *r)
 	op->result.err = svk_err_from_sqlstate(op->result.sqlstate);
 }
 
+/* Logs a statement of the running batch that was cancelled or timed out;
+ * false when r is another error. */
+static bool log_timeout(struct db_conn *c, const PGresult *r)
+{
+	const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+
+	if (!state || strcmp(state, "57014") != 0)
+		return false;
+	log_warn(c->pool->log,
+		 "msg=\"statement cancelled or timed out\" statement=%s timeout_ms=%d",
+		 c->op->calls[c->op->cur].stmt, c->pool->cfg.statement_timeout_ms);
+	return true;
+}
+
+/* The result of the Prepare sent before the current statement. A failed
+ * one fails the batch (the statements after it are not run). */
+static void conn_prepare_result(struct db_conn *c, PGresult *r)
+{
+	struct db_op *op = c->op;
+	ExecStatusType st = PQresultStatus(r);
+
+	if (st != PGRES_COMMAND_OK) {
+		int q = query_index(op->calls[op->cur].stmt);
+		if (q >= 0)
+			c->prepared[q] = false;
+	}
+	/* Preparing waits for the locks of the tables it names, so it may
+	 * time out like the statement itself. */
+	if (st == PGRES_FATAL_ERROR && !log_timeout(c, r))
+		log_error(c->pool->log,
+			  "msg=\"cannot prepare statement\" statement=%s error=\"%.300s\"",
+			  op->calls[op->cur].stmt, PQresultErrorMessage(r));
+	if (st != PGRES_FATAL_ERROR || op->cur >= DB_MAX_BATCH || op->result.res[op->cur]) {
+		PQclear(r);
+		return;
+	}
+	/* The error's fields point into r, which stays with the batch (the
+	 * statement after it is only aborted). */
+	record_error(op, r);
+	op->result.res[op->cur] = r;
+}
+
 /* One result of a running batch; returns true when the batch is complete. */
 static bool conn_take_result(struct db_conn *c, PGresult *r)
 {
@@ -353,13 +407,7 @@ static bool conn_take_result(struct db_conn *c, PGresult *r)
 		return false;
 	}
 	if (st == PGRES_FATAL_ERROR) {
-		const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
-
-		if (state && strcmp(state, "57014") == 0)
-			log_warn(
-			    c->pool->log,
-			    "msg=\"statement cancelled or timed out\" statement=%s timeout_ms=%d",
-			    op->calls[op->cur].stmt, c->pool->cfg.statement_timeout_ms);
+		log_timeout(c, r);
 		record_error(op, r);
 	}
 	op->result.res[op->cur] = r;
@@ -417,6 +465,11 @@ static void conn_read(struct db_conn *c)
 			if (c->state != C_BUSY)
 				continue;
 			struct db_op *op = c->op;
+			if (op->cur < op->n && op->calls[op->cur].prepare) {
+				/* ...of the Prepare before it. */
+				op->calls[op->cur].prepare = false;
+				continue;
+			}
 			op->cur++;
 			if (op->open && op->result.err != SVK_OK) {
 				/* A failed open batch ends as any other. */
@@ -434,6 +487,10 @@ static void conn_read(struct db_conn *c)
 			conn_prepared_result(c, r);
 			if (c->state == C_IDLE)
 				db_pool_dispatch(c->pool);
+			continue;
+		}
+		if (c->op->cur < c->op->n && c->op->calls[c->op->cur].prepare) {
+			conn_prepare_result(c, r);
 			continue;
 		}
 		if (conn_take_result(c, r)) {
@@ -459,96 +516,4 @@ static void conn_io(evutil_socket_t fd, short what, void *arg)
 	}
 	if (what & EV_READ)
 		conn_read(c);
-}
-
-/* ---- pool --------------------------------------------------------------- */
-
-void db_pool_dispatch(struct db_pool *pool)
-{
-	for (int i = 0; i < pool->cfg.size && !TAILQ_EMPTY(&pool->queue); i++) {
-		struct db_conn *c = &pool->conns[i];
-		struct db_op *op;
-
-		if (c->state != C_IDLE)
-			continue;
-		op = TAILQ_FIRST(&pool->queue);
-		TAILQ_REMOVE(&pool->queue, op, next);
-		op->queued = false;
-		pool->queued--;
-		if (op->timer) {
-			event_free(op->timer);
-			op->timer = NULL;
-		}
-		db_conn_run(c, op);
-	}
-}
-
-struct db_pool *db_pool_new(struct event_base *base, const struct db_pool_config *cfg,
-			    struct log *log)
-{
-	struct db_pool *pool = calloc(1, sizeof *pool);
-
-	if (!pool)
-		return NULL;
-	pool->base = base;
-	pool->log = log;
-	pool->cfg = *cfg;
-	if (pool->cfg.size < 1)
-		pool->cfg.size = 1;
-	TAILQ_INIT(&pool->queue);
-	clock_gettime(CLOCK_MONOTONIC, &pool->down_since);
-	pool->conninfo = strdup(cfg->conninfo);
-	snprintf(pool->options, sizeof pool->options, "-c statement_timeout=%d",
-		 cfg->statement_timeout_ms > 0 ? cfg->statement_timeout_ms : 0);
-	pool->conns = calloc((size_t)pool->cfg.size, sizeof *pool->conns);
-	if (!pool->conninfo || !pool->conns)
-		goto fail;
-	for (int i = 0; i < pool->cfg.size; i++) {
-		struct db_conn *c = &pool->conns[i];
-		c->pool = pool;
-		c->state = C_DOWN;
-		c->timer = evtimer_new(base, conn_timer_cb, c);
-		if (!c->timer)
-			goto fail;
-	}
-	for (int i = 0; i < pool->cfg.size; i++)
-		conn_start(&pool->conns[i]);
-	return pool;
-fail:
-	db_pool_free(pool);
-	return NULL;
-}
-
-void db_pool_free(struct db_pool *pool)
-{
-	if (!pool)
-		return;
-	while (!TAILQ_EMPTY(&pool->queue)) {
-		struct db_op *op = TAILQ_FIRST(&pool->queue);
-		TAILQ_REMOVE(&pool->queue, op, next);
-		db_op_free(op);
-	}
-	for (int i = 0; pool->conns && i < pool->cfg.size; i++) {
-		struct db_conn *c = &pool->conns[i];
-		if (c->op)
-			db_op_free(c->op);
-		conn_close(c);
-		if (c->timer)
-			event_free(c->timer);
-	}
-	free(pool->conns);
-	free(pool->conninfo);
-	free(pool);
-}
-
-bool db_pool_ready(const struct db_pool *pool)
-{
-	return db_pool_connected(pool) > 0;
-}
-
-void db_pool_stats(const struct db_pool *pool, struct db_stats *out)
-{
-	*out = pool->stats;
-	out->connected = db_pool_connected(pool);
-	out->queued = pool->queued;
 }

@@ -31,6 +31,7 @@ struct db_op {
 	int cur; /* statement whose results are being read */
 	struct {
 		const char *stmt;
+		bool prepare; /* its Prepare was sent just before it */
 		int nparams;
 		const char *params[DB_MAX_PARAMS];
 	} calls[DB_MAX_BATCH];
@@ -49,6 +50,7 @@ struct db_conn {
 	struct db_op *op;
 	int backoff_ms;
 	int prepare_failures;
+	bool *prepared; /* per named statement: prepared on this session */
 };
 
 TAILQ_HEAD(op_queue, db_op);
@@ -68,11 +70,16 @@ struct db_pool {
 };
 
 /* db.c */
+void db_conn_start(struct db_conn *c);
+void db_conn_close(struct db_conn *c);
+void db_conn_timer_cb(evutil_socket_t fd, short what, void *arg);
+void db_conn_run(struct db_conn *c, struct db_op *op);
+bool db_conn_end(struct db_conn *c, struct db_op *op, bool rollback);
+
+/* db_pool.c */
 long db_ms_since(const struct timespec *t);
 int db_pool_connected(const struct db_pool *pool);
 void db_pool_dispatch(struct db_pool *pool);
-void db_conn_run(struct db_conn *c, struct db_op *op);
-bool db_conn_end(struct db_conn *c, struct db_op *op, bool rollback);
 
 /* db_op.c */
 void db_op_clear_results(struct db_op *op);

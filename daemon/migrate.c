@@ -26,6 +26,7 @@
  */
 #include <libpq-fe.h>
 #include <sodium.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -38,6 +39,8 @@ extern const struct sql_text svk_migrations[];
 extern const size_t svk_migrations_count;
 extern const struct sql_text svk_functions[];
 extern const size_t svk_functions_count;
+extern const struct sql_text svk_queries[];
+extern const size_t svk_queries_count;
 
 #define MIGRATE_LOCK_KEY "7417000101"
 
@@ -196,6 +199,28 @@ static int apply_one(PGconn *pg, const struct sql_text *m, const char *sum, stru
  * one of the two is ended as a deadlock: the request answers 503 (retry),
  * or migrate fails having changed nothing and is run again.
  */
+/* Prepares every named statement the daemon runs against the schema as
+ * it now is: the daemon prepares each on first use, so one the schema
+ * does not support would otherwise fail only its first request. */
+static int check_statements(PGconn *pg, struct log *log)
+{
+	for (size_t i = 0; i < svk_queries_count; i++) {
+		PGresult *r = PQprepare(pg, svk_queries[i].name, svk_queries[i].text, 0, NULL);
+		bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+
+		if (!ok)
+			log_error(
+			    log,
+			    "msg=\"a statement does not fit the schema (no function changed)\" "
+			    "statement=%s error=\"%s\"",
+			    svk_queries[i].name, PQresultErrorMessage(r));
+		PQclear(r);
+		if (!ok)
+			return -1;
+	}
+	return 0;
+}
+
 static int apply_functions(PGconn *pg, struct log *log)
 {
 	char sum[65], what[160];
@@ -212,6 +237,10 @@ static int apply_functions(PGconn *pg, struct log *log)
 			exec_ok(pg, "ROLLBACK", log, "rollback");
 			return -1;
 		}
+	}
+	if (check_statements(pg, log) != 0) {
+		exec_ok(pg, "ROLLBACK", log, "rollback");
+		return -1;
 	}
 	r = PQexecParams(pg,
 			 "INSERT INTO svk_meta.functions (checksum) VALUES ($1) "

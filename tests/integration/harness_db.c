@@ -251,9 +251,14 @@ void harness_db_create(struct env *e)
 		return;
 	}
 	template_ready(e, tpl, sizeof tpl);
-	e->db_created = harness_cluster_exec(
-	    e, "clone", (const char *const[]){ "CREATE DATABASE ", e->db, " TEMPLATE ", tpl, NULL },
-	    true);
+	/* FILE_COPY copies the template's files as they are: for a database
+	 * this small, a third of the CPU of the default (WAL_LOG), which
+	 * writes every page to the WAL. */
+	e->db_created = harness_cluster_exec(e, "clone",
+					     (const char *const[]){ "CREATE DATABASE ", e->db,
+								    " TEMPLATE ", tpl,
+								    " STRATEGY FILE_COPY", NULL },
+					     true);
 }
 
 void harness_db_drop(struct env *e)

@@ -24,6 +24,7 @@ static struct env e;
  * are what is tested. */
 ENV_INIT(start_unserved, e, &(struct env_opts){ .fresh_database = true, .no_serve = true })
 ENV_INIT(start, e, &(struct env_opts){ .fresh_database = true })
+ENV_INIT(start_clone, e, NULL)
 ENV_FINI(stop, e)
 
 TestSuite(migrations, .fini = stop, .timeout = 180);
@@ -379,4 +380,53 @@ Test(migrations, incidents_stored_twice_before_keep_one_identity, .init = start_
 			       "false) r WHERE (r->>'count')::int = 0"),
 		     1, "the incident came in again as new");
 	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.incidents"), 3);
+}
+
+/* The daemon prepares a statement on a connection when it first runs it
+ * there; migrate prepares every one. A column a statement needs, renamed
+ * behind the build's back: its request fails (500) and the others go on
+ * over the same connections; migrate fails naming the statement; renamed
+ * back, the request works again without a restart. */
+Test(migrations, a_statement_the_schema_does_not_fit_fails_its_request_and_migrate,
+     .init = start_clone)
+{
+	const char *reader = user_in_group(&e, "stina.sty", "sigtuna", "styrgrupp", "member"),
+		   *agreement = sql_value(&e, "SELECT id::text FROM svk.agreements LIMIT 1"),
+		   *priorities;
+	struct resp *r;
+	struct proc *p;
+
+	cr_assert(agreement);
+	priorities = strf(&e, "/v1/agreements/%s/priorities", agreement);
+	r = http(&e, "GET", priorities, reader, NULL);
+	cr_assert_eq(r->status, 200, "%s", resp_why(r));
+	cr_assert(
+	    sql_query(&e, "ALTER TABLE svk.priorities RENAME COLUMN approved_at TO approved_on")
+		->ok);
+	/* More requests than connections (2 workers, 2 each): prepared or
+	 * not, each fails. */
+	for (int i = 0; i < 6; i++) {
+		r = http(&e, "GET", priorities, reader, NULL);
+		cr_expect_eq(r->status, 500, "%s", resp_why(r));
+		cr_expect_str_eq(resp_code(r), "internal");
+		r = http(&e, "GET", "/v1/agreements", reader, NULL);
+		cr_expect_eq(r->status, 200, "another statement after the failed one: %s",
+			     resp_why(r));
+	}
+
+	p = samverkand(&e, "migrate");
+	cr_expect_eq(p->status, 1, "migrate over a schema a statement does not fit: exit %d: %s",
+		     p->status, p->err);
+	cr_expect(strstr(p->err, "statement=priorities") && strstr(p->err, "approved_at"),
+		  "migrate does not name the statement and what is wrong: %s", p->err);
+
+	cr_assert(
+	    sql_query(&e, "ALTER TABLE svk.priorities RENAME COLUMN approved_on TO approved_at")
+		->ok);
+	for (int i = 0; i < 6; i++) {
+		r = http(&e, "GET", priorities, reader, NULL);
+		cr_expect_eq(r->status, 200, "after the column is back: %s", resp_why(r));
+	}
+	p = samverkand(&e, "migrate");
+	cr_expect_eq(p->status, 0, "migrate after the column is back: %s", p->err);
 }
