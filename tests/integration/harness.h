@@ -135,16 +135,18 @@ void env_stop(struct env *e);
  * A suite whose tests share one env: one database and one daemon for the
  * whole test binary, made by its first test and stopped by the runner
  * after the last (harness_shared.c); the binary's tests then run one at a
- * time. For suites whose tests only read, or write only what no other
- * test of the suite counts or lists: a test of such a suite must not
- * depend on what the suite's other tests leave behind.
+ * time, each from the seeded data (put back before it) with an empty
+ * daemon log. For suites whose tests need no settings of their own and
+ * neither stop nor restart the daemon or the database.
  *
  *   ENV_SHARED_SUITE(errors, e, .timeout = 120);
  */
-#define ENV_SHARED_SUITE(name, env_, ...)                                 \
+#define ENV_SHARED_SUITE(name, env_, ...) ENV_SHARED_SUITE_OPTS(name, env_, NULL, __VA_ARGS__)
+/* The same with settings for the env (the first test's make it). */
+#define ENV_SHARED_SUITE_OPTS(name, env_, opts_, ...)                     \
 	static void name##_env_attach(void)                               \
 	{                                                                 \
-		env_attach_shared(&(env_));                               \
+		env_attach_shared(&(env_), (opts_));                      \
 	}                                                                 \
 	__attribute__((constructor)) static void name##_env_declare(void) \
 	{                                                                 \
@@ -152,9 +154,21 @@ void env_stop(struct env *e);
 	}                                                                 \
 	ENV_FINI(name##_env_stop, env_)                                   \
 	TestSuite(name, .init = name##_env_attach, .fini = name##_env_stop, __VA_ARGS__)
+/* An init that attaches to the shared env, for suites whose tests name
+ * their init. */
+#define ENV_SHARED_INIT(fn, env_)                                   \
+	static void fn(void)                                        \
+	{                                                           \
+		env_attach_shared(&(env_), NULL);                   \
+	}                                                           \
+	__attribute__((constructor)) static void fn##_declare(void) \
+	{                                                           \
+		harness_shared_declared = true;                     \
+	}
 extern bool harness_shared_declared;
-/* Attaches e to the binary's shared env, making it when it is the first. */
-void env_attach_shared(struct env *e);
+/* Attaches e to the binary's shared env, making it (with opts, which may
+ * be NULL) when it is the first. */
+void env_attach_shared(struct env *e, const struct env_opts *opts);
 
 /* The source tree (SVK_TOP) and the build tree (SVK_BUILD_DIR) under test. */
 const char *harness_top_dir(void);

@@ -369,46 +369,6 @@ const char *admin_token(struct env *e)
 	return e->admin_tok;
 }
 
-/* A shared env's users, one file each in its directory: the organisation
- * and the password the first test to make the user was given. */
-static const char *shared_user_file(struct env *e, const char *username)
-{
-	const char *dir = strf(e, "%s/users", e->dir);
-
-	cr_assert(mkdir(dir, 0700) == 0 || errno == EEXIST, "cannot create %s: %s", dir,
-		  strerror(errno));
-	return strf(e, "%s/%s", dir, username);
-}
-
-static void shared_user_keep(struct env *e, const char *username, const char *org, const char *pw)
-{
-	const char *path = shared_user_file(e, username);
-	FILE *f = fopen(path, "w");
-
-	cr_assert(f && fprintf(f, "%s\n%s\n", org, pw) > 0 && fclose(f) == 0, "cannot write %s",
-		  path);
-}
-
-static const char *shared_user_password(struct env *e, const char *username, const char *org)
-{
-	const char *path = shared_user_file(e, username);
-	char kept_org[128] = "", pw[256] = "";
-	FILE *f = fopen(path, "r");
-
-	cr_assert(f, "create user %s: it exists, but not made by this shared env's tests",
-		  username);
-	if (!fgets(kept_org, sizeof kept_org, f) || !fgets(pw, sizeof pw, f))
-		pw[0] = '\0';
-	fclose(f);
-	kept_org[strcspn(kept_org, "\n")] = '\0';
-	pw[strcspn(pw, "\n")] = '\0';
-	cr_assert_str_eq(kept_org, org,
-			 "create user %s of %s: another test of the shared env made it in %s",
-			 username, org, kept_org);
-	cr_assert(pw[0], "cannot read %s", path);
-	return strf(e, "%s", pw);
-}
-
 const char *user_create(struct env *e, const char *username, const char *org)
 {
 	struct resp *r = http(e, "POST", "/v1/users", admin_token(e),
@@ -416,13 +376,8 @@ const char *user_create(struct env *e, const char *username, const char *org)
 				    strf(e, "Test %s", username), "organisation", org));
 	const char *pw = resp_str(r, "password");
 
-	/* In a shared env an earlier test may have made the same user. */
-	if (e->shared && r->status == 409)
-		return shared_user_password(e, username, org);
 	cr_assert_eq(r->status, 201, "create user %s: %s", username, resp_why(r));
 	cr_assert(pw, "create user %s: no generated password in %s", username, r->body);
-	if (e->shared)
-		shared_user_keep(e, username, org, pw);
 	return strf(e, "%s", pw);
 }
 

@@ -1,7 +1,17 @@
 /*
  * The shared env (ENV_SHARED_SUITE in harness.h): one database and one
  * daemon for all the tests of a binary, instead of a clone and a daemon
- * start per test, which is most of an integration test's time.
+ * start per test, which is most of an integration test's time: a daemon's
+ * connections are new PostgreSQL backends, whose catalog caches and
+ * compiled functions every test would otherwise build again.
+ *
+ * Each test still starts from the seeded data: the first test copies the
+ * fresh clone's rows into a schema of the tests' own (svk_test_reset)
+ * before the daemon starts, and every later test puts them back (all of
+ * schema svk truncated and refilled, its sequences set back, in one
+ * transaction) and empties the daemon's log. The daemon keeps nothing of
+ * the data in memory (a session, a throttle, an idempotency key: all are
+ * rows), so it cannot tell the difference.
  *
  * Criterion runs each test in a process of its own, so the env cannot
  * live in one: the binary's first test makes it, under a lock, with a
@@ -15,6 +25,7 @@
  */
 #include <criterion/criterion.h>
 #include <criterion/options.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -92,8 +103,88 @@ static void make_local(struct env *e)
 	e->shared = true;
 }
 
-void env_attach_shared(struct env *e)
+/* The rows of schema svk, and the state of its sequences, as the clone
+ * has them before the daemon starts. */
+static const char snapshot_sql[] =
+    "DO $$ DECLARE t record; BEGIN "
+    "CREATE SCHEMA svk_test_reset; "
+    "FOR t IN SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+    "  WHERE n.nspname = 'svk' AND c.relkind = 'r' LOOP "
+    "  EXECUTE format('CREATE TABLE svk_test_reset.%I AS SELECT * FROM svk.%I', "
+    "                 t.relname, t.relname); "
+    "END LOOP; "
+    "CREATE TABLE svk_test_reset.\"sequences of svk\" AS "
+    "  SELECT sequencename, last_value FROM pg_sequences WHERE schemaname = 'svk'; "
+    "END $$";
+
+/* Puts them back. Triggers (the audit log's refusal to be emptied, the
+ * foreign keys' checks) do not fire for a superuser's session in replica
+ * mode; generated columns are computed again. DELETE, not TRUNCATE: a
+ * test leaves a few rows, and TRUNCATE makes new files for every table
+ * and index (ten times the time). */
+static const char reset_sql[] =
+    "DO $$ DECLARE t record; s record; cols text; BEGIN "
+    "PERFORM set_config('session_replication_role', 'replica', true); "
+    "FOR t IN SELECT c.oid, c.relname FROM pg_class c "
+    "  JOIN pg_namespace n ON n.oid = c.relnamespace "
+    "  WHERE n.nspname = 'svk' AND c.relkind = 'r' LOOP "
+    "  EXECUTE format('DELETE FROM svk.%I', t.relname); "
+    "  SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum) INTO cols "
+    "    FROM pg_attribute a WHERE a.attrelid = t.oid AND a.attnum > 0 "
+    "    AND NOT a.attisdropped AND a.attgenerated = ''; "
+    "  EXECUTE format('INSERT INTO svk.%I (%s) OVERRIDING SYSTEM VALUE "
+    "                  SELECT %s FROM svk_test_reset.%I', t.relname, cols, cols, t.relname); "
+    "END LOOP; "
+    "FOR s IN SELECT * FROM svk_test_reset.\"sequences of svk\" LOOP "
+    "  IF s.last_value IS NULL THEN "
+    "    PERFORM setval(format('svk.%I', s.sequencename), 1, false); "
+    "  ELSE PERFORM setval(format('svk.%I', s.sequencename), s.last_value, true); END IF; "
+    "END LOOP; "
+    "END $$";
+
+static bool log_has_report(const char *log, char *line, size_t len);
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw);
+
+static void remove_homes(struct env *e)
 {
+	DIR *d = opendir(e->dir);
+	struct dirent *de;
+
+	cr_assert(d, "cannot read %s: %s", e->dir, strerror(errno));
+	while ((de = readdir(d)) != NULL) {
+		char path[PATH_MAX];
+
+		if (strncmp(de->d_name, "home-", 5) != 0)
+			continue;
+		PATHF(path, "%s/%s", e->dir, de->d_name);
+		cr_assert(nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS) == 0,
+			  "cannot remove %s: %s", path, strerror(errno));
+	}
+	closedir(d);
+}
+
+/* The seeded data back for the test about to run, and an empty log: a
+ * sanitizer's report in it fails the test instead of being lost. */
+static void reset(struct env *e)
+{
+	char line[1024];
+	int fd;
+
+	cr_assert(!log_has_report(e->log, line, sizeof line),
+		  "the shared samverkand reported, during an earlier test: %s", line);
+	cr_assert(sql_query(e, reset_sql)->ok, "cannot put the seeded data back");
+	/* The CLI's homes (cli_home_dir) with their saved sessions. */
+	remove_homes(e);
+	/* The daemon appends (O_APPEND): it goes on at the new end. */
+	fd = open(e->log, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	cr_assert(fd >= 0, "cannot empty %s: %s", e->log, strerror(errno));
+	close(fd);
+}
+
+void env_attach_shared(struct env *e, const struct env_opts *opts)
+{
+	struct env_opts o = opts ? *opts : (struct env_opts){ 0 };
+
 	const char *path = shared_file();
 	char lock[PATH_MAX], pidf[PATH_MAX];
 	struct env image;
@@ -107,12 +198,17 @@ void env_attach_shared(struct env *e)
 	cr_assert(flock(fd, LOCK_EX) == 0, "cannot lock %s: %s", lock, strerror(errno));
 	if (read_env(path, e)) {
 		make_local(e);
+		if (o.need_cli)
+			cli_require(e);
+		reset(e);
 		close(fd);
 		return;
 	}
 	/* env_start clears the env: the flag that keeps the daemon comes
 	 * between the database and the daemon. */
-	env_start(e, &(struct env_opts){ .no_serve = true });
+	o.no_serve = true;
+	env_start(e, &o);
+	cr_assert(sql_query(e, snapshot_sql)->ok, "cannot copy the seeded data");
 	e->opts.no_serve = false;
 	e->shared = true;
 	env_serve(e);
@@ -161,27 +257,40 @@ static bool wait_gone(pid_t pid, int timeout_ms)
 	return rc > 0;
 }
 
+/* Whether the log holds a sanitizer's report (its first line into line)
+ * or cannot be read (why into line). */
+static bool log_has_report(const char *log, char *line, size_t len)
+{
+	FILE *f = fopen(log, "r");
+	bool found = false;
+
+	if (!f) {
+		snprintf(line, len, "cannot read its log: %s", strerror(errno));
+		return true;
+	}
+	while (!found && fgets(line, (int)len, f))
+		found = strstr(line, "Sanitizer") || strstr(line, "runtime error:");
+	fclose(f);
+	return found;
+}
+
 /* Whether the log shows a clean stop and no sanitizer's report. */
 static bool log_clean(const char *log, char *why, size_t len)
 {
-	FILE *f = fopen(log, "r");
 	char line[1024];
 	bool stopped = false;
+	FILE *f;
 
-	if (!f) {
-		snprintf(why, len, "cannot read its log: %s", strerror(errno));
+	if (log_has_report(log, line, sizeof line)) {
+		snprintf(why, len, "a sanitizer's report: %s", line);
 		return false;
 	}
-	while (fgets(line, sizeof line, f)) {
-		if (strstr(line, "Sanitizer") || strstr(line, "runtime error:")) {
-			snprintf(why, len, "a sanitizer's report: %s", line);
-			fclose(f);
-			return false;
-		}
+	f = fopen(log, "r");
+	while (f && fgets(line, sizeof line, f))
 		if (strstr(line, "msg=\"stopped\""))
 			stopped = true;
-	}
-	fclose(f);
+	if (f)
+		fclose(f);
 	if (!stopped)
 		snprintf(why, len, "no clean stop in its log");
 	return stopped;

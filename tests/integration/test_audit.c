@@ -11,7 +11,7 @@
 
 static struct env e;
 
-ENV_SUITE(audit, e, .timeout = 120);
+ENV_SHARED_SUITE(audit, e, .timeout = 120);
 
 /* Rows whose prev_hash is not the hash of the previous row of their chain
  * (the first of a chain: zeros). The log is several chains, so that

@@ -17,7 +17,7 @@
 
 static struct env e;
 
-ENV_SUITE(coopt, e, .timeout = 120);
+ENV_SHARED_SUITE(coopt, e, .timeout = 120);
 
 /* The end of the agreement in force, at least a week from today. */
 static const char *agreement_end(void)

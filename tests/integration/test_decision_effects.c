@@ -10,7 +10,7 @@
 
 #include "decisions_util.h"
 
-ENV_SUITE(decision_effects, e, .timeout = 120);
+ENV_SHARED_SUITE(decision_effects, e, .timeout = 120);
 
 /* ---- 5. the effects of action_plan and follow_up ------------------------------------- */
 

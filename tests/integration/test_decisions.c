@@ -18,7 +18,7 @@
 
 #include "decisions_util.h"
 
-ENV_SUITE(decisions, e, .timeout = 120);
+ENV_SHARED_SUITE(decisions, e, .timeout = 120);
 
 /* ---- 1. rights ------------------------------------------------------------------ */
 

@@ -12,7 +12,7 @@
 
 static struct env e;
 
-ENV_SUITE(directory, e, .timeout = 120);
+ENV_SHARED_SUITE(directory, e, .timeout = 120);
 
 /* GET path, then again with If-None-Match: the ETag round trip. */
 static void expect_etag(const char *path, const char *tok)

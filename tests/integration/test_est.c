@@ -14,7 +14,7 @@
 
 static struct env e;
 
-ENV_SUITE(est, e, .timeout = 120);
+ENV_SHARED_SUITE(est, e, .timeout = 120);
 
 static long incidents(void)
 {

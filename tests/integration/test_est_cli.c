@@ -17,10 +17,7 @@
 
 static struct env e;
 
-ENV_INIT(start, e, &(struct env_opts){ .need_cli = true })
-ENV_FINI(stop, e)
-
-TestSuite(est_cli, .init = start, .fini = stop, .timeout = 180);
+ENV_SHARED_SUITE_OPTS(est_cli, e, &(struct env_opts){ .need_cli = true }, .timeout = 180);
 
 /* The CLI as the user whose token this is (as a cron job runs it). */
 #define cli_as(tok_, in_, ...)                                                                     \

@@ -11,7 +11,7 @@
 
 static struct env e;
 
-ENV_SUITE(est_meetings, e, .timeout = 120);
+ENV_SHARED_SUITE(est_meetings, e, .timeout = 120);
 
 static const char *days_ago(int n)
 {

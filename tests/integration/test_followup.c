@@ -15,7 +15,7 @@
 
 static struct env e;
 
-ENV_SUITE(followup, e, .timeout = 120);
+ENV_SHARED_SUITE(followup, e, .timeout = 120);
 
 static const char *agreement(void)
 {

@@ -30,10 +30,7 @@
 
 static struct env e;
 
-ENV_INIT(start, e, &(struct env_opts){ .need_cli = true })
-ENV_FINI(stop, e)
-
-TestSuite(followup_cli, .init = start, .fini = stop, .timeout = 180);
+ENV_SHARED_SUITE_OPTS(followup_cli, e, &(struct env_opts){ .need_cli = true }, .timeout = 180);
 
 /* The CLI as the user whose token this is. */
 #define cli_as(tok_, ...)                                                                          \

@@ -13,7 +13,7 @@
 
 static struct env e;
 
-ENV_SUITE(interventions, e, .timeout = 120);
+ENV_SHARED_SUITE(interventions, e, .timeout = 120);
 
 /* ---- helpers ------------------------------------------------------------ */
 

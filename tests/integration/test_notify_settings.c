@@ -12,7 +12,7 @@
 
 static struct env e;
 
-ENV_SUITE(notify_settings, e, .timeout = 120);
+ENV_SHARED_SUITE(notify_settings, e, .timeout = 120);
 
 static long user_audits(const char *username)
 {

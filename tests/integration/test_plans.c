@@ -15,7 +15,7 @@
 
 static struct env e;
 
-ENV_SUITE(plans, e, .timeout = 120);
+ENV_SHARED_SUITE(plans, e, .timeout = 120);
 
 /* ---- helpers ------------------------------------------------------------ */
 

@@ -40,7 +40,7 @@
 
 static struct env e;
 
-ENV_SUITE(races, e, .timeout = 240);
+ENV_SHARED_SUITE(races, e, .timeout = 240);
 
 /* ---- the people ----------------------------------------------------------- */
 

@@ -12,17 +12,7 @@
 
 #include "decisions_util.h"
 
-static void start(void)
-{
-	env_start(&e, &(struct env_opts){ .need_cli = true });
-}
-
-static void stop(void)
-{
-	env_stop(&e);
-}
-
-TestSuite(record, .init = start, .fini = stop, .timeout = 180);
+ENV_SHARED_SUITE_OPTS(record, e, &(struct env_opts){ .need_cli = true }, .timeout = 180);
 
 #define cli_as(tok_, ...)                                                              \
 	cli_v(&e,                                                                      \

@@ -12,7 +12,7 @@
 
 static struct env e;
 
-ENV_SUITE(refusals, e, .timeout = 120);
+ENV_SHARED_SUITE(refusals, e, .timeout = 120);
 
 Test(refusals, only_admins_manage_the_directory)
 {

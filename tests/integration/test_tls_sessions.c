@@ -18,7 +18,7 @@
 
 static struct env e;
 
-ENV_SUITE(tls_sessions, e, .timeout = 120);
+ENV_SHARED_SUITE(tls_sessions, e, .timeout = 120);
 
 static int connect_local(int port)
 {

@@ -13,9 +13,7 @@
 
 static struct env e;
 
-ENV_INIT(start, e, &(struct env_opts){ .need_cli = true })
-ENV_FINI(stop, e)
-TestSuite(tokens, .init = start, .fini = stop, .timeout = 120);
+ENV_SHARED_SUITE_OPTS(tokens, e, &(struct env_opts){ .need_cli = true }, .timeout = 120);
 
 struct made {
 	const char *id, *token, *location;

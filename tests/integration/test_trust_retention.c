@@ -12,7 +12,7 @@
 
 static struct env e;
 
-ENV_SUITE(trust_retention, e, .timeout = 120);
+ENV_SHARED_SUITE(trust_retention, e, .timeout = 120);
 
 Test(trust_retention, an_incidents_audit_entry_carries_no_place_coordinates_or_description)
 {

@@ -17,9 +17,7 @@
 
 #include "decisions_util.h"
 
-ENV_INIT(start, e, NULL)
-ENV_FINI(stop, e)
-TestSuite(web_decide, .init = start, .fini = stop, .timeout = 240);
+ENV_SHARED_SUITE(web_decide, e, .timeout = 240);
 
 #define XSS_TITLE "<script>alert(1)</script> Prioritering \"><img src=x onerror=alert(2)>"
 

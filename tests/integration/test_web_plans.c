@@ -15,9 +15,7 @@
 
 #include "decisions_util.h"
 
-ENV_INIT(start, e, NULL)
-ENV_FINI(stop, e)
-TestSuite(web_plans, .init = start, .fini = stop, .timeout = 240);
+ENV_SHARED_SUITE(web_plans, e, .timeout = 240);
 
 #define XSS_TITLE "<script>alert(1)</script> Trygghetsvandring \"><img src=x onerror=alert(2)>"
 #define NO_ID "00000000-0000-4000-8000-000000000000"
