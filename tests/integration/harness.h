@@ -156,10 +156,10 @@ void env_stop(struct env *e);
 	TestSuite(name, .init = name##_env_attach, .fini = name##_env_stop, __VA_ARGS__)
 /* An init that attaches to the shared env, for suites whose tests name
  * their init. */
-#define ENV_SHARED_INIT(fn, env_)                                   \
+#define ENV_SHARED_INIT(fn, env_, opts_)                            \
 	static void fn(void)                                        \
 	{                                                           \
-		env_attach_shared(&(env_), NULL);                   \
+		env_attach_shared(&(env_), (opts_));                \
 	}                                                           \
 	__attribute__((constructor)) static void fn##_declare(void) \
 	{                                                           \

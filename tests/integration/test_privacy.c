@@ -15,7 +15,7 @@
 
 static struct env e;
 
-ENV_SHARED_INIT(start, e)
+ENV_SHARED_INIT(start, e, NULL)
 ENV_FINI(stop, e)
 
 TestSuite(privacy, .fini = stop, .timeout = 120);

@@ -22,7 +22,7 @@
 
 static struct env e;
 
-ENV_SHARED_INIT(start, e)
+ENV_SHARED_INIT(start, e, NULL)
 ENV_FINI(stop, e)
 
 TestSuite(trust_privacy, .fini = stop, .timeout = 120);
