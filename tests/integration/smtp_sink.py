@@ -9,7 +9,11 @@ DIR/msg-NNNN.json, decoded: {"mail_from", "rcpt_to", "from", "to",
 "subject", "message_id", "date", "content_type", "body", "raw"}. The file
 appears whole (written aside, then renamed) once the message has been
 accepted, so a test waits for the file. DIR/ready appears once the
-server listens. SIGTERM stops it.
+server listens. SIGTERM stops it; started again on the same DIR, it
+numbers on after the messages already there.
+
+A recipient whose address starts with "reject" is refused with 550 (no
+such mailbox), as a relay refuses an address it does not know.
 """
 import email
 import email.policy
@@ -72,7 +76,11 @@ class Session(socketserver.StreamRequestHandler):
                 mail_from, rcpt_to = cmd.split(":", 1)[1].strip().strip("<>"), []
                 self.reply("250 ok")
             elif verb == "RCPT":
-                rcpt_to.append(cmd.split(":", 1)[1].strip().strip("<>"))
+                address = cmd.split(":", 1)[1].strip().strip("<>")
+                if address.startswith("reject"):
+                    self.reply("550 5.1.1 no such mailbox")
+                    continue
+                rcpt_to.append(address)
                 self.reply("250 ok")
             elif verb == "DATA":
                 self.reply("354 go ahead")
@@ -107,6 +115,7 @@ def main():
     port, directory = int(sys.argv[1]), sys.argv[2]
     server = Server(("127.0.0.1", port), Session)
     server.directory = directory
+    count[0] = len([n for n in os.listdir(directory) if n.startswith("msg-")])
     signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
     with open(os.path.join(directory, "ready"), "w"):
         pass
