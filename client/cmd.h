@@ -145,6 +145,16 @@ int cmd_print_list(struct app *app, const char *path, const struct out_col *cols
 int cmd_list_page(struct app *app, const struct cmd_args *a, struct strbuf *path,
 		  const struct out_col *cols, size_t ncols);
 
+/*
+ * The parts of cmd_list_page, for a list whose answer holds more than its
+ * items (notifications outbox): GETs the page (--limit checked, --limit
+ * and --cursor added to path) into *page (the caller json_decrefs it; it
+ * has an "items" list), or returns the exit code after printing the error;
+ * and says "more: repeat with --cursor C" when there is a next page.
+ */
+int cmd_get_page(struct app *app, const struct cmd_args *a, struct strbuf *path, json_t **page);
+int cmd_page_more(struct app *app, const json_t *page);
+
 /* An option of a list command that becomes a query parameter. */
 struct cmd_filter {
 	const char *opt;   /* --opt */

@@ -185,14 +185,12 @@ int cmd_print_list(struct app *app, const char *path, const struct out_col *cols
 	return rc;
 }
 
-int cmd_list_page(struct app *app, const struct cmd_args *a, struct strbuf *path,
-		  const struct out_col *cols, size_t ncols)
+int cmd_get_page(struct app *app, const struct cmd_args *a, struct strbuf *path, json_t **page)
 {
-	const char *limit = args_get(a, "limit"), *next;
-	json_t *page = NULL;
+	const char *limit = args_get(a, "limit");
 	long n;
-	int rc;
 
+	*page = NULL;
 	if (limit && cmd_parse_long(limit, 1, 500, &n) != 0)
 		return cmd_usage_error(app,
 				       "--limit wants a whole number from 1 "
@@ -201,22 +199,36 @@ int cmd_list_page(struct app *app, const struct cmd_args *a, struct strbuf *path
 	if (cmd_query_add(path, "limit", limit) != 0 ||
 	    cmd_query_add(path, "cursor", args_get(a, "cursor")) != 0)
 		return cmd_oom(app);
-	rc = get_page(app, path->data, &page);
+	return get_page(app, path->data, page);
+}
+
+int cmd_page_more(struct app *app, const json_t *page)
+{
+	const char *next = json_string_value(json_object_get(page, "next_cursor"));
+	char *shown;
+
+	/* Not a note: without it a script cannot get the next page. */
+	if (!next || !next[0])
+		return 0;
+	shown = strdup(next);
+	if (!shown)
+		return cmd_oom(app);
+	text_clean(shown, strlen(shown));
+	fprintf(app->out.err, "more: repeat with --cursor %s\n", shown);
+	free(shown);
+	return 0;
+}
+
+int cmd_list_page(struct app *app, const struct cmd_args *a, struct strbuf *path,
+		  const struct out_col *cols, size_t ncols)
+{
+	json_t *page = NULL;
+	int rc = cmd_get_page(app, a, path, &page);
+
 	if (rc == 0)
 		rc = output_list(&app->out, json_object_get(page, "items"), cols, ncols);
-	next = json_string_value(json_object_get(page, "next_cursor"));
-	/* Not a note: without it a script cannot get the next page. */
-	if (rc == 0 && next && next[0]) {
-		char *shown = strdup(next);
-
-		if (!shown) {
-			rc = cmd_oom(app);
-		} else {
-			text_clean(shown, strlen(shown));
-			fprintf(app->out.err, "more: repeat with --cursor %s\n", shown);
-			free(shown);
-		}
-	}
+	if (rc == 0)
+		rc = cmd_page_more(app, page);
 	json_decref(page);
 	return rc;
 }

@@ -7,8 +7,9 @@
  * Rights are cumulative upwards by tier, except where the specification
  * names a role instead of a tier: co-opting belongs to the chair of the
  * beredningsgrupp (and admins), deciding to the styrgrupp's decision-makers
- * for their own organisation. The admin right manages the directory and
- * reads the audit log; it never decides a proposal.
+ * for their own organisation. The admin right manages the directory,
+ * reads the audit log and the outbox (whose failures name people's
+ * addresses); it never decides a proposal.
  */
 #include "policy.h"
 
@@ -41,6 +42,7 @@ static const char *const action_names[ACT__COUNT] = {
 	[ACT_NAME_SOURCE] = "name_source",
 	[ACT_READ_AUDIT] = "read_audit",
 	[ACT_ADMIN] = "admin",
+	[ACT_READ_OUTBOX] = "read_outbox",
 };
 
 #define N_TIERS (sizeof tier_names / sizeof tier_names[0])
@@ -301,6 +303,7 @@ static rule_fn *const rules[ACT__COUNT] = {
 	[ACT_NAME_SOURCE] = rule_name_source,
 	[ACT_READ_AUDIT] = rule_read_audit,
 	[ACT_ADMIN] = rule_admin,
+	[ACT_READ_OUTBOX] = rule_admin,
 };
 
 bool policy_check(const struct policy_actor *actor, enum policy_action action,

@@ -57,7 +57,8 @@ enum policy_action {
 	ACT_DECIDE,       /* target.organisation */
 	ACT_NAME_SOURCE,  /* target.organisation: an incident's source */
 	ACT_READ_AUDIT,
-	ACT_ADMIN, /* organisations, users, groups, memberships */
+	ACT_ADMIN,       /* organisations, users, groups, memberships */
+	ACT_READ_OUTBOX, /* the outbox's counts and failed mails */
 	ACT__COUNT
 };
 

@@ -182,6 +182,8 @@ const struct route svk_routes[] = {
 	{ M_GET, "/v1/audit/entries/{}", h_audit_entry, 0, ACT_READ_AUDIT, NULL },
 	{ M_GET, "/v1/agreements/{}/compliance", NULL, 0, ACT_READ_SHARED,
 	  READ(SQL_COMPLIANCE, "no such agreement", PATH_ID(0)) },
+	{ M_GET, "/v1/outbox", NULL, 0, ACT_READ_OUTBOX,
+	  READ(SQL_OUTBOX_ADMIN, NULL, LIMIT, CURSOR_TS) },
 };
 /* clang-format on */
 

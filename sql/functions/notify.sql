@@ -139,7 +139,7 @@ $$;
 CREATE OR REPLACE FUNCTION svk.outbox_sent(p_ids bigint[])
 RETURNS void LANGUAGE sql AS $$
 	UPDATE svk.outbox SET status = 'sent', sent_at = now(), attempts = attempts + 1,
-		last_error = NULL
+		last_error = NULL, last_attempt_at = now()
 	WHERE id = ANY (p_ids)
 $$;
 
@@ -148,7 +148,7 @@ $$;
 CREATE OR REPLACE FUNCTION svk.outbox_retry(p_ids bigint[], p_delay_ms bigint, p_error text)
 RETURNS text LANGUAGE sql AS $$
 	UPDATE svk.outbox SET attempts = attempts + 1, last_error = left(p_error, 500),
-		next_attempt_at = now() + p_delay_ms * interval '1 millisecond',
+		last_attempt_at = now(), next_attempt_at = now() + p_delay_ms * interval '1 millisecond',
 		status = CASE WHEN now() + p_delay_ms * interval '1 millisecond'
 		                   > created_at + interval '48 hours'
 		              THEN 'failed' ELSE 'queued' END

@@ -42,3 +42,43 @@ FROM svk.outbox WHERE status = 'queued'
 -- Queues the scheduled notifications due as of $1 (NULL: now) that have
 -- not been queued before; the mails queued per kind.
 SELECT kind, mails FROM svk.notify_scheduled(coalesce($1::timestamptz, now()))
+
+-- name: outbox_admin
+-- The outbox as an admin sees it: the mails per status (queued, of which
+-- retrying: tried and not yet taken; sent; failed) and the failed mails,
+-- newest failure first. Ties (one digest's rows fail together) go by id;
+-- the cursor is the last shown row's failure time in microseconds since
+-- 1970 and its id ("1763249400000000.42"), checked for that shape by the
+-- daemon. The counts are of the whole outbox on every page.
+WITH page AS (
+	SELECT o.* FROM svk.outbox o
+	WHERE o.status = 'failed'
+	  AND ($2::text IS NULL OR (o.last_attempt_at, o.id) <
+	       (timestamptz 'epoch' + split_part($2::text, '.', 1)::bigint * interval '1 microsecond',
+	        split_part($2::text, '.', 2)::bigint))
+	ORDER BY o.last_attempt_at DESC, o.id DESC LIMIT $1::int + 1),
+shown AS (SELECT * FROM page ORDER BY last_attempt_at DESC, id DESC LIMIT $1::int),
+nc AS (SELECT CASE WHEN (SELECT count(*) FROM page) > $1::int
+                   THEN (SELECT (extract(epoch FROM l.last_attempt_at) * 1000000)::bigint::text
+                                || '.' || l.id::text
+                         FROM shown l ORDER BY l.last_attempt_at, l.id LIMIT 1) END AS next_cursor),
+counts AS (
+	SELECT count(*) FILTER (WHERE status = 'queued') AS queued,
+	       count(*) FILTER (WHERE status = 'queued' AND attempts > 0) AS retrying,
+	       count(*) FILTER (WHERE status = 'sent') AS sent,
+	       count(*) FILTER (WHERE status = 'failed') AS failed,
+	       min(created_at) FILTER (WHERE status = 'queued') AS oldest_queued
+	FROM svk.outbox)
+SELECT json_build_object(
+	'counts', json_build_object('queued', c.queued, 'retrying', c.retrying, 'sent', c.sent,
+	                            'failed', c.failed),
+	'oldest_queued_at', svk.ts(c.oldest_queued),
+	'items', coalesce((SELECT json_agg(json_build_object(
+		'id', x.id, 'kind', x.kind, 'user', u.username, 'address', x.address,
+		'subject', x.subject, 'proposal', x.proposal_id, 'link', x.link,
+		'attempts', x.attempts, 'last_error', x.last_error,
+		'created_at', svk.ts(x.created_at), 'failed_at', svk.ts(x.last_attempt_at),
+		'message_id', x.message_id) ORDER BY x.last_attempt_at DESC, x.id DESC)
+		FROM shown x JOIN svk.users u ON u.id = x.user_id), '[]'),
+	'next_cursor', nc.next_cursor), nc.next_cursor
+FROM nc, counts c

@@ -274,6 +274,22 @@ static struct policy_case cases[] = {
 	DENY(NOBODY, ACT_ADMIN, R_ADMIN),
 	DENY(INACTIVE, ACT_ADMIN, R_DISABLED),
 	DENY(UNAUTH, ACT_ADMIN, R_AUTH),
+
+	/* read the outbox's counts and failed mails: admins only (a failure
+	 * names a person's address); no tier or role reaches it */
+	ALLOW(ADMIN, ACT_READ_OUTBOX),
+	ALLOW(ADMIN_DM, ACT_READ_OUTBOX),
+	DENY(STY, ACT_READ_OUTBOX, R_ADMIN),
+	DENY(STY_CHAIR, ACT_READ_OUTBOX, R_ADMIN),
+	DENY(DM_SIG, ACT_READ_OUTBOX, R_ADMIN),
+	DENY(DM_NONPARTY, ACT_READ_OUTBOX, R_ADMIN),
+	DENY(BER, ACT_READ_OUTBOX, R_ADMIN),
+	DENY(BER_CHAIR, ACT_READ_OUTBOX, R_ADMIN),
+	DENY(EST_SIG, ACT_READ_OUTBOX, R_ADMIN),
+	DENY(EST_SIG_CHAIR, ACT_READ_OUTBOX, R_ADMIN),
+	DENY(NOBODY, ACT_READ_OUTBOX, R_ADMIN),
+	DENY(INACTIVE, ACT_READ_OUTBOX, R_DISABLED),
+	DENY(UNAUTH, ACT_READ_OUTBOX, R_AUTH),
 };
 
 #define N_CASES (sizeof cases / sizeof cases[0])
@@ -444,7 +460,7 @@ Test(policy, names)
 		"record_meeting", "update_intervention", "edit_plans",
 		"edit_proposals", "edit_followup",       "coopt_member",
 		"decide",         "name_source",         "read_audit",
-		"admin",
+		"admin",          "read_outbox",
 	};
 	enum policy_role r;
 
