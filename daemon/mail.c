@@ -15,6 +15,12 @@
  * next retry is due. libcurl's progress callback gives up a transfer when
  * the daemon stops, so shutdown never waits on a slow relay for long.
  *
+ * When the relay itself cannot be reached (no connection, no TLS, no
+ * answer), the mail is recorded for retry as any other and the whole
+ * sender pauses, retry_base_ms doubled per failure up to a minute, instead
+ * of trying every due mail against a relay that is down; a mail the relay
+ * refuses (a recipient it does not know) does not pause the others.
+ *
  * At start and then every MAIL_SCHEDULED_MS the thread also queues the
  * scheduled notifications that are due (svk.notify_scheduled: each event
  * once, however many daemons call it).
@@ -54,8 +60,10 @@ struct mailer {
 	int wake[2]; /* a byte on wake[1]: stop */
 	atomic_bool stopping;
 	PGconn *pg;
-	char *password;    /* [mail] password_file's first line, or NULL */
-	long scheduled_at; /* monotonic ms of the last svk.notify_scheduled, -1 never */
+	char *password;      /* [mail] password_file's first line, or NULL */
+	long scheduled_at;   /* monotonic ms of the last svk.notify_scheduled, -1 never */
+	long relay_pause_ms; /* the last pause for an unreachable relay, 0 none */
+	long relay_retry_at; /* monotonic ms: no mail is tried before */
 };
 
 static const char *const statements[] = { SQL_OUTBOX_CLAIM, SQL_OUTBOX_SENT, SQL_OUTBOX_RETRY,
@@ -165,7 +173,24 @@ static int upload_progress(void *arg, curl_off_t dt, curl_off_t dn, curl_off_t u
 	return atomic_load(&m->stopping) ? 1 : 0;
 }
 
-/* Sends text to one recipient; 0, or -1 with the reason in err. */
+/* Whether a transfer failed for want of a relay rather than for this mail. */
+static bool relay_unreachable(CURLcode rc)
+{
+	switch (rc) {
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_CONNECT:
+	case CURLE_OPERATION_TIMEDOUT:
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_GOT_NOTHING:
+	case CURLE_RECV_ERROR:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Sends text to one recipient; 0, or with the reason in err -1 (the mail
+ * was refused) or -2 (the relay could not be reached). */
 static int smtp_send(struct mailer *m, const char *to, const struct strbuf *text, char *err,
 		     size_t errlen)
 {
@@ -208,7 +233,9 @@ out:
 	curl_slist_free_all(rcpt);
 	if (c)
 		curl_easy_cleanup(c);
-	return rc == CURLE_OK ? 0 : -1;
+	if (rc == CURLE_OK)
+		return 0;
+	return relay_unreachable(rc) ? -2 : -1;
 }
 
 /* The claimed rows' ids as a PostgreSQL array literal. */
@@ -273,7 +300,8 @@ static int record(struct mailer *m, const PGresult *claim, const char *ids, cons
 	return 0;
 }
 
-/* Composes and sends the claimed rows as one mail; records the outcome. */
+/* Composes and sends the claimed rows as one mail; records the outcome:
+ * 0, 2 when the relay could not be reached, -1 database trouble. */
 static int deliver(struct mailer *m, const PGresult *claim)
 {
 	const struct config *cfg = &m->app->cfg;
@@ -281,7 +309,7 @@ static int deliver(struct mailer *m, const PGresult *claim)
 	char msgid[128], err[CURL_ERROR_SIZE + 64];
 	struct strbuf text, ids;
 	size_t n = (size_t)PQntuples(claim);
-	int rc = -1;
+	int rc = -1, sent;
 
 	if (n > MAIL_ITEMS_MAX) /* outbox_claim takes no more */
 		n = MAIL_ITEMS_MAX;
@@ -304,34 +332,38 @@ static int deliver(struct mailer *m, const PGresult *claim)
 		log_error(&m->app->log, "msg=\"cannot compose mail (out of memory)\"");
 		goto out;
 	}
-	if (smtp_send(m, msg.to, &text, err, sizeof err) == 0)
-		rc = record(m, claim, ids.data, NULL);
-	else
-		rc = record(m, claim, ids.data, err);
+	sent = smtp_send(m, msg.to, &text, err, sizeof err);
+
+	rc = record(m, claim, ids.data, sent == 0 ? NULL : err);
+	if (rc == 0 && sent == -2)
+		rc = 2;
+	else if (sent == 0)
+		m->relay_pause_ms = 0;
 out:
 	strbuf_cleanup(&text);
 	strbuf_cleanup(&ids);
 	return rc;
 }
 
-/* One mail: 1 handled, 0 nothing due, -1 database trouble. */
+/* One mail: 1 handled, 2 handled but the relay is unreachable, 0 nothing
+ * due, -1 database trouble. */
 static int send_next(struct mailer *m)
 {
 	PGresult *r = PQexec(m->pg, "BEGIN"), *claim = NULL;
-	int rc = -1;
+	int rc = -1, delivered = 1;
 
 	if (!exec_ok(r))
 		goto out;
 	claim = PQexecPrepared(m->pg, SQL_OUTBOX_CLAIM, 0, NULL, NULL, NULL, 0);
 	if (!exec_ok(claim))
 		goto out;
-	if (PQntuples(claim) > 0 && deliver(m, claim) != 0)
+	if (PQntuples(claim) > 0 && (delivered = deliver(m, claim)) < 0)
 		goto out;
 	PQclear(r);
 	r = PQexec(m->pg, "COMMIT");
 	if (!exec_ok(r))
 		goto out;
-	rc = PQntuples(claim) > 0 ? 1 : 0;
+	rc = PQntuples(claim) > 0 ? (delivered == 2 ? 2 : 1) : 0;
 out:
 	if (rc < 0)
 		log_warn(&m->app->log, "msg=\"mail sender database error\" error=\"%s\"",
@@ -388,6 +420,19 @@ static long run_scheduled(struct mailer *m)
 	return MAIL_SCHEDULED_MS;
 }
 
+/* The relay could not be reached: no mail is tried for a while. */
+static void relay_pause(struct mailer *m)
+{
+	long base = m->app->cfg.mail_retry_base_ms;
+
+	m->relay_pause_ms = m->relay_pause_ms ? m->relay_pause_ms * 2 : base;
+	if (m->relay_pause_ms > MAIL_WAIT_MAX_MS)
+		m->relay_pause_ms = MAIL_WAIT_MAX_MS;
+	m->relay_retry_at = monotonic_ms() + m->relay_pause_ms;
+	log_warn(&m->app->log, "msg=\"mail relay unreachable, sender paused\" pause_ms=%ld",
+		 m->relay_pause_ms);
+}
+
 static void *mailer_main(void *arg)
 {
 	struct mailer *m = arg;
@@ -406,8 +451,18 @@ static void *mailer_main(void *arg)
 		}
 		reconnect_ms = 1000;
 		scheduled = run_scheduled(m);
+		if (m->relay_retry_at > monotonic_ms()) {
+			/* A NOTIFY may have woken the thread: the pause goes on. */
+			wait = m->relay_retry_at - monotonic_ms();
+			mailer_wait(m, wait < scheduled ? wait : scheduled);
+			continue;
+		}
 		while (!atomic_load(&m->stopping) && (rc = send_next(m)) == 1)
 			;
+		if (rc == 2) {
+			relay_pause(m);
+			continue;
+		}
 		wait = rc < 0 ? -2 : due_in(m);
 		if (wait == -2) {
 			pg_drop(m);
