@@ -237,3 +237,15 @@ json_t *message_with_subject(json_t *messages, const char *subject)
 	}
 	return NULL;
 }
+
+void sink_env_start(struct env *e, struct sink *s)
+{
+	struct proc *p;
+
+	env_start(e, &(struct env_opts){ .extra_ini = s->ini, .no_serve = true });
+	p = samverkand(e, "notify-scheduled");
+	cr_assert_eq(p->status, 0, "samverkand notify-scheduled: exit %d: %s", p->status, p->err);
+	cr_assert_eq(sql_count(e, "SELECT count(*) FROM svk.outbox"), 0,
+		     "the day's scheduled notifications queued mails for users with no address");
+	env_serve(e);
+}

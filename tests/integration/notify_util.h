@@ -31,6 +31,12 @@ struct sink {
 /* Reserves the port and the directory and writes the [mail] section
  * (starttls on or off, the given retry_base_ms); no server runs yet. */
 void sink_prepare(struct sink *s, int retry_base_ms, bool starttls);
+/* Starts the env with the sink's [mail] settings. The scheduled
+ * notifications due today (an agreement near its end, a Monday's digests)
+ * are run once before the daemon starts, while no user has an address:
+ * they are recorded as done and send nothing, so that a test sees only
+ * the mails it causes, whatever the day it runs. */
+void sink_env_start(struct env *e, struct sink *s);
 /* Starts the server on the port and waits (bounded) until it listens. */
 void sink_run(struct sink *s);
 /* Stops the server (if running) and removes the directory. */

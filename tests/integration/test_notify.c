@@ -29,13 +29,13 @@ static void start_sending(void)
 {
 	sink_prepare(&sink, 100, false);
 	sink_run(&sink);
-	env_start(&e, &(struct env_opts){ .extra_ini = sink.ini });
+	sink_env_start(&e, &sink);
 }
 
 static void start_relay_down(void)
 {
 	sink_prepare(&sink, 100, false);
-	env_start(&e, &(struct env_opts){ .extra_ini = sink.ini });
+	sink_env_start(&e, &sink);
 }
 
 /* The default: smtp:// must upgrade to TLS, which the test relay cannot. */
@@ -43,7 +43,7 @@ static void start_starttls_required(void)
 {
 	sink_prepare(&sink, 100, true);
 	sink_run(&sink);
-	env_start(&e, &(struct env_opts){ .extra_ini = sink.ini });
+	sink_env_start(&e, &sink);
 }
 
 static void stop(void)

@@ -28,7 +28,7 @@ static void start_sending(void)
 {
 	sink_prepare(&sink, 100, false);
 	sink_run(&sink);
-	env_start(&e, &(struct env_opts){ .extra_ini = sink.ini });
+	sink_env_start(&e, &sink);
 }
 
 static void start_quiet(void)
