@@ -89,7 +89,8 @@ static void import_page(struct req *r, int status)
 		html_raw(&h, "<p class=\"notice\" role=\"status\" id=\"import-done\">Filen är "
 			     "importerad: ");
 		html_txt(&h, stored);
-		html_raw(&h, " händelser sparades, ");
+		html_raw(&h, strcmp(stored, "1") == 0 ? " händelse sparades, "
+						      : " händelser sparades, ");
 		html_txt(&h, there);
 		html_raw(&h, " fanns redan. <a href=\"/lagesbild?kommun=");
 		html_attr(&h, mun);

@@ -18,7 +18,7 @@ let dialogs = 0;
 const total = async (page) => parseInt((await page.locator('p.lead').textContent()).trim(), 10);
 
 try {
-	const ctx = await browser.newContext({ ignoreHTTPSErrors: true, viewport: phone });
+	const ctx = await browser.newContext({ ignoreHTTPSErrors: true, viewport: phone, locale: 'sv-SE' });
 	const page = await ctx.newPage();
 	page.setDefaultTimeout(15000);
 	page.on('dialog', (d) => { dialogs++; d.dismiss(); });
@@ -36,7 +36,10 @@ try {
 	const klotterBefore = parseInt(await klotter.textContent(), 10);
 	check(await page.locator('svg[role="img"][aria-label]').count() === 2, 'two charts, each with a text alternative');
 	const pageWidth = await page.evaluate(() => document.documentElement.scrollWidth);
-	check(pageWidth <= 390, `nothing wider than the phone (${pageWidth} px)`);
+	const wide = await page.evaluate(() => [...document.querySelectorAll('body *')]
+		.filter((el) => el.getBoundingClientRect().right > 390.5)
+		.map((el) => `${el.tagName}.${el.className} ${Math.round(el.getBoundingClientRect().right)}`).slice(0, 8));
+	check(pageWidth <= 390, `nothing wider than the phone (${pageWidth} px) ${wide}`);
 	await axe(page, 'Lägesbild (this week)');
 	await shoot(page, 'lagesbild');
 	await page.setViewportSize(phone);
