@@ -96,6 +96,8 @@ static bool part_headers(const char *hdr, const char *end, struct mp_part *part)
 			part->has_filename = disposition_param(
 			    v + 9, eol, "filename", &part->filename, &part->filename_len);
 		}
+		if (eol == end)
+			break;
 		line = eol + 2;
 	}
 	return part->name != NULL;
