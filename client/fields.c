@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "importrow.h"
 #include "http.h"
 #include "request.h"
 #include "text.h"
@@ -31,24 +32,7 @@ int cmd_oom(struct app *app)
 
 int cmd_parse_number(const char *s, double *out)
 {
-	char buf[64], *end = NULL;
-	size_t len = strlen(s);
-	char *comma;
-	double v;
-
-	if (len == 0 || len >= sizeof buf)
-		return -1;
-	memcpy(buf, s, len + 1);
-	/* Swedish notation; there is never a thousands separator here. */
-	comma = strchr(buf, ',');
-	if (comma)
-		*comma = '.';
-	errno = 0;
-	v = strtod(buf, &end);
-	if (errno != 0 || end == buf || *end != '\0' || !isfinite(v))
-		return -1;
-	*out = v;
-	return 0;
+	return import_parse_number(s, out);
 }
 
 /* The JSON value for one option, or NULL with *bad set for a wrong shape. */

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "incidents.h"
 #include "isoweek.h"
 #include "jsonguard.h"
 #include "request.h"
@@ -221,13 +222,49 @@ static json_t *batch_items(struct req *r)
 	return items;
 }
 
+bool incidents_check(struct req *r, const json_t *items, bool single, json_t *errs)
+{
+	const json_t *item;
+	char prefix[32];
+	size_t i;
+	int rc = 0;
+
+	json_array_foreach (items, i, item) {
+		if (single)
+			prefix[0] = '\0';
+		else
+			snprintf(prefix, sizeof prefix, "items[%zu].", i);
+		rc |= check_item(item, prefix, &r->auth.actor.p, errs);
+	}
+	if (rc != 0) {
+		req_problem(r, SVK_ERR_INTERNAL, "out of memory");
+		return false;
+	}
+	return single || items_allowed(r, items, false, errs);
+}
+
+bool incident_allowed(struct req *r, const json_t *items)
+{
+	return items_allowed(r, items, true, NULL);
+}
+
+bool incidents_store(struct req *r, const json_t *items, bool single, req_db_cb done)
+{
+	char *text = json_dumps(items, JSON_COMPACT);
+
+	if (!text || !req_keep(r, text)) {
+		req_problem(r, SVK_ERR_INTERNAL, "out of memory");
+		return false;
+	}
+	const char *p[3] = { r->auth.actor.user_id, text, single ? "true" : "false" };
+	req_write1(r, SQL_INCIDENTS_CREATE, 3, p, done);
+	return true;
+}
+
 void h_incident_create(struct req *r)
 {
 	bool single = !json_object_get(r->body, "items");
-	json_t *items, *errs = json_array(), *item;
-	char prefix[32], *text;
-	size_t i;
-	int rc = 0;
+	json_t *items, *errs = json_array();
 
 	if (!errs) {
 		req_problem(r, SVK_ERR_INTERNAL, "out of memory");
@@ -240,18 +277,7 @@ void h_incident_create(struct req *r)
 			req_problem(r, SVK_ERR_INTERNAL, "out of memory");
 		return;
 	}
-	json_array_foreach (items, i, item) {
-		if (single)
-			prefix[0] = '\0';
-		else
-			snprintf(prefix, sizeof prefix, "items[%zu].", i);
-		rc |= check_item(item, prefix, &r->auth.actor.p, errs);
-	}
-	if (rc != 0) {
-		req_problem(r, SVK_ERR_INTERNAL, "out of memory");
-		goto out;
-	}
-	if (!single && !items_allowed(r, items, false, errs))
+	if (!incidents_check(r, items, single, errs))
 		goto out;
 	if (json_array_size(errs) > 0) {
 		req_problem_errors(
@@ -262,19 +288,9 @@ void h_incident_create(struct req *r)
 		errs = NULL;
 		goto out;
 	}
-	if (single && !items_allowed(r, items, true, errs))
+	if (single && !incident_allowed(r, items))
 		goto out;
-	text = json_dumps(items, JSON_COMPACT);
-	if (!text) {
-		req_problem(r, SVK_ERR_INTERNAL, "out of memory");
-		goto out;
-	}
-	if (!req_keep(r, text)) {
-		req_problem(r, SVK_ERR_INTERNAL, "out of memory");
-		goto out;
-	}
-	const char *p[3] = { r->auth.actor.user_id, text, single ? "true" : "false" };
-	req_write1(r, SQL_INCIDENTS_CREATE, 3, p, incidents_created);
+	(void)incidents_store(r, items, single, incidents_created);
 out:
 	json_decref(errs);
 	json_decref(items);

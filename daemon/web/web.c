@@ -36,7 +36,7 @@ static const struct web_page pages[] = {
 	{ "/att-besluta", "Att besluta", false, web_pending },
 	{ "/forslag", "Förslag", false, web_proposals },
 	{ "/atgardsplaner", "Åtgärdsplaner", false, web_plans },
-	{ "/lagesbild", "Lägesbild", false, NULL },
+	{ "/lagesbild", "Lägesbild", false, web_situation },
 	{ "/moten", "Möten", false, NULL },
 	{ "/uppfoljning", "Uppföljning", false, NULL },
 	{ "/administration", "Administration", true, NULL },
@@ -78,6 +78,8 @@ void web_cleanup(struct req *r)
 	json_decref(r->web.doc);
 	json_decref(r->web.more);
 	r->web.doc = r->web.more = NULL;
+	json_decref(r->web.form);
+	r->web.form = NULL;
 	free(r->web.comment);
 	r->web.comment = NULL;
 }
@@ -339,11 +341,17 @@ bool web_route(struct req *r)
 	bool plan = !pg && plan_path(r);
 	bool under = strncmp(r->path, "/forslag/", 9) == 0 ||
 		     strncmp(r->path, "/atgardsplaner/", 15) == 0;
+	bool situation = strncmp(r->path, "/lagesbild/", 11) == 0;
 
-	if (!pg && !login && !logout && !under && strncmp(r->path, "/static/", 8) != 0)
+	if (!pg && !login && !logout && !under && !situation &&
+	    strncmp(r->path, "/static/", 8) != 0)
 		return false;
 	security_headers(r);
 	r->hold = web_hold;
+	if (situation) {
+		web_situation_route(r);
+		return true;
+	}
 	if (under && !proposal && !plan) {
 		web_message(r, 404, "Sidan finns inte", "Det finns ingen sida med den adressen.");
 		return true;

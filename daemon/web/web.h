@@ -31,6 +31,11 @@ struct req_web {
 	const char *error;  /* a refusal shown next to the form, or NULL */
 	int status;         /* the page's status; 0 is 200 */
 	json_t *doc, *more; /* the page's reads */
+	/* Lägesbild's forms (incident_form.c, page_import.c) */
+	json_t *form;                /* the fields as typed, and their errors */
+	void (*then)(struct req *r); /* after web_situation_names */
+	const char *upload;          /* an uploaded file (req_keep owns it) */
+	size_t upload_len;
 };
 
 /* Answers the request when its path is one of the web's (the pages, the

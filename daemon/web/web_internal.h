@@ -126,6 +126,52 @@ void html_rag(struct html *h, const char *rag);
 /* The names of organisations by slug (an object), or the slug. */
 const char *web_org_name(json_t *names, const char *slug);
 
+/* ---- page_situation.c, incident_form.c, page_import.c, chart.c: Lägesbild --- */
+
+/* GET /lagesbild: the situation picture of a municipality and week. */
+void web_situation(struct req *r);
+/* /lagesbild/rapportera and /lagesbild/importera (GET the form, POST it);
+ * anything else under /lagesbild/ is 404. */
+void web_situation_route(struct req *r);
+/* Reads the municipalities (names), the categories and this week into
+ * r->web.more, then calls then. */
+void web_situation_names(struct req *r, void (*then)(struct req *r));
+/* A municipality's name (from r->web.more), or NULL when there is none. */
+const char *web_municipality_name(struct req *r, const char *slug);
+/* The viewer's own municipality (an arbetsgrupp's, else their
+ * organisation if it is one), else the first; NULL when there is none. */
+const char *web_own_municipality(struct req *r);
+/* Whether the actor may report incidents for the municipality. */
+bool web_may_report(struct req *r, const char *municipality);
+/* "2026-W49" as its year and week; false when it is not a week. */
+bool web_week_parts(const char *label, int *year, int *week);
+/* An ISO week as "v. 49 2026". */
+void html_week(struct html *h, const char *label);
+/* The charts: counts per category against the four weeks' average, and
+ * the trend (current: the week to mark); label is the text alternative. */
+void chart_categories(struct html *h, json_t *cats, const char *label);
+void chart_trend(struct html *h, json_t *trend, const char *current, const char *label);
+/* An incident's error (the API's field and English message) in Swedish. */
+const char *sv_incident_error(const char *field, const char *message, char *buf, size_t len);
+/* The CSV column a field names ("items[3].place": "plats"). */
+const char *sv_incident_field(const char *field);
+/* /lagesbild/importera (page_import.c): the upload form, and the upload. */
+void web_import_get(struct req *r, const struct db_result *read);
+void web_import_post(struct req *r);
+
+/* One part of a multipart/form-data body (multipart.c): pointers into it. */
+struct mp_part {
+	const char *name, *filename, *data;
+	size_t name_len, filename_len, len;
+	bool has_filename;
+};
+/* The parts (at most max) of body; their number, or -1 when the body is
+ * not multipart/form-data of content_type's boundary or has more parts. */
+int multipart_parse(const char *body, size_t len, const char *content_type, struct mp_part *parts,
+		    int max);
+/* The part of the field name, or NULL. */
+const struct mp_part *multipart_field(const struct mp_part *parts, int n, const char *name);
+
 /* ---- session.c ------------------------------------------------------------- */
 
 void web_login_get(struct req *r);

@@ -64,3 +64,15 @@ SELECT json_build_object(
 		      JOIN svk.interventions i ON i.id = x.intervention_id
 		      WHERE i.plan_id = p.id GROUP BY x.intervention_id) u), '{}'))
 FROM svk.action_plans p WHERE p.id = $1::uuid
+
+-- name: web_situation
+-- What Lägesbild and its forms show beside the API's situation picture
+-- (situation) and categories (category_list): the municipalities to
+-- choose from by name, and the week and minute it is now in Sweden (the
+-- page's default week, the report form's default time).
+SELECT json_build_object(
+	'municipalities', coalesce((SELECT json_agg(json_build_object('slug', o.slug, 'name', o.name)
+	                                            ORDER BY o.name)
+	                            FROM svk.organisations o WHERE o.kind = 'municipality'), '[]'),
+	'this_week', svk.week_label(svk.week_of(now())),
+	'now', to_char(now() AT TIME ZONE 'Europe/Stockholm', 'YYYY-MM-DD"T"HH24:MI'))

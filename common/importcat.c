@@ -1,5 +1,5 @@
 /*
- * The category cell of `incidents import` (see import.h): real exports
+ * The category cell of `incidents import` (see importrow.h): real exports
  * write a category's name as often as its slug, in any case ("Hot och
  * våld", "hot-vald", "HOT OCH VÅLD"); each becomes the slug the server
  * takes. One that matches none is refused here, naming the nearest
@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "import.h"
+#include "importrow.h"
 
 #define FOLD_MAX 256 /* bytes of a category compared; longer ones match none */
 

@@ -7,8 +7,8 @@
  * record at a time and says on which line of the file each record starts,
  * so a message names the line a person finds in an editor.
  */
-#ifndef SVK_CLIENT_CSVREAD_H
-#define SVK_CLIENT_CSVREAD_H
+#ifndef SVK_COMMON_CSVREAD_H
+#define SVK_COMMON_CSVREAD_H
 
 #include <stddef.h>
 

@@ -1,18 +1,19 @@
 /*
- * The steps of `incidents import` that need no server (see import.h):
+ * The steps of an incident import that need no server (see importrow.h):
  * which column is which member, a row as an item, the key of a batch, and
  * a 422's `items[i]` errors back to line numbers. One table names the
  * columns and their Swedish aliases, so the header check, the help text
  * and the row conversion agree.
  */
+#include <errno.h>
+#include <math.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include "cmd.h"
-#include "import.h"
+#include "importrow.h"
 
 /* clang-format off */
 static const struct {
@@ -184,6 +185,28 @@ void import_refusals_sort(struct import_refusals *r)
 		qsort(r->v, r->n, sizeof *r->v, cmp_refusal);
 }
 
+int import_parse_number(const char *s, double *out)
+{
+	char buf[64], *end = NULL;
+	size_t len = strlen(s);
+	char *comma;
+	double v;
+
+	if (len == 0 || len >= sizeof buf)
+		return -1;
+	memcpy(buf, s, len + 1);
+	/* Swedish notation; there is never a thousands separator here. */
+	comma = strchr(buf, ',');
+	if (comma)
+		*comma = '.';
+	errno = 0;
+	v = strtod(buf, &end);
+	if (errno != 0 || end == buf || *end != '\0' || !isfinite(v))
+		return -1;
+	*out = v;
+	return 0;
+}
+
 /* The value of one non-empty cell, or NULL with *why set. */
 static json_t *cell_value(int f, const char *text, const char **why)
 {
@@ -192,7 +215,7 @@ static json_t *cell_value(int f, const char *text, const char **why)
 
 	*why = NULL;
 	if (columns[f].number) {
-		if (cmd_parse_number(text, &d) != 0) {
+		if (import_parse_number(text, &d) != 0) {
 			*why = "not a number";
 			return NULL;
 		}
