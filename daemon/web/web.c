@@ -37,7 +37,7 @@ static const struct web_page pages[] = {
 	{ "/forslag", "Förslag", false, web_proposals },
 	{ "/atgardsplaner", "Åtgärdsplaner", false, web_plans },
 	{ "/lagesbild", "Lägesbild", false, NULL },
-	{ "/moten", "Möten", false, NULL },
+	{ "/moten", "Möten", false, web_meetings },
 	{ "/uppfoljning", "Uppföljning", false, NULL },
 	{ "/administration", "Administration", true, NULL },
 };
@@ -80,6 +80,9 @@ void web_cleanup(struct req *r)
 	r->web.doc = r->web.more = NULL;
 	free(r->web.comment);
 	r->web.comment = NULL;
+	json_decref(r->web.form);
+	json_decref(r->web.errors);
+	r->web.form = r->web.errors = NULL;
 }
 
 /* ---- answering ------------------------------------------------------------ */
@@ -360,6 +363,8 @@ bool web_route(struct req *r)
 		web_login_post(r);
 	} else if (logout && r->method == M_POST) {
 		web_logout_post(r);
+	} else if (pg && r->method == M_POST && strcmp(pg->path, "/moten") == 0) {
+		web_meeting_post(r);
 	} else if (pg && r->method == M_GET) {
 		r->web.page = pg;
 		web_authenticate(r, page_authenticated);
@@ -371,9 +376,10 @@ bool web_route(struct req *r)
 		web_decide_post(r);
 	} else {
 		evhttp_add_header(evhttp_request_get_output_headers(r->ereq), "Allow",
-				  pg || plan || (proposal && !decide) ? "GET"
-				  : logout || decide                  ? "POST"
-								      : "GET, POST");
+				  pg && strcmp(pg->path, "/moten") == 0 ? "GET, POST"
+				  : pg || plan || (proposal && !decide) ? "GET"
+				  : logout || decide                    ? "POST"
+									: "GET, POST");
 		web_message(r, 405, "Fel metod", "Sidan tar inte emot den sortens begäran.");
 	}
 	return true;

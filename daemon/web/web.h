@@ -31,6 +31,9 @@ struct req_web {
 	const char *error;  /* a refusal shown next to the form, or NULL */
 	int status;         /* the page's status; 0 is 200 */
 	json_t *doc, *more; /* the page's reads */
+	/* A form sent back to its page (Möten, Uppföljning): what the user
+	 * typed, by field, and the errors, {field: Swedish message} */
+	json_t *form, *errors;
 };
 
 /* Answers the request when its path is one of the web's (the pages, the

@@ -126,6 +126,25 @@ void html_rag(struct html *h, const char *rag);
 /* The names of organisations by slug (an object), or the slug. */
 const char *web_org_name(json_t *names, const char *slug);
 
+/* ---- page_meetings.c, meeting_form.c: Möten -------------------------------- */
+
+/* Möten: its reads, then the page; POST /moten: the form. */
+void web_meetings(struct req *r);
+void web_meeting_post(struct req *r);
+/* Reads the list (from cursor, of group; NULL: the first page of all) and
+ * the names, and the meeting recorded (NULL: none), then shows the page
+ * with r->web.form, r->web.errors and r->web.status. */
+void meetings_load(struct req *r, const char *cursor, const char *group, const char *recorded);
+void page_meetings(struct req *r, json_t *items, const char *next, json_t *recorded);
+/* Whether the actor may record a meeting of group (ACT_RECORD_MEETING). */
+bool meeting_may_record(struct req *r, const char *group);
+/* A form field's error from errors ({field: text}), and its aria
+ * attributes (aria-invalid, aria-describedby naming it). */
+void web_field_error(struct html *h, json_t *errors, const char *field);
+void web_field_aria(struct html *h, json_t *errors, const char *field);
+/* An ISO week label ("2026-W49") as "v. 49". */
+void html_week(struct html *h, const char *label);
+
 /* ---- session.c ------------------------------------------------------------- */
 
 void web_login_get(struct req *r);
