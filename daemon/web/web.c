@@ -38,7 +38,7 @@ static const struct web_page pages[] = {
 	{ "/atgardsplaner", "Åtgärdsplaner", false, web_plans },
 	{ "/lagesbild", "Lägesbild", false, NULL },
 	{ "/moten", "Möten", false, web_meetings },
-	{ "/uppfoljning", "Uppföljning", false, NULL },
+	{ "/uppfoljning", "Uppföljning", false, web_followup },
 	{ "/administration", "Administration", true, NULL },
 };
 
@@ -341,12 +341,15 @@ bool web_route(struct req *r)
 	bool decide = false, proposal = !pg && proposal_path(r, &decide);
 	bool plan = !pg && plan_path(r);
 	bool under = strncmp(r->path, "/forslag/", 9) == 0 ||
-		     strncmp(r->path, "/atgardsplaner/", 15) == 0;
+		     strncmp(r->path, "/atgardsplaner/", 15) == 0 ||
+		     strncmp(r->path, "/uppfoljning/", 13) == 0;
 
 	if (!pg && !login && !logout && !under && strncmp(r->path, "/static/", 8) != 0)
 		return false;
 	security_headers(r);
 	r->hold = web_hold;
+	if (web_followup_route(r))
+		return true;
 	if (under && !proposal && !plan) {
 		web_message(r, 404, "Sidan finns inte", "Det finns ingen sida med den adressen.");
 		return true;

@@ -34,6 +34,7 @@ struct req_web {
 	/* A form sent back to its page (Möten, Uppföljning): what the user
 	 * typed, by field, and the errors, {field: Swedish message} */
 	json_t *form, *errors;
+	int view; /* which of a page's views (Uppföljning: page_followup.c) */
 };
 
 /* Answers the request when its path is one of the web's (the pages, the

@@ -145,6 +145,21 @@ void web_field_aria(struct html *h, json_t *errors, const char *field);
 /* An ISO week label ("2026-W49") as "v. 49". */
 void html_week(struct html *h, const char *label);
 
+/* ---- page_followup.c, followup_form.c: Uppföljning ------------------------- */
+
+/* Uppföljning: last year's follow-up; the paths under /uppfoljning/ (a
+ * year's page, its CSV, its form): false for any other path. */
+void web_followup(struct req *r);
+bool web_followup_route(struct req *r);
+/* Whether the actor may do action; a refusal is audited naming pattern and
+ * answered 403. */
+bool followup_allowed(struct req *r, enum policy_action action, const char *pattern);
+/* The form: its page once the agreement (r->web.id) and the year
+ * (r->web.sub) are known; the post; the page again after a refusal. */
+void followup_edit_load(struct req *r);
+void web_followup_post(struct req *r);
+void followup_reload(struct req *r);
+
 /* ---- session.c ------------------------------------------------------------- */
 
 void web_login_get(struct req *r);
