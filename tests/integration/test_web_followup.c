@@ -205,6 +205,33 @@ Test(web_followup, the_csv_is_the_apis)
 	cr_expect(has(page, "Möten;Strategiskt samverkansforum/styrgrupp;"), "%s", page->body);
 }
 
+/* A reader whose organisation is not a party sees small counts as <3, as
+ * the API shows them to that reader; a party's reader the exact ones. */
+Test(web_followup, small_counts_are_suppressed_as_the_api_does)
+{
+	struct resp *r = http(&e, "POST", "/v1/organisations", admin_token(&e),
+			      "{\"slug\":\"sigtunahem\",\"name\":\"SigtunaHem AB\","
+			      "\"kind\":\"housing\",\"party\":false}");
+	const char *hem;
+
+	cr_assert_eq(r->status, 201, "%s", resp_why(r));
+	hem = user_in_group(&e, "hanna.hem", "sigtunahem", "est-sigtuna", "member");
+	r = http(&e, "POST", "/v1/incidents", user(EST),
+		 "{\"occurred_at\":\"2025-06-01T12:00:00+02:00\",\"municipality\":\"sigtuna\","
+		 "\"place\":\"Centrum\",\"category\":\"brand\"}");
+	cr_assert_eq(r->status, 201, "%s", resp_why(r));
+
+	r = page_get(hem, "/uppfoljning/2025");
+	cr_assert_eq(r->status, 200, "%s", resp_why(r));
+	cr_expect(has(r, "<tr><td>Sigtuna kommun</td><td>Brand</td><td class=\"n\">&lt;3</td>"),
+		  "%s", r->body);
+	r = page_get(hem, "/uppfoljning/2025/rapport.csv");
+	cr_expect(has(r, "Händelser;Sigtuna kommun;Brand;2025;<3\r\n"), "%s", r->body);
+	r = page_get(user(EST), "/uppfoljning/2025");
+	cr_expect(has(r, "<tr><td>Sigtuna kommun</td><td>Brand</td><td class=\"n\">1</td>"), "%s",
+		  r->body);
+}
+
 Test(web_followup, the_form_edits_as_the_api_does)
 {
 	const char *tok = user(BERED), *csrf = csrf_of(tok), *version;

@@ -31,7 +31,12 @@ try {
 
 	// ---- without a date: refused, the rest kept, the error beside the date
 	check(!(await page.getByLabel('Anteckningar').isVisible()), 'the form is folded away until asked for');
-	await page.locator('summary', { hasText: 'Registrera ett möte' }).click();
+	// The folded form opens from the keyboard, with its focus shown.
+	await page.locator('summary', { hasText: 'Registrera ett möte' }).focus();
+	const ring = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+	check(ring !== 'none', `the focused summary shows its focus (${ring})`);
+	await page.keyboard.press('Enter');
+	check(await page.getByLabel('Anteckningar').isVisible(), 'Enter opens the form');
 	await page.getByLabel('Beslut').fill('Fler vandringar vid stationen');
 	await page.getByLabel('Anteckningar').fill('Vi gick genom <b>Märsta</b>.');
 	await page.getByLabel('Polismyndigheten', { exact: false }).first().check();
