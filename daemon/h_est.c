@@ -353,7 +353,7 @@ void h_situation(struct req *r)
 
 /* ---- meetings ------------------------------------------------------------- */
 
-static const struct jf_field meeting_fields[] = {
+const struct jf_field meeting_fields[] = {
 	{ .name = "group", .type = JF_SLUG, .required = true },
 	{ .name = "held_on", .type = JF_DATE, .required = true },
 	{ .name = "attendees", .type = JF_STRINGS, .empty = true, .max = 63 },
@@ -361,6 +361,7 @@ static const struct jf_field meeting_fields[] = {
 	{ .name = "decisions", .type = JF_STRINGS, .empty = true, .max = 2000 },
 	{ .name = "focus_places", .type = JF_STRINGS, .empty = true, .max = 200 },
 };
+const size_t meeting_fields_count = sizeof meeting_fields / sizeof meeting_fields[0];
 
 static void meeting_created(struct req *r, const struct db_result *res)
 {
@@ -379,7 +380,7 @@ void h_meeting_create(struct req *r)
 	struct policy_target t = { 0 };
 	const char *body;
 
-	if (!req_body_ok(r, meeting_fields, sizeof meeting_fields / sizeof meeting_fields[0]))
+	if (!req_body_ok(r, meeting_fields, meeting_fields_count))
 		return;
 	t.group = jf_str(r->body, "group");
 	if (!req_allow(r, ACT_RECORD_MEETING, &t))

@@ -69,12 +69,13 @@ void h_follow_up_get(struct req *r)
 	req_db1(r, SQL_FOLLOW_UP_GET, 3, p, reply_follow_up);
 }
 
-static const struct jf_field follow_up_fields[] = {
+const struct jf_field follow_up_fields[] = {
 	{ .name = "collaboration", .type = JF_STRING, .empty = true, .max = 50000 },
 	{ .name = "implementation", .type = JF_STRING, .empty = true, .max = 50000 },
 	{ .name = "results", .type = JF_STRING, .empty = true, .max = 50000 },
 	{ .name = "oral", .type = JF_BOOL },
 };
+const size_t follow_up_fields_count = sizeof follow_up_fields / sizeof follow_up_fields[0];
 
 void h_follow_up_put(struct req *r)
 {
@@ -84,7 +85,7 @@ void h_follow_up_put(struct req *r)
 		req_problem_query(r);
 		return;
 	}
-	if (!req_body_ok(r, follow_up_fields, sizeof follow_up_fields / sizeof follow_up_fields[0]))
+	if (!req_body_ok(r, follow_up_fields, follow_up_fields_count))
 		return;
 	body = req_body_text(r);
 	if (!body) {

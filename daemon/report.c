@@ -28,6 +28,7 @@ struct doc {
 	const char *const *headers;
 	size_t ncols;
 	size_t label_cols; /* leading columns that name the row */
+	bool body_only;    /* REPORT_HTML_BODY: no page around it */
 	const json_t *org_names, *category_names;
 };
 
@@ -147,6 +148,11 @@ static void table_begin(struct doc *d, const char *section, const char *const *h
 			put(d, i < label_cols ? "|---" : "|---:");
 		put(d, "|\n");
 	} else if (d->f == REPORT_HTML) {
+		if (d->body_only) {
+			put(d, "<div class=\"wide\" role=\"region\" tabindex=\"0\" aria-label=\"");
+			put_html(d, section);
+			put(d, "\">");
+		}
 		put(d, "<table>\n<thead><tr>");
 		for (size_t i = 0; i < ncols; i++) {
 			put(d, i < label_cols ? "<th>" : "<th class=\"n\">");
@@ -215,7 +221,7 @@ static void table_end(struct doc *d)
 	if (d->f == REPORT_MARKDOWN)
 		put(d, "\n");
 	else if (d->f == REPORT_HTML)
-		put(d, "</tbody>\n</table>\n");
+		put(d, d->body_only ? "</tbody>\n</table></div>\n" : "</tbody>\n</table>\n");
 }
 
 /* ---- numbers ------------------------------------------------------------ */
@@ -434,7 +440,9 @@ static void front(struct doc *d, const json_t *fu, const struct report_meta *m, 
 	char title[96], line[600];
 
 	snprintf(title, sizeof title, "Uppföljning %d av samverkansöverenskommelsen", year);
-	if (d->f == REPORT_HTML) {
+	if (d->f == REPORT_HTML && d->body_only) {
+		/* The page says the title, the agreement and the status. */
+	} else if (d->f == REPORT_HTML) {
 		put(d, html_head);
 		put_html(d, title);
 		put(d, html_style);
@@ -467,7 +475,8 @@ static void front(struct doc *d, const json_t *fu, const struct report_meta *m, 
 int report_render(const json_t *fu, const struct report_meta *meta, enum report_format f,
 		  struct strbuf *out)
 {
-	struct doc d = { .f = f,
+	struct doc d = { .f = f == REPORT_HTML_BODY ? REPORT_HTML : f,
+			 .body_only = f == REPORT_HTML_BODY,
 			 .out = out,
 			 .org_names = meta->org_names,
 			 .category_names = meta->category_names };
@@ -501,10 +510,10 @@ int report_render(const json_t *fu, const struct report_meta *meta, enum report_
 	snprintf(line, sizeof line,
 		 "Statistiken är beräknad ur Samverkans data när rapporten skapades; "
 		 "den skrivs inte in för hand.");
-	if (f == REPORT_HTML) {
+	if (d.f == REPORT_HTML) {
 		put(&d, "<p class=\"meta\">");
 		put_html(&d, line);
-		put(&d, "</p>\n</body>\n</html>\n");
+		put(&d, d.body_only ? "</p>\n" : "</p>\n</body>\n</html>\n");
 	} else if (f == REPORT_MARKDOWN) {
 		putf(&d, "---\n\n*%s*\n", line);
 	}
@@ -548,6 +557,7 @@ const char *report_content_type(enum report_format f)
 {
 	switch (f) {
 	case REPORT_HTML:
+	case REPORT_HTML_BODY:
 		return "text/html; charset=utf-8";
 	case REPORT_CSV:
 		return "text/csv; charset=utf-8";

@@ -15,6 +15,11 @@ enum report_format {
 	REPORT_MARKDOWN,
 	REPORT_HTML,
 	REPORT_CSV,
+	/* The HTML page's content alone, for a page of the web interface that
+	 * has its own head, stylesheet, title and the agreement's facts: the
+	 * oral line, the three sections and their tables, each wide table in
+	 * a region that scrolls on a narrow screen. */
+	REPORT_HTML_BODY,
 };
 
 struct report_meta {

@@ -68,10 +68,16 @@ extern const size_t decision_fields_count;
 void h_incident_create(struct req *r);
 void h_situation(struct req *r);
 void h_meeting_create(struct req *r);
+/* A meeting's fields (the web's meeting form checks the same). */
+extern const struct jf_field meeting_fields[];
+extern const size_t meeting_fields_count;
 /* h_followup.c */
 void h_follow_up_get(struct req *r);
 void h_follow_up_put(struct req *r);
 void h_follow_up_report(struct req *r);
+/* A follow-up's fields (the web's follow-up form checks the same). */
+extern const struct jf_field follow_up_fields[];
+extern const size_t follow_up_fields_count;
 void h_audit_verify(struct req *r);
 /* h_audit.c */
 void h_audit_checkpoint(struct req *r);

@@ -37,8 +37,8 @@ static const struct web_page pages[] = {
 	{ "/forslag", "Förslag", false, web_proposals },
 	{ "/atgardsplaner", "Åtgärdsplaner", false, web_plans },
 	{ "/lagesbild", "Lägesbild", false, web_situation },
-	{ "/moten", "Möten", false, NULL },
-	{ "/uppfoljning", "Uppföljning", false, NULL },
+	{ "/moten", "Möten", false, web_meetings },
+	{ "/uppfoljning", "Uppföljning", false, web_followup },
 	{ "/administration", "Administration", true, NULL },
 };
 
@@ -78,10 +78,11 @@ void web_cleanup(struct req *r)
 	json_decref(r->web.doc);
 	json_decref(r->web.more);
 	r->web.doc = r->web.more = NULL;
-	json_decref(r->web.form);
-	r->web.form = NULL;
 	free(r->web.comment);
 	r->web.comment = NULL;
+	json_decref(r->web.form);
+	json_decref(r->web.errors);
+	r->web.form = r->web.errors = NULL;
 }
 
 /* ---- answering ------------------------------------------------------------ */
@@ -340,7 +341,8 @@ bool web_route(struct req *r)
 	bool decide = false, proposal = !pg && proposal_path(r, &decide);
 	bool plan = !pg && plan_path(r);
 	bool under = strncmp(r->path, "/forslag/", 9) == 0 ||
-		     strncmp(r->path, "/atgardsplaner/", 15) == 0;
+		     strncmp(r->path, "/atgardsplaner/", 15) == 0 ||
+		     strncmp(r->path, "/uppfoljning/", 13) == 0;
 	bool situation = strncmp(r->path, "/lagesbild/", 11) == 0;
 
 	if (!pg && !login && !logout && !under && !situation &&
@@ -352,6 +354,8 @@ bool web_route(struct req *r)
 		web_situation_route(r);
 		return true;
 	}
+	if (web_followup_route(r))
+		return true;
 	if (under && !proposal && !plan) {
 		web_message(r, 404, "Sidan finns inte", "Det finns ingen sida med den adressen.");
 		return true;
@@ -368,6 +372,8 @@ bool web_route(struct req *r)
 		web_login_post(r);
 	} else if (logout && r->method == M_POST) {
 		web_logout_post(r);
+	} else if (pg && r->method == M_POST && strcmp(pg->path, "/moten") == 0) {
+		web_meeting_post(r);
 	} else if (pg && r->method == M_GET) {
 		r->web.page = pg;
 		web_authenticate(r, page_authenticated);
@@ -379,9 +385,10 @@ bool web_route(struct req *r)
 		web_decide_post(r);
 	} else {
 		evhttp_add_header(evhttp_request_get_output_headers(r->ereq), "Allow",
-				  pg || plan || (proposal && !decide) ? "GET"
-				  : logout || decide                  ? "POST"
-								      : "GET, POST");
+				  pg && strcmp(pg->path, "/moten") == 0 ? "GET, POST"
+				  : pg || plan || (proposal && !decide) ? "GET"
+				  : logout || decide                    ? "POST"
+									: "GET, POST");
 		web_message(r, 405, "Fel metod", "Sidan tar inte emot den sortens begäran.");
 	}
 	return true;

@@ -31,8 +31,11 @@ struct req_web {
 	const char *error;  /* a refusal shown next to the form, or NULL */
 	int status;         /* the page's status; 0 is 200 */
 	json_t *doc, *more; /* the page's reads */
-	/* Lägesbild's forms (incident_form.c, page_import.c) */
-	json_t *form;                /* the fields as typed, and their errors */
+	/* A form sent back to its page (Lägesbild, Möten, Uppföljning): what
+	 * the user typed, by field (Lägesbild keeps its errors in it too),
+	 * and the errors, {field: Swedish message} */
+	json_t *form, *errors;
+	int view;                    /* which of a page's views (Uppföljning: page_followup.c) */
 	void (*then)(struct req *r); /* after web_situation_names */
 	const char *upload;          /* an uploaded file (req_keep owns it) */
 	size_t upload_len;

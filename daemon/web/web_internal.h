@@ -172,6 +172,38 @@ int multipart_parse(const char *body, size_t len, const char *content_type, stru
 /* The part of the field name, or NULL. */
 const struct mp_part *multipart_field(const struct mp_part *parts, int n, const char *name);
 
+/* ---- page_meetings.c, meeting_form.c: Möten -------------------------------- */
+
+/* Möten: its reads, then the page; POST /moten: the form. */
+void web_meetings(struct req *r);
+void web_meeting_post(struct req *r);
+/* Reads the list (from cursor, of group; NULL: the first page of all) and
+ * the names, and the meeting recorded (NULL: none), then shows the page
+ * with r->web.form, r->web.errors and r->web.status. */
+void meetings_load(struct req *r, const char *cursor, const char *group, const char *recorded);
+void page_meetings(struct req *r, json_t *items, const char *next, json_t *recorded);
+/* Whether the actor may record a meeting of group (ACT_RECORD_MEETING). */
+bool meeting_may_record(struct req *r, const char *group);
+/* A form field's error from errors ({field: text}), and its aria
+ * attributes (aria-invalid, aria-describedby naming it). */
+void web_field_error(struct html *h, json_t *errors, const char *field);
+void web_field_aria(struct html *h, json_t *errors, const char *field);
+
+/* ---- page_followup.c, followup_form.c: Uppföljning ------------------------- */
+
+/* Uppföljning: last year's follow-up; the paths under /uppfoljning/ (a
+ * year's page, its CSV, its form): false for any other path. */
+void web_followup(struct req *r);
+bool web_followup_route(struct req *r);
+/* Whether the actor may do action; a refusal is audited naming pattern and
+ * answered 403. */
+bool followup_allowed(struct req *r, enum policy_action action, const char *pattern);
+/* The form: its page once the agreement (r->web.id) and the year
+ * (r->web.sub) are known; the post; the page again after a refusal. */
+void followup_edit_load(struct req *r);
+void web_followup_post(struct req *r);
+void followup_reload(struct req *r);
+
 /* ---- session.c ------------------------------------------------------------- */
 
 void web_login_get(struct req *r);

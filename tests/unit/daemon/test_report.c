@@ -91,6 +91,33 @@ Test(report, html_is_one_escaped_page_with_a_print_style)
 	free(html);
 }
 
+/* The web page's part: the same sections and tables, escaped, without a
+ * page, style or title of its own, wide tables in a scrollable region. */
+Test(report, html_body_is_the_page_without_its_frame)
+{
+	char *html = render(REPORT_HTML_BODY), *page = render(REPORT_HTML);
+
+	cr_expect(!strstr(html, "<!DOCTYPE") && !strstr(html, "<style") && !strstr(html, "<h1") &&
+		      !strstr(html, "</html>") && !strstr(html, "<body"),
+		  "%s", html);
+	cr_expect(strstr(html, "EST &lt;fungerar&gt; &amp; möts &quot;varje&quot; vecka."), "%s",
+		  html);
+	cr_expect(!strstr(html, "<fungerar>"), "unescaped text from the data");
+	cr_expect(strncmp(html, "<p>Uppföljningen har även skett muntligt: ja.</p>", 50) == 0, "%s",
+		  html);
+	cr_expect(strstr(html, "<div class=\"wide\" role=\"region\" tabindex=\"0\" "
+			       "aria-label=\"Insatser\"><table>"),
+		  "%s", html);
+	cr_expect(
+	    strstr(html, "<td>EST Sigtuna</td><td>Arbetsgrupp (EST)</td><td class=\"n\">40</td>"));
+	/* Everything from the first section on is the page's, tables aside. */
+	cr_expect(strstr(page, "<h2>1. " VOCAB_FOLLOWUP_HEADING_1 "</h2>") &&
+		  strstr(html, "<h2>1. " VOCAB_FOLLOWUP_HEADING_1 "</h2>"));
+	cr_expect_str_eq(report_content_type(REPORT_HTML_BODY), "text/html; charset=utf-8");
+	free(html);
+	free(page);
+}
+
 Test(report, csv_is_the_statistics_one_value_a_row)
 {
 	char *csv = render(REPORT_CSV);
