@@ -23,6 +23,7 @@ import signal
 import socket
 import socketserver
 import sys
+import time
 import threading
 
 lock = threading.Lock()
@@ -100,6 +101,12 @@ class Session(socketserver.StreamRequestHandler):
                         l = l[1:]
                     lines.append(l)
                 store(self.server.directory, mail_from, rcpt_to, b"".join(lines))
+                # A file "hold" in the directory holds the answer to the
+                # mail it has just stored (a relay that took the mail, and
+                # a sender that has not heard so yet) until it is removed.
+                hold = os.path.join(self.server.directory, "hold")
+                while os.path.exists(hold):
+                    time.sleep(0.01)
                 self.reply("250 queued")
             elif verb == "RSET":
                 mail_from, rcpt_to = None, []

@@ -11,6 +11,7 @@
  * siv.sigtuna.
  */
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -340,6 +341,46 @@ Test(notify, one_mail_per_event_across_a_restart, .init = start_sending)
 			 "Beslut väntar: Före och efter omstart");
 	cr_expect_str_eq(str_of(json_array_get(msgs, 1), "subject"),
 			 "Beslut fattat: Före och efter omstart");
+}
+
+/* The daemon killed after the relay stored a mail but before the sender
+ * heard its "250": the row is still queued, and after the restart the mail
+ * goes out again with the same Message-ID. Twice at worst, never lost. */
+Test(notify, a_daemon_killed_mid_send_sends_the_mail_again_never_loses_it, .init = start_sending)
+{
+	const char *hold = strf(&e, "%s/hold", sink.dir), *id;
+	json_t *msgs;
+	int fd, st;
+
+	user(DIRECTOR + POLISEN);
+	set_mail(&e, director_name(POLISEN), "per.polischef@polisen.example", NULL);
+	fd = open(hold, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	cr_assert(fd >= 0 && close(fd) == 0, "cannot create %s", hold);
+	id = police_and_sollentuna("Mitt i sändningen");
+	submit_ok(user(BERED), id);
+	sink_wait(&e, &sink, 1, "the relay stored the mail, its answer held");
+	cr_assert_eq(kill(e.pid, SIGKILL), 0, "kill: %s", strerror(errno));
+	cr_assert_eq(waitpid(e.pid, &st, 0), e.pid, "waitpid: %s", strerror(errno));
+	close(e.pidfd);
+	e.pidfd = -1;
+	e.pid = 0;
+	cr_expect_str_eq(sql_value(&e, "SELECT status FROM svk.outbox"), "queued",
+			 "the row of a mail whose answer never came");
+	cr_assert_eq(unlink(hold), 0, "unlink: %s", strerror(errno));
+
+	env_serve(&e);
+	wait_count(&e, 1, "after the restart",
+		   "SELECT count(*) FROM svk.outbox WHERE status = 'sent'");
+	sink_wait(&e, &sink, 2, "the mail again");
+	msgs = sink_messages(&e, &sink);
+	cr_expect_eq(json_array_size(msgs), 2, "%zu messages", json_array_size(msgs));
+	cr_expect_str_eq(str_of(json_array_get(msgs, 0), "message_id"),
+			 str_of(json_array_get(msgs, 1), "message_id"),
+			 "the mail sent again has another Message-ID");
+	cr_expect_str_eq(
+	    str_of(json_array_get(msgs, 1), "message_id"),
+	    strf(&e, "<%s@samverkan.example>", sql_value(&e, "SELECT message_id FROM svk.outbox")));
+	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.outbox"), 1);
 }
 
 Test(notify, a_daily_user_gets_one_digest_at_seven, .init = start_sending)
