@@ -16,31 +16,11 @@
 #include <unistd.h>
 
 #include "decisions_util.h"
+#include "web_util.h"
 
 ENV_SHARED_SUITE(web_decide, e, .timeout = 240);
 
 #define XSS_TITLE "<script>alert(1)</script> Prioritering \"><img src=x onerror=alert(2)>"
-
-static const char *cookie(const char *tok)
-{
-	return strf(&e, "Cookie: svk_session=%s", tok);
-}
-
-static struct resp *page_get(const char *tok, const char *path)
-{
-	return http_send(&e, &(struct http_req){ .path = path, .headers = { cookie(tok), NULL } });
-}
-
-/* The session's form token, from the sign-out form of a page. */
-static const char *csrf_of(const char *tok)
-{
-	static const char field[] = "name=\"csrf\" value=\"";
-	struct resp *r = page_get(tok, "/");
-	const char *p = r->body ? strstr(r->body, field) : NULL;
-
-	cr_assert(p, "no form token on the page: %s", resp_why(r));
-	return strf(&e, "%.64s", p + strlen(field));
-}
 
 /* The form's body, encoded as a browser does. */
 static const char *form(const char *csrf, const char *verdict, const char *comment)
@@ -56,17 +36,13 @@ static const char *form(const char *csrf, const char *verdict, const char *comme
 
 static struct resp *form_post(const char *tok, const char *id, const char *body, const char *header)
 {
-	return http_send(
-	    &e, &(struct http_req){ .method = "POST",
-				    .path = strf(&e, "/forslag/%s/beslut", id),
-				    .body = body,
-				    .content_type = "application/x-www-form-urlencoded",
-				    .headers = { tok ? cookie(tok) : "X-None: 1", header, NULL } });
-}
-
-static bool has(const struct resp *r, const char *s)
-{
-	return r->body && strstr(r->body, s);
+	return http_send(&e,
+			 &(struct http_req){ .method = "POST",
+					     .path = strf(&e, "/forslag/%s/beslut", id),
+					     .body = body,
+					     .content_type = "application/x-www-form-urlencoded",
+					     .headers = { tok ? web_cookie(&e, tok) : "X-None: 1",
+							  header, NULL } });
 }
 
 static const char *submitted_extension(void)
@@ -94,16 +70,16 @@ static const char *submitted_priority(const char *title)
 
 Test(web_decide, the_form_decides_as_the_api_does)
 {
-	const char *id = submitted_extension(), *tok = director(POLISEN), *csrf = csrf_of(tok);
-	struct resp *r = page_get(tok, strf(&e, "/forslag/%s", id));
+	const char *id = submitted_extension(), *tok = director(POLISEN), *csrf = web_csrf(&e, tok);
+	struct resp *r = web_get(&e, tok, strf(&e, "/forslag/%s", id));
 
 	cr_assert_eq(r->status, 200, "%s", resp_why(r));
-	cr_expect(has(r, "<label for=\"kommentar\">Kommentar</label>") &&
-		      has(r, ">Godkänn</button>") && has(r, ">Avslå</button>") &&
-		      has(r, ">Återremittera</button>"),
+	cr_expect(web_has(r, "<label for=\"kommentar\">Kommentar</label>") &&
+		      web_has(r, ">Godkänn</button>") && web_has(r, ">Avslå</button>") &&
+		      web_has(r, ">Återremittera</button>"),
 		  "no decision form: %s", r->body);
-	cr_expect(has(r, "4 år, från 31 december 2026 till 31 december 2030"), "%s", r->body);
-	cr_expect(!has(r, "Fokusområde") && !has(r, "Resurser"),
+	cr_expect(web_has(r, "4 år, från 31 december 2026 till 31 december 2030"), "%s", r->body);
+	cr_expect(!web_has(r, "Fokusområde") && !web_has(r, "Resurser"),
 		  "an extension has neither focus area nor resource lines: %s", r->body);
 
 	r = form_post(tok, id, form(csrf, "approve", "Polisen står bakom.\r\nRad två"), NULL);
@@ -134,14 +110,16 @@ Test(web_decide, the_form_decides_as_the_api_does)
 	/* Again: the API's 409, in Swedish, with the comment kept. */
 	r = form_post(tok, id, form(csrf, "reject", "Andra tankar <b>nu</b>"), NULL);
 	cr_expect_eq(r->status, 409, "%s", resp_why(r));
-	cr_expect(has(r, "Din organisation har redan beslutat om förslaget i den här omgången."),
-		  "%s", r->body);
-	cr_expect(has(r, "Andra tankar &lt;b&gt;nu&lt;/b&gt;</textarea>"), "%s", r->body);
+	cr_expect(
+	    web_has(r, "Din organisation har redan beslutat om förslaget i den här omgången."),
+	    "%s", r->body);
+	cr_expect(web_has(r, "Andra tankar &lt;b&gt;nu&lt;/b&gt;</textarea>"), "%s", r->body);
 	cr_expect_eq(count_decisions(id), 2);
 
 	/* The others through the form: the agreement is extended, once. */
 	for (int org = VASBY; org <= SIGTUNA; org++) {
-		r = form_post(director(org), id, form(csrf_of(director(org)), "approve", ""), NULL);
+		r = form_post(director(org), id, form(web_csrf(&e, director(org)), "approve", ""),
+			      NULL);
 		cr_expect_eq(r->status, 303, "%s: %s", director_name(org), resp_why(r));
 	}
 	cr_expect_str_eq(sql_value(&e, "SELECT valid_to::text FROM svk.agreements"), "2030-12-31");
@@ -151,23 +129,23 @@ Test(web_decide, the_form_decides_as_the_api_does)
 			       "AND entity_id = $1 AND after->'comment' = 'null'::jsonb",
 			       id),
 		     2, "an empty comment is sent as none, as the API's clients send it");
-	r = page_get(tok, "/");
-	cr_expect(has(r, "1 januari 2023 – 31 december 2030"), "Översikt: %s", r->body);
+	r = web_get(&e, tok, "/");
+	cr_expect(web_has(r, "1 januari 2023 – 31 december 2030"), "Översikt: %s", r->body);
 
 	/* Decided: the page has no form, and a late form is a 409. */
-	r = page_get(director(SIGTUNA), strf(&e, "/forslag/%s", id));
-	cr_expect(!has(r, ">Godkänn</button>") && has(r, "Godkänt"), "%s", r->body);
-	r = form_post(director(SIGTUNA), id, form(csrf_of(director(SIGTUNA)), "reject", "Sent"),
-		      NULL);
+	r = web_get(&e, director(SIGTUNA), strf(&e, "/forslag/%s", id));
+	cr_expect(!web_has(r, ">Godkänn</button>") && web_has(r, "Godkänt"), "%s", r->body);
+	r = form_post(director(SIGTUNA), id,
+		      form(web_csrf(&e, director(SIGTUNA)), "reject", "Sent"), NULL);
 	cr_expect_eq(r->status, 409, "%s", resp_why(r));
-	cr_expect(has(r, "Förslaget är redan godkänt och kan inte längre beslutas."), "%s",
+	cr_expect(web_has(r, "Förslaget är redan godkänt och kan inte längre beslutas."), "%s",
 		  r->body);
 }
 
 Test(web_decide, the_form_refuses_what_the_api_refuses)
 {
 	const char *id = submitted_priority("Utredare"), *tok = director(POLISEN);
-	const char *csrf = csrf_of(tok);
+	const char *csrf = web_csrf(&e, tok);
 	long before;
 	struct resp *r;
 
@@ -188,29 +166,30 @@ Test(web_decide, the_form_refuses_what_the_api_refuses)
 	/* Fields the API refuses: 422, the comment kept. */
 	r = form_post(tok, id, form(csrf, "maybe", "Behåll mig"), NULL);
 	cr_expect_eq(r->status, 422, "%s", resp_why(r));
-	cr_expect(has(r, "Välj Godkänn, Avslå eller Återremittera.") &&
-		      has(r, ">Behåll mig</textarea>"),
+	cr_expect(web_has(r, "Välj Godkänn, Avslå eller Återremittera.") &&
+		      web_has(r, ">Behåll mig</textarea>"),
 		  "%s", r->body);
 	r = form_post(tok, id, form(csrf, "approve", "Gäller 811218-9876"), NULL);
 	cr_expect_eq(r->status, 422, "a personnummer: %s", resp_why(r));
-	cr_expect(has(r, "personnummer eller samordningsnummer"), "%s", r->body);
+	cr_expect(web_has(r, "personnummer eller samordningsnummer"), "%s", r->body);
 	char *lng = strf(&e, "%04001d", 0);
 	r = form_post(tok, id, form(csrf, "approve", lng), NULL);
 	cr_expect_eq(r->status, 422, "a long comment: %s", resp_why(r));
-	cr_expect(has(r, "Kommentaren är för lång"), "%s", r->body);
+	cr_expect(web_has(r, "Kommentaren är för lång"), "%s", r->body);
 	cr_expect_eq(count_decisions(id), 0);
 
 	/* Not a decision maker: no form, and a forged one is refused and
 	 * audited as the API's refusal is. */
-	r = page_get(user(STYR), strf(&e, "/forslag/%s", id));
+	r = web_get(&e, user(STYR), strf(&e, "/forslag/%s", id));
 	cr_expect_eq(r->status, 200, "%s", resp_why(r));
-	cr_expect(!has(r, "<form class=\"decide\"") && !has(r, ">Godkänn</button>"), "%s", r->body);
+	cr_expect(!web_has(r, "<form class=\"decide\"") && !web_has(r, ">Godkänn</button>"), "%s",
+		  r->body);
 	before = audit_refusals(&e, name(STYR));
-	r = form_post(user(STYR), id, form(csrf_of(user(STYR)), "approve", "Jag tycker till"),
+	r = form_post(user(STYR), id, form(web_csrf(&e, user(STYR)), "approve", "Jag tycker till"),
 		      NULL);
 	cr_expect_eq(r->status, 403, "%s", resp_why(r));
-	cr_expect(has(r, "Bara styrgruppens beslutsfattare kan besluta om förslag.") &&
-		      has(r, "readonly>Jag tycker till</textarea>"),
+	cr_expect(web_has(r, "Bara styrgruppens beslutsfattare kan besluta om förslag.") &&
+		      web_has(r, "readonly>Jag tycker till</textarea>"),
 		  "%s", r->body);
 	cr_expect_eq(audit_refusals(&e, name(STYR)), before + 1);
 	cr_expect_eq(sql_count(&e,
@@ -221,44 +200,46 @@ Test(web_decide, the_form_refuses_what_the_api_refuses)
 
 	/* The policy comes first, as in the API: 403 for no such proposal. */
 	r = form_post(user(STYR), "00000000-0000-4000-8000-000000000000",
-		      form(csrf_of(user(STYR)), "approve", ""), NULL);
+		      form(web_csrf(&e, user(STYR)), "approve", ""), NULL);
 	cr_expect_eq(r->status, 403, "%s", resp_why(r));
 
 	/* A decision maker of an organisation the proposal does not affect:
 	 * refused by the decision itself, audited. */
-	r = page_get(director(SIGTUNA), strf(&e, "/forslag/%s", id));
-	cr_expect(has(r, "Er organisation berörs inte av förslaget"), "%s", r->body);
-	cr_expect(has(r, "1. Brott i nära relation") &&
-		      has(r, "Utredare &lt;b&gt;våld i nära relation&lt;/b&gt;") &&
-		      has(r, "2 tjänster"),
+	r = web_get(&e, director(SIGTUNA), strf(&e, "/forslag/%s", id));
+	cr_expect(web_has(r, "Er organisation berörs inte av förslaget"), "%s", r->body);
+	cr_expect(web_has(r, "1. Brott i nära relation") &&
+		      web_has(r, "Utredare &lt;b&gt;våld i nära relation&lt;/b&gt;") &&
+		      web_has(r, "2 tjänster"),
 		  "the focus area and the resource line: %s", r->body);
 	before = audit_refusals(&e, director_name(SIGTUNA));
-	r = form_post(director(SIGTUNA), id, form(csrf_of(director(SIGTUNA)), "approve", ""), NULL);
+	r = form_post(director(SIGTUNA), id, form(web_csrf(&e, director(SIGTUNA)), "approve", ""),
+		      NULL);
 	cr_expect_eq(r->status, 403, "%s", resp_why(r));
-	cr_expect(has(r, "Din organisation berörs inte av förslaget och beslutar inte om det."),
+	cr_expect(web_has(r, "Din organisation berörs inte av förslaget och beslutar inte om det."),
 		  "%s", r->body);
 	cr_expect_eq(audit_refusals(&e, director_name(SIGTUNA)), before + 1);
 
 	/* The admin right does not decide. */
-	r = form_post(admin_token(&e), id, form(csrf_of(admin_token(&e)), "approve", ""), NULL);
+	r = form_post(admin_token(&e), id, form(web_csrf(&e, admin_token(&e)), "approve", ""),
+		      NULL);
 	cr_expect_eq(r->status, 403, "%s", resp_why(r));
-	cr_expect(has(r, "Administratörsrätten ger inte rätt att besluta."), "%s", r->body);
+	cr_expect(web_has(r, "Administratörsrätten ger inte rätt att besluta."), "%s", r->body);
 
 	/* No such proposal. */
 	r = form_post(tok, "00000000-0000-4000-8000-000000000000", form(csrf, "approve", ""), NULL);
 	cr_expect_eq(r->status, 404, "%s", resp_why(r));
 	r = form_post(tok, "inget-id", form(csrf, "approve", ""), NULL);
 	cr_expect_eq(r->status, 404, "%s", resp_why(r));
-	r = page_get(tok, "/forslag/inget-id");
+	r = web_get(&e, tok, "/forslag/inget-id");
 	cr_expect_eq(r->status, 404, "%s", resp_why(r));
 	cr_expect_eq(count_decisions(id), 0);
 
 	/* Återremiss: back to a draft of round 2, round 1 in the matrix. */
 	r = form_post(tok, id, form(csrf, "return", "Räkna om <tjänsterna>"), NULL);
 	cr_expect_eq(r->status, 303, "%s", resp_why(r));
-	r = page_get(tok, strf(&e, "/forslag/%s", id));
-	cr_expect(has(r, "Återremitterat") && has(r, "Räkna om &lt;tjänsterna&gt;") &&
-		      has(r, ">Utkast<") && !has(r, ">Godkänn</button>"),
+	r = web_get(&e, tok, strf(&e, "/forslag/%s", id));
+	cr_expect(web_has(r, "Återremitterat") && web_has(r, "Räkna om &lt;tjänsterna&gt;") &&
+		      web_has(r, ">Utkast<") && !web_has(r, ">Godkänn</button>"),
 		  "%s", r->body);
 }
 
@@ -268,58 +249,60 @@ Test(web_decide, the_lists)
 	const char *draft = create(user(BERED), extension_body(1, "Ett utkast"));
 	struct resp *r;
 
-	r = page_get(director(POLISEN), "/att-besluta");
+	r = web_get(&e, director(POLISEN), "/att-besluta");
 	cr_assert_eq(r->status, 200, "%s", resp_why(r));
-	cr_expect(has(r, strf(&e, "href=\"/forslag/%s\"", ext)) &&
-		      has(r, strf(&e, "href=\"/forslag/%s\"", prio)) &&
-		      !has(r, strf(&e, "/forslag/%s\"", draft)),
+	cr_expect(web_has(r, strf(&e, "href=\"/forslag/%s\"", ext)) &&
+		      web_has(r, strf(&e, "href=\"/forslag/%s\"", prio)) &&
+		      !web_has(r, strf(&e, "/forslag/%s\"", draft)),
 		  "%s", r->body);
-	cr_expect(has(r, "&lt;script&gt;alert(1)&lt;/script&gt; Prioritering &quot;&gt;&lt;img") &&
-		      !has(r, "<script") && !has(r, "<img src=x"),
-		  "the title is not escaped: %s", r->body);
-	r = page_get(director(SIGTUNA), "/att-besluta");
-	cr_expect(has(r, ext) && !has(r, prio), "sigtuna is not affected by the priority");
-	r = page_get(user(STYR), "/att-besluta");
-	cr_expect(has(r, "Du är inte beslutsfattare") && !has(r, ext), "%s", r->body);
+	cr_expect(
+	    web_has(r, "&lt;script&gt;alert(1)&lt;/script&gt; Prioritering &quot;&gt;&lt;img") &&
+		!web_has(r, "<script") && !web_has(r, "<img src=x"),
+	    "the title is not escaped: %s", r->body);
+	r = web_get(&e, director(SIGTUNA), "/att-besluta");
+	cr_expect(web_has(r, ext) && !web_has(r, prio), "sigtuna is not affected by the priority");
+	r = web_get(&e, user(STYR), "/att-besluta");
+	cr_expect(web_has(r, "Du är inte beslutsfattare") && !web_has(r, ext), "%s", r->body);
 
-	r = page_get(user(EST), "/forslag");
+	r = web_get(&e, user(EST), "/forslag");
 	cr_assert_eq(r->status, 200, "%s", resp_why(r));
-	cr_expect(has(r, ext) && has(r, prio) && has(r, draft), "%s", r->body);
-	r = page_get(user(EST), "/forslag?status=draft");
-	cr_expect(!has(r, ext) && !has(r, prio) && has(r, draft), "%s", r->body);
-	cr_expect(has(r, "<option value=\"draft\" selected>Utkast</option>"), "%s", r->body);
-	r = page_get(user(EST), "/forslag?limit=2");
-	cr_expect(has(r, ext) && has(r, prio) && !has(r, draft), "%s", r->body);
+	cr_expect(web_has(r, ext) && web_has(r, prio) && web_has(r, draft), "%s", r->body);
+	r = web_get(&e, user(EST), "/forslag?status=draft");
+	cr_expect(!web_has(r, ext) && !web_has(r, prio) && web_has(r, draft), "%s", r->body);
+	cr_expect(web_has(r, "<option value=\"draft\" selected>Utkast</option>"), "%s", r->body);
+	r = web_get(&e, user(EST), "/forslag?limit=2");
+	cr_expect(web_has(r, ext) && web_has(r, prio) && !web_has(r, draft), "%s", r->body);
 	const char *next = strstr(r->body ? r->body : "", "rel=\"next\" href=\"");
 	cr_assert(next, "no next page: %s", r->body);
 	next = strf(&e, "%.*s", (int)strcspn(next + 17, "\""), next + 17);
 	cr_expect(strncmp(next, "/forslag?cursor=", 16) == 0 && strstr(next, "&amp;limit=2"), "%s",
 		  next);
-	r = page_get(user(EST), strf(&e, "/forslag?cursor=%s&limit=2",
-				     sql_value(&e,
-					       "SELECT seq::text FROM svk.proposals "
-					       "WHERE id = $1::uuid",
-					       prio)));
-	cr_expect(has(r, draft) && !has(r, ext) && has(r, ">Första sidan</a>") &&
-		      !has(r, "rel=\"next\""),
+	r = web_get(&e, user(EST),
+		    strf(&e, "/forslag?cursor=%s&limit=2",
+			 sql_value(&e,
+				   "SELECT seq::text FROM svk.proposals "
+				   "WHERE id = $1::uuid",
+				   prio)));
+	cr_expect(web_has(r, draft) && !web_has(r, ext) && web_has(r, ">Första sidan</a>") &&
+		      !web_has(r, "rel=\"next\""),
 		  "%s", r->body);
-	r = page_get(user(EST), "/forslag/x/y");
-	cr_expect(r->status == 404 && has(r, "Sidan finns inte"), "%s", resp_why(r));
+	r = web_get(&e, user(EST), "/forslag/x/y");
+	cr_expect(r->status == 404 && web_has(r, "Sidan finns inte"), "%s", resp_why(r));
 
 	/* Without a group: no proposals, and the refusal audited. */
 	const char *nobody = login(&e, "nils.ingen", user_create(&e, "nils.ingen", "sigtuna"));
-	r = page_get(nobody, "/forslag");
+	r = web_get(&e, nobody, "/forslag");
 	cr_expect_eq(r->status, 403, "%s", resp_why(r));
-	r = page_get(nobody, strf(&e, "/forslag/%s", ext));
+	r = web_get(&e, nobody, strf(&e, "/forslag/%s", ext));
 	cr_expect_eq(r->status, 403, "%s", resp_why(r));
-	cr_expect(!has(r, "Förlängning av avtalet"), "%s", r->body);
+	cr_expect(!web_has(r, "Förlängning av avtalet"), "%s", r->body);
 	cr_expect_eq(
 	    sql_count(&e, "SELECT count(*) FROM svk.audit WHERE action = 'request.refused' "
 			  "AND actor = 'nils.ingen' AND after->>'request' = 'GET /forslag/{}'"),
 	    1);
-	r = page_get(user(EST), "/forslag?status=bogus");
+	r = web_get(&e, user(EST), "/forslag?status=bogus");
 	cr_expect_eq(r->status, 400, "%s", resp_why(r));
-	r = page_get(user(EST), "/forslag?cursor=x");
+	r = web_get(&e, user(EST), "/forslag?cursor=x");
 	cr_expect_eq(r->status, 400, "%s", resp_why(r));
 }
 

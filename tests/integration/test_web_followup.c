@@ -17,54 +17,13 @@
 #include <unistd.h>
 
 #include "decisions_util.h"
+#include "web_util.h"
 
 ENV_INIT(start, e, NULL)
 ENV_FINI(stop, e)
 TestSuite(web_followup, .init = start, .fini = stop, .timeout = 240);
 
 #define XSS "<script>alert(1)</script> \"><img src=x onerror=alert(2)>"
-
-static const char *cookie(const char *tok)
-{
-	return strf(&e, "Cookie: svk_session=%s", tok);
-}
-
-static struct resp *page_get(const char *tok, const char *path)
-{
-	return http_send(&e, &(struct http_req){ .path = path, .headers = { cookie(tok), NULL } });
-}
-
-static bool has(const struct resp *r, const char *s)
-{
-	return r->body && strstr(r->body, s);
-}
-
-/* The value of the hidden field name on a page. */
-static const char *hidden(const struct resp *r, const char *field)
-{
-	const char *want = strf(&e, "name=\"%s\" value=\"", field);
-	const char *p = r->body ? strstr(r->body, want) : NULL;
-
-	cr_assert(p, "no %s on the page: %s", field, r->body ? r->body : "");
-	p += strlen(want);
-	return strf(&e, "%.*s", (int)strcspn(p, "\""), p);
-}
-
-static const char *csrf_of(const char *tok)
-{
-	return hidden(page_get(tok, "/"), "csrf");
-}
-
-static const char *esc(const char *s)
-{
-	char *c = curl_easy_escape(NULL, s, 0);
-	const char *out;
-
-	cr_assert(c);
-	out = strf(&e, "%s", c);
-	curl_free(c);
-	return out;
-}
 
 static int last_year(void)
 {
@@ -80,19 +39,20 @@ static const char *form(const char *csrf, const char *version, const char *one, 
 {
 	return strf(
 	    &e, "csrf=%s&agreement=%s&version=%s&collaboration=%s&implementation=%s&results=%s%s",
-	    csrf, agreement_id(), version, esc(one), esc(two), esc("Resultat"),
-	    oral ? "&oral=ja" : "");
+	    csrf, agreement_id(), version, web_enc(&e, one), web_enc(&e, two),
+	    web_enc(&e, "Resultat"), oral ? "&oral=ja" : "");
 }
 
 static struct resp *form_post(const char *tok, const char *year, const char *body,
 			      const char *header)
 {
-	return http_send(
-	    &e, &(struct http_req){ .method = "POST",
-				    .path = strf(&e, "/uppfoljning/%s/redigera", year),
-				    .body = body,
-				    .content_type = "application/x-www-form-urlencoded",
-				    .headers = { tok ? cookie(tok) : "X-None: 1", header, NULL } });
+	return http_send(&e,
+			 &(struct http_req){ .method = "POST",
+					     .path = strf(&e, "/uppfoljning/%s/redigera", year),
+					     .body = body,
+					     .content_type = "application/x-www-form-urlencoded",
+					     .headers = { tok ? web_cookie(&e, tok) : "X-None: 1",
+							  header, NULL } });
 }
 
 static const char *api_path(const char *year, const char *suffix)
@@ -129,15 +89,16 @@ Test(web_followup, the_year_as_the_report_shows_it)
 	meeting("est-sigtuna", "2025-03-04");
 	meeting("est-sigtuna", "2025-03-11");
 
-	r = page_get(user(EST), "/uppfoljning");
+	r = web_get(&e, user(EST), "/uppfoljning");
 	cr_assert_eq(r->status, 200, "%s", resp_why(r));
-	cr_expect(!has(r, "Kommer snart") && has(r, "aria-current=\"page\">Uppföljning<"), "%s",
-		  r->body);
-	cr_expect(has(r, strf(&e, "<h1>Uppföljning %d</h1>", last_year())), "%s", r->body);
+	cr_expect(!web_has(r, "Kommer snart") && web_has(r, "aria-current=\"page\">Uppföljning<"),
+		  "%s", r->body);
+	cr_expect(web_has(r, strf(&e, "<h1>Uppföljning %d</h1>", last_year())), "%s", r->body);
 	for (int y = 2023; y <= last_year() + 1 && y <= 2026; y++)
-		cr_expect(has(r, strf(&e, "href=\"/uppfoljning/%d\"", y)), "%d: %s", y, r->body);
+		cr_expect(web_has(r, strf(&e, "href=\"/uppfoljning/%d\"", y)), "%d: %s", y,
+			  r->body);
 
-	r = page_get(user(EST), "/uppfoljning/2025");
+	r = web_get(&e, user(EST), "/uppfoljning/2025");
 	cr_assert_eq(r->status, 200, "%s", resp_why(r));
 	/* The three headings, defined once in common/vocab.h, in order. */
 	const char *h1 = strstr(r->body, "<h2>1. Hur samverkansformerna upplevs fungera</h2>");
@@ -146,43 +107,44 @@ Test(web_followup, the_year_as_the_report_shows_it)
 					 "bidragit till</h2>");
 	cr_assert(h1 && h2 && h3, "%s", r->body);
 	cr_expect(h1 < h2 && h2 < h3);
-	cr_expect(has(r, "<div class=\"text\">Samverkan &lt;script&gt;alert(1)&lt;/script&gt; "
-			 "&quot;&gt;&lt;img src=x onerror=alert(2)&gt;\nRad två</div>") &&
-		      !has(r, "<script") && !has(r, "<img src=x"),
+	cr_expect(web_has(r, "<div class=\"text\">Samverkan &lt;script&gt;alert(1)&lt;/script&gt; "
+			     "&quot;&gt;&lt;img src=x onerror=alert(2)&gt;\nRad två</div>") &&
+		      !web_has(r, "<script") && !web_has(r, "<img src=x"),
 		  "%s", r->body);
-	cr_expect(has(r, "(Ingen text ännu.)"), "the empty sections: %s", r->body);
+	cr_expect(web_has(r, "(Ingen text ännu.)"), "the empty sections: %s", r->body);
 	/* The statistics as the API computes them, in tables. */
-	cr_expect(has(r, "<h3>Möten 2025</h3>") &&
-		      has(r, "<tr><td>EST Sigtuna</td><td>Arbetsgrupp (EST)</td><td class=\"n\">2"
-			     "</td>"),
+	cr_expect(web_has(r, "<h3>Möten 2025</h3>") &&
+		      web_has(r,
+			      "<tr><td>EST Sigtuna</td><td>Arbetsgrupp (EST)</td><td class=\"n\">2"
+			      "</td>"),
 		  "%s", r->body);
-	cr_expect(has(r, "<h3>Insatser per kommun och fokusområde</h3>") &&
-		      has(r, "<h3>Händelser 2025 jämfört med 2024</h3>") &&
-		      has(r, "role=\"region\" tabindex=\"0\" aria-label=\"Insatser\""),
+	cr_expect(web_has(r, "<h3>Insatser per kommun och fokusområde</h3>") &&
+		      web_has(r, "<h3>Händelser 2025 jämfört med 2024</h3>") &&
+		      web_has(r, "role=\"region\" tabindex=\"0\" aria-label=\"Insatser\""),
 		  "%s", r->body);
-	cr_expect(has(r, "<span class=\"status s-draft\">Utkast</span>") &&
-		      has(r, "<dd>1 januari 2023 – 31 december 2026</dd>"),
+	cr_expect(web_has(r, "<span class=\"status s-draft\">Utkast</span>") &&
+		      web_has(r, "<dd>1 januari 2023 – 31 december 2026</dd>"),
 		  "%s", r->body);
-	cr_expect(has(r, "href=\"/uppfoljning/2025/rapport.csv\" download>"), "%s", r->body);
-	cr_expect(!has(r, "Redigera texterna") && !has(r, "<textarea"),
+	cr_expect(web_has(r, "href=\"/uppfoljning/2025/rapport.csv\" download>"), "%s", r->body);
+	cr_expect(!web_has(r, "Redigera texterna") && !web_has(r, "<textarea"),
 		  "an EST member may only read: %s", r->body);
 
-	r = page_get(user(BERED), "/uppfoljning/2025");
-	cr_expect(has(r, "href=\"/uppfoljning/2025/redigera\">Redigera texterna</a>"), "%s",
+	r = web_get(&e, user(BERED), "/uppfoljning/2025");
+	cr_expect(web_has(r, "href=\"/uppfoljning/2025/redigera\">Redigera texterna</a>"), "%s",
 		  r->body);
 
 	const char *const missing[] = { "/uppfoljning/2022",  "/uppfoljning/2099",
 					"/uppfoljning/abcd",  "/uppfoljning/2025/x",
 					"/uppfoljning/20255", "/uppfoljning/" };
 	for (size_t i = 0; i < sizeof missing / sizeof missing[0]; i++) {
-		r = page_get(user(EST), missing[i]);
+		r = web_get(&e, user(EST), missing[i]);
 		cr_expect_eq(r->status, 404, "%s: %s", missing[i], resp_why(r));
 	}
 	const char *nobody = login(&e, "nils.ingen", user_create(&e, "nils.ingen", "sigtuna"));
-	r = page_get(nobody, "/uppfoljning/2025");
+	r = web_get(&e, nobody, "/uppfoljning/2025");
 	cr_expect_eq(r->status, 403, "%s", resp_why(r));
-	cr_expect(!has(r, "Samverkan &lt;script"), "%s", r->body);
-	r = page_get(nobody, "/uppfoljning/2025/rapport.csv");
+	cr_expect(!web_has(r, "Samverkan &lt;script"), "%s", r->body);
+	r = web_get(&e, nobody, "/uppfoljning/2025/rapport.csv");
 	cr_expect_eq(r->status, 403, "%s", resp_why(r));
 }
 
@@ -192,7 +154,7 @@ Test(web_followup, the_csv_is_the_apis)
 
 	api_edit("2025", "Text");
 	meeting("styrgrupp", "2025-05-05");
-	page = page_get(user(EST), "/uppfoljning/2025/rapport.csv");
+	page = web_get(&e, user(EST), "/uppfoljning/2025/rapport.csv");
 	cr_assert_eq(page->status, 200, "%s", resp_why(page));
 	cr_expect_str_eq(resp_header(page, "Content-Type"), "text/csv; charset=utf-8");
 	cr_expect_str_eq(resp_header(page, "Content-Disposition"),
@@ -202,7 +164,7 @@ Test(web_followup, the_csv_is_the_apis)
 	cr_expect_eq(page->len, api->len);
 	cr_expect(page->len == api->len && memcmp(page->body, api->body, page->len) == 0,
 		  "the page's CSV is not the API's:\n%s\n%s", page->body, api->body);
-	cr_expect(has(page, "Möten;Strategiskt samverkansforum/styrgrupp;"), "%s", page->body);
+	cr_expect(web_has(page, "Möten;Strategiskt samverkansforum/styrgrupp;"), "%s", page->body);
 }
 
 /* A reader whose organisation is not a party sees small counts as <3, as
@@ -221,31 +183,31 @@ Test(web_followup, small_counts_are_suppressed_as_the_api_does)
 		 "\"place\":\"Centrum\",\"category\":\"brand\"}");
 	cr_assert_eq(r->status, 201, "%s", resp_why(r));
 
-	r = page_get(hem, "/uppfoljning/2025");
+	r = web_get(&e, hem, "/uppfoljning/2025");
 	cr_assert_eq(r->status, 200, "%s", resp_why(r));
-	cr_expect(has(r, "<tr><td>Sigtuna kommun</td><td>Brand</td><td class=\"n\">&lt;3</td>"),
+	cr_expect(web_has(r, "<tr><td>Sigtuna kommun</td><td>Brand</td><td class=\"n\">&lt;3</td>"),
 		  "%s", r->body);
-	r = page_get(hem, "/uppfoljning/2025/rapport.csv");
-	cr_expect(has(r, "Händelser;Sigtuna kommun;Brand;2025;<3\r\n"), "%s", r->body);
-	r = page_get(user(EST), "/uppfoljning/2025");
-	cr_expect(has(r, "<tr><td>Sigtuna kommun</td><td>Brand</td><td class=\"n\">1</td>"), "%s",
-		  r->body);
+	r = web_get(&e, hem, "/uppfoljning/2025/rapport.csv");
+	cr_expect(web_has(r, "Händelser;Sigtuna kommun;Brand;2025;<3\r\n"), "%s", r->body);
+	r = web_get(&e, user(EST), "/uppfoljning/2025");
+	cr_expect(web_has(r, "<tr><td>Sigtuna kommun</td><td>Brand</td><td class=\"n\">1</td>"),
+		  "%s", r->body);
 }
 
 Test(web_followup, the_form_edits_as_the_api_does)
 {
-	const char *tok = user(BERED), *csrf = csrf_of(tok), *version;
+	const char *tok = user(BERED), *csrf = web_csrf(&e, tok), *version;
 	struct resp *r;
 
-	r = page_get(tok, "/uppfoljning/2025/redigera");
+	r = web_get(&e, tok, "/uppfoljning/2025/redigera");
 	cr_assert_eq(r->status, 200, "%s", resp_why(r));
-	cr_expect(has(r, "<label for=\"f-collaboration\">1. Hur samverkansformerna upplevs "
-			 "fungera</label>") &&
-		      has(r, "<label for=\"f-results\">3. Bedömning av det resultat som "
-			     "insatserna har bidragit till</label>"),
+	cr_expect(web_has(r, "<label for=\"f-collaboration\">1. Hur samverkansformerna upplevs "
+			     "fungera</label>") &&
+		      web_has(r, "<label for=\"f-results\">3. Bedömning av det resultat som "
+				 "insatserna har bidragit till</label>"),
 		  "%s", r->body);
-	cr_expect_str_eq(hidden(r, "agreement"), agreement_id());
-	version = hidden(r, "version");
+	cr_expect_str_eq(web_hidden(&e, r, "agreement"), agreement_id());
+	version = web_hidden(&e, r, "version");
 
 	r = form_post(
 	    tok, "2025",
@@ -267,12 +229,12 @@ Test(web_followup, the_form_edits_as_the_api_does)
 	 * current version. */
 	r = form_post(tok, "2025", form(csrf, version, "Min version", "Annat", false), NULL);
 	cr_expect_eq(r->status, 412, "%s", resp_why(r));
-	cr_expect(has(r, "Någon annan har ändrat uppföljningen") &&
-		      has(r, ">Min version</textarea>"),
+	cr_expect(web_has(r, "Någon annan har ändrat uppföljningen") &&
+		      web_has(r, ">Min version</textarea>"),
 		  "%s", r->body);
-	cr_expect_str_neq(hidden(r, "version"), version);
+	cr_expect_str_neq(web_hidden(&e, r, "version"), version);
 	cr_expect_str_eq(
-	    hidden(r, "version"),
+	    web_hidden(&e, r, "version"),
 	    sql_value(&e, "SELECT svk.follow_up_etag($1::uuid, 2025)", agreement_id()));
 	cr_expect_eq(updates(), 1);
 
@@ -283,13 +245,14 @@ Test(web_followup, the_form_edits_as_the_api_does)
 	r = form_post(tok, "2025", form(csrf, "", "Kort text", big, false), NULL);
 	free(big);
 	cr_expect_eq(r->status, 422, "%s", resp_why(r));
-	cr_expect(has(r, "<p class=\"field-error\" id=\"fel-implementation\">Texten är för lång") &&
-		      has(r, "aria-invalid=\"true\" aria-describedby=\"fel-implementation\"") &&
-		      has(r, ">Kort text</textarea>"),
-		  "%s", r->body);
+	cr_expect(
+	    web_has(r, "<p class=\"field-error\" id=\"fel-implementation\">Texten är för lång") &&
+		web_has(r, "aria-invalid=\"true\" aria-describedby=\"fel-implementation\"") &&
+		web_has(r, ">Kort text</textarea>"),
+	    "%s", r->body);
 	r = form_post(tok, "2025", form(csrf, "", "Gäller 811218-9876", "", false), NULL);
 	cr_expect_eq(r->status, 422, "%s", resp_why(r));
-	cr_expect(has(r, "id=\"fel-collaboration\">Texten innehåller ett personnummer"), "%s",
+	cr_expect(web_has(r, "id=\"fel-collaboration\">Texten innehåller ett personnummer"), "%s",
 		  r->body);
 	cr_expect_eq(updates(), 1);
 
@@ -301,13 +264,14 @@ Test(web_followup, the_form_edits_as_the_api_does)
 	submit_ok(tok, prop);
 	r = form_post(tok, "2025", form(csrf, "", "Sent ändrad", "", false), NULL);
 	cr_expect_eq(r->status, 409, "%s", resp_why(r));
-	cr_expect(has(r, "väntar på styrgruppens beslut") && has(r, ">Sent ändrad</textarea>"),
+	cr_expect(web_has(r, "väntar på styrgruppens beslut") &&
+		      web_has(r, ">Sent ändrad</textarea>"),
 		  "%s", r->body);
 	for (int org = POLISEN; org < N_PARTIES; org++)
 		decide_ok(director(org), prop, "approve", NULL);
-	r = page_get(tok, "/uppfoljning/2025");
-	cr_expect(has(r, "<dd>Antagen ") && !has(r, "Redigera texterna"), "%s", r->body);
-	r = page_get(tok, "/uppfoljning/2025/redigera");
+	r = web_get(&e, tok, "/uppfoljning/2025");
+	cr_expect(web_has(r, "<dd>Antagen ") && !web_has(r, "Redigera texterna"), "%s", r->body);
+	r = web_get(&e, tok, "/uppfoljning/2025/redigera");
 	cr_expect_eq(r->status, 409, "%s", resp_why(r));
 	r = form_post(tok, "2025", form(csrf, "", "Efteråt", "", false), NULL);
 	cr_expect_eq(r->status, 409, "%s", resp_why(r));
@@ -316,13 +280,13 @@ Test(web_followup, the_form_edits_as_the_api_does)
 
 Test(web_followup, forged_and_cross_origin_edits_are_refused)
 {
-	const char *csrf = csrf_of(user(BERED)), *est_csrf = csrf_of(user(EST));
+	const char *csrf = web_csrf(&e, user(BERED)), *est_csrf = web_csrf(&e, user(EST));
 	struct resp *r;
 
 	/* One who may only read sees no form and may not post one. */
-	r = page_get(user(EST), "/uppfoljning/2025/redigera");
+	r = web_get(&e, user(EST), "/uppfoljning/2025/redigera");
 	cr_expect_eq(r->status, 403, "%s", resp_why(r));
-	cr_expect(!has(r, "<textarea"), "%s", r->body);
+	cr_expect(!web_has(r, "<textarea"), "%s", r->body);
 	r = form_post(user(EST), "2025", form(est_csrf, "", "Smygande", "", false), NULL);
 	cr_expect_eq(r->status, 403, "%s", resp_why(r));
 	cr_expect_eq(sql_count(&e,
@@ -350,7 +314,7 @@ Test(web_followup, forged_and_cross_origin_edits_are_refused)
 					      .path = "/uppfoljning/2025",
 					      .body = "x=1",
 					      .content_type = "application/x-www-form-urlencoded",
-					      .headers = { cookie(user(BERED)), NULL } });
+					      .headers = { web_cookie(&e, user(BERED)), NULL } });
 	cr_expect_eq(r->status, 405, "%s", resp_why(r));
 	cr_expect_str_eq(resp_header(r, "Allow"), "GET");
 }

@@ -16,48 +16,13 @@
 #include <unistd.h>
 
 #include "decisions_util.h"
+#include "web_util.h"
 
 ENV_INIT(start, e, NULL)
 ENV_FINI(stop, e)
 TestSuite(web_meetings, .init = start, .fini = stop, .timeout = 240);
 
 #define XSS "<script>alert(1)</script> \"><img src=x onerror=alert(2)>"
-
-static const char *cookie(const char *tok)
-{
-	return strf(&e, "Cookie: svk_session=%s", tok);
-}
-
-static struct resp *page_get(const char *tok, const char *path)
-{
-	return http_send(&e, &(struct http_req){ .path = path, .headers = { cookie(tok), NULL } });
-}
-
-static bool has(const struct resp *r, const char *s)
-{
-	return r->body && strstr(r->body, s);
-}
-
-static const char *csrf_of(const char *tok)
-{
-	static const char field[] = "name=\"csrf\" value=\"";
-	struct resp *r = page_get(tok, "/");
-	const char *p = r->body ? strstr(r->body, field) : NULL;
-
-	cr_assert(p, "no form token on the page: %s", resp_why(r));
-	return strf(&e, "%.64s", p + strlen(field));
-}
-
-static const char *esc(const char *s)
-{
-	char *c = curl_easy_escape(NULL, s, 0);
-	const char *out;
-
-	cr_assert(c);
-	out = strf(&e, "%s", c);
-	curl_free(c);
-	return out;
-}
 
 /* The form's body as a browser encodes it; attendees a list "a,b". */
 static const char *form(const char *csrf, const char *group, const char *held_on,
@@ -66,23 +31,25 @@ static const char *form(const char *csrf, const char *group, const char *held_on
 	const char *body = strf(&e,
 				"csrf=%s&group=%s&held_on=%s&decisions=%s&focus_places=%s"
 				"&minutes=%s",
-				csrf, esc(group), esc(held_on), esc(decisions),
-				esc("Märsta centrum\r\nValsta"), esc(minutes));
+				csrf, web_enc(&e, group), web_enc(&e, held_on),
+				web_enc(&e, decisions), web_enc(&e, "Märsta centrum\r\nValsta"),
+				web_enc(&e, minutes));
 	char *list = strf(&e, "%s", attendees), *save = NULL;
 
 	for (char *a = strtok_r(list, ",", &save); a; a = strtok_r(NULL, ",", &save))
-		body = strf(&e, "%s&attendees=%s", body, esc(a));
+		body = strf(&e, "%s&attendees=%s", body, web_enc(&e, a));
 	return body;
 }
 
 static struct resp *form_post(const char *tok, const char *body, const char *header)
 {
-	return http_send(
-	    &e, &(struct http_req){ .method = "POST",
-				    .path = "/moten",
-				    .body = body,
-				    .content_type = "application/x-www-form-urlencoded",
-				    .headers = { tok ? cookie(tok) : "X-None: 1", header, NULL } });
+	return http_send(&e,
+			 &(struct http_req){ .method = "POST",
+					     .path = "/moten",
+					     .body = body,
+					     .content_type = "application/x-www-form-urlencoded",
+					     .headers = { tok ? web_cookie(&e, tok) : "X-None: 1",
+							  header, NULL } });
 }
 
 static long meetings(void)
@@ -102,15 +69,6 @@ static const char *api_meeting(const char *tok, const char *group, const char *h
 	return strf(&e, "%s", resp_str(r, "id"));
 }
 
-static int count_of(const char *body, const char *s)
-{
-	int n = 0;
-
-	for (const char *p = body ? strstr(body, s) : NULL; p; p = strstr(p + 1, s))
-		n++;
-	return n;
-}
-
 Test(web_meetings, the_list_and_who_may_record)
 {
 	struct resp *r;
@@ -118,47 +76,52 @@ Test(web_meetings, the_list_and_who_may_record)
 	api_meeting(user(EST), "est-sigtuna", "2025-12-04", "Anteckning " XSS);
 	api_meeting(user(STYR), "styrgrupp", "2025-11-20", "");
 
-	r = page_get(user(EST), "/moten");
+	r = web_get(&e, user(EST), "/moten");
 	cr_assert_eq(r->status, 200, "%s", resp_why(r));
-	cr_expect(!has(r, "Kommer snart") && has(r, "aria-current=\"page\">Möten<"), "%s", r->body);
-	cr_expect(has(r, "EST Sigtuna, 4 december 2025 <span class=\"week\">(v. 49)</span>"), "%s",
+	cr_expect(!web_has(r, "Kommer snart") && web_has(r, "aria-current=\"page\">Möten<"), "%s",
 		  r->body);
-	cr_expect(has(r, "20 november 2025 <span class=\"week\">(v. 47)</span>"), "%s", r->body);
+	cr_expect(web_has(r, "EST Sigtuna, 4 december 2025 <span class=\"week\">(v. 49)</span>"),
+		  "%s", r->body);
+	cr_expect(web_has(r, "20 november 2025 <span class=\"week\">(v. 47)</span>"), "%s",
+		  r->body);
 	cr_expect(
-	    has(r, sql_value(&e, "SELECT name FROM svk.organisations WHERE slug = 'sigtuna'")),
+	    web_has(r, sql_value(&e, "SELECT name FROM svk.organisations WHERE slug = 'sigtuna'")),
 	    "the attendees by name: %s", r->body);
-	cr_expect(has(r, "Anteckning &lt;script&gt;alert(1)&lt;/script&gt; &quot;&gt;&lt;img") &&
-		      has(r, "<li>Beslut &lt;script&gt;") && !has(r, "<script") &&
-		      !has(r, "<img src=x"),
-		  "not escaped: %s", r->body);
+	cr_expect(
+	    web_has(r, "Anteckning &lt;script&gt;alert(1)&lt;/script&gt; &quot;&gt;&lt;img") &&
+		web_has(r, "<li>Beslut &lt;script&gt;") && !web_has(r, "<script") &&
+		!web_has(r, "<img src=x"),
+	    "not escaped: %s", r->body);
 	/* The EST member's form offers their own group only. */
-	cr_expect(has(r, "action=\"/moten\"") && has(r, ">Registrera mötet</button>"), "%s",
+	cr_expect(web_has(r, "action=\"/moten\"") && web_has(r, ">Registrera mötet</button>"), "%s",
 		  r->body);
-	cr_expect(has(r, "<option value=\"est-sigtuna\" selected>EST Sigtuna</option>"), "%s",
+	cr_expect(web_has(r, "<option value=\"est-sigtuna\" selected>EST Sigtuna</option>"), "%s",
 		  r->body);
-	cr_expect_eq(count_of(r->body, "<option value=\"") - count_of(r->body, "name=\"grupp\"") -
+	cr_expect_eq(web_count(r->body, "<option value=\"") - web_count(r->body, "name=\"grupp\"") -
 			 5 /* the filter's groups */,
 		     1, "the form offers other groups: %s", r->body);
-	cr_expect(has(r, "<label for=\"f-held_on\">Datum</label>") &&
-		      has(r, "legend>Närvarande organisationer</legend>"),
+	cr_expect(web_has(r, "<label for=\"f-held_on\">Datum</label>") &&
+		      web_has(r, "legend>Närvarande organisationer</legend>"),
 		  "%s", r->body);
 
 	/* The beredningsgrupp records for every group. */
-	r = page_get(user(BERED), "/moten");
+	r = web_get(&e, user(BERED), "/moten");
 	cr_assert_eq(r->status, 200, "%s", resp_why(r));
-	cr_expect(has(r, "<option value=\"\">Välj grupp</option>"), "%s", r->body);
-	cr_expect_eq(count_of(r->body, "<option value=\"styrgrupp\""), 2, "%s", r->body);
-	cr_expect_eq(count_of(r->body, "<option value=\"est-sollentuna\""), 2, "%s", r->body);
+	cr_expect(web_has(r, "<option value=\"\">Välj grupp</option>"), "%s", r->body);
+	cr_expect_eq(web_count(r->body, "<option value=\"styrgrupp\""), 2, "%s", r->body);
+	cr_expect_eq(web_count(r->body, "<option value=\"est-sollentuna\""), 2, "%s", r->body);
 
 	/* A user in no group may neither read nor record. */
 	const char *nobody = login(&e, "nils.ingen", user_create(&e, "nils.ingen", "sigtuna"));
-	r = page_get(nobody, "/moten");
+	r = web_get(&e, nobody, "/moten");
 	cr_expect_eq(r->status, 403, "%s", resp_why(r));
-	cr_expect(!has(r, "Registrera") && !has(r, "EST Sigtuna") && !has(r, "Anteckning"), "%s",
-		  r->body);
-	r = form_post(nobody, form(csrf_of(nobody), "est-sigtuna", "2025-12-01", "", "", ""), NULL);
+	cr_expect(!web_has(r, "Registrera") && !web_has(r, "EST Sigtuna") &&
+		      !web_has(r, "Anteckning"),
+		  "%s", r->body);
+	r = form_post(nobody, form(web_csrf(&e, nobody), "est-sigtuna", "2025-12-01", "", "", ""),
+		      NULL);
 	cr_expect_eq(r->status, 403, "a forged form: %s", resp_why(r));
-	cr_expect(!has(r, "<form class=\"record\""), "%s", r->body);
+	cr_expect(!web_has(r, "<form class=\"record\""), "%s", r->body);
 	cr_expect_eq(meetings(), 2);
 	cr_expect_eq(sql_count(&e,
 			       "SELECT count(*) FROM svk.audit WHERE action = 'request.refused' "
@@ -169,7 +132,7 @@ Test(web_meetings, the_list_and_who_may_record)
 
 Test(web_meetings, a_meeting_recorded_through_the_form_is_the_apis)
 {
-	const char *tok = user(EST), *csrf = csrf_of(tok), *id;
+	const char *tok = user(EST), *csrf = web_csrf(&e, tok), *id;
 	struct resp *r;
 
 	r = form_post(tok,
@@ -209,63 +172,66 @@ Test(web_meetings, a_meeting_recorded_through_the_form_is_the_apis)
 		     1);
 
 	/* The list the form answers with shows it. */
-	r = page_get(tok, strf(&e, "/moten?registrerat=%s", id));
+	r = web_get(&e, tok, strf(&e, "/moten?registrerat=%s", id));
 	cr_assert_eq(r->status, 200, "%s", resp_why(r));
-	cr_expect(has(r, "<h2>Mötet är registrerat</h2>") && has(r, "4 december 2025") &&
-		      has(r, "<li>Kameror &lt;script&gt;"),
+	cr_expect(web_has(r, "<h2>Mötet är registrerat</h2>") && web_has(r, "4 december 2025") &&
+		      web_has(r, "<li>Kameror &lt;script&gt;"),
 		  "%s", r->body);
 }
 
 Test(web_meetings, refusals_keep_what_was_typed)
 {
-	const char *tok = user(EST), *csrf = csrf_of(tok);
+	const char *tok = user(EST), *csrf = web_csrf(&e, tok);
 	struct resp *r;
 
 	/* No date: the field says so, the rest is kept, escaped. */
 	r = form_post(tok, form(csrf, "est-sigtuna", "", "polisen", "Beslut ett", "Text " XSS),
 		      NULL);
 	cr_expect_eq(r->status, 422, "%s", resp_why(r));
-	cr_expect(has(r, "<p class=\"field-error\" id=\"fel-held_on\">Ange vilken dag mötet hölls"),
+	cr_expect(
+	    web_has(r, "<p class=\"field-error\" id=\"fel-held_on\">Ange vilken dag mötet hölls"),
+	    "%s", r->body);
+	cr_expect(web_has(r, "id=\"f-held_on\" name=\"held_on\" type=\"date\"") &&
+		      web_has(r, "aria-invalid=\"true\" aria-describedby=\"fel-held_on\""),
 		  "%s", r->body);
-	cr_expect(has(r, "id=\"f-held_on\" name=\"held_on\" type=\"date\"") &&
-		      has(r, "aria-invalid=\"true\" aria-describedby=\"fel-held_on\""),
-		  "%s", r->body);
-	cr_expect(has(r, ">Text &lt;script&gt;alert(1)&lt;/script&gt; &quot;&gt;&lt;img src=x "
-			 "onerror=alert(2)&gt;</textarea>"),
+	cr_expect(web_has(r, ">Text &lt;script&gt;alert(1)&lt;/script&gt; &quot;&gt;&lt;img src=x "
+			     "onerror=alert(2)&gt;</textarea>"),
 		  "the minutes are not kept: %s", r->body);
-	cr_expect(has(r, ">Beslut ett</textarea>") && has(r, "value=\"polisen\" checked") &&
-		      !has(r, "value=\"sigtuna\" checked"),
+	cr_expect(web_has(r, ">Beslut ett</textarea>") && web_has(r, "value=\"polisen\" checked") &&
+		      !web_has(r, "value=\"sigtuna\" checked"),
 		  "%s", r->body);
-	cr_expect(!has(r, "<script") && !has(r, "<img src=x"), "%s", r->body);
+	cr_expect(!web_has(r, "<script") && !web_has(r, "<img src=x"), "%s", r->body);
 
 	/* A day still to come: the database's refusal, on its field. */
 	r = form_post(tok, form(csrf, "est-sigtuna", "2099-01-01", "", "", "Framtid"), NULL);
 	cr_expect_eq(r->status, 422, "%s", resp_why(r));
-	cr_expect(has(r, "id=\"fel-held_on\">Datumet får inte ligga i framtiden.") &&
-		      has(r, "value=\"2099-01-01\""),
+	cr_expect(web_has(r, "id=\"fel-held_on\">Datumet får inte ligga i framtiden.") &&
+		      web_has(r, "value=\"2099-01-01\""),
 		  "%s", r->body);
 
 	/* A personal identity number is not stored. */
 	r = form_post(tok, form(csrf, "est-sigtuna", "2025-12-04", "", "", "Gäller 19811218-9876"),
 		      NULL);
 	cr_expect_eq(r->status, 422, "%s", resp_why(r));
-	cr_expect(has(r, "id=\"fel-minutes\">Texten innehåller ett personnummer"), "%s", r->body);
+	cr_expect(web_has(r, "id=\"fel-minutes\">Texten innehåller ett personnummer"), "%s",
+		  r->body);
 
 	/* Twice on one day: the conflict, on the date. */
 	api_meeting(tok, "est-sigtuna", "2025-12-04", "");
 	r = form_post(tok, form(csrf, "est-sigtuna", "2025-12-04", "", "", "Igen"), NULL);
 	cr_expect_eq(r->status, 409, "%s", resp_why(r));
-	cr_expect(has(r, "id=\"fel-held_on\">Ett möte för gruppen den dagen är redan registrerat"),
-		  "%s", r->body);
+	cr_expect(
+	    web_has(r, "id=\"fel-held_on\">Ett möte för gruppen den dagen är redan registrerat"),
+	    "%s", r->body);
 
 	/* A group the EST member is not in: 403, audited, kept. */
 	long refused = audit_refusals(&e, name(EST));
 	r = form_post(tok, form(csrf, "styrgrupp", "2025-12-02", "", "", "Smygande"), NULL);
 	cr_expect_eq(r->status, 403, "%s", resp_why(r));
-	cr_expect(has(r, "id=\"fel-group\">Du har inte behörighet att registrera möten för den "
-			 "gruppen."),
+	cr_expect(web_has(r, "id=\"fel-group\">Du har inte behörighet att registrera möten för den "
+			     "gruppen."),
 		  "%s", r->body);
-	cr_expect(has(r, ">Smygande</textarea>"), "%s", r->body);
+	cr_expect(web_has(r, ">Smygande</textarea>"), "%s", r->body);
 	cr_expect_eq(audit_refusals(&e, name(EST)), refused + 1);
 	cr_expect_eq(sql_count(&e,
 			       "SELECT count(*) FROM svk.audit WHERE action = 'request.refused' "
@@ -278,13 +244,14 @@ Test(web_meetings, refusals_keep_what_was_typed)
 
 Test(web_meetings, forged_and_cross_origin_forms_are_refused)
 {
-	const char *tok = user(BERED), *csrf = csrf_of(tok);
+	const char *tok = user(BERED), *csrf = web_csrf(&e, tok);
 	const char *good = form(csrf, "est-sigtuna", "2025-12-04", "", "", "");
 	struct resp *r;
 
 	r = form_post(tok, form("", "est-sigtuna", "2025-12-04", "", "", ""), NULL);
 	cr_expect_eq(r->status, 403, "no form token: %s", resp_why(r));
-	r = form_post(tok, form(csrf_of(user(EST)), "est-sigtuna", "2025-12-04", "", "", ""), NULL);
+	r = form_post(tok, form(web_csrf(&e, user(EST)), "est-sigtuna", "2025-12-04", "", "", ""),
+		      NULL);
 	cr_expect_eq(r->status, 403, "another session's form token: %s", resp_why(r));
 	r = form_post(tok, good, "Origin: https://evil.example");
 	cr_expect_eq(r->status, 403, "another origin: %s", resp_why(r));
@@ -300,7 +267,7 @@ Test(web_meetings, forged_and_cross_origin_forms_are_refused)
 
 	r = http_send(&e, &(struct http_req){ .method = "DELETE",
 					      .path = "/moten",
-					      .headers = { cookie(tok), NULL } });
+					      .headers = { web_cookie(&e, tok), NULL } });
 	cr_expect_eq(r->status, 405, "%s", resp_why(r));
 	cr_expect_str_eq(resp_header(r, "Allow"), "GET, POST");
 }
@@ -315,32 +282,32 @@ Test(web_meetings, the_list_pages_with_the_apis_cursor)
 			    strf(&e, "2025-%02d-%02d", 1 + i / 4, 1 + (i % 4) * 7), "");
 	api_meeting(user(BERED), "styrgrupp", "2025-10-02", "Styrgruppens möte");
 
-	r = page_get(user(EST), "/moten");
+	r = web_get(&e, user(EST), "/moten");
 	cr_assert_eq(r->status, 200, "%s", resp_why(r));
-	cr_expect_eq(count_of(r->body, "<li class=\"meeting\""), 20, "%s", r->body);
+	cr_expect_eq(web_count(r->body, "<li class=\"meeting\""), 20, "%s", r->body);
 	next = strstr(r->body, "<a rel=\"next\" href=\"/moten?cursor=");
 	cr_assert(next, "no Nästa sida: %s", r->body);
-	cr_expect(has(r, "\">Nästa sida</a>") && !has(r, "Första sidan"), "%s", r->body);
+	cr_expect(web_has(r, "\">Nästa sida</a>") && !web_has(r, "Första sidan"), "%s", r->body);
 	next = strf(&e, "%.*s", (int)strcspn(next + 20, "\""), next + 20);
 	cr_expect_str_eq(next, strf(&e, "/moten?cursor=%s",
 				    sql_value(&e, "SELECT m.seq::text FROM svk.meetings m ORDER BY "
 						  "m.seq OFFSET 19 LIMIT 1")));
 
-	r = page_get(user(EST), next);
+	r = web_get(&e, user(EST), next);
 	cr_assert_eq(r->status, 200, "%s", resp_why(r));
-	cr_expect_eq(count_of(r->body, "<li class=\"meeting\""), 5, "%s", r->body);
-	cr_expect(has(r, "Styrgruppens möte") && has(r, ">Första sidan</a>") &&
-		      !has(r, "Nästa sida"),
+	cr_expect_eq(web_count(r->body, "<li class=\"meeting\""), 5, "%s", r->body);
+	cr_expect(web_has(r, "Styrgruppens möte") && web_has(r, ">Första sidan</a>") &&
+		      !web_has(r, "Nästa sida"),
 		  "%s", r->body);
 
 	/* One group's meetings, as GET /v1/meetings?group= gives them. */
-	r = page_get(user(EST), "/moten?grupp=styrgrupp");
+	r = web_get(&e, user(EST), "/moten?grupp=styrgrupp");
 	cr_assert_eq(r->status, 200, "%s", resp_why(r));
-	cr_expect_eq(count_of(r->body, "<li class=\"meeting\""), 1, "%s", r->body);
-	cr_expect(has(r, "<option value=\"styrgrupp\" selected>"), "%s", r->body);
-	r = page_get(user(EST), "/moten?cursor=x");
+	cr_expect_eq(web_count(r->body, "<li class=\"meeting\""), 1, "%s", r->body);
+	cr_expect(web_has(r, "<option value=\"styrgrupp\" selected>"), "%s", r->body);
+	r = web_get(&e, user(EST), "/moten?cursor=x");
 	cr_expect_eq(r->status, 400, "%s", resp_why(r));
-	r = page_get(user(EST), "/moten?grupp=%3Cscript%3E");
+	r = web_get(&e, user(EST), "/moten?grupp=%3Cscript%3E");
 	cr_expect_eq(r->status, 400, "%s", resp_why(r));
 }
 

@@ -14,23 +14,12 @@
 #include <unistd.h>
 
 #include "decisions_util.h"
+#include "web_util.h"
 
 ENV_SHARED_SUITE(web_plans, e, .timeout = 240);
 
 #define XSS_TITLE "<script>alert(1)</script> Trygghetsvandring \"><img src=x onerror=alert(2)>"
 #define NO_ID "00000000-0000-4000-8000-000000000000"
-
-static struct resp *page_get(const char *tok, const char *path)
-{
-	return http_send(
-	    &e, &(struct http_req){ .path = path,
-				    .headers = { strf(&e, "Cookie: svk_session=%s", tok), NULL } });
-}
-
-static bool has(const struct resp *r, const char *s)
-{
-	return r->body && strstr(r->body, s);
-}
 
 static const char *org_name(const char *slug)
 {
@@ -88,60 +77,63 @@ Test(web_plans, the_list_and_the_board)
 	struct plan_seed s = seed();
 	struct resp *r;
 
-	r = page_get(user(EST), "/atgardsplaner");
+	r = web_get(&e, user(EST), "/atgardsplaner");
 	cr_assert_eq(r->status, 200, "%s", resp_why(r));
-	cr_expect(!has(r, "Kommer snart"), "%s", r->body);
-	cr_expect(has(r, "aria-current=\"page\">Åtgärdsplaner<"), "%s", r->body);
+	cr_expect(!web_has(r, "Kommer snart"), "%s", r->body);
+	cr_expect(web_has(r, "aria-current=\"page\">Åtgärdsplaner<"), "%s", r->body);
 	/* One row per municipality's plan, each linking to its board. */
 	for (const char *const *m =
 		 (const char *const[]){ "sollentuna", "upplands-vasby", "sigtuna", NULL };
 	     *m; m++)
-		cr_expect(has(r, strf(&e, "href=\"/atgardsplaner/%s\"", plan_of(*m))), "%s: %s", *m,
-			  r->body);
-	cr_expect(has(r, strf(&e, ">%s<", org_name("sigtuna"))), "%s", r->body);
-	cr_expect(has(r, "<td data-label=\"Försenade\">1</td>"), "%s", r->body);
+		cr_expect(web_has(r, strf(&e, "href=\"/atgardsplaner/%s\"", plan_of(*m))), "%s: %s",
+			  *m, r->body);
+	cr_expect(web_has(r, strf(&e, ">%s<", org_name("sigtuna"))), "%s", r->body);
+	cr_expect(web_has(r, "<td data-label=\"Försenade\">1</td>"), "%s", r->body);
 
-	r = page_get(user(EST), strf(&e, "/atgardsplaner/%s", s.plan));
+	r = web_get(&e, user(EST), strf(&e, "/atgardsplaner/%s", s.plan));
 	cr_assert_eq(r->status, 200, "%s", resp_why(r));
 	cr_expect(
-	    has(r, "&lt;script&gt;alert(1)&lt;/script&gt; Trygghetsvandring &quot;&gt;&lt;img") &&
-		!has(r, "<script") && !has(r, "<img src=x"),
+	    web_has(r,
+		    "&lt;script&gt;alert(1)&lt;/script&gt; Trygghetsvandring &quot;&gt;&lt;img") &&
+		!web_has(r, "<script") && !web_has(r, "<img src=x"),
 	    "the title is not escaped: %s", r->body);
-	cr_expect(has(r, "Trygghetssamordnare &lt;i&gt;kommun&lt;/i&gt;"), "%s", r->body);
+	cr_expect(web_has(r, "Trygghetssamordnare &lt;i&gt;kommun&lt;/i&gt;"), "%s", r->body);
 	/* The words beside the colours, and the overdue one marked. */
-	cr_expect(has(r, "<span class=\"rag rag-red\"><span class=\"dot\" aria-hidden=\"true\">"
-			 "</span>Röd</span>"),
+	cr_expect(web_has(r, "<span class=\"rag rag-red\"><span class=\"dot\" aria-hidden=\"true\">"
+			     "</span>Röd</span>"),
 		  "%s", r->body);
-	cr_expect(has(r, ">Grön</span>") && has(r, "Pågående") && has(r, "Planerad"), "%s",
+	cr_expect(web_has(r, ">Grön</span>") && web_has(r, "Pågående") && web_has(r, "Planerad"),
+		  "%s", r->body);
+	cr_expect(web_has(r, "30 juni 2020 <strong class=\"overdue\">Försenad</strong>"), "%s",
 		  r->body);
-	cr_expect(has(r, "30 juni 2020 <strong class=\"overdue\">Försenad</strong>"), "%s",
-		  r->body);
-	cr_expect(!has(r, "31 december 2099 <strong"), "a future due date is not overdue");
-	cr_expect(has(r, "3 insatser") && has(r, "1 försenad."), "%s", r->body);
+	cr_expect(!web_has(r, "31 december 2099 <strong"), "a future due date is not overdue");
+	cr_expect(web_has(r, "3 insatser") && web_has(r, "1 försenad."), "%s", r->body);
 	/* Grouped by focus area in order, the empty ones said so. */
 	const char *a1 = strstr(r->body, "id=\"fa-1\""), *a2 = strstr(r->body, "id=\"fa-2\"");
 	const char *a3 = strstr(r->body, "id=\"fa-3\""), *third = strstr(r->body, s.third);
 	cr_assert(a1 && a2 && a3 && third, "%s", r->body);
 	cr_expect(a1 < a2 && a2 < a3 && third > a3, "the focus areas are out of order");
 	cr_expect(strstr(r->body, s.late) < strstr(r->body, s.red), "earliest due first");
-	cr_expect(has(r, strf(&e, "href=\"/atgardsplaner/%s/insatser/%s\"", s.plan, s.red)), "%s",
-		  r->body);
-	cr_expect(has(r, "Inga insatser under fokusområdet."), "%s", r->body);
-	cr_expect(has(r, "<dt>Status</dt><dd>Utkast</dd>") && has(r, "<dt>Version</dt><dd>1</dd>"),
+	cr_expect(web_has(r, strf(&e, "href=\"/atgardsplaner/%s/insatser/%s\"", s.plan, s.red)),
+		  "%s", r->body);
+	cr_expect(web_has(r, "Inga insatser under fokusområdet."), "%s", r->body);
+	cr_expect(web_has(r, "<dt>Status</dt><dd>Utkast</dd>") &&
+		      web_has(r, "<dt>Version</dt><dd>1</dd>"),
 		  "%s", r->body);
 	/* The last update's date, in Swedish. */
 	cr_expect(
-	    has(r, strf(&e, "<td data-label=\"Senaste uppdatering\">%s</td>",
-			sql_value(&e, "SELECT extract(day FROM max(created_at) AT TIME ZONE "
-				      "'Europe/Stockholm')::int || ' ' || "
-				      "(ARRAY['januari','februari','mars','april','maj','juni',"
-				      "'juli','augusti','september','oktober','november',"
-				      "'december'])[extract(month FROM max(created_at) AT TIME "
-				      "ZONE 'Europe/Stockholm')::int] || ' ' || extract(year FROM "
-				      "max(created_at) AT TIME ZONE 'Europe/Stockholm')::int "
-				      "FROM svk.intervention_updates"))),
+	    web_has(r,
+		    strf(&e, "<td data-label=\"Senaste uppdatering\">%s</td>",
+			 sql_value(&e, "SELECT extract(day FROM max(created_at) AT TIME ZONE "
+				       "'Europe/Stockholm')::int || ' ' || "
+				       "(ARRAY['januari','februari','mars','april','maj','juni',"
+				       "'juli','augusti','september','oktober','november',"
+				       "'december'])[extract(month FROM max(created_at) AT TIME "
+				       "ZONE 'Europe/Stockholm')::int] || ' ' || extract(year FROM "
+				       "max(created_at) AT TIME ZONE 'Europe/Stockholm')::int "
+				       "FROM svk.intervention_updates"))),
 	    "%s", r->body);
-	cr_expect(has(r, "Ingen ännu"), "%s", r->body);
+	cr_expect(web_has(r, "Ingen ännu"), "%s", r->body);
 }
 
 Test(web_plans, the_intervention_page)
@@ -149,36 +141,36 @@ Test(web_plans, the_intervention_page)
 	struct plan_seed s = seed();
 	struct resp *r;
 
-	r = page_get(user(STYR), strf(&e, "/atgardsplaner/%s/insatser/%s", s.red, s.red));
+	r = web_get(&e, user(STYR), strf(&e, "/atgardsplaner/%s/insatser/%s", s.red, s.red));
 	cr_expect_eq(r->status, 404, "an intervention under another plan: %s", resp_why(r));
-	r = page_get(user(STYR), strf(&e, "/atgardsplaner/%s/insatser/%s", s.plan, s.red));
+	r = web_get(&e, user(STYR), strf(&e, "/atgardsplaner/%s/insatser/%s", s.plan, s.red));
 	cr_assert_eq(r->status, 200, "%s", resp_why(r));
-	cr_expect(has(r, "<h1>Lägesbild för skolorna</h1>"), "%s", r->body);
-	cr_expect(has(r, "Otrygghet kring stationen kvällstid") &&
-		      has(r, "Vandringar varannan vecka med &lt;b&gt;föreningar&lt;/b&gt;") &&
-		      has(r, "Minst 20 vandringar under året") &&
-		      has(r, "<dt>Startdatum</dt><dd>1 januari 2020</dd>") &&
-		      has(r, "<dt>Slutdatum</dt><dd>31 december 2099</dd>") &&
-		      has(r, "<dt>Nedlagda timmar</dt><dd>3,5</dd>") &&
-		      has(r, "<dt>Framsteg</dt><dd>20 %</dd>"),
+	cr_expect(web_has(r, "<h1>Lägesbild för skolorna</h1>"), "%s", r->body);
+	cr_expect(web_has(r, "Otrygghet kring stationen kvällstid") &&
+		      web_has(r, "Vandringar varannan vecka med &lt;b&gt;föreningar&lt;/b&gt;") &&
+		      web_has(r, "Minst 20 vandringar under året") &&
+		      web_has(r, "<dt>Startdatum</dt><dd>1 januari 2020</dd>") &&
+		      web_has(r, "<dt>Slutdatum</dt><dd>31 december 2099</dd>") &&
+		      web_has(r, "<dt>Nedlagda timmar</dt><dd>3,5</dd>") &&
+		      web_has(r, "<dt>Framsteg</dt><dd>20 %</dd>"),
 		  "the Brå fields: %s", r->body);
-	cr_expect(has(r, strf(&e, "<dd>%s</dd>", org_name("polisen"))), "%s", r->body);
+	cr_expect(web_has(r, strf(&e, "<dd>%s</dd>", org_name("polisen"))), "%s", r->body);
 	/* The log, newest first, escaped. */
 	const char *newer = strstr(r->body, "Rektorerna svarar inte &lt;b&gt;alls&lt;/b&gt;");
 	const char *older = strstr(r->body, "Första mötet hölls");
 	cr_assert(newer && older, "%s", r->body);
 	cr_expect(newer < older, "the log is not newest first");
-	cr_expect(has(r, "Kommunicerad via Intranätet") && has(r, "<li>Timmar: 3,5</li>") &&
-		      has(r, "bo.beredning"),
+	cr_expect(web_has(r, "Kommunicerad via Intranätet") && web_has(r, "<li>Timmar: 3,5</li>") &&
+		      web_has(r, "bo.beredning"),
 		  "%s", r->body);
 
-	r = page_get(user(STYR), strf(&e, "/atgardsplaner/%s/insatser/%s", s.plan, s.late));
+	r = web_get(&e, user(STYR), strf(&e, "/atgardsplaner/%s/insatser/%s", s.plan, s.late));
 	cr_assert_eq(r->status, 200, "%s", resp_why(r));
-	cr_expect(has(r, "<h1>&lt;script&gt;alert(1)&lt;/script&gt; Trygghetsvandring") &&
-		      !has(r, "<script") && !has(r, "<img src=x"),
+	cr_expect(web_has(r, "<h1>&lt;script&gt;alert(1)&lt;/script&gt; Trygghetsvandring") &&
+		      !web_has(r, "<script") && !web_has(r, "<img src=x"),
 		  "%s", r->body);
-	cr_expect(has(r, "<strong class=\"overdue\">Försenad</strong>") &&
-		      has(r, "Inga uppdateringar har loggats ännu."),
+	cr_expect(web_has(r, "<strong class=\"overdue\">Försenad</strong>") &&
+		      web_has(r, "Inga uppdateringar har loggats ännu."),
 		  "%s", r->body);
 }
 
@@ -198,12 +190,12 @@ Test(web_plans, unknown_ids_and_who_may_see)
 	};
 
 	for (size_t i = 0; i < sizeof missing / sizeof missing[0]; i++) {
-		r = page_get(user(EST), missing[i]);
+		r = web_get(&e, user(EST), missing[i]);
 		cr_expect_eq(r->status, 404, "%s: %s", missing[i], resp_why(r));
-		cr_expect(has(r, "<html lang=\"sv\">") && !has(r, "problem"), "%s: %s", missing[i],
-			  r->body);
+		cr_expect(web_has(r, "<html lang=\"sv\">") && !web_has(r, "problem"), "%s: %s",
+			  missing[i], r->body);
 	}
-	r = page_get(user(EST), "/atgardsplaner?cursor=x");
+	r = web_get(&e, user(EST), "/atgardsplaner?cursor=x");
 	cr_expect_eq(r->status, 400, "%s", resp_why(r));
 	r = http_send(&e, &(struct http_req){
 			      .method = "POST",
@@ -230,10 +222,10 @@ Test(web_plans, unknown_ids_and_who_may_see)
 		strf(&e, "/atgardsplaner/%s/insatser/%s", s.plan, s.red),
 	};
 	for (size_t i = 0; i < sizeof pages / sizeof pages[0]; i++) {
-		r = page_get(nobody, pages[i]);
+		r = web_get(&e, nobody, pages[i]);
 		cr_expect_eq(r->status, 403, "%s: %s", pages[i], resp_why(r));
-		cr_expect(!has(r, "Lägesbild för skolorna") && !has(r, "Trygghetsvandring") &&
-			      !has(r, "Rektorerna"),
+		cr_expect(!web_has(r, "Lägesbild för skolorna") &&
+			      !web_has(r, "Trygghetsvandring") && !web_has(r, "Rektorerna"),
 			  "%s: %s", pages[i], r->body);
 	}
 	/* Each refusal audited, naming the page's pattern, never its path. */

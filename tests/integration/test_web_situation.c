@@ -18,7 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "harness.h"
+#include "web_util.h"
 
 static struct env e;
 
@@ -29,58 +29,23 @@ TestSuite(web_situation, .init = start, .fini = stop, .timeout = 240);
 #define XSS_PLACE "<script>alert(1)</script> Torget \"><img src=x onerror=alert(2)>"
 #define WEEK "2026-W10" /* Monday 2 March 2026 */
 
-static const char *cookie(const char *tok)
-{
-	return strf(&e, "Cookie: svk_session=%s", tok);
-}
-
-static struct resp *page_get(const char *tok, const char *path)
-{
-	return http_send(&e, &(struct http_req){ .path = path, .headers = { cookie(tok), NULL } });
-}
-
-static bool has(const struct resp *r, const char *s)
-{
-	return r->body && strstr(r->body, s);
-}
-
-static const char *csrf_of(const char *tok)
-{
-	static const char field[] = "name=\"csrf\" value=\"";
-	struct resp *r = page_get(tok, "/");
-	const char *p = r->body ? strstr(r->body, field) : NULL;
-
-	cr_assert(p, "no form token on the page: %s", resp_why(r));
-	return strf(&e, "%.64s", p + strlen(field));
-}
-
-static const char *enc(const char *s)
-{
-	char *c = curl_easy_escape(NULL, s, 0);
-	const char *out;
-
-	cr_assert(c);
-	out = strf(&e, "%s", c);
-	curl_free(c);
-	return out;
-}
-
 /* The report form's body as a browser encodes it. */
 static const char *report_form(const char *csrf, const char *mun, const char *when,
 			       const char *place, const char *cat, const char *descr)
 {
 	return strf(&e, "csrf=%s&kommun=%s&tidpunkt=%s&plats=%s&kategori=%s&beskrivning=%s", csrf,
-		    mun, enc(when), enc(place), cat, enc(descr));
+		    mun, web_enc(&e, when), web_enc(&e, place), cat, web_enc(&e, descr));
 }
 
 static struct resp *post(const char *tok, const char *path, const char *ct, const char *body,
 			 const char *header)
 {
-	return http_send(&e, &(struct http_req){ .method = "POST",
-						 .path = path,
-						 .body = body,
-						 .content_type = ct,
-						 .headers = { cookie(tok), header, NULL } });
+	return http_send(&e,
+			 &(struct http_req){ .method = "POST",
+					     .path = path,
+					     .body = body,
+					     .content_type = ct,
+					     .headers = { web_cookie(&e, tok), header, NULL } });
 }
 
 #define FORM "application/x-www-form-urlencoded"
@@ -139,25 +104,27 @@ Test(web_situation, the_week_the_charts_and_the_places)
 	struct resp *r;
 
 	fixture(est);
-	r = page_get(est, "/lagesbild?kommun=sigtuna&vecka=" WEEK);
+	r = web_get(&e, est, "/lagesbild?kommun=sigtuna&vecka=" WEEK);
 	cr_assert_eq(r->status, 200, "%s", resp_why(r));
-	cr_expect(!has(r, "Kommer snart") && has(r, "aria-current=\"page\">Lägesbild<"), "%s",
+	cr_expect(!web_has(r, "Kommer snart") && web_has(r, "aria-current=\"page\">Lägesbild<"),
+		  "%s", r->body);
+	cr_expect(web_has(r, "<option value=\"sigtuna\" selected>Sigtuna kommun</option>"), "%s",
 		  r->body);
-	cr_expect(has(r, "<option value=\"sigtuna\" selected>Sigtuna kommun</option>"), "%s",
+	cr_expect(web_has(r, "<option value=\"" WEEK "\" selected>v. 10 2026</option>"), "%s",
 		  r->body);
-	cr_expect(has(r, "<option value=\"" WEEK "\" selected>v. 10 2026</option>"), "%s", r->body);
-	cr_expect(has(r, "Sigtuna kommun, v. 10 2026</h2>") && has(r, ">7 händelser<") &&
-		      has(r, "2 mars 2026 – 8 mars 2026"),
+	cr_expect(web_has(r, "Sigtuna kommun, v. 10 2026</h2>") && web_has(r, ">7 händelser<") &&
+		      web_has(r, "2 mars 2026 – 8 mars 2026"),
 		  "%s", r->body);
 	/* Categories: the chart with its text alternative and the table. */
-	cr_expect(has(r, "<svg class=\"chart\" role=\"img\"") &&
-		      has(r, "aria-label=\"Stapeldiagram: händelser per kategori i Sigtuna kommun "
-			     "v. 10 2026"),
+	cr_expect(web_has(r, "<svg class=\"chart\" role=\"img\"") &&
+		      web_has(r,
+			      "aria-label=\"Stapeldiagram: händelser per kategori i Sigtuna kommun "
+			      "v. 10 2026"),
 		  "%s", r->body);
-	cr_expect(has(r, "<tr><th scope=\"row\">Klotter</th><td class=\"num\">3</td><td "
-			 "class=\"num\">0,5</td><td class=\"num\">+500 %</td></tr>"),
+	cr_expect(web_has(r, "<tr><th scope=\"row\">Klotter</th><td class=\"num\">3</td><td "
+			     "class=\"num\">0,5</td><td class=\"num\">+500 %</td></tr>"),
 		  "%s", r->body);
-	cr_expect(has(r, "<tr><th scope=\"row\">Brand</th><td class=\"num\">2</td>"), "%s",
+	cr_expect(web_has(r, "<tr><th scope=\"row\">Brand</th><td class=\"num\">2</td>"), "%s",
 		  r->body);
 	/* The trend: twelve weeks, week 8 with its two. */
 	const char *trend = strstr(r->body, "<caption>Händelser per vecka</caption>");
@@ -166,35 +133,36 @@ Test(web_situation, the_week_the_charts_and_the_places)
 	for (const char *p = trend; (p = strstr(p, "<tr><th scope=\"row\">v. ")); p++)
 		rows++;
 	cr_expect_eq(rows, 12, "twelve weeks in the trend's table");
-	cr_expect(has(r, "<tr><th scope=\"row\">v. 8 2026</th><td class=\"num\">2</td></tr>"), "%s",
-		  r->body);
+	cr_expect(web_has(r, "<tr><th scope=\"row\">v. 8 2026</th><td class=\"num\">2</td></tr>"),
+		  "%s", r->body);
 	/* The places; markup shown as text; a party's user sees the counts. */
-	cr_expect(has(r, "<tr><th scope=\"row\">Märsta centrum</th><td class=\"num\">4</td>") &&
-		      has(r, "<tr><th scope=\"row\">Rosersberg</th><td class=\"num\">2</td>"),
+	cr_expect(web_has(r, "<tr><th scope=\"row\">Märsta centrum</th><td class=\"num\">4</td>") &&
+		      web_has(r, "<tr><th scope=\"row\">Rosersberg</th><td class=\"num\">2</td>"),
 		  "%s", r->body);
-	cr_expect(has(r, "&lt;script&gt;alert(1)&lt;/script&gt; Torget &quot;&gt;&lt;img") &&
-		      !has(r, "<script") && !has(r, "<img src=x"),
+	cr_expect(web_has(r, "&lt;script&gt;alert(1)&lt;/script&gt; Torget &quot;&gt;&lt;img") &&
+		      !web_has(r, "<script") && !web_has(r, "<img src=x"),
 		  "%s", r->body);
-	cr_expect(!has(r, "&lt;3"), "a party's user sees every count");
-	cr_expect(has(r, "href=\"/lagesbild/rapportera?kommun=sigtuna\""), "may report: %s",
+	cr_expect(!web_has(r, "&lt;3"), "a party's user sees every count");
+	cr_expect(web_has(r, "href=\"/lagesbild/rapportera?kommun=sigtuna\""), "may report: %s",
 		  r->body);
-	cr_expect(has(r, "rel=\"prev\" href=\"/lagesbild?kommun=sigtuna&amp;vecka=2026-W09\"") &&
-		      has(r, "rel=\"next\" href=\"/lagesbild?kommun=sigtuna&amp;vecka=2026-W11\""),
-		  "%s", r->body);
+	cr_expect(
+	    web_has(r, "rel=\"prev\" href=\"/lagesbild?kommun=sigtuna&amp;vecka=2026-W09\"") &&
+		web_has(r, "rel=\"next\" href=\"/lagesbild?kommun=sigtuna&amp;vecka=2026-W11\""),
+	    "%s", r->body);
 
 	/* Without a choice: her municipality and this week. */
-	r = page_get(est, "/lagesbild");
+	r = web_get(&e, est, "/lagesbild");
 	cr_assert_eq(r->status, 200, "%s", resp_why(r));
 	const char *now = sql_value(&e, "SELECT svk.week_label(svk.week_of(now()))");
-	cr_expect(has(r, "<option value=\"sigtuna\" selected>") &&
-		      has(r, strf(&e, "<option value=\"%s\" selected>", now)) &&
-		      !has(r, "rel=\"next\""),
+	cr_expect(web_has(r, "<option value=\"sigtuna\" selected>") &&
+		      web_has(r, strf(&e, "<option value=\"%s\" selected>", now)) &&
+		      !web_has(r, "rel=\"next\""),
 		  "%s", r->body);
 
-	cr_expect_eq(page_get(est, "/lagesbild?kommun=gotland")->status, 404);
-	cr_expect_eq(page_get(est, "/lagesbild?kommun=Sig%20tuna")->status, 404);
-	cr_expect_eq(page_get(est, "/lagesbild?kommun=sigtuna&vecka=2026-W99")->status, 400);
-	cr_expect_eq(page_get(est, "/lagesbild/annat")->status, 404);
+	cr_expect_eq(web_get(&e, est, "/lagesbild?kommun=gotland")->status, 404);
+	cr_expect_eq(web_get(&e, est, "/lagesbild?kommun=Sig%20tuna")->status, 404);
+	cr_expect_eq(web_get(&e, est, "/lagesbild?kommun=sigtuna&vecka=2026-W99")->status, 400);
+	cr_expect_eq(web_get(&e, est, "/lagesbild/annat")->status, 404);
 }
 
 Test(web_situation, places_under_three_are_suppressed_for_a_non_party_user)
@@ -207,17 +175,17 @@ Test(web_situation, places_under_three_are_suppressed_for_a_non_party_user)
 	cr_assert_eq(r->status, 201, "%s", resp_why(r));
 	const char *hem = user_in_group(&e, "hanna.hem", "sigtunahem", "est-sigtuna", "member");
 	fixture(est);
-	r = page_get(hem, "/lagesbild?kommun=sigtuna&vecka=" WEEK);
+	r = web_get(&e, hem, "/lagesbild?kommun=sigtuna&vecka=" WEEK);
 	cr_assert_eq(r->status, 200, "%s", resp_why(r));
-	cr_expect(has(r, "<tr><th scope=\"row\">Märsta centrum</th><td class=\"num\">4</td>"),
+	cr_expect(web_has(r, "<tr><th scope=\"row\">Märsta centrum</th><td class=\"num\">4</td>"),
 		  "3 or more are shown: %s", r->body);
-	cr_expect(has(r, "<tr><th scope=\"row\">Rosersberg</th><td class=\"num\">&lt;3</td>") &&
-		      has(r, "Torget &quot;&gt;&lt;img src=x onerror=alert(2)&gt;</th><td "
-			     "class=\"num\">&lt;3</td>"),
+	cr_expect(web_has(r, "<tr><th scope=\"row\">Rosersberg</th><td class=\"num\">&lt;3</td>") &&
+		      web_has(r, "Torget &quot;&gt;&lt;img src=x onerror=alert(2)&gt;</th><td "
+				 "class=\"num\">&lt;3</td>"),
 		  "fewer than 3 are <3: %s", r->body);
-	cr_expect(!has(r, "<td class=\"num\">2</td></tr></tbody></table></section>"),
+	cr_expect(!web_has(r, "<td class=\"num\">2</td></tr></tbody></table></section>"),
 		  "no exact count under 3 among the places");
-	cr_expect(has(r, "visas som &lt;3"), "the page says why: %s", r->body);
+	cr_expect(web_has(r, "visas som &lt;3"), "the page says why: %s", r->body);
 	/* The same suppression as the API's. */
 	r = http(&e, "GET", "/v1/situation?municipality=sigtuna&week=" WEEK, hem, NULL);
 	cr_expect_str_eq(resp_str(r, "hotspots.1.count"), "<3", "%s", r->body);
@@ -236,30 +204,31 @@ Test(web_situation, who_may_see_and_report)
 	for (const char *const *p = (const char *const[]){ "/lagesbild", "/lagesbild/rapportera",
 							   "/lagesbild/importera", NULL };
 	     *p; p++) {
-		r = page_get(none, *p);
+		r = web_get(&e, none, *p);
 		cr_expect_eq(r->status, 403, "%s: %s", *p, resp_why(r));
-		cr_expect(has(r, "Åtkomst nekad"), "%s", r->body);
+		cr_expect(web_has(r, "Åtkomst nekad"), "%s", r->body);
 	}
 	cr_expect_eq(sql_count(&e,
 			       "SELECT count(*) FROM svk.audit WHERE action = 'request.refused' "
 			       "AND actor = 'nils.ingen'"),
 		     3, "each refusal audited");
 	/* The beredningsgrupp sees every municipality and may report for each. */
-	r = page_get(ber, "/lagesbild");
+	r = web_get(&e, ber, "/lagesbild");
 	cr_assert_eq(r->status, 200, "%s", resp_why(r));
-	cr_expect(has(r, "<option value=\"sollentuna\" selected>"), "their organisation: %s",
+	cr_expect(web_has(r, "<option value=\"sollentuna\" selected>"), "their organisation: %s",
 		  r->body);
-	r = page_get(ber, "/lagesbild/rapportera?kommun=sigtuna");
+	r = web_get(&e, ber, "/lagesbild/rapportera?kommun=sigtuna");
 	cr_expect_eq(r->status, 200, "%s", resp_why(r));
-	cr_expect(has(r, "<option value=\"sigtuna\" selected>"), "%s", r->body);
+	cr_expect(web_has(r, "<option value=\"sigtuna\" selected>"), "%s", r->body);
 	/* An EST member is offered only their municipality. */
 	const char *est = user_in_group(&e, "eva.est", "sigtuna", "est-sigtuna", "member");
-	r = page_get(est, "/lagesbild/rapportera?kommun=sollentuna");
+	r = web_get(&e, est, "/lagesbild/rapportera?kommun=sollentuna");
 	cr_assert_eq(r->status, 200, "%s", resp_why(r));
-	cr_expect(has(r, "<option value=\"sigtuna\" selected>") && !has(r, "value=\"sollentuna\""),
+	cr_expect(web_has(r, "<option value=\"sigtuna\" selected>") &&
+		      !web_has(r, "value=\"sollentuna\""),
 		  "%s", r->body);
-	cr_expect(has(r, "<label for=\"plats\">Plats</label>") &&
-		      has(r, "<label for=\"tidpunkt\">När hände det?</label>"),
+	cr_expect(web_has(r, "<label for=\"plats\">Plats</label>") &&
+		      web_has(r, "<label for=\"tidpunkt\">När hände det?</label>"),
 		  "%s", r->body);
 	r = post(est, "/lagesbild", FORM, "x=1", NULL);
 	cr_expect_eq(r->status, 405, "%s", resp_why(r));
@@ -268,7 +237,7 @@ Test(web_situation, who_may_see_and_report)
 Test(web_situation, the_form_reports_and_keeps_what_was_typed)
 {
 	const char *est = user_in_group(&e, "eva.est", "sigtuna", "est-sigtuna", "member");
-	const char *csrf = csrf_of(est);
+	const char *csrf = web_csrf(&e, est);
 	struct resp *r;
 
 	/* No place: refused, the rest kept, the error next to the field. */
@@ -277,19 +246,19 @@ Test(web_situation, the_form_reports_and_keeps_what_was_typed)
 			     "Sprayat på <b>väggen</b>\r\nRad två"),
 		 NULL);
 	cr_expect_eq(r->status, 422, "%s", resp_why(r));
-	cr_expect(has(r, "<p class=\"error\" id=\"plats-error\">Fyll i platsen.</p>") &&
-		      has(r, "aria-describedby=\"plats-hint plats-error\""),
+	cr_expect(web_has(r, "<p class=\"error\" id=\"plats-error\">Fyll i platsen.</p>") &&
+		      web_has(r, "aria-describedby=\"plats-hint plats-error\""),
 		  "%s", r->body);
-	cr_expect(has(r, ">Sprayat på &lt;b&gt;väggen&lt;/b&gt;\nRad två</textarea>") &&
-		      has(r, "value=\"2026-03-04T21:15\"") &&
-		      has(r, "<option value=\"klotter\" selected>"),
+	cr_expect(web_has(r, ">Sprayat på &lt;b&gt;väggen&lt;/b&gt;\nRad två</textarea>") &&
+		      web_has(r, "value=\"2026-03-04T21:15\"") &&
+		      web_has(r, "<option value=\"klotter\" selected>"),
 		  "what was typed is kept: %s", r->body);
 	/* In the future: the database's refusal, next to the time. */
 	r = post(est, "/lagesbild/rapportera", FORM,
 		 report_form(csrf, "sigtuna", "2099-01-01T10:00", XSS_PLACE, "klotter", ""), NULL);
 	cr_expect_eq(r->status, 422, "%s", resp_why(r));
-	cr_expect(has(r, "id=\"tidpunkt-error\">Tidpunkten får inte ligga i framtiden.</p>") &&
-		      has(r, "value=\"&lt;script&gt;alert(1)&lt;/script&gt; Torget &quot;&gt;"),
+	cr_expect(web_has(r, "id=\"tidpunkt-error\">Tidpunkten får inte ligga i framtiden.</p>") &&
+		      web_has(r, "value=\"&lt;script&gt;alert(1)&lt;/script&gt; Torget &quot;&gt;"),
 		  "%s", r->body);
 	/* A personal identity number: the API's privacy guard. */
 	r = post(est, "/lagesbild/rapportera", FORM,
@@ -297,7 +266,7 @@ Test(web_situation, the_form_reports_and_keeps_what_was_typed)
 			     "Gärningsman 811218-9876"),
 		 NULL);
 	cr_expect_eq(r->status, 422, "%s", resp_why(r));
-	cr_expect(has(r, "id=\"beskrivning-error\">Texten innehåller ett personnummer"), "%s",
+	cr_expect(web_has(r, "id=\"beskrivning-error\">Texten innehåller ett personnummer"), "%s",
 		  r->body);
 	/* A municipality she does not report for: the API's 403. */
 	r = post(est, "/lagesbild/rapportera", FORM,
@@ -324,16 +293,16 @@ Test(web_situation, the_form_reports_and_keeps_what_was_typed)
 			       "'2026-03-04T21:15:00+01'",
 			       XSS_PLACE),
 		     1);
-	r = page_get(est, "/lagesbild?kommun=sigtuna&vecka=" WEEK);
-	cr_expect(has(r, ">1 händelse<") &&
-		      has(r, "<tr><th scope=\"row\">Klotter</th><td class=\"num\">1</td>"),
+	r = web_get(&e, est, "/lagesbild?kommun=sigtuna&vecka=" WEEK);
+	cr_expect(web_has(r, ">1 händelse<") &&
+		      web_has(r, "<tr><th scope=\"row\">Klotter</th><td class=\"num\">1</td>"),
 		  "%s", r->body);
 }
 
 Test(web_situation, forms_without_the_token_or_from_another_site_are_refused)
 {
 	const char *est = user_in_group(&e, "eva.est", "sigtuna", "est-sigtuna", "member");
-	const char *csrf = csrf_of(est);
+	const char *csrf = web_csrf(&e, est);
 	const char *good = report_form(csrf, "sigtuna", "2026-03-04T21:15", "Torget", "klotter",
 				       "");
 	const char *csv = "tidpunkt;plats;kategori\n2026-03-04 10:00;Torget;klotter\n";
@@ -342,11 +311,11 @@ Test(web_situation, forms_without_the_token_or_from_another_site_are_refused)
 	r = post(est, "/lagesbild/rapportera", FORM,
 		 report_form("", "sigtuna", "2026-03-04T21:15", "Torget", "klotter", ""), NULL);
 	cr_expect_eq(r->status, 403, "no token: %s", resp_why(r));
-	r = post(
-	    est, "/lagesbild/rapportera", FORM,
-	    report_form(csrf_of(user_in_group(&e, "annan", "sigtuna", "est-sigtuna", "member")),
-			"sigtuna", "2026-03-04T21:15", "Torget", "klotter", ""),
-	    NULL);
+	r = post(est, "/lagesbild/rapportera", FORM,
+		 report_form(
+		     web_csrf(&e, user_in_group(&e, "annan", "sigtuna", "est-sigtuna", "member")),
+		     "sigtuna", "2026-03-04T21:15", "Torget", "klotter", ""),
+		 NULL);
 	cr_expect_eq(r->status, 403, "another session's token: %s", resp_why(r));
 	r = post(est, "/lagesbild/rapportera", FORM, good, "Origin: https://evil.example");
 	cr_expect_eq(r->status, 403, "another origin: %s", resp_why(r));
@@ -362,7 +331,7 @@ Test(web_situation, forms_without_the_token_or_from_another_site_are_refused)
 Test(web_situation, an_upload_is_all_or_nothing_with_errors_per_line)
 {
 	const char *est = user_in_group(&e, "eva.est", "sigtuna", "est-sigtuna", "member");
-	const char *csrf = csrf_of(est);
+	const char *csrf = web_csrf(&e, est);
 	const char *bad = "tidpunkt;kommun;plats;kategori\n"
 			  "2026-03-02 10:00;sigtuna;Märsta centrum;Klotter\n"
 			  "2026-03-02 11:00;sigtuna;Valsta;Klotterx\n"
@@ -377,20 +346,21 @@ Test(web_situation, an_upload_is_all_or_nothing_with_errors_per_line)
 			   "2026-03-03 12:00;\"Torget; norra\";Brand;\"Två rader\nav text\"\n";
 	struct resp *r;
 
-	r = page_get(est, "/lagesbild/importera");
+	r = web_get(&e, est, "/lagesbild/importera");
 	cr_assert_eq(r->status, 200, "%s", resp_why(r));
-	cr_expect(has(r, "enctype=\"multipart/form-data\"") && has(r, "type=\"file\""), "%s",
-		  r->body);
+	cr_expect(web_has(r, "enctype=\"multipart/form-data\"") && web_has(r, "type=\"file\""),
+		  "%s", r->body);
 
 	r = upload(est, upload_body(csrf, "sigtuna", bad), NULL);
 	cr_expect_eq(r->status, 422, "%s", resp_why(r));
-	cr_expect(has(r, "<li>Rad 3, kategori: Kategorin finns inte. Menade du Klotter?</li>") &&
-		      has(r, "<li>Rad 4, raden: Raden har 3 fält men rubrikraden har 4.</li>") &&
-		      has(r, "<li>Rad 6, kommun: Du rapporterar bara för sigtuna.</li>") &&
-		      has(r, "<li>Rad 7, plats: Texten innehåller ett personnummer"),
-		  "every bad line named: %s", r->body);
-	cr_expect(!has(r, "Rad 2,"), "a good line is not refused: %s", r->body);
-	cr_expect(has(r, "Du skickade vecka10.csv"), "%s", r->body);
+	cr_expect(
+	    web_has(r, "<li>Rad 3, kategori: Kategorin finns inte. Menade du Klotter?</li>") &&
+		web_has(r, "<li>Rad 4, raden: Raden har 3 fält men rubrikraden har 4.</li>") &&
+		web_has(r, "<li>Rad 6, kommun: Du rapporterar bara för sigtuna.</li>") &&
+		web_has(r, "<li>Rad 7, plats: Texten innehåller ett personnummer"),
+	    "every bad line named: %s", r->body);
+	cr_expect(!web_has(r, "Rad 2,"), "a good line is not refused: %s", r->body);
+	cr_expect(web_has(r, "Du skickade vecka10.csv"), "%s", r->body);
 	cr_expect_eq(incidents(), 0, "nothing stored when a line is bad");
 	/* The future time is the database's check: named once the rest is fixed. */
 	r = upload(est,
@@ -399,14 +369,14 @@ Test(web_situation, an_upload_is_all_or_nothing_with_errors_per_line)
 			       "2099-03-02 12:00;Valsta;brand\n"),
 		   NULL);
 	cr_expect_eq(r->status, 422, "%s", resp_why(r));
-	cr_expect(has(r, "<li>Rad 3, tidpunkt: Tidpunkten får inte ligga i framtiden.</li>"), "%s",
-		  r->body);
+	cr_expect(web_has(r, "<li>Rad 3, tidpunkt: Tidpunkten får inte ligga i framtiden.</li>"),
+		  "%s", r->body);
 	cr_expect_eq(incidents(), 0, "nothing stored when a line is bad");
 	/* A header that does not fit, and no file. */
 	r = upload(est, upload_body(csrf, "sigtuna", "vad;var\n1;2\n"), NULL);
-	cr_expect(r->status == 422 && has(r, "Rubrikraden känns inte igen"), "%s", resp_why(r));
+	cr_expect(r->status == 422 && web_has(r, "Rubrikraden känns inte igen"), "%s", resp_why(r));
 	r = upload(est, upload_body(csrf, "sigtuna", ""), NULL);
-	cr_expect(r->status == 422 && has(r, "id=\"fil-error\">Filen är tom.</p>"), "%s",
+	cr_expect(r->status == 422 && web_has(r, "id=\"fil-error\">Filen är tom.</p>"), "%s",
 		  resp_why(r));
 
 	/* A good file: stored, and again: nothing stored twice. */
@@ -426,11 +396,11 @@ Test(web_situation, an_upload_is_all_or_nothing_with_errors_per_line)
 	cr_expect_str_eq(resp_header(r, "Location"),
 			 "/lagesbild/importera?kommun=sigtuna&sparade=0&fanns=3");
 	cr_expect_eq(incidents(), 3, "a repeated upload stores nothing twice");
-	r = page_get(est, "/lagesbild/importera?kommun=sigtuna&sparade=0&fanns=3");
-	cr_expect(has(r, "Filen är importerad: 0 händelser sparades, 3 fanns redan."), "%s",
+	r = web_get(&e, est, "/lagesbild/importera?kommun=sigtuna&sparade=0&fanns=3");
+	cr_expect(web_has(r, "Filen är importerad: 0 händelser sparades, 3 fanns redan."), "%s",
 		  r->body);
-	r = page_get(est, "/lagesbild?kommun=sigtuna&vecka=" WEEK);
-	cr_expect(has(r, ">3 händelser<"), "%s", r->body);
+	r = web_get(&e, est, "/lagesbild?kommun=sigtuna&vecka=" WEEK);
+	cr_expect(web_has(r, ">3 händelser<"), "%s", r->body);
 	/* Not multipart, or broken: refused, nothing stored. */
 	r = post(est, "/lagesbild/importera", FORM, strf(&e, "csrf=%s", csrf), NULL);
 	cr_expect_eq(r->status, 415, "%s", resp_why(r));

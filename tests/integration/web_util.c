@@ -1,0 +1,72 @@
+/*
+ * The web suites' browser-side helpers; see web_util.h.
+ */
+#include "web_util.h"
+
+#include <criterion/criterion.h>
+#include <curl/curl.h>
+#include <string.h>
+
+const char *web_cookie(struct env *e, const char *tok)
+{
+	return strf(e, "Cookie: svk_session=%s", tok);
+}
+
+struct resp *web_get(struct env *e, const char *tok, const char *path)
+{
+	return http_send(
+	    e, &(struct http_req){ .path = path,
+				   .headers = { tok ? web_cookie(e, tok) : NULL, NULL } });
+}
+
+bool web_has(const struct resp *r, const char *s)
+{
+	return r->body && strstr(r->body, s);
+}
+
+int web_count(const char *body, const char *s)
+{
+	int n = 0;
+
+	for (const char *p = body ? strstr(body, s) : NULL; p; p = strstr(p + 1, s))
+		n++;
+	return n;
+}
+
+const char *web_hidden(struct env *e, const struct resp *r, const char *field)
+{
+	const char *want = strf(e, "name=\"%s\" value=\"", field);
+	const char *p = r->body ? strstr(r->body, want) : NULL;
+
+	cr_assert(p, "no %s on the page: %s", field, resp_why(r));
+	p += strlen(want);
+	return strf(e, "%.*s", (int)strcspn(p, "\""), p);
+}
+
+const char *web_csrf(struct env *e, const char *tok)
+{
+	return web_hidden(e, web_get(e, tok, "/"), "csrf");
+}
+
+const char *web_enc(struct env *e, const char *s)
+{
+	char *c = curl_easy_escape(NULL, s, 0);
+	const char *out;
+
+	cr_assert(c, "cannot encode %s", s);
+	out = strf(e, "%s", c);
+	curl_free(c);
+	return out;
+}
+
+struct resp *web_post(struct env *e, const char *tok, const char *path, const char *ct,
+		      const char *body, const char *header)
+{
+	const char *h0 = tok ? web_cookie(e, tok) : header, *h1 = tok ? header : NULL;
+
+	return http_send(e, &(struct http_req){ .method = "POST",
+						.path = path,
+						.body = body,
+						.content_type = ct ? ct : WEB_FORM,
+						.headers = { h0, h1, NULL } });
+}
