@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "plan_board.h"
 #include "strbuf.h"
 #include "swetime.h"
 #include "text.h"
@@ -63,11 +64,6 @@ struct fa_ref {
 	size_t idx;
 };
 
-struct iv_ref {
-	const json_t *iv;
-	size_t idx;
-};
-
 static int cmp_fa(const void *a, const void *b)
 {
 	const struct fa_ref *x = a, *y = b;
@@ -77,31 +73,13 @@ static int cmp_fa(const void *a, const void *b)
 	return x->idx < y->idx ? -1 : x->idx > y->idx;
 }
 
-/* Within a focus area: earliest due date first (none last), then title. */
-static int cmp_iv(const void *a, const void *b)
-{
-	const struct iv_ref *x = a, *y = b;
-	const char *dx = str(x->iv, "due_on"), *dy = str(y->iv, "due_on");
-	const char *tx = str(x->iv, "title"), *ty = str(y->iv, "title");
-	int c = dx && dy ? strcmp(dx, dy) : 0;
-
-	if (c != 0)
-		return c;
-	if (!dx != !dy)
-		return dx ? -1 : 1;
-	c = strcmp(tx ? tx : "", ty ? ty : "");
-	if (c != 0)
-		return c;
-	return x->idx < y->idx ? -1 : x->idx > y->idx;
-}
-
 struct board {
 	FILE *f;
 	int colour;
 	size_t org_width;
 	struct strbuf line;
-	struct iv_ref *refs; /* one per intervention, reused per group */
-	char *placed;        /* which interventions have a known area */
+	json_t **refs; /* one per intervention, reused per group */
+	char *placed;  /* which interventions have a known area */
 };
 
 static int print_intervention(struct board *b, const json_t *iv)
@@ -129,27 +107,14 @@ static int print_intervention(struct board *b, const json_t *iv)
 /* The interventions whose focus_area is id (all unplaced ones: NULL). */
 static int print_group(struct board *b, const json_t *interventions, const char *id)
 {
-	const json_t *iv;
-	size_t i, n = 0;
+	size_t i, n = board_pick(interventions, id, b->placed, b->refs);
 
-	json_array_foreach (interventions, i, iv) {
-		const char *fa = str(iv, "focus_area");
-
-		if (id ? !fa || strcmp(fa, id) != 0 : b->placed[i])
-			continue;
-		if (id)
-			b->placed[i] = 1;
-		b->refs[n].iv = iv;
-		b->refs[n].idx = i;
-		n++;
-	}
 	if (n == 0)
 		return strbuf_puts(&b->line, "   (no interventions)") == 0
 			   ? write_line(b->f, &b->line)
 			   : -1;
-	qsort(b->refs, n, sizeof *b->refs, cmp_iv);
 	for (i = 0; i < n; i++)
-		if (print_intervention(b, b->refs[i].iv) != 0)
+		if (print_intervention(b, b->refs[i]) != 0)
 			return -1;
 	return 0;
 }

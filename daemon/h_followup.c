@@ -104,44 +104,27 @@ static void report_loaded(struct req *r, const struct db_result *res)
 	const char *accept = evhttp_find_header(evhttp_request_get_input_headers(r->ereq),
 						"Accept");
 	int f = report_format_choose(accept, req_query(r, "format"));
-	struct report_meta meta;
 	struct strbuf out;
-	json_t *fu, *orgs, *categories;
-	int rc;
+	json_t *fu;
 
 	if (res->err != SVK_OK) {
 		req_reply_db_error(r, res);
 		return;
 	}
-	if (!pr || PQntuples(pr) != 1 || !db_get(pr, 0, 0)) {
+	switch (report_row_render(pr, (enum report_format)f, &out, &fu)) {
+	case REPORT_ROW_OK:
+		break;
+	case REPORT_ROW_NONE:
 		req_problem(r, SVK_ERR_NOT_FOUND, "no such agreement");
 		return;
-	}
-	fu = json_loads(db_get(pr, 0, 0), 0, NULL);
-	if (!fu) {
+	case REPORT_ROW_UNREADABLE:
 		req_problem(r, SVK_ERR_INTERNAL, "cannot read the database's answer");
 		return;
-	}
-	meta.title = db_get(pr, 0, 1);
-	meta.parties = db_get(pr, 0, 2) ? db_get(pr, 0, 2) : "";
-	meta.valid_from = db_get(pr, 0, 3);
-	meta.valid_to = db_get(pr, 0, 4);
-	/* Without the names (NULL from the database, or out of memory) the
-	 * tables show the slugs. */
-	orgs = db_get(pr, 0, 5) ? json_loads(db_get(pr, 0, 5), 0, NULL) : NULL;
-	categories = db_get(pr, 0, 6) ? json_loads(db_get(pr, 0, 6), 0, NULL) : NULL;
-	meta.org_names = orgs;
-	meta.category_names = categories;
-	strbuf_init(&out, 0);
-	rc = report_render(fu, &meta, (enum report_format)f, &out);
-	json_decref(fu);
-	json_decref(orgs);
-	json_decref(categories);
-	if (rc != 0) {
-		strbuf_cleanup(&out);
+	default:
 		req_problem(r, SVK_ERR_INTERNAL, "out of memory");
 		return;
 	}
+	json_decref(fu);
 	req_reply_text(r, 200, report_content_type((enum report_format)f), out.data, out.len, NULL);
 	strbuf_cleanup(&out);
 }

@@ -8,6 +8,7 @@
 #define SVK_REPORT_H
 
 #include <jansson.h>
+#include <libpq-fe.h>
 
 #include "strbuf.h"
 
@@ -42,5 +43,18 @@ const char *report_content_type(enum report_format f);
  * 0, or -1 when out of memory. */
 int report_render(const json_t *follow_up, const struct report_meta *meta, enum report_format f,
 		  struct strbuf *out);
+
+/* report_row_render's answers. */
+enum { REPORT_ROW_OK, REPORT_ROW_NONE, REPORT_ROW_UNREADABLE, REPORT_ROW_NOMEM };
+
+/* Renders the report of pr, the answer of statement follow_up_report
+ * (follow-up, title, parties, valid_from, valid_to, organisation names,
+ * category names), in format f into out (report_row.c). On REPORT_ROW_OK
+ * *follow_up is the follow-up's JSON, for the caller to release, and out
+ * holds the text; otherwise both are empty: REPORT_ROW_NONE for no such
+ * follow-up, REPORT_ROW_UNREADABLE for JSON that does not parse,
+ * REPORT_ROW_NOMEM when out of memory. */
+int report_row_render(const PGresult *pr, enum report_format f, struct strbuf *out,
+		      json_t **follow_up);
 
 #endif

@@ -221,36 +221,19 @@ static void decide_authenticated(struct req *r, const struct db_result *read)
 	req_write1(r, SQL_PROPOSAL_DECIDE, 4, p, decided);
 }
 
-/* A textarea's line breaks arrive as CRLF; they are kept as LF, as the
- * API's clients send them. */
-static char *comment_of(const char *s)
-{
-	char *c = strdup(s), *o = c;
-
-	if (!c)
-		return NULL;
-	for (const char *i = c; *i; i++)
-		if (!(i[0] == '\r' && i[1] == '\n'))
-			*o++ = *i;
-	*o = '\0';
-	return c;
-}
-
 void web_decide_post(struct req *r)
 {
 	struct evkeyvalq f;
-	const char *csrf, *verdict, *comment;
+	const char *verdict, *comment;
 
-	if (!web_same_origin(r) || !web_form_read(r, &f))
+	if (!web_form_open(r, &f))
 		return;
-	csrf = evhttp_find_header(&f, "csrf");
 	verdict = evhttp_find_header(&f, "verdict");
 	comment = evhttp_find_header(&f, "comment");
-	snprintf(r->web.form_csrf, sizeof r->web.form_csrf, "%s", csrf ? csrf : "");
 	/* A verdict too long to be one is kept as none: refused as the API's. */
 	snprintf(r->web.verdict, sizeof r->web.verdict, "%s",
 		 verdict && strlen(verdict) < sizeof r->web.verdict ? verdict : "");
-	r->web.comment = comment ? comment_of(comment) : NULL;
+	r->web.comment = comment ? web_text_lf(comment) : NULL;
 	evhttp_clear_headers(&f);
 	if (comment && !r->web.comment) {
 		req_problem(r, SVK_ERR_INTERNAL, "out of memory");

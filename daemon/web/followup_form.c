@@ -260,42 +260,22 @@ static void post_authenticated(struct req *r, const struct db_result *read)
 	req_write1(r, SQL_FOLLOW_UP_PUT, 5, p, saved);
 }
 
-/* A textarea's CRLF as LF; "" for text that is not UTF-8. */
-static json_t *text_value(const char *s)
-{
-	char *c = strdup(s ? s : ""), *o = c;
-	json_t *v;
-
-	if (!c)
-		return NULL;
-	for (const char *i = c; *i; i++)
-		if (!(i[0] == '\r' && i[1] == '\n'))
-			*o++ = *i;
-	*o = '\0';
-	v = json_string(c);
-	free(c);
-	return v ? v : json_string("");
-}
-
 void web_followup_post(struct req *r)
 {
 	static const char *const hidden[] = { "agreement", "version" };
 	struct evkeyvalq f;
-	const char *csrf;
 	int rc = 0;
 
-	if (!web_same_origin(r) || !web_form_read(r, &f))
+	if (!web_form_open(r, &f))
 		return;
-	csrf = evhttp_find_header(&f, "csrf");
-	snprintf(r->web.form_csrf, sizeof r->web.form_csrf, "%s", csrf ? csrf : "");
 	r->web.form = json_object();
 	rc |= !r->web.form;
 	for (int i = 0; rc == 0 && i < 3; i++)
 		rc |= json_object_set_new(r->web.form, keys[i],
-					  text_value(evhttp_find_header(&f, keys[i])));
+					  web_form_text(evhttp_find_header(&f, keys[i])));
 	for (size_t i = 0; rc == 0 && i < 2; i++)
 		rc |= json_object_set_new(r->web.form, hidden[i],
-					  text_value(evhttp_find_header(&f, hidden[i])));
+					  web_form_text(evhttp_find_header(&f, hidden[i])));
 	if (rc == 0)
 		rc |= json_object_set_new(r->web.form, "oral",
 					  json_boolean(evhttp_find_header(&f, "oral") != NULL));

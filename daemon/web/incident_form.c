@@ -333,37 +333,17 @@ static void report_authenticated(struct req *r, const struct db_result *read)
 	web_situation_names(r, report_check);
 }
 
-/* A textarea's CRLF kept as LF, as the API's clients send it. */
-static json_t *text_of(const char *s)
-{
-	char *c = strdup(s), *o = c;
-	json_t *v;
-
-	if (!c)
-		return NULL;
-	for (const char *i = c; *i; i++)
-		if (!(i[0] == '\r' && i[1] == '\n'))
-			*o++ = *i;
-	*o = '\0';
-	v = json_string(c);
-	free(c);
-	return v;
-}
-
 static void report_post(struct req *r)
 {
 	struct evkeyvalq f;
-	const char *csrf;
 
-	if (!web_same_origin(r) || !web_form_read(r, &f))
+	if (!web_form_open(r, &f))
 		return;
-	csrf = evhttp_find_header(&f, "csrf");
-	snprintf(r->web.form_csrf, sizeof r->web.form_csrf, "%s", csrf ? csrf : "");
 	r->web.form = json_object();
 	for (size_t k = 0; r->web.form && k < NFIELDS; k++) {
 		const char *v = evhttp_find_header(&f, fields[k][0]);
 		/* Text that is not UTF-8 is kept as none: "is required". */
-		json_t *s = v ? text_of(v) : NULL;
+		json_t *s = v ? web_text_json(v) : NULL;
 
 		if (s && json_object_set_new(r->web.form, fields[k][0], s) != 0) {
 			json_decref(r->web.form);

@@ -261,35 +261,15 @@ static void meeting_authenticated(struct req *r, const struct db_result *read)
 	req_write1(r, SQL_MEETING_CREATE, 2, p, recorded);
 }
 
-/* A textarea's CRLF as LF, as the API's clients send line breaks. */
-static json_t *text_value(const char *s)
-{
-	char *c = strdup(s ? s : ""), *o = c;
-	json_t *v;
-
-	if (!c)
-		return NULL;
-	for (const char *i = c; *i; i++)
-		if (!(i[0] == '\r' && i[1] == '\n'))
-			*o++ = *i;
-	*o = '\0';
-	v = json_string(c); /* NULL for text that is not UTF-8 */
-	free(c);
-	return v ? v : json_string("");
-}
-
 void web_meeting_post(struct req *r)
 {
 	struct evkeyvalq f;
 	struct evkeyval *kv;
 	json_t *form, *attendees;
-	const char *csrf;
 	int rc = 0;
 
-	if (!web_same_origin(r) || !web_form_read(r, &f))
+	if (!web_form_open(r, &f))
 		return;
-	csrf = evhttp_find_header(&f, "csrf");
-	snprintf(r->web.form_csrf, sizeof r->web.form_csrf, "%s", csrf ? csrf : "");
 	form = r->web.form = json_object();
 	attendees = json_array();
 	if (!form || !attendees) {
@@ -302,10 +282,10 @@ void web_meeting_post(struct req *r)
 		if (strcmp(field_names[i], "attendees") != 0)
 			rc |= json_object_set_new(
 			    form, field_names[i],
-			    text_value(evhttp_find_header(&f, field_names[i])));
+			    web_form_text(evhttp_find_header(&f, field_names[i])));
 	TAILQ_FOREACH (kv, &f, next)
 		if (rc == 0 && strcmp(kv->key, "attendees") == 0)
-			rc |= json_array_append_new(attendees, text_value(kv->value));
+			rc |= json_array_append_new(attendees, web_form_text(kv->value));
 	evhttp_clear_headers(&f);
 	if (rc != 0) {
 		req_problem(r, SVK_ERR_INTERNAL, "out of memory");

@@ -160,40 +160,24 @@ static void report_loaded(struct req *r, const struct db_result *res)
 {
 	const PGresult *pr = res->n > 0 ? res->res[0] : NULL;
 	enum fu_view view = r->web.view == FU_CSV ? FU_CSV : FU_PAGE;
-	struct report_meta meta = { 0 };
 	struct strbuf out;
-	json_t *fu, *orgs, *categories;
+	json_t *fu;
 	char disposition[80];
-	int rc;
 
 	if (res->err != SVK_OK) {
 		req_reply_db_error(r, res);
 		return;
 	}
-	if (!pr || PQntuples(pr) != 1 || !db_get(pr, 0, 0)) {
+	switch (report_row_render(pr, view == FU_CSV ? REPORT_CSV : REPORT_HTML_BODY, &out, &fu)) {
+	case REPORT_ROW_OK:
+		break;
+	case REPORT_ROW_NONE:
 		no_year(r);
 		return;
-	}
-	fu = json_loads(db_get(pr, 0, 0), 0, NULL);
-	if (!fu) {
+	case REPORT_ROW_UNREADABLE:
 		req_problem(r, SVK_ERR_INTERNAL, "cannot read the database's answer");
 		return;
-	}
-	meta.title = db_get(pr, 0, 1);
-	meta.parties = db_get(pr, 0, 2) ? db_get(pr, 0, 2) : "";
-	meta.valid_from = db_get(pr, 0, 3);
-	meta.valid_to = db_get(pr, 0, 4);
-	orgs = db_get(pr, 0, 5) ? json_loads(db_get(pr, 0, 5), 0, NULL) : NULL;
-	categories = db_get(pr, 0, 6) ? json_loads(db_get(pr, 0, 6), 0, NULL) : NULL;
-	meta.org_names = orgs;
-	meta.category_names = categories;
-	strbuf_init(&out, 0);
-	rc = report_render(fu, &meta, view == FU_CSV ? REPORT_CSV : REPORT_HTML_BODY, &out);
-	json_decref(orgs);
-	json_decref(categories);
-	if (rc != 0) {
-		json_decref(fu);
-		strbuf_cleanup(&out);
+	default:
 		req_problem(r, SVK_ERR_INTERNAL, "out of memory");
 		return;
 	}

@@ -17,6 +17,7 @@
 
 #include "app.h"
 #include "log.h"
+#include "plan_board.h"
 #include "request.h"
 #include "sql_names.h"
 #include "validate.h"
@@ -189,29 +190,6 @@ void web_plans(struct req *r)
 
 /* ---- the board ----------------------------------------------------------------- */
 
-struct iv_ref {
-	json_t *iv;
-	size_t idx;
-};
-
-/* Within a focus area: earliest due date first (none last), then title. */
-static int cmp_iv(const void *a, const void *b)
-{
-	const struct iv_ref *x = a, *y = b;
-	const char *dx = web_str(x->iv, "due_on"), *dy = web_str(y->iv, "due_on");
-	const char *tx = web_str(x->iv, "title"), *ty = web_str(y->iv, "title");
-	int c = dx && dy ? strcmp(dx, dy) : 0;
-
-	if (c != 0)
-		return c;
-	if (!dx != !dy)
-		return dx ? -1 : 1;
-	c = strcmp(tx ? tx : "", ty ? ty : "");
-	if (c != 0)
-		return c;
-	return x->idx < y->idx ? -1 : x->idx > y->idx;
-}
-
 static void plan_facts(struct html *h, json_t *plan, json_t *names)
 {
 	json_t *in_force = json_object_get(plan, "version_in_force");
@@ -287,21 +265,13 @@ static void board_row(struct html *h, json_t *plan, json_t *iv, json_t *more)
 
 /* One focus area's section (fa NULL: the interventions of no known area). */
 static void board_group(struct html *h, json_t *plan, json_t *fa, json_t *items, json_t *more,
-			struct iv_ref *refs, const char *placed)
+			json_t **refs, char *placed)
 {
 	const char *fid = web_str(fa, "id");
-	size_t i, n = 0;
-	json_t *iv;
+	size_t i, n = fa && !fid ? 0 : board_pick(items, fa ? fid : NULL, placed, refs);
 
-	json_array_foreach (items, i, iv) {
-		const char *f = web_str(iv, "focus_area");
-
-		if (fa ? f && fid && strcmp(f, fid) == 0 : !placed[i])
-			refs[n++] = (struct iv_ref){ iv, i };
-	}
 	if (!fa && n == 0)
 		return;
-	qsort(refs, n, sizeof *refs, cmp_iv);
 	html_raw(h, "<section class=\"area\" aria-labelledby=\"fa-");
 	html_long(h, fa ? (long)json_integer_value(json_object_get(fa, "ordinal")) : 0);
 	html_raw(h, "\"><h2 id=\"fa-");
@@ -329,7 +299,7 @@ static void board_group(struct html *h, json_t *plan, json_t *fa, json_t *items,
 		    "<th scope=\"col\">Framsteg</th><th scope=\"col\">Slutdatum</th>"
 		    "<th scope=\"col\">Senaste uppdatering</th></tr></thead><tbody>");
 	for (i = 0; i < n; i++)
-		board_row(h, plan, refs[i].iv, more);
+		board_row(h, plan, refs[i], more);
 	html_raw(h, "</tbody></table></section>");
 }
 
@@ -362,23 +332,15 @@ static void board_page(struct req *r, json_t *plan, json_t *items, json_t *more,
 {
 	struct html h = { 0 };
 	size_t n = json_array_size(items), i;
-	struct iv_ref *refs = calloc(n ? n : 1, sizeof *refs);
+	json_t **refs = calloc(n ? n : 1, sizeof *refs);
 	char *placed = calloc(n ? n : 1, 1);
-	json_t *fa, *iv, *areas = json_object_get(more, "focus_areas");
+	json_t *fa, *areas = json_object_get(more, "focus_areas");
 
 	if (!refs || !placed) {
 		free(refs);
 		free(placed);
 		req_problem(r, SVK_ERR_INTERNAL, "out of memory");
 		return;
-	}
-	json_array_foreach (items, i, iv) {
-		const char *f = web_str(iv, "focus_area");
-		size_t k;
-
-		json_array_foreach (areas, k, fa)
-			if (f && web_str(fa, "id") && strcmp(f, web_str(fa, "id")) == 0)
-				placed[i] = 1;
 	}
 	page_begin(&h, r, web_str(plan, "title") ? web_str(plan, "title") : "Åtgärdsplan",
 		   "/atgardsplaner");

@@ -66,6 +66,46 @@ bool web_form_read(struct req *r, struct evkeyvalq *fields)
 	return true;
 }
 
+bool web_form_open(struct req *r, struct evkeyvalq *fields)
+{
+	const char *csrf;
+
+	if (!web_same_origin(r) || !web_form_read(r, fields))
+		return false;
+	csrf = evhttp_find_header(fields, "csrf");
+	snprintf(r->web.form_csrf, sizeof r->web.form_csrf, "%s", csrf ? csrf : "");
+	return true;
+}
+
+char *web_text_lf(const char *s)
+{
+	char *c = strdup(s), *o = c;
+
+	if (!c)
+		return NULL;
+	for (const char *i = c; *i; i++)
+		if (!(i[0] == '\r' && i[1] == '\n'))
+			*o++ = *i;
+	*o = '\0';
+	return c;
+}
+
+json_t *web_text_json(const char *s)
+{
+	char *c = web_text_lf(s);
+	json_t *v = c ? json_string(c) : NULL;
+
+	free(c);
+	return v;
+}
+
+json_t *web_form_text(const char *s)
+{
+	json_t *v = web_text_json(s ? s : "");
+
+	return v ? v : json_string("");
+}
+
 bool web_token_equal(const char *a, const char *b)
 {
 	size_t n = a ? strlen(a) : 0;

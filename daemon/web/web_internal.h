@@ -45,6 +45,17 @@ void web_message(struct req *r, int status, const char *title, const char *text)
 /* The fields of a form (application/x-www-form-urlencoded) into fields;
  * false after answering 400/415 (session.c). */
 bool web_form_read(struct req *r, struct evkeyvalq *fields);
+/* web_same_origin and web_form_read, and the form's token kept in
+ * r->web.form_csrf; false after answering. */
+bool web_form_open(struct req *r, struct evkeyvalq *fields);
+/* A textarea's text with its CRLF line breaks as LF, as the API's clients
+ * send them (malloc'd; NULL when out of memory). */
+char *web_text_lf(const char *s);
+/* The same as a JSON string; NULL when out of memory or not UTF-8. */
+json_t *web_text_json(const char *s);
+/* A form value as JSON text: "" when absent or not UTF-8; NULL when out
+ * of memory. */
+json_t *web_form_text(const char *s);
 /* Whether two form tokens are equal (in constant time) and not empty. */
 bool web_token_equal(const char *a, const char *b);
 /* Whether the session's form token is the one the form sent; false after
