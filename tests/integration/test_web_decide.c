@@ -319,13 +319,9 @@ Test(web_decide, decisions_in_the_browser)
 		{ "sigtuna-direktor", "sigtuna", "decision_maker" },
 		{ "stig.styr", "polisen", "member" },
 	};
-	const char *modules = strf(&e, "%s/tests/web/node_modules/playwright-core",
-				   harness_top_dir());
 	json_t *passwords = json_object();
 	char *users;
 
-	cr_assert(access(modules, R_OK) == 0,
-		  "%s is missing: run deploy/install-deps --test (npm ci in tests/web)", modules);
 	cr_assert(passwords);
 	for (size_t i = 0; i < sizeof people / sizeof people[0]; i++) {
 		const char *pw = user_create(&e, people[i].username, people[i].org);
@@ -339,24 +335,15 @@ Test(web_decide, decisions_in_the_browser)
 	env_keep(&e, users, free);
 	const char *ext = submitted_extension(), *prio = submitted_priority(XSS_TITLE);
 
-	const char *const argv[] = { "/usr/bin/node",
-				     strf(&e, "%s/tests/web/decide.mjs", harness_top_dir()), NULL };
-	const char *const envset[] = {
-		strf(&e, "SVK_WEB_URL=%s", e.base_url),
-		strf(&e, "SVK_WEB_CA=%s", e.cacert),
-		strf(&e, "SVK_WEB_SHOTS=%s/web-screenshots", harness_build_dir()),
-		strf(&e, "SVK_WEB_USERS=%s", users),
-		strf(&e, "SVK_WEB_EXTENSION=%s", ext),
-		strf(&e, "SVK_WEB_PRIORITY=%s", prio),
-		"SVK_WEB_PRIORITY_TITLE=" XSS_TITLE,
-		strf(&e, "SVK_WEB_API_TOKEN=%s", user(BERED)),
-		NULL,
-	};
-	struct proc *p = proc_run(&e, argv, envset, NULL, 200000);
-
-	printf("%s", p->out ? p->out : "");
-	cr_assert_eq(p->status, 0, "tests/web/decide.mjs failed (%d):\n%s\n%s", p->status,
-		     p->out ? p->out : "", p->err ? p->err : "");
+	web_browser_run(&e, "decide.mjs",
+			(const char *const[]){
+			    strf(&e, "SVK_WEB_USERS=%s", users),
+			    strf(&e, "SVK_WEB_EXTENSION=%s", ext),
+			    strf(&e, "SVK_WEB_PRIORITY=%s", prio),
+			    "SVK_WEB_PRIORITY_TITLE=" XSS_TITLE,
+			    strf(&e, "SVK_WEB_API_TOKEN=%s", user(BERED)),
+			    NULL,
+			});
 	cr_expect_str_eq(sql_value(&e, "SELECT valid_to::text FROM svk.agreements"), "2030-12-31");
 	cr_expect_eq(audit_rows("decision.approve", ext), 4);
 	cr_expect_eq(audit_rows("agreement.extend", agreement_id()), 1);

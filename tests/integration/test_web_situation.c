@@ -414,33 +414,19 @@ Test(web_situation, an_upload_is_all_or_nothing_with_errors_per_line)
  * (tests/web/situation.mjs): axe-core and screenshots. */
 Test(web_situation, situation_in_the_browser)
 {
-	const char *modules = strf(&e, "%s/tests/web/node_modules/playwright-core",
-				   harness_top_dir());
 	const char *pw = user_create(&e, "vera.est", "sigtuna");
 	const char *est = user_in_group(&e, "eva.est", "sigtuna", "est-sigtuna", "member");
 
-	cr_assert(access(modules, R_OK) == 0,
-		  "%s is missing: run deploy/install-deps --test (npm ci in tests/web)", modules);
 	member_add(&e, "est-sigtuna", "vera.est", "member", NULL);
 	fixture(est);
-	const char *const argv[] = { "/usr/bin/node",
-				     strf(&e, "%s/tests/web/situation.mjs", harness_top_dir()),
-				     NULL };
-	const char *const envset[] = {
-		strf(&e, "SVK_WEB_URL=%s", e.base_url),
-		strf(&e, "SVK_WEB_CA=%s", e.cacert),
-		strf(&e, "SVK_WEB_SHOTS=%s/web-screenshots", harness_build_dir()),
-		"SVK_WEB_USER=vera.est",
-		strf(&e, "SVK_WEB_PASSWORD=%s", pw),
-		"SVK_WEB_WEEK=" WEEK,
-		"SVK_WEB_XSS=" XSS_PLACE,
-		NULL,
-	};
-	struct proc *p = proc_run(&e, argv, envset, NULL, 200000);
-
-	printf("%s", p->out ? p->out : "");
-	cr_assert_eq(p->status, 0, "tests/web/situation.mjs failed (%d):\n%s\n%s", p->status,
-		     p->out ? p->out : "", p->err ? p->err : "");
+	web_browser_run(&e, "situation.mjs",
+			(const char *const[]){
+			    "SVK_WEB_USER=vera.est",
+			    strf(&e, "SVK_WEB_PASSWORD=%s", pw),
+			    "SVK_WEB_WEEK=" WEEK,
+			    "SVK_WEB_XSS=" XSS_PLACE,
+			    NULL,
+			});
 	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.incidents i JOIN svk.users u ON "
 				   "u.id = i.reported_by WHERE u.username = 'vera.est'"),
 		     3, "the browser's incident and the two of its file, each stored once");

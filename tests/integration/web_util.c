@@ -5,7 +5,9 @@
 
 #include <criterion/criterion.h>
 #include <curl/curl.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 const char *web_cookie(struct env *e, const char *tok)
 {
@@ -69,4 +71,39 @@ struct resp *web_post(struct env *e, const char *tok, const char *path, const ch
 						.body = body,
 						.content_type = ct ? ct : WEB_FORM,
 						.headers = { h0, h1, NULL } });
+}
+
+#if defined(__SANITIZE_ADDRESS__)
+#define WEB_SHOTS 0
+#else
+#define WEB_SHOTS 1
+#endif
+
+void web_browser_run(struct env *e, const char *script, const char *const *extra)
+{
+	const char *modules = strf(e, "%s/tests/web/node_modules/playwright-core",
+				   harness_top_dir());
+	const char *const argv[] = { "/usr/bin/node",
+				     strf(e, "%s/tests/web/%s", harness_top_dir(), script), NULL };
+	const char *envset[24] = {
+		strf(e, "SVK_WEB_URL=%s", e->base_url),
+		strf(e, "SVK_WEB_CA=%s", e->cacert),
+		WEB_SHOTS ? strf(e, "SVK_WEB_SHOTS=%s/web-screenshots", harness_build_dir())
+			  : "SVK_WEB_SHOTS=-",
+	};
+	size_t n = 3;
+	struct proc *p;
+
+	cr_assert(access(modules, R_OK) == 0,
+		  "%s is missing: run deploy/install-deps --test (npm ci in tests/web)", modules);
+	for (; extra && *extra; extra++) {
+		cr_assert(n + 1 < sizeof envset / sizeof envset[0], "too many settings for %s",
+			  script);
+		envset[n++] = *extra;
+	}
+	envset[n] = NULL;
+	p = proc_run(e, argv, envset, NULL, 200000);
+	printf("%s", p->out ? p->out : "");
+	cr_assert_eq(p->status, 0, "tests/web/%s failed (%d):\n%s\n%s", script, p->status,
+		     p->out ? p->out : "", p->err ? p->err : "");
 }

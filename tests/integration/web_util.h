@@ -42,4 +42,12 @@ const char *web_enc(struct env *e, const char *s);
 struct resp *web_post(struct env *e, const char *tok, const char *path, const char *ct,
 		      const char *body, const char *header);
 
+/* Runs tests/web/script (node, playwright-core, Debian's chromium) against
+ * the env's daemon with SVK_WEB_URL, SVK_WEB_CA and SVK_WEB_SHOTS (the
+ * build tree's web-screenshots/; "-" in a sanitized build, where the
+ * screenshots would only repeat the normal run's) and the NULL-terminated
+ * extra "NAME=value" settings; prints its output and fails the test
+ * unless every check passed. */
+void web_browser_run(struct env *e, const char *script, const char *const *extra);
+
 #endif

@@ -7,7 +7,7 @@
 // passes SVK_WEB_URL, SVK_WEB_CA, SVK_WEB_SHOTS, SVK_WEB_USER and
 // SVK_WEB_PASSWORD and has written the first section (with markup in it)
 // and recorded a meeting of EST Sigtuna in 2025.
-import { env, base, check, axe, shoot, signIn, launch, finish } from './lib.mjs';
+import { env, base, check, axe, shoot, shootPrint, signIn, launch, finish } from './lib.mjs';
 
 const browser = await launch();
 let dialogs = 0;
@@ -53,7 +53,7 @@ try {
 	check(!(await page.locator('header.top').isVisible()), 'printed: no navigation');
 	check(!(await page.getByRole('link', { name: 'Redigera texterna' }).isVisible()), 'printed: no buttons');
 	check(await page.locator('.report table').first().isVisible(), 'printed: the tables are there');
-	await page.screenshot({ path: `${env('SVK_WEB_SHOTS')}/uppfoljning-utskrift.png`, fullPage: true, timeout: 30000 });
+	await shootPrint(page, 'uppfoljning-utskrift');
 	await page.emulateMedia({ media: 'screen' });
 
 	// ---- the CSV link downloads the statistics

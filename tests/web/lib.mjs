@@ -13,9 +13,11 @@ export const env = (k) => {
 };
 export const base = env('SVK_WEB_URL');
 const ca = readFileSync(env('SVK_WEB_CA'));
+// The screenshots' directory; "-" for none (the sanitized run: the pages
+// are the normal run's, and a full-page shot costs a second or more).
 const shots = env('SVK_WEB_SHOTS');
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-mkdirSync(shots, { recursive: true });
+if (shots !== '-') mkdirSync(shots, { recursive: true });
 
 let failures = 0;
 export function check(ok, what) {
@@ -55,12 +57,19 @@ export async function axe(page, what) {
 }
 
 export async function shoot(page, name) {
+	if (shots === '-') return;
 	for (const [w, h, tag] of [[1280, 900, 'desktop'], [390, 844, 'phone']]) {
 		await page.setViewportSize({ width: w, height: h });
 		// A bound, not a wait: under a loaded machine a full-page shot is slow.
 		await page.screenshot({ path: `${shots}/${name}-${tag}.png`, fullPage: true, timeout: 30000 });
 	}
 	await page.setViewportSize({ width: 1280, height: 900 });
+}
+
+// The page as printed (the media emulated by the caller).
+export async function shootPrint(page, name) {
+	if (shots === '-') return;
+	await page.screenshot({ path: `${shots}/${name}.png`, fullPage: true, timeout: 30000 });
 }
 
 export async function signIn(page, user, password) {

@@ -6,7 +6,7 @@
 // SVK_WEB_CA, SVK_WEB_SHOTS, SVK_WEB_USER, SVK_WEB_PASSWORD, SVK_WEB_PLAN,
 // SVK_WEB_LATE (an overdue intervention, SVK_WEB_LATE_TITLE its title
 // with markup) and SVK_WEB_RED (a red one with a logged update).
-import { env, base, check, axe, shoot, signIn, launch, finish } from './lib.mjs';
+import { env, base, check, axe, shoot, shootPrint, signIn, launch, finish } from './lib.mjs';
 
 const plan = env('SVK_WEB_PLAN');
 const browser = await launch();
@@ -55,7 +55,7 @@ try {
 	check(bg === 'rgb(255, 255, 255)' && ink === 'rgb(0, 0, 0)', `printed: black on white (${ink} on ${bg})`);
 	check(await redRow.locator('.rag').isVisible() && (await redRow.locator('.rag').textContent()) === 'Röd', 'printed: the RAG word is there');
 	check(await page.locator('thead').first().isVisible(), 'printed: the column heads are there');
-	await page.screenshot({ path: `${env('SVK_WEB_SHOTS')}/atgardsplan-utskrift.png`, fullPage: true, timeout: 30000 });
+	await shootPrint(page, 'atgardsplan-utskrift');
 	await page.emulateMedia({ media: 'screen' });
 
 	// ---- an intervention with its log
