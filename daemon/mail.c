@@ -12,8 +12,11 @@
  *
  * The thread sleeps in poll() on the connection's socket (a NOTIFY wakes
  * it), on a pipe (mailer_stop writes to it) and with a timeout until the
- * next retry is due. libcurl's progress callback gives up a transfer when
- * the daemon stops, so shutdown never waits on a slow relay for long.
+ * next retry is due. When the daemon stops, a mail being sent is given
+ * MAIL_STOP_GRACE_MS to finish (a relay that answers takes milliseconds,
+ * and a mail cut off after the relay took it goes out twice), then
+ * libcurl's progress callback gives the transfer up, so shutdown never
+ * waits on a slow relay for long.
  *
  * When the relay itself cannot be reached (no connection, no TLS, no
  * answer), the mail is recorded for retry as any other and the whole
@@ -53,12 +56,14 @@ extern const size_t svk_queries_count;
 #define MAIL_RECONNECT_MAX_MS 30000
 #define MAIL_ITEMS_MAX 200        /* notifications in one digest */
 #define MAIL_SCHEDULED_MS 300000L /* svk.notify_scheduled this often */
+#define MAIL_STOP_GRACE_MS 3000L  /* a mail in flight may finish after stop */
 
 struct mailer {
 	struct app *app;
 	pthread_t thread;
 	int wake[2]; /* a byte on wake[1]: stop */
 	atomic_bool stopping;
+	atomic_long stop_at; /* monotonic ms of mailer_stop, 0 running */
 	PGconn *pg;
 	char *password;      /* [mail] password_file's first line, or NULL */
 	long scheduled_at;   /* monotonic ms of the last svk.notify_scheduled, -1 never */
@@ -162,15 +167,18 @@ static size_t upload_read(char *buf, size_t size, size_t nitems, void *arg)
 	return n;
 }
 
+static long monotonic_ms(void);
+
 static int upload_progress(void *arg, curl_off_t dt, curl_off_t dn, curl_off_t ut, curl_off_t un)
 {
 	struct mailer *m = arg;
+	long at = atomic_load(&m->stop_at);
 
 	(void)dt;
 	(void)dn;
 	(void)ut;
 	(void)un;
-	return atomic_load(&m->stopping) ? 1 : 0;
+	return at && monotonic_ms() - at > MAIL_STOP_GRACE_MS ? 1 : 0;
 }
 
 /* Whether a transfer failed for want of a relay rather than for this mail. */
@@ -558,7 +566,9 @@ void mailer_stop(struct mailer *m)
 {
 	if (!m)
 		return;
+	atomic_store(&m->stop_at, monotonic_ms());
 	atomic_store(&m->stopping, true);
+	log_info(&m->app->log, "msg=\"mail sender stopping\" grace_ms=%ld", MAIL_STOP_GRACE_MS);
 	if (write(m->wake[1], "x", 1) < 0)
 		(void)0; /* the flag alone stops it at the next wake-up */
 	pthread_join(m->thread, NULL);

@@ -155,6 +155,29 @@ void sink_wait(struct env *e, struct sink *s, size_t n, const char *what)
 	}
 }
 
+static bool log_has(struct env *e, const char *s)
+{
+	FILE *f = fopen(e->log, "r");
+	char line[1024];
+	bool found = false;
+
+	cr_assert(f, "cannot open %s: %s", e->log, strerror(errno));
+	while (!found && fgets(line, sizeof line, f))
+		found = strstr(line, s) != NULL;
+	fclose(f);
+	return found;
+}
+
+void log_wait(struct env *e, const char *s, const char *what)
+{
+	long until = now_ms() + WAIT_MS;
+
+	while (!log_has(e, s)) {
+		cr_assert(now_ms() < until, "%s: waited in vain for %s in the log", what, s);
+		pause_briefly();
+	}
+}
+
 void wait_count(struct env *e, long n, const char *what, const char *sql)
 {
 	long until = now_ms() + WAIT_MS;

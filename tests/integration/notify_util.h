@@ -47,6 +47,9 @@ json_t *sink_messages(struct env *e, struct sink *s);
 void sink_wait(struct env *e, struct sink *s, size_t n, const char *what);
 
 /* Waits (bounded) until sql (a count) is at least n; fails otherwise. */
+/* Waits until the daemon's log has a line with s in it. */
+void log_wait(struct env *e, const char *s, const char *what);
+
 void wait_count(struct env *e, long n, const char *what, const char *sql);
 /* Waits until no mail due now is queued, and every sent row's message
  * has arrived; then expects the messages to be exactly the sent rows, each

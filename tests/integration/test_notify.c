@@ -343,6 +343,41 @@ Test(notify, one_mail_per_event_across_a_restart, .init = start_sending)
 			 "Beslut fattat: Före och efter omstart");
 }
 
+/* The daemon stopped (SIGTERM) while the relay holds its answer to a
+ * mail it has taken: the sender lets the mail finish and records it as
+ * sent before the daemon exits, so the restart does not send it again. */
+Test(notify, a_mail_in_flight_when_the_daemon_stops_is_finished_not_sent_twice,
+     .init = start_sending)
+{
+	const char *hold = strf(&e, "%s/hold", sink.dir), *id;
+	int fd, st;
+
+	user(DIRECTOR + POLISEN);
+	user(BERED);
+	set_mail(&e, director_name(POLISEN), "per.polischef@polisen.example", NULL);
+	set_mail(&e, name(BERED), "bo.beredning@sollentuna.example", NULL);
+	fd = open(hold, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	cr_assert(fd >= 0 && close(fd) == 0, "cannot create %s", hold);
+	id = police_and_sollentuna("Under avstängningen");
+	submit_ok(user(BERED), id);
+	sink_wait(&e, &sink, 1, "the relay stored the mail, its answer held");
+	cr_assert_eq(kill(e.pid, SIGTERM), 0, "kill: %s", strerror(errno));
+	log_wait(&e, "msg=\"mail sender stopping\"", "the daemon stops its sender");
+	cr_assert_eq(unlink(hold), 0, "unlink: %s", strerror(errno));
+	cr_assert_eq(waitpid(e.pid, &st, 0), e.pid, "waitpid: %s", strerror(errno));
+	close(e.pidfd);
+	e.pidfd = -1;
+	e.pid = 0;
+	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0, "the daemon's exit: %d", st);
+	cr_expect_str_eq(sql_value(&e, "SELECT status FROM svk.outbox"), "sent",
+			 "the mail finished during the stop");
+
+	env_serve(&e);
+	decide_ok(director(POLISEN), id, "approve", NULL);
+	cr_expect_eq(json_array_size(outbox_settle(&e, &sink, "after the restart")), 2,
+		     "the held mail and the decision's, each once");
+}
+
 /* The daemon killed after the relay stored a mail but before the sender
  * heard its "250": the row is still queued, and after the restart the mail
  * goes out again with the same Message-ID. Twice at worst, never lost. */
