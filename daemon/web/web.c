@@ -27,19 +27,20 @@ struct web_page {
 	const char *path;
 	const char *title;
 	bool admin;                  /* shown to administrators only */
+	bool shared;                 /* shown to who may read shared data only */
 	void (*show)(struct req *r); /* its reads and page; NULL: "Kommer snart" */
 };
 
 /* The navigation, in its order; the first is Översikt. */
 static const struct web_page pages[] = {
-	{ "/", "Översikt", false, web_overview },
-	{ "/att-besluta", "Att besluta", false, web_pending },
-	{ "/forslag", "Förslag", false, web_proposals },
-	{ "/atgardsplaner", "Åtgärdsplaner", false, web_plans },
-	{ "/lagesbild", "Lägesbild", false, web_situation },
-	{ "/moten", "Möten", false, web_meetings },
-	{ "/uppfoljning", "Uppföljning", false, web_followup },
-	{ "/administration", "Administration", true, NULL },
+	{ "/", "Översikt", false, false, web_overview },
+	{ "/att-besluta", "Att besluta", false, false, web_pending },
+	{ "/forslag", "Förslag", false, true, web_proposals },
+	{ "/atgardsplaner", "Åtgärdsplaner", false, true, web_plans },
+	{ "/lagesbild", "Lägesbild", false, true, web_situation },
+	{ "/moten", "Möten", false, true, web_meetings },
+	{ "/uppfoljning", "Uppföljning", false, true, web_followup },
+	{ "/administration", "Administration", true, false, NULL },
 };
 
 static const struct web_page *page_of(const char *path)
@@ -55,6 +56,10 @@ void web_nav(struct html *h, struct req *r, const char *current)
 	html_raw(h, "<nav aria-label=\"Huvudmeny\"><ul>");
 	for (size_t i = 0; i < sizeof pages / sizeof pages[0]; i++) {
 		if (pages[i].admin && !r->auth.actor.p.admin)
+			continue;
+		/* An admin who is no group's member manages accounts but
+		 * reads none of the agreement's work (ACT_READ_SHARED). */
+		if (pages[i].shared && !policy_check(&r->auth.actor.p, ACT_READ_SHARED, NULL, NULL))
 			continue;
 		html_raw(h, "<li><a href=\"");
 		html_attr(h, pages[i].path);

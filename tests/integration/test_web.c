@@ -48,6 +48,45 @@ Test(web, in_the_browser, .init = start)
 			});
 }
 
+/* The navigation offers what the role may open: an admin who is no
+ * group's member gets Administration but none of the agreement's work
+ * (which the server refuses the admin), a member the work but not
+ * Administration. */
+Test(web, the_navigation_offers_what_the_role_may_open, .init = start)
+{
+	static const char *const work[] = { "/forslag", "/atgardsplaner", "/lagesbild", "/moten",
+					    "/uppfoljning" };
+	const char *admin = admin_token(&e), *member;
+	struct resp *r;
+
+	const char *pw = user_create(&e, "maja.medlem", "sigtuna");
+
+	member_add(&e, "est-sigtuna", "maja.medlem", "member", NULL);
+	member = login(&e, "maja.medlem", pw);
+
+	r = web_get(&e, admin, "/");
+	cr_assert_eq(r->status, 200, "%s", resp_why(r));
+	cr_expect(web_has(r, "<a href=\"/\"") && web_has(r, "<a href=\"/att-besluta\"") &&
+		      web_has(r, "<a href=\"/administration\""),
+		  "%s", r->body);
+	for (size_t i = 0; i < sizeof work / sizeof work[0]; i++) {
+		cr_expect(!web_has(r, strf(&e, "<a href=\"%s\"", work[i])),
+			  "the admin is offered %s: %s", work[i], r->body);
+		cr_expect_eq(web_get(&e, admin, work[i])->status, 403, "the admin opens %s",
+			     work[i]);
+	}
+
+	r = web_get(&e, member, "/");
+	cr_assert_eq(r->status, 200, "%s", resp_why(r));
+	cr_expect(!web_has(r, "<a href=\"/administration\""), "%s", r->body);
+	for (size_t i = 0; i < sizeof work / sizeof work[0]; i++) {
+		cr_expect(web_has(r, strf(&e, "<a href=\"%s\"", work[i])),
+			  "the member is not offered %s: %s", work[i], r->body);
+		cr_expect_eq(web_get(&e, member, work[i])->status, 200, "the member opens %s",
+			     work[i]);
+	}
+}
+
 /* The sign-in form's token: GET /logga-in sets it as cookie and field. */
 static const char *form_token(const char *crt, const char *key)
 {
