@@ -376,7 +376,11 @@ static void saved(struct req *r, const struct db_result *res)
 		return;
 	}
 	json_decref(doc);
-	if (res->err == SVK_OK || !svk_sqlstate_is_ours(res->sqlstate)) {
+	if (res->err == SVK_OK) {
+		req_problem(r, SVK_ERR_INTERNAL, "cannot read the database's answer");
+		return;
+	}
+	if (!svk_sqlstate_is_ours(res->sqlstate)) {
 		req_reply_db_error(r, res);
 		return;
 	}

@@ -13,6 +13,7 @@
  */
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,7 +89,8 @@ int iv_number(json_t *body, const char *key, const char *text, bool integer)
 		return json_object_set_new(body, key, json_integer(v)) == 0 ? 1 : -2;
 	}
 	d = strtod(buf, &end);
-	if (end == buf || *end || d != d)
+	/* JSON has no infinity and no NaN: they are not numbers here either. */
+	if (end == buf || *end || !isfinite(d))
 		return -1;
 	return json_object_set_new(body, key, json_real(d)) == 0 ? 1 : -2;
 }

@@ -350,6 +350,12 @@ Test(web_interventions, refusals)
 	cr_expect(web_has(r, "id=\"fel-due_on\">Slutdatumet får inte ligga före startdatumet.") &&
 		      web_has(r, "value=\"Baklänges\""),
 		  "%s", r->body);
+	/* Numbers JSON has not: not numbers here either. */
+	r = web_post(&e, tok, iv_path(plan, "ny", ""), NULL,
+		     iv_form(csrf, NULL, "Oändlig", "Text", "2026-01-01", "", "0", "inf"), NULL);
+	cr_expect_eq(r->status, 422, "%s", resp_why(r));
+	cr_expect(web_has(r, "id=\"fel-hours_spent\"") && web_has(r, "value=\"inf\""), "%s",
+		  r->body);
 	r = web_post(
 	    &e, tok, iv_path(plan, "ny", ""), NULL,
 	    iv_form(csrf, NULL, "Med personnummer", "Ring " PNR, "2026-01-01", "", "0", "0"), NULL);
