@@ -35,8 +35,12 @@
 	{ .name = "hours_spent", .type = JF_NUMBER, .min = 0, .max = 1000000 }
 /* clang-format on */
 
-static const struct jf_field create_fields[] = { INTERVENTION_FIELDS(true) };
-static const struct jf_field patch_fields[] = { INTERVENTION_FIELDS(false) };
+const struct jf_field intervention_create_fields[] = { INTERVENTION_FIELDS(true) };
+const size_t intervention_create_fields_count = sizeof intervention_create_fields /
+						sizeof intervention_create_fields[0];
+const struct jf_field intervention_patch_fields[] = { INTERVENTION_FIELDS(false) };
+const size_t intervention_patch_fields_count = sizeof intervention_patch_fields /
+					       sizeof intervention_patch_fields[0];
 
 static void intervention_created(struct req *r, const struct db_result *res)
 {
@@ -58,7 +62,7 @@ void h_intervention_create(struct req *r)
 		req_problem_query(r);
 		return;
 	}
-	if (!req_body_ok(r, create_fields, sizeof create_fields / sizeof create_fields[0]))
+	if (!req_body_ok(r, intervention_create_fields, intervention_create_fields_count))
 		return;
 	body = req_body_text(r);
 	if (!body) {
@@ -82,7 +86,7 @@ void h_intervention_patch(struct req *r)
 		req_problem_query(r);
 		return;
 	}
-	if (!req_body_ok(r, patch_fields, sizeof patch_fields / sizeof patch_fields[0]))
+	if (!req_body_ok(r, intervention_patch_fields, intervention_patch_fields_count))
 		return;
 	if (json_object_size(r->body) == 0) {
 		req_problem_field(r, "body", "give at least one field to change");
@@ -99,7 +103,7 @@ void h_intervention_patch(struct req *r)
 
 /* ---- the follow-up log -------------------------------------------------- */
 
-static const struct jf_field update_fields[] = {
+const struct jf_field intervention_update_fields[] = {
 	{ .name = "note", .type = JF_STRING, .required = true, .max = 4000 },
 	{ .name = "status", .type = JF_ENUM, .choices = VOCAB_INTERVENTION_STATUSES },
 	{ .name = "rag", .type = JF_ENUM, .choices = VOCAB_RAGS },
@@ -108,6 +112,8 @@ static const struct jf_field update_fields[] = {
 	{ .name = "communicated", .type = JF_BOOL },
 	{ .name = "channel", .type = JF_STRING, .empty = true, .max = 200 },
 };
+const size_t intervention_update_fields_count = sizeof intervention_update_fields /
+						sizeof intervention_update_fields[0];
 
 static void update_created(struct req *r, const struct db_result *res)
 {
@@ -140,7 +146,7 @@ void h_update_create(struct req *r)
 		req_problem_query(r);
 		return;
 	}
-	if (!req_body_ok(r, update_fields, sizeof update_fields / sizeof update_fields[0]))
+	if (!req_body_ok(r, intervention_update_fields, intervention_update_fields_count))
 		return;
 	if (!policy_check(a, ACT_UPDATE_INTERVENTION, &other, &refusal)) {
 		if (!req_allow(r, ACT_UPDATE_INTERVENTION, &own))

@@ -78,6 +78,14 @@ void h_follow_up_report(struct req *r);
 /* A follow-up's fields (the web's follow-up form checks the same). */
 extern const struct jf_field follow_up_fields[];
 extern const size_t follow_up_fields_count;
+/* An intervention's fields on create and on edit, and an update's (the
+ * web's intervention forms check the same). */
+extern const struct jf_field intervention_create_fields[];
+extern const size_t intervention_create_fields_count;
+extern const struct jf_field intervention_patch_fields[];
+extern const size_t intervention_patch_fields_count;
+extern const struct jf_field intervention_update_fields[];
+extern const size_t intervention_update_fields_count;
 void h_audit_verify(struct req *r);
 /* h_audit.c */
 void h_audit_checkpoint(struct req *r);

@@ -3,7 +3,8 @@
  * fields in Brå's template's terms and its progress log, newest first,
  * from the API's statements (intervention_get, update_list, plan_get)
  * under its right (ACT_READ_SHARED). An intervention of another plan than
- * the path's is not found.
+ * the path's is not found. Those who may see "Redigera insatsen" and the
+ * form "Logga en uppdatering" (intervention_form.c, intervention_log.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -198,10 +199,21 @@ static void intervention_page(struct req *r, json_t *iv, json_t *updates, json_t
 	if (json_is_true(json_object_get(iv, "overdue")))
 		html_raw(&h, "<strong class=\"overdue\">Försenad</strong>");
 	html_raw(&h, "</p>");
+	/* Only for those who may edit, and only while the plan may change. */
+	if (policy_check(&r->auth.actor.p, ACT_EDIT_PLANS, NULL, NULL) &&
+	    strcmp(web_str(plan, "status") ? web_str(plan, "status") : "", "adopted") != 0) {
+		html_raw(&h,
+			 "<p class=\"actions noprint\"><a class=\"button\" href=\"/atgardsplaner/");
+		html_attr(&h, web_str(plan, "id"));
+		html_raw(&h, "/insatser/");
+		html_attr(&h, web_str(iv, "id"));
+		html_raw(&h, "/redigera\">Redigera insatsen</a></p>");
+	}
 	facts(&h, iv, more);
 	text_section(&h, "orsak", "Orsak (problem som insatsen ska åtgärda)", web_str(iv, "cause"));
 	text_section(&h, "beskrivning", "Beskrivning av insatsen", web_str(iv, "description"));
 	text_section(&h, "mal", "Operativt mål", web_str(iv, "operational_goal"));
+	intervention_log_form(&h, r, iv);
 	html_raw(&h, "<section aria-labelledby=\"h-logg\"><h2 id=\"h-logg\">Framstegslogg</h2>");
 	if (n == 0)
 		html_raw(&h, "<p class=\"none\">Inga uppdateringar har loggats ännu.</p>");
@@ -216,7 +228,7 @@ static void intervention_page(struct req *r, json_t *iv, json_t *updates, json_t
 			 "<p class=\"notice\">Loggen har fler uppdateringar än sidan visar.</p>");
 	html_raw(&h, "</section>");
 	page_end(&h);
-	web_send(r, 200, &h);
+	web_send(r, r->web.status ? r->web.status : 200, &h);
 }
 
 static void intervention_loaded(struct req *r, const struct db_result *res)

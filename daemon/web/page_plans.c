@@ -347,6 +347,14 @@ static void board_page(struct req *r, json_t *plan, json_t *items, json_t *more,
 	html_raw(&h, "<p class=\"crumbs noprint\"><a href=\"/atgardsplaner\">Alla åtgärdsplaner"
 		     "</a></p>");
 	plan_facts(&h, plan, json_object_get(more, "organisations"));
+	/* Only for those who may add, and only while the plan may change. */
+	if (policy_check(&r->auth.actor.p, ACT_EDIT_PLANS, NULL, NULL) &&
+	    strcmp(web_str(plan, "status") ? web_str(plan, "status") : "", "adopted") != 0) {
+		html_raw(&h,
+			 "<p class=\"actions noprint\"><a class=\"button\" href=\"/atgardsplaner/");
+		html_attr(&h, web_str(plan, "id"));
+		html_raw(&h, "/insatser/ny\">Lägg till insats</a></p>");
+	}
 	board_summary(&h, items);
 	if (cut)
 		html_raw(&h, "<p class=\"notice\">Planen har fler insatser än tavlan visar.</p>");

@@ -20,6 +20,7 @@
 struct req;
 struct actor;
 struct db_result;
+struct jf_field;
 
 #define WEB_COOKIE "svk_session"
 
@@ -214,6 +215,38 @@ bool followup_allowed(struct req *r, enum policy_action action, const char *patt
 void followup_edit_load(struct req *r);
 void web_followup_post(struct req *r);
 void followup_reload(struct req *r);
+
+/* ---- intervention_form.c, intervention_log.c: an intervention's forms ---- */
+
+/* The forms' paths under /atgardsplaner/{plan}/insatser/ (ny, {id}/redigera,
+ * {id}/uppdateringar), the ids into r->web.id and r->web.sub and the form
+ * into r->web.view; false for any other path. */
+enum iv_view { IV_NEW, IV_EDIT, IV_LOG };
+bool web_intervention_form_route(struct req *r);
+/* The add or edit form's reads (r->web.view), then its page, or (posted)
+ * the save of r->web.form. */
+void intervention_form_start(struct req *r, bool posted);
+/* The page's pattern for the audit log. */
+const char *iv_pattern(int view, bool posted);
+/* Whether the actor may log an update on iv (ACT_UPDATE_INTERVENTION, its
+ * responsible organisation), and the form that does it (nothing for
+ * others), with r->web.form and r->web.errors when it came back refused. */
+bool intervention_may_log(struct req *r, json_t *iv);
+void intervention_log_form(struct html *h, struct req *r, json_t *iv);
+/* What the forms share: a field's error (the first stays; false when out
+ * of memory); a number typed into text (decimal comma allowed) into body
+ * as key: 1 set, 0 empty, -1 not a number, -2 out of memory; the API's
+ * field checks and privacy guard, errors in Swedish by text_of (first
+ * when it has none; false when out of memory); a refusal audited naming
+ * pattern and answered 403; the 404 page. */
+bool iv_set_error(struct req *r, const char *field, const char *text);
+int iv_number(json_t *body, const char *key, const char *text, bool integer);
+bool iv_check(struct req *r, json_t *body, const struct jf_field *fields, size_t n,
+	      const char *(*text_of)(const char *field), const char *first);
+void iv_refuse(struct req *r, const char *pattern, const char *why);
+bool iv_allowed(struct req *r, enum policy_action action, const struct policy_target *t,
+		const char *pattern);
+void iv_not_found(struct req *r);
 
 /* ---- session.c ------------------------------------------------------------- */
 
