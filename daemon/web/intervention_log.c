@@ -43,24 +43,6 @@ bool iv_set_error(struct req *r, const char *field, const char *text)
 	return json_object_set_new(r->web.errors, field, json_string(text)) == 0;
 }
 
-/* A textarea's CRLF as LF, as the API's clients send line breaks; "" for
- * text that is not UTF-8. */
-static json_t *text_value(const char *s)
-{
-	char *c = strdup(s ? s : ""), *o = c;
-	json_t *v;
-
-	if (!c)
-		return NULL;
-	for (const char *i = c; *i; i++)
-		if (!(i[0] == '\r' && i[1] == '\n'))
-			*o++ = *i;
-	*o = '\0';
-	v = json_string(c);
-	free(c);
-	return v ? v : json_string("");
-}
-
 int iv_number(json_t *body, const char *key, const char *text, bool integer)
 {
 	char buf[64], *end;
@@ -475,13 +457,10 @@ static bool read_form(struct req *r)
 {
 	struct evkeyvalq f;
 	struct evkeyval *kv;
-	const char *csrf;
 	int rc = 0;
 
-	if (!web_same_origin(r) || !web_form_read(r, &f))
+	if (!web_form_open(r, &f))
 		return false;
-	csrf = evhttp_find_header(&f, "csrf");
-	snprintf(r->web.form_csrf, sizeof r->web.form_csrf, "%s", csrf ? csrf : "");
 	r->web.form = json_object();
 	rc |= !r->web.form;
 	TAILQ_FOREACH (kv, &f, next)
@@ -489,7 +468,7 @@ static bool read_form(struct req *r)
 			if (strcmp(kv->key, form_keys[i]) == 0 &&
 			    !json_object_get(r->web.form, kv->key))
 				rc |= json_object_set_new(r->web.form, kv->key,
-							  text_value(kv->value));
+							  web_form_text(kv->value));
 	evhttp_clear_headers(&f);
 	if (rc != 0) {
 		req_problem(r, SVK_ERR_INTERNAL, "out of memory");

@@ -4,8 +4,10 @@
  * words.c: the product's words in Swedish; page_overview.c: Översikt;
  * page_decide.c and decide.c: Att besluta, a proposal's page and its
  * decision form; page_proposals.c: Förslag; page_plans.c and
- * page_intervention.c: Åtgärdsplaner, a plan's board, an intervention; session.c: sign-in and
- * sign-out; assets.c: the embedded stylesheet and icon).
+ * page_intervention.c: Åtgärdsplaner, a plan's board, an intervention;
+ * intervention_form.c and intervention_log.c: adding and editing an
+ * intervention, logging an update; session.c: sign-in, sign-out and
+ * reading a form; assets.c: the embedded stylesheet and icon).
  */
 #ifndef SVK_WEB_INTERNAL_H
 #define SVK_WEB_INTERNAL_H

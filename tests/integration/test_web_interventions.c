@@ -380,35 +380,21 @@ Test(web_interventions, refusals)
  * (tests/web/interventions.mjs): axe-core, screenshots. */
 Test(web_interventions, interventions_in_the_browser)
 {
-	const char *modules = strf(&e, "%s/tests/web/node_modules/playwright-core",
-				   harness_top_dir());
 	const char *bered_pw = user_create(&e, "berit.bered", "sigtuna");
 	const char *est_pw = user_create(&e, "erik.est", "sigtuna");
 
-	cr_assert(access(modules, R_OK) == 0,
-		  "%s is missing: run deploy/install-deps --test (npm ci in tests/web)", modules);
 	member_add(&e, "beredningsgrupp", "berit.bered", "member", NULL);
 	member_add(&e, "est-sigtuna", "erik.est", "member", NULL);
 
-	const char *const argv[] = { "/usr/bin/node",
-				     strf(&e, "%s/tests/web/interventions.mjs", harness_top_dir()),
-				     NULL };
-	const char *const envset[] = {
-		strf(&e, "SVK_WEB_URL=%s", e.base_url),
-		strf(&e, "SVK_WEB_CA=%s", e.cacert),
-		strf(&e, "SVK_WEB_SHOTS=%s/web-screenshots", harness_build_dir()),
-		"SVK_WEB_BERED=berit.bered",
-		strf(&e, "SVK_WEB_BERED_PASSWORD=%s", bered_pw),
-		"SVK_WEB_EST=erik.est",
-		strf(&e, "SVK_WEB_EST_PASSWORD=%s", est_pw),
-		strf(&e, "SVK_WEB_PLAN=%s", plan_of("sigtuna")),
-		NULL,
-	};
-	struct proc *p = proc_run(&e, argv, envset, NULL, 200000);
-
-	printf("%s", p->out ? p->out : "");
-	cr_assert_eq(p->status, 0, "tests/web/interventions.mjs failed (%d):\n%s\n%s", p->status,
-		     p->out ? p->out : "", p->err ? p->err : "");
+	web_browser_run(&e, "interventions.mjs",
+			(const char *const[]){
+			    "SVK_WEB_BERED=berit.bered",
+			    strf(&e, "SVK_WEB_BERED_PASSWORD=%s", bered_pw),
+			    "SVK_WEB_EST=erik.est",
+			    strf(&e, "SVK_WEB_EST_PASSWORD=%s", est_pw),
+			    strf(&e, "SVK_WEB_PLAN=%s", plan_of("sigtuna")),
+			    NULL,
+			});
 	const char *id = sql_value(&e, "SELECT id::text FROM svk.interventions WHERE title = "
 				       "'Grannsamverkan i Valsta'");
 	cr_assert(id, "the browser added no intervention");
