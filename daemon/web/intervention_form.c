@@ -406,17 +406,17 @@ static void saved(struct req *r, const struct db_result *res)
 		return;
 	case SVK_ERR_VALIDATION:
 		if (res->column && strcmp(res->column, "focus_area") == 0)
-			ok = iv_set_error(r, "focus_area",
-					  "Fokusområdet hör inte till planens avtal. Välj ett i "
-					  "listan.");
+			ok = web_set_error(r, "focus_area",
+					   "Fokusområdet hör inte till planens avtal. Välj ett i "
+					   "listan.");
 		else if (res->column && strcmp(res->column, "due_on") == 0)
-			ok = iv_set_error(r, "due_on",
-					  "Slutdatumet får inte ligga före startdatumet.");
+			ok = web_set_error(r, "due_on",
+					   "Slutdatumet får inte ligga före startdatumet.");
 		else if (res->column && strcmp(res->column, "responsible_organisation") == 0)
-			ok = iv_set_error(r, "responsible_organisation",
-					  "Organisationen finns inte. Välj en i listan.");
+			ok = web_set_error(r, "responsible_organisation",
+					   "Organisationen finns inte. Välj en i listan.");
 		else
-			ok = iv_set_error(r, "title", "Insatsen kunde inte sparas.");
+			ok = web_set_error(r, "title", "Insatsen kunde inte sparas.");
 		if (!ok) {
 			req_problem(r, SVK_ERR_INTERNAL, "out of memory");
 			return;
@@ -455,11 +455,11 @@ static json_t *body_of(struct req *r)
 					     json_boolean(web_str(form, "recurring") != NULL));
 	if (rc == 0) {
 		k = iv_number(body, "progress_percent", web_str(form, "progress_percent"), true);
-		rc |= k == -2 || (k == -1 && !iv_set_error(r, "progress_percent",
-							   invalid_text("progress_percent")));
+		rc |= k == -2 || (k == -1 && !web_set_error(r, "progress_percent",
+							    invalid_text("progress_percent")));
 		k = iv_number(body, "hours_spent", web_str(form, "hours_spent"), false);
 		rc |= k == -2 ||
-		      (k == -1 && !iv_set_error(r, "hours_spent", invalid_text("hours_spent")));
+		      (k == -1 && !web_set_error(r, "hours_spent", invalid_text("hours_spent")));
 	}
 	if (rc != 0) {
 		json_decref(body);
@@ -473,12 +473,17 @@ static void save(struct req *r)
 	bool edit = r->web.view == IV_EDIT;
 	const char *version = web_str(r->web.form, "version"), *text;
 	json_t *body = body_of(r);
-	char *dump;
 
-	if (!body ||
-	    !iv_check(r, body, edit ? intervention_patch_fields : intervention_create_fields,
-		      edit ? intervention_patch_fields_count : intervention_create_fields_count,
-		      invalid_text, "title")) {
+	const struct web_check check = {
+		edit ? intervention_patch_fields : intervention_create_fields,
+		edit ? intervention_patch_fields_count : intervention_create_fields_count,
+		NULL,
+		invalid_text,
+		"title",
+		"Formuläret kunde inte sparas.",
+	};
+
+	if (!body || !web_check_body(r, body, &check)) {
 		json_decref(body);
 		req_problem(r, SVK_ERR_INTERNAL, "out of memory");
 		return;
@@ -488,13 +493,9 @@ static void save(struct req *r)
 		again(r, 422, NULL);
 		return;
 	}
-	dump = json_dumps(body, JSON_COMPACT);
-	json_decref(body);
-	text = dump ? req_keep(r, dump) : NULL;
-	if (!text) {
-		req_problem(r, SVK_ERR_INTERNAL, "out of memory");
+	text = web_body_text(r, body);
+	if (!text)
 		return;
-	}
 	if (edit) {
 		const char *p[4] = { r->auth.actor.user_id, r->web.sub, text,
 				     version && version[0] ? version : NULL };

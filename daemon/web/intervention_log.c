@@ -21,7 +21,6 @@
 #include <sys/queue.h>
 
 #include "app.h"
-#include "jsonguard.h"
 #include "log.h"
 #include "request.h"
 #include "routes.h"
@@ -33,15 +32,6 @@
 #define LOG_PATTERN "POST /atgardsplaner/{}/insatser/{}/uppdateringar"
 
 /* ---- what the forms share --------------------------------------------------------- */
-
-bool iv_set_error(struct req *r, const char *field, const char *text)
-{
-	if (!r->web.errors && !(r->web.errors = json_object()))
-		return false;
-	if (json_object_get(r->web.errors, field))
-		return true;
-	return json_object_set_new(r->web.errors, field, json_string(text)) == 0;
-}
 
 int iv_number(json_t *body, const char *key, const char *text, bool integer)
 {
@@ -75,34 +65,6 @@ int iv_number(json_t *body, const char *key, const char *text, bool integer)
 	if (end == buf || *end || !isfinite(d))
 		return -1;
 	return json_object_set_new(body, key, json_real(d)) == 0 ? 1 : -2;
-}
-
-bool iv_check(struct req *r, json_t *body, const struct jf_field *fields, size_t n,
-	      const char *(*text_of)(const char *field), const char *first)
-{
-	json_t *errs = NULL, *e;
-	char path[128];
-	size_t i;
-	bool ok = true;
-
-	if (!jf_check(body, fields, n, &errs)) {
-		if (!errs)
-			return false;
-		json_array_foreach (errs, i, e) {
-			const char *f = web_str(e, "field"), *text = text_of(f);
-
-			ok = ok && (text ? iv_set_error(r, f, text)
-					 : iv_set_error(r, first, "Formuläret kunde inte sparas."));
-		}
-		json_decref(errs);
-		return ok;
-	}
-	if (jsonguard_find_pnr(body, path, sizeof path))
-		return iv_set_error(
-		    r, text_of(path) ? path : first,
-		    "Texten innehåller ett personnummer eller samordningsnummer. "
-		    "Personuppgifter får inte sparas här; ta bort numret och försök igen.");
-	return true;
 }
 
 static void refusal_audited(struct req *r, const struct db_result *res)
@@ -309,7 +271,7 @@ static void logged(struct req *r, const struct db_result *res)
 		req_reply_db_error(r, res);
 		return;
 	}
-	if (!iv_set_error(r, "note", "Uppdateringen kunde inte loggas.")) {
+	if (!web_set_error(r, "note", "Uppdateringen kunde inte loggas.")) {
 		req_problem(r, SVK_ERR_INTERNAL, "out of memory");
 		return;
 	}
@@ -333,9 +295,9 @@ static json_t *log_body(struct req *r)
 						  json_string(web_str(form, choices[i])));
 	k = iv_number(body, "progress_percent", web_str(form, "progress_percent"), true);
 	rc |= k == -2 ||
-	      (k == -1 && !iv_set_error(r, "progress_percent", log_text("progress_percent")));
+	      (k == -1 && !web_set_error(r, "progress_percent", log_text("progress_percent")));
 	k = iv_number(body, "hours", web_str(form, "hours"), false);
-	rc |= k == -2 || (k == -1 && !iv_set_error(r, "hours", log_text("hours")));
+	rc |= k == -2 || (k == -1 && !web_set_error(r, "hours", log_text("hours")));
 	rc |= json_object_set_new(body, "communicated",
 				  json_boolean(web_str(form, "communicated") != NULL));
 	if (web_str(form, "channel") && web_str(form, "channel")[0])
@@ -357,7 +319,6 @@ static void log_write(struct req *r, const struct db_result *read)
 	json_t *iv = iv_text ? json_loads(iv_text, 0, NULL) : NULL, *body;
 	bool here = iv && web_str(iv, "action_plan") &&
 		    strcasecmp(web_str(iv, "action_plan"), r->web.id) == 0;
-	char *dump;
 
 	json_decref(iv);
 	if (read->err != SVK_OK) {
@@ -377,8 +338,11 @@ static void log_write(struct req *r, const struct db_result *read)
 		only_org = a->organisation;
 	}
 	body = log_body(r);
-	if (!body || !iv_check(r, body, intervention_update_fields,
-			       intervention_update_fields_count, log_text, "note")) {
+	if (!body ||
+	    !web_check_body(r, body,
+			    &(struct web_check){ intervention_update_fields,
+						 intervention_update_fields_count, NULL, log_text,
+						 "note", "Formuläret kunde inte sparas." })) {
 		json_decref(body);
 		req_problem(r, SVK_ERR_INTERNAL, "out of memory");
 		return;
@@ -388,13 +352,9 @@ static void log_write(struct req *r, const struct db_result *read)
 		log_again(r, 422);
 		return;
 	}
-	dump = json_dumps(body, JSON_COMPACT);
-	json_decref(body);
-	text = dump ? req_keep(r, dump) : NULL;
-	if (!text) {
-		req_problem(r, SVK_ERR_INTERNAL, "out of memory");
+	text = web_body_text(r, body);
+	if (!text)
 		return;
-	}
 	const char *p[5] = { r->auth.actor.user_id, r->web.sub, text, only_org, refusal };
 	req_write1(r, SQL_UPDATE_CREATE, 5, p, logged);
 }

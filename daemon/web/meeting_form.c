@@ -19,7 +19,6 @@
 #include <sys/queue.h>
 
 #include "app.h"
-#include "jsonguard.h"
 #include "log.h"
 #include "request.h"
 #include "routes.h"
@@ -60,17 +59,6 @@ static const char *form_field(const char *path)
 			return field_names[i];
 	}
 	return NULL;
-}
-
-/* Sets the error of field (the first one set stays); false when out of
- * memory. */
-static bool set_error(struct req *r, const char *field, const char *text)
-{
-	if (!r->web.errors && !(r->web.errors = json_object()))
-		return false;
-	if (json_object_get(r->web.errors, field))
-		return true;
-	return json_object_set_new(r->web.errors, field, json_string(text)) == 0;
 }
 
 /* Shows the page again with the form as sent and its errors. */
@@ -117,18 +105,19 @@ static void recorded(struct req *r, const struct db_result *res)
 		return;
 	}
 	if (res->err == SVK_ERR_CONFLICT)
-		ok = set_error(r, "held_on",
-			       "Ett möte för gruppen den dagen är redan registrerat. Välj en annan "
-			       "dag eller en annan grupp.");
+		ok = web_set_error(
+		    r, "held_on",
+		    "Ett möte för gruppen den dagen är redan registrerat. Välj en annan "
+		    "dag eller en annan grupp.");
 	else if (res->column && strcmp(res->column, "group") == 0)
-		ok = set_error(r, "group", "Gruppen finns inte. Välj en grupp i listan.");
+		ok = web_set_error(r, "group", "Gruppen finns inte. Välj en grupp i listan.");
 	else if (res->column && strcmp(res->column, "held_on") == 0)
-		ok = set_error(r, "held_on", "Datumet får inte ligga i framtiden.");
+		ok = web_set_error(r, "held_on", "Datumet får inte ligga i framtiden.");
 	else if (res->detail && strstr(res->detail, "attendees"))
-		ok = set_error(r, "attendees",
-			       "En av de valda organisationerna finns inte. Välj i listan.");
+		ok = web_set_error(r, "attendees",
+				   "En av de valda organisationerna finns inte. Välj i listan.");
 	else
-		ok = set_error(r, "group", "Mötet kunde inte registreras.");
+		ok = web_set_error(r, "group", "Mötet kunde inte registreras.");
 	if (!ok) {
 		req_problem(r, SVK_ERR_INTERNAL, "out of memory");
 		return;
@@ -183,49 +172,20 @@ static json_t *meeting_body(json_t *form)
 	return body;
 }
 
-/* The API's checks of the body: the fields, then the privacy guard. False
- * when out of memory. */
-static bool check_body(struct req *r, json_t *body)
-{
-	json_t *errs = NULL, *e;
-	char path[128];
-	size_t i;
-	bool ok = true;
-
-	if (!jf_check(body, meeting_fields, meeting_fields_count, &errs)) {
-		if (!errs)
-			return false;
-		json_array_foreach (errs, i, e) {
-			const char *f = form_field(web_str(e, "field"));
-
-			if (f)
-				ok = ok && set_error(r, f, invalid_text(f));
-		}
-		json_decref(errs);
-		if (!ok || r->web.errors)
-			return ok;
-		return set_error(r, "group", "Mötet kunde inte registreras.");
-	}
-	if (jsonguard_find_pnr(body, path, sizeof path))
-		return set_error(
-		    r, form_field(path) ? form_field(path) : "minutes",
-		    "Texten innehåller ett personnummer eller samordningsnummer. "
-		    "Personuppgifter får inte sparas här; ta bort numret och försök igen.");
-	return true;
-}
-
 static void meeting_authenticated(struct req *r, const struct db_result *read)
 {
 	struct policy_target t = { 0 };
 	const char *why = NULL, *text;
 	json_t *body;
-	char *dump;
 
 	(void)read;
 	if (!web_form_token_ok(r))
 		return;
 	body = meeting_body(r->web.form);
-	if (!body || !check_body(r, body)) {
+	if (!body || !web_check_body(r, body,
+				     &(struct web_check){ meeting_fields, meeting_fields_count,
+							  form_field, invalid_text, "group",
+							  "Mötet kunde inte registreras." })) {
 		json_decref(body);
 		req_problem(r, SVK_ERR_INTERNAL, "out of memory");
 		return;
@@ -243,20 +203,16 @@ static void meeting_authenticated(struct req *r, const struct db_result *read)
 		    "Du har inte behörighet att registrera möten för den gruppen. Du kan "
 		    "registrera möten för grupper du är med i.";
 		json_decref(body);
-		if (!set_error(r, "group", r->web.error)) {
+		if (!web_set_error(r, "group", r->web.error)) {
 			req_problem(r, SVK_ERR_INTERNAL, "out of memory");
 			return;
 		}
 		req_db1(r, SQL_AUDIT_REFUSAL, 3, p, refusal_audited);
 		return;
 	}
-	dump = json_dumps(body, JSON_COMPACT);
-	json_decref(body);
-	text = dump ? req_keep(r, dump) : NULL;
-	if (!text) {
-		req_problem(r, SVK_ERR_INTERNAL, "out of memory");
+	text = web_body_text(r, body);
+	if (!text)
 		return;
-	}
 	const char *p[2] = { r->auth.actor.user_id, text };
 	req_write1(r, SQL_MEETING_CREATE, 2, p, recorded);
 }

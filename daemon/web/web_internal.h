@@ -235,16 +235,11 @@ const char *iv_pattern(int view, bool posted);
  * others), with r->web.form and r->web.errors when it came back refused. */
 bool intervention_may_log(struct req *r, json_t *iv);
 void intervention_log_form(struct html *h, struct req *r, json_t *iv);
-/* What the forms share: a field's error (the first stays; false when out
- * of memory); a number typed into text (decimal comma allowed) into body
- * as key: 1 set, 0 empty, -1 not a number, -2 out of memory; the API's
- * field checks and privacy guard, errors in Swedish by text_of (first
- * when it has none; false when out of memory); a refusal audited naming
- * pattern and answered 403; the 404 page. */
-bool iv_set_error(struct req *r, const char *field, const char *text);
+/* What the intervention forms share: a number typed into text (decimal
+ * comma allowed) into body as key: 1 set, 0 empty, -1 not a number, -2
+ * out of memory; a refusal audited naming pattern and answered 403; the
+ * 404 page. */
 int iv_number(json_t *body, const char *key, const char *text, bool integer);
-bool iv_check(struct req *r, json_t *body, const struct jf_field *fields, size_t n,
-	      const char *(*text_of)(const char *field), const char *first);
 void iv_refuse(struct req *r, const char *pattern, const char *why);
 bool iv_allowed(struct req *r, enum policy_action action, const struct policy_target *t,
 		const char *pattern);
@@ -262,5 +257,38 @@ void web_logout_post(struct req *r);
 const char *asset_path(const char *name);
 /* Answers GET /static/<hashed name>; false when there is no such asset. */
 bool asset_serve(struct req *r);
+
+/* ---- form_check.c ------------------------------------------------------------ */
+
+#define WEB_PNR_TEXT                                                                         \
+	"Texten innehåller ett personnummer eller samordningsnummer. Personuppgifter får " \
+	"inte sparas här; ta bort numret och försök igen."
+
+/* Sets the error of a form's field (the first one set for it stays);
+ * false when out of memory. */
+bool web_set_error(struct req *r, const char *field, const char *text);
+
+/* How a form's body is checked: the API's field table; the form's field
+ * of an API field path ("decisions[2]" -> "decisions"; NULL: the same
+ * name) and the Swedish text of an error of a form's field (NULL: the form
+ * has no such field); the field and text of an error no field of the
+ * form shows. */
+struct web_check {
+	const struct jf_field *fields;
+	size_t n;
+	const char *(*field_of)(const char *path);
+	const char *(*text_of)(const char *field);
+	const char *fallback;
+	const char *fallback_text;
+};
+
+/* The API's checks of body (the field table, then the personnummer
+ * guard), each error set on its field in r->web.errors; false when out of
+ * memory. */
+bool web_check_body(struct req *r, json_t *body, const struct web_check *c);
+
+/* body (released) as the JSON text an SQL function takes, kept with the
+ * request; NULL after answering 500. */
+const char *web_body_text(struct req *r, json_t *body);
 
 #endif
