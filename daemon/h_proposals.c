@@ -55,21 +55,26 @@ static const struct jf_field resource_fields[] = {
 	{ .name = "unit", .type = JF_STRING, .required = true, .max = 50 },
 };
 
-/* Checks the body's fields and each resource line, naming every bad one
- * (resources[2].amount); answers 422 and returns false when any is. */
-static bool proposal_body_ok(struct req *r, const struct jf_field *fields, size_t n)
+/* The errors of a proposal's body (create: all its fields; else a
+ * draft's edit), each resource line's named by its place
+ * (resources[2].amount); NULL when there is none or no memory (*oom).
+ * The web form checks its body with it too. */
+json_t *proposal_body_errors(const json_t *in, bool create, bool *oom)
 {
-	json_t *body = json_copy(r->body), *lines, *line, *all = json_array(), *errs = NULL;
+	const struct jf_field *fields = create ? create_fields : patch_fields;
+	size_t n = create ? sizeof create_fields / sizeof create_fields[0]
+			  : sizeof patch_fields / sizeof patch_fields[0];
+	json_t *body = json_copy((json_t *)in), *lines, *line, *all = json_array(), *errs = NULL;
 	size_t i;
-	bool ok;
 
+	*oom = false;
 	if (!body || !all) {
 		json_decref(body);
 		json_decref(all);
-		req_problem(r, SVK_ERR_INTERNAL, "out of memory");
-		return false;
+		*oom = true;
+		return NULL;
 	}
-	lines = json_object_get(r->body, "resources");
+	lines = json_object_get(in, "resources");
 	json_object_del(body, "resources");
 	if (!jf_check(body, fields, n, &errs))
 		json_array_extend(all, errs);
@@ -95,11 +100,26 @@ static bool proposal_body_ok(struct req *r, const struct jf_field *fields, size_
 		json_decref(errs);
 	}
 	json_decref(body);
-	ok = json_array_size(all) == 0;
-	if (ok) {
+	if (json_array_size(all) == 0) {
 		json_decref(all);
-		return true;
+		return NULL;
 	}
+	return all;
+}
+
+/* Checks the body; answers 422 naming every bad field and returns false
+ * when any is. */
+static bool proposal_body_ok(struct req *r, bool create)
+{
+	bool oom;
+	json_t *all = proposal_body_errors(r->body, create, &oom);
+
+	if (oom) {
+		req_problem(r, SVK_ERR_INTERNAL, "out of memory");
+		return false;
+	}
+	if (!all)
+		return true;
 	req_problem_errors(r, SVK_ERR_VALIDATION, "invalid fields", all);
 	return false;
 }
@@ -120,7 +140,7 @@ void h_proposal_create(struct req *r)
 {
 	const char *body;
 
-	if (!proposal_body_ok(r, create_fields, sizeof create_fields / sizeof create_fields[0]))
+	if (!proposal_body_ok(r, true))
 		return;
 	body = req_body_text(r);
 	if (!body) {
@@ -144,7 +164,7 @@ void h_proposal_patch(struct req *r)
 		req_problem_query(r);
 		return;
 	}
-	if (!proposal_body_ok(r, patch_fields, sizeof patch_fields / sizeof patch_fields[0]))
+	if (!proposal_body_ok(r, false))
 		return;
 	if (json_object_size(r->body) == 0) {
 		req_problem_field(r, "body", "give at least one field to change");

@@ -64,6 +64,9 @@ void h_decision_create(struct req *r);
 /* A decision's fields (the web's decision form checks the same). */
 extern const struct jf_field decision_fields[];
 extern const size_t decision_fields_count;
+/* The errors of a proposal's body ([{field, message}], NULL: none, or no
+ * memory when *oom): POST /v1/proposals's (create) or PATCH's checks. */
+json_t *proposal_body_errors(const json_t *body, bool create, bool *oom);
 /* h_est.c */
 void h_incident_create(struct req *r);
 void h_situation(struct req *r);

@@ -407,6 +407,7 @@ void page_proposal(struct req *r)
 	html_raw(&h, "</span> Omgång ");
 	html_long(&h, (long)json_integer_value(json_object_get(p, "round")));
 	html_raw(&h, "</p>");
+	proposal_actions(r, &h, p);
 	if (r->web.error)
 		html_raw(&h, "<p class=\"error\"><a href=\"#beslut-fel\">Ditt beslut registrerades "
 			     "inte. Se varför under Beslut.</a></p>");

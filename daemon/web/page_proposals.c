@@ -71,6 +71,9 @@ static void page_proposals(struct req *r, json_t *items, const char *next)
 	size_t i;
 
 	page_begin(&h, r, "Förslag", "/forslag");
+	if (policy_check(&r->auth.actor.p, ACT_EDIT_PROPOSALS, NULL, NULL))
+		html_raw(&h, "<ul class=\"actions\"><li><a class=\"button\" href=\"/forslag/nytt\">"
+			     "Nytt förslag</a></li></ul>");
 	filter_form(&h, status, limit);
 	if (json_array_size(items) == 0) {
 		html_raw(&h, cursor ? "<p>Inga fler förslag.</p>" : "<p>Inga förslag.</p>");

@@ -363,6 +363,8 @@ bool web_route(struct req *r)
 		return true;
 	if (web_intervention_form_route(r))
 		return true;
+	if (web_proposal_form_route(r))
+		return true;
 	if (under && !proposal && !plan) {
 		web_message(r, 404, "Sidan finns inte", "Det finns ingen sida med den adressen.");
 		return true;

@@ -39,6 +39,7 @@ struct req_web {
 	void (*then)(struct req *r); /* after web_situation_names */
 	const char *upload;          /* an uploaded file (req_keep owns it) */
 	size_t upload_len;
+	const char *action_error; /* a refused submission or withdrawal (proposal_form.c) */
 };
 
 /* Answers the request when its path is one of the web's (the pages, the

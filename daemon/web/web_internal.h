@@ -244,6 +244,29 @@ void iv_refuse(struct req *r, const char *pattern, const char *why);
 bool iv_allowed(struct req *r, enum policy_action action, const struct policy_target *t,
 		const char *pattern);
 void iv_not_found(struct req *r);
+/* ---- proposal_form.c, proposal_page.c, proposal_words.c: writing proposals -- */
+
+/* r->web.view of the proposal form's paths. */
+enum { PF_NEW, PF_EDIT, PF_SUBMIT, PF_WITHDRAW };
+/* The resource rows a form may send. */
+#define PF_MAX_LINES 40
+/* /forslag/nytt, /forslag/{id}/redigera, …/lamna-in, …/dra-tillbaka: false
+ * for any other path. */
+bool web_proposal_form_route(struct req *r);
+/* POST …/lamna-in and …/dra-tillbaka (r->web.view, r->web.id set). */
+void proposal_state_post(struct req *r);
+/* The four kinds to choose from; the form of r->web.form's kind (with
+ * r->web.more's choices, r->web.errors and r->web.error). */
+void proposal_kinds_page(struct req *r, int status);
+void proposal_form_page(struct req *r);
+/* A proposal's document as the form's values; NULL when out of memory. */
+json_t *proposal_form_of(json_t *doc);
+/* The beredningsgrupp's buttons on a proposal's page, and
+ * r->web.action_error. */
+void proposal_actions(struct req *r, struct html *h, json_t *p);
+/* A field's error and a refusal of the proposal's SQL functions in Swedish. */
+const char *sv_proposal_error(const char *field, const char *message);
+const char *sv_proposal_refusal(const char *english);
 
 /* ---- session.c ------------------------------------------------------------- */
 
