@@ -64,6 +64,16 @@ void h_decision_create(struct req *r);
 /* A decision's fields (the web's decision form checks the same). */
 extern const struct jf_field decision_fields[];
 extern const size_t decision_fields_count;
+/* h_users.c, h_groups.c: a new user's, a password's and a membership's
+ * fields (the web's administration forms check the same); the length of
+ * a generated password. */
+extern const struct jf_field user_fields[];
+extern const size_t user_fields_count;
+extern const struct jf_field password_fields[];
+extern const size_t password_fields_count;
+extern const struct jf_field member_fields[];
+extern const size_t member_fields_count;
+#define GENERATED_PASSWORD_LEN 20
 /* h_est.c */
 void h_incident_create(struct req *r);
 void h_situation(struct req *r);

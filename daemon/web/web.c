@@ -39,7 +39,7 @@ static const struct web_page pages[] = {
 	{ "/lagesbild", "Lägesbild", false, web_situation },
 	{ "/moten", "Möten", false, web_meetings },
 	{ "/uppfoljning", "Uppföljning", false, web_followup },
-	{ "/administration", "Administration", true, NULL },
+	{ "/administration", "Administration", true, web_admin },
 };
 
 static const struct web_page *page_of(const char *path)
@@ -342,7 +342,8 @@ bool web_route(struct req *r)
 	bool plan = !pg && plan_path(r);
 	bool under = strncmp(r->path, "/forslag/", 9) == 0 ||
 		     strncmp(r->path, "/atgardsplaner/", 15) == 0 ||
-		     strncmp(r->path, "/uppfoljning/", 13) == 0;
+		     strncmp(r->path, "/uppfoljning/", 13) == 0 ||
+		     strncmp(r->path, "/administration/", 16) == 0;
 	bool situation = strncmp(r->path, "/lagesbild/", 11) == 0;
 
 	if (!pg && !login && !logout && !under && !situation &&
@@ -354,7 +355,7 @@ bool web_route(struct req *r)
 		web_situation_route(r);
 		return true;
 	}
-	if (web_followup_route(r))
+	if (web_followup_route(r) || web_admin_route(r))
 		return true;
 	if (under && !proposal && !plan) {
 		web_message(r, 404, "Sidan finns inte", "Det finns ingen sida med den adressen.");

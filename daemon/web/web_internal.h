@@ -204,6 +204,21 @@ void followup_edit_load(struct req *r);
 void web_followup_post(struct req *r);
 void followup_reload(struct req *r);
 
+/* ---- page_admin.c, admin_form.c: Administration ------------------------------ */
+
+/* Which page r->web.view shows: Administration, or a chair's Adjungera. */
+enum { ADMIN_MAIN = 0, ADMIN_COOPT = 1 };
+/* GET /administration (an admin's); the paths under /administration/
+ * (Adjungera and the forms): false for any other path. */
+void web_admin(struct req *r);
+bool web_admin_route(struct req *r);
+/* Reads the page of r->web.view and shows it with r->web.form,
+ * r->web.errors, r->web.error and r->web.status. */
+void admin_load(struct req *r);
+/* A post of one of the forms; the password to show once, or NULL. */
+void web_admin_post(struct req *r);
+const char *admin_shown_password(struct req *r);
+
 /* ---- session.c ------------------------------------------------------------- */
 
 void web_login_get(struct req *r);
