@@ -242,13 +242,23 @@ void page_coopt(struct req *r)
 	if (!end) {
 		html_raw(&h, "<p>Inget avtal gäller i dag, så ingen kan adjungeras.</p>");
 	} else {
-		char hint[160];
+		/* The hint with the date as the page writes dates ("3 januari 2027"). */
+		struct html hint = { 0 };
 
-		snprintf(hint, sizeof hint, "Senast avtalets sista dag, %s.", end);
+		html_raw(&hint, "Senast avtalets sista dag, ");
+		html_date(&hint, end);
+		html_raw(&hint, ".");
+		if (hint.oom) {
+			html_free(&hint);
+			html_free(&h);
+			req_problem(r, SVK_ERR_INTERNAL, "out of memory");
+			return;
+		}
 		admin_form_begin(&h, r, "/administration/adjungera", "record");
 		admin_group_select(&h, r, groups, "m_group", true);
 		admin_input(&h, r, "m_username", "Användarnamn", "text", NULL, NULL, true);
-		admin_input(&h, r, "m_until", "Till och med", "date", hint, NULL, true);
+		admin_input(&h, r, "m_until", "Till och med", "date", hint.buf, NULL, true);
+		html_free(&hint);
 		html_raw(&h, "<div class=\"buttons\"><button type=\"submit\">Adjungera</button>"
 			     "</div></form>");
 	}
