@@ -429,6 +429,26 @@ Test(web_admin, a_chair_coopts_into_their_groups_only)
 	cr_expect_eq(audits("membership.delete", "est-sigtuna/hugo.hem"), 1);
 }
 
+/* The server's time for the last 200 answer to GET path, from its log
+ * line (ms=), printed for the record; -1 when there is none. */
+static double server_ms(const char *path)
+{
+	FILE *f = fopen(e.log, "r");
+	char line[2048];
+	const char *want = strf(&e, "method=GET path=\"%s\" status=200 ms=", path);
+	double ms = -1;
+
+	cr_assert(f, "cannot read %s", e.log);
+	while (fgets(line, sizeof line, f)) {
+		const char *at = strstr(line, want);
+
+		if (at)
+			ms = strtod(at + strlen(want), NULL);
+	}
+	fclose(f);
+	return ms;
+}
+
 Test(web_admin, the_users_page_with_the_apis_cursor)
 {
 	struct resp *r;
@@ -440,6 +460,8 @@ Test(web_admin, the_users_page_with_the_apis_cursor)
 	r = web_get(&e, admin(), "/administration");
 	cr_assert_eq(r->status, 200);
 	first = web_count(r->body, USER_ROW);
+	printf("GET /administration with %ld users: %.2f ms at the server\n",
+	       sql_count(&e, "SELECT count(*) FROM svk.users"), server_ms("/administration"));
 	cr_expect_eq(first, 20, "the first page has %d users", first);
 	next = strstr(r->body, "rel=\"next\" href=\"/administration?fran=");
 	cr_assert(next, "no next page");
