@@ -476,6 +476,12 @@ static void member_put(struct req *r)
 
 	if (!role)
 		role = "member";
+	/* The right first, as the typed group and role name it: a page with
+	 * errors is shown only to someone who may use the form. */
+	if (!may_manage(r, value(r, "m_group"), role, &as_chair)) {
+		json_decref(body);
+		return;
+	}
 	if (!body || json_object_set_new(body, "role", json_string(role)) != 0 ||
 	    (value(r, "m_until") &&
 	     json_object_set_new(body, "until", json_string(value(r, "m_until"))) != 0)) {
@@ -507,8 +513,6 @@ static void member_put(struct req *r)
 		again(r, 422);
 		return;
 	}
-	if (!may_manage(r, value(r, "m_group"), role, &as_chair))
-		return;
 	const char *p[6] = { r->auth.actor.user_id,  value(r, "m_group"),
 			     value(r, "m_username"), role,
 			     value(r, "m_until"),    as_chair };
@@ -519,12 +523,12 @@ static void member_delete(struct req *r)
 {
 	const char *as_chair;
 
+	if (!may_manage(r, value(r, "group"), NULL, &as_chair))
+		return;
 	if (!value(r, "group") || !value(r, "username")) {
 		again_with(r, 422, NULL, "Inget medlemskap angavs.");
 		return;
 	}
-	if (!may_manage(r, value(r, "group"), NULL, &as_chair))
-		return;
 	const char *p[4] = { r->auth.actor.user_id, value(r, "group"), value(r, "username"),
 			     as_chair };
 	req_db1(r, SQL_MEMBER_DELETE, 4, p, member_done);
@@ -537,7 +541,9 @@ static void posted(struct req *r, const struct db_result *read)
 	(void)read;
 	if (!web_form_token_ok(r))
 		return;
-	r->web.view = chair_page(r) ? ADMIN_COOPT : ADMIN_MAIN;
+	/* A page shown again is Administration only to an admin (its posts
+	 * other than memberships are refused to anyone else first). */
+	r->web.view = chair_page(r) || !r->auth.actor.p.admin ? ADMIN_COOPT : ADMIN_MAIN;
 	if (is(r, "/administration/anvandare"))
 		create_user(r);
 	else if (is(r, "/administration/inaktivera"))
