@@ -129,6 +129,26 @@ void admin_form_begin(struct html *h, struct req *r, const char *action, const c
 	html_raw(h, "\">");
 }
 
+void admin_form_alert(struct html *h, struct req *r, const char *prefix, const char *text)
+{
+	const char *key;
+	json_t *v;
+	size_t n = strlen(prefix);
+
+	json_object_foreach (r->web.errors, key, v) {
+		/* The membership forms' fields start "m_", the reset's "r_"; the
+		 * new user's have no prefix ("" matches them and no other's). */
+		bool mine = n ? strncmp(key, prefix, n) == 0 : key[1] != '_';
+
+		if (mine) {
+			html_raw(h, "<p class=\"error\" role=\"alert\">");
+			html_txt(h, text);
+			html_raw(h, "</p>");
+			return;
+		}
+	}
+}
+
 void admin_hidden(struct html *h, const char *name, const char *value)
 {
 	html_raw(h, "<input type=\"hidden\" name=\"");
@@ -254,6 +274,9 @@ void page_coopt(struct req *r)
 			req_problem(r, SVK_ERR_INTERNAL, "out of memory");
 			return;
 		}
+		admin_form_alert(&h, r, "m_",
+				 "Medlemmen adjungerades inte. Rätta det som anges vid "
+				 "fälten nedan.");
 		admin_form_begin(&h, r, "/administration/adjungera", "record");
 		admin_group_select(&h, r, groups, "m_group", true);
 		admin_input(&h, r, "m_username", "Användarnamn", "text", NULL, NULL, true);

@@ -23,6 +23,9 @@ void admin_input(struct html *h, struct req *r, const char *field, const char *l
 /* The opening of a form (class cls) posting to action, with the session's
  * form token. */
 void admin_form_begin(struct html *h, struct req *r, const char *action, const char *cls);
+/* A form's alert above it when one of its fields (those whose names start
+ * with prefix; "": the new user's) has an error. */
+void admin_form_alert(struct html *h, struct req *r, const char *prefix, const char *text);
 void admin_hidden(struct html *h, const char *name, const char *value);
 /* A finished form's notice (?klart=) and a refusal's (r->web.error). */
 void admin_notices(struct html *h, struct req *r);

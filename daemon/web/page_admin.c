@@ -138,6 +138,8 @@ static void create_form(struct html *h, struct req *r)
 	size_t i;
 
 	html_raw(h, "<section aria-labelledby=\"h-ny\"><h2 id=\"h-ny\">Skapa användare</h2>");
+	admin_form_alert(h, r, "",
+			 "Användaren skapades inte. Rätta det som anges vid fälten nedan.");
 	admin_form_begin(h, r, "/administration/anvandare", "record");
 	admin_input(h, r, "username", "Användarnamn", "text",
 		    "Små bokstäver a–z, siffror, punkt, bindestreck och understreck, till "
@@ -175,6 +177,8 @@ static void password_form(struct html *h, struct req *r)
 {
 	html_raw(h, "<section aria-labelledby=\"aterstall\"><h2 id=\"aterstall\">Återställ "
 		    "lösenord</h2><p class=\"hint\">Användarens alla inloggningar avslutas.</p>");
+	admin_form_alert(h, r, "r_",
+			 "Lösenordet återställdes inte. Rätta det som anges vid fälten nedan.");
 	admin_form_begin(h, r, "/administration/losenord", "record");
 	admin_input(h, r, "r_username", "Användarnamn", "text", NULL,
 		    r->web.form ? NULL : req_query(r, "losenord"), true);
@@ -241,6 +245,8 @@ static void groups_section(struct html *h, struct req *r)
 			html_raw(h, "</ul>");
 	}
 	html_raw(h, "<h3 id=\"h-medlem\">Lägg till eller ändra ett medlemskap</h3>");
+	admin_form_alert(h, r, "m_",
+			 "Medlemskapet sparades inte. Rätta det som anges vid fälten nedan.");
 	admin_form_begin(h, r, "/administration/medlemskap", "record");
 	admin_group_select(h, r, groups, "m_group", false);
 	admin_input(h, r, "m_username", "Användarnamn", "text", NULL, NULL, true);

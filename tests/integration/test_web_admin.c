@@ -179,9 +179,12 @@ Test(web_admin, a_refused_user_keeps_what_was_typed)
 	const char *xss_kept = "Nils &lt;script&gt;";
 	long users = sql_count(&e, "SELECT count(*) FROM svk.users");
 
-	expect_kept(post(admin(), "/administration/anvandare",
-			 create_body(csrf, "Nils Ny", "Nils " WEB_XSS, "sigtuna", "")),
-		    422, "username", "Användarnamnet ska vara", xss_kept);
+	struct resp *r = post(admin(), "/administration/anvandare",
+			      create_body(csrf, "Nils Ny", "Nils " WEB_XSS, "sigtuna", ""));
+
+	expect_kept(r, 422, "username", "Användarnamnet ska vara", xss_kept);
+	cr_expect(web_has(r, "Användaren skapades inte."), "no alert above the form");
+	cr_expect(!web_has(r, "Medlemskapet sparades inte."), "another form's alert");
 	expect_kept(post(admin(), "/administration/anvandare",
 			 create_body(csrf, "nils.ny", "Nils", "sigtuna", "kort")),
 		    422, "password", "minst 12 tecken", "value=\"nils.ny\"");
