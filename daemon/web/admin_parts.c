@@ -256,7 +256,8 @@ void page_coopt(struct req *r)
 	html_raw(&h, "<p class=\"hint\">Som ordförande i beredningsgruppen kan du adjungera "
 		     "medlemmar till beredningsgruppen och arbetsgrupperna, för en tid som "
 		     "slutar senast när avtalet upphör. Du kan ändra och ta bort de "
-		     "adjungeringar du själv har gjort.</p>");
+		     "adjungeringar du själv har gjort: ett nytt slutdatum ger du genom att "
+		     "adjungera samma person till samma grupp igen.</p>");
 	html_raw(&h, "<section aria-labelledby=\"h-adj\"><h2 id=\"h-adj\">Adjungera en medlem"
 		     "</h2>");
 	if (!end) {
