@@ -47,10 +47,11 @@ void h_group_create(struct req *r)
 
 /* ---- memberships -------------------------------------------------------- */
 
-static const struct jf_field member_fields[] = {
+const struct jf_field member_fields[] = {
 	{ .name = "role", .type = JF_ENUM, .choices = "member|chair|decision_maker" },
 	{ .name = "until", .type = JF_DATE, .nullable = true },
 };
+const size_t member_fields_count = sizeof member_fields / sizeof member_fields[0];
 
 static void member_saved(struct req *r, const struct db_result *res)
 {

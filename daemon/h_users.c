@@ -19,15 +19,14 @@
 #include "sql_names.h"
 #include "validate.h"
 
-#define GENERATED_PASSWORD_LEN 20
-
-static const struct jf_field user_fields[] = {
+const struct jf_field user_fields[] = {
 	{ .name = "username", .type = JF_USERNAME, .required = true },
 	{ .name = "display_name", .type = JF_STRING, .required = true, .max = 200 },
 	{ .name = "organisation", .type = JF_SLUG, .required = true },
 	{ .name = "password", .type = JF_STRING, .max = AUTH_PASSWORD_MAX },
 	{ .name = "admin", .type = JF_BOOL },
 };
+const size_t user_fields_count = sizeof user_fields / sizeof user_fields[0];
 
 static void user_created(struct req *r, const struct db_result *res)
 {
@@ -174,10 +173,11 @@ void h_me_patch(struct req *r)
 	req_write1(r, SQL_USER_UPDATE, 8, p, patched);
 }
 
-static const struct jf_field password_fields[] = {
+const struct jf_field password_fields[] = {
 	{ .name = "password", .type = JF_STRING, .required = true, .max = AUTH_PASSWORD_MAX },
 	{ .name = "current_password", .type = JF_STRING, .max = AUTH_PASSWORD_MAX },
 };
+const size_t password_fields_count = sizeof password_fields / sizeof password_fields[0];
 
 static void password_set(struct req *r, const struct db_result *res)
 {

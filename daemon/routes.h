@@ -67,6 +67,16 @@ extern const size_t decision_fields_count;
 /* The errors of a proposal's body ([{field, message}], NULL: none, or no
  * memory when *oom): POST /v1/proposals's (create) or PATCH's checks. */
 json_t *proposal_body_errors(const json_t *body, bool create, bool *oom);
+/* h_users.c, h_groups.c: a new user's, a password's and a membership's
+ * fields (the web's administration forms check the same); the length of
+ * a generated password. */
+extern const struct jf_field user_fields[];
+extern const size_t user_fields_count;
+extern const struct jf_field password_fields[];
+extern const size_t password_fields_count;
+extern const struct jf_field member_fields[];
+extern const size_t member_fields_count;
+#define GENERATED_PASSWORD_LEN 20
 /* h_est.c */
 void h_incident_create(struct req *r);
 void h_situation(struct req *r);

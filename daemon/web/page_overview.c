@@ -177,6 +177,12 @@ static void page_overview(struct req *r, const struct db_result *compliance)
 		waiting_section(&h, r->web.pending, r->web.overdue);
 		compliance_section(&h, doc);
 	}
+	/* A chair of the beredningsgrupp co-opts on Adjungera (page_admin.c);
+	 * an admin reaches it from Administration. */
+	if (!r->auth.actor.p.admin &&
+	    policy_check(&r->auth.actor.p, ACT_COOPT_MEMBER, &(struct policy_target){ 0 }, NULL))
+		html_raw(&h, "<p class=\"actions\"><a class=\"button\" "
+			     "href=\"/administration/adjungera\">Adjungera medlemmar</a></p>");
 	json_decref(doc);
 	page_end(&h);
 	web_send(r, 200, &h);

@@ -78,15 +78,3 @@ void page_login(struct req *r, int status, const char *error, const char *userna
 	page_end(&h);
 	web_send(r, status, &h);
 }
-
-void page_soon(struct req *r, const char *title, const char *current)
-{
-	struct html h = { 0 };
-
-	page_begin(&h, r, title, current);
-	html_raw(&h, "<p class=\"soon\">Kommer snart. Den här delen av webbgränssnittet är inte "
-		     "byggd ännu; under tiden finns den i kommandoradsverktyget "
-		     "<code>samverkan</code>.</p>");
-	page_end(&h);
-	web_send(r, 200, &h);
-}

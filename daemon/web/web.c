@@ -28,7 +28,7 @@ struct web_page {
 	const char *title;
 	bool admin;                  /* shown to administrators only */
 	bool shared;                 /* shown to who may read shared data only */
-	void (*show)(struct req *r); /* its reads and page; NULL: "Kommer snart" */
+	void (*show)(struct req *r); /* its reads and page */
 };
 
 /* The navigation, in its order; the first is Översikt. */
@@ -40,7 +40,7 @@ static const struct web_page pages[] = {
 	{ "/lagesbild", "Lägesbild", false, true, web_situation },
 	{ "/moten", "Möten", false, true, web_meetings },
 	{ "/uppfoljning", "Uppföljning", false, true, web_followup },
-	{ "/administration", "Administration", true, false, NULL },
+	{ "/administration", "Administration", true, false, web_admin },
 };
 
 static const struct web_page *page_of(const char *path)
@@ -251,10 +251,6 @@ static void page_authenticated(struct req *r, const struct db_result *read)
 	web_csrf_of(r->web.token, r->web.csrf);
 	if (pg->admin && !req_allow(r, ACT_ADMIN, NULL))
 		return;
-	if (!pg->show) {
-		page_soon(r, pg->title, pg->path);
-		return;
-	}
 	pg->show(r);
 }
 
@@ -347,7 +343,8 @@ bool web_route(struct req *r)
 	bool plan = !pg && plan_path(r);
 	bool under = strncmp(r->path, "/forslag/", 9) == 0 ||
 		     strncmp(r->path, "/atgardsplaner/", 15) == 0 ||
-		     strncmp(r->path, "/uppfoljning/", 13) == 0;
+		     strncmp(r->path, "/uppfoljning/", 13) == 0 ||
+		     strncmp(r->path, "/administration/", 16) == 0;
 	bool situation = strncmp(r->path, "/lagesbild/", 11) == 0;
 
 	if (!pg && !login && !logout && !under && !situation &&
@@ -359,7 +356,7 @@ bool web_route(struct req *r)
 		web_situation_route(r);
 		return true;
 	}
-	if (web_followup_route(r))
+	if (web_followup_route(r) || web_admin_route(r))
 		return true;
 	if (web_intervention_form_route(r))
 		return true;

@@ -1,6 +1,6 @@
 /*
  * The web interface's parts (web.c: dispatch, headers, cookies, CSRF;
- * pages.c: the frame every page shares, sign-in, "Kommer snart";
+ * pages.c: the frame every page shares, sign-in;
  * words.c: the product's words in Swedish; page_overview.c: Översikt;
  * page_decide.c and decide.c: Att besluta, a proposal's page and its
  * decision form; page_proposals.c: Förslag; page_plans.c and
@@ -76,8 +76,6 @@ void page_end(struct html *h);
  * sign-in form's token (session.c). */
 void page_login(struct req *r, int status, const char *error, const char *username,
 		const char *form_token);
-/* A navigation entry not built yet. */
-void page_soon(struct req *r, const char *title, const char *current);
 
 /* ---- words.c ---------------------------------------------------------------- */
 
@@ -267,6 +265,20 @@ void proposal_actions(struct req *r, struct html *h, json_t *p);
 /* A field's error and a refusal of the proposal's SQL functions in Swedish. */
 const char *sv_proposal_error(const char *field, const char *message);
 const char *sv_proposal_refusal(const char *english);
+/* ---- page_admin.c, admin_form.c: Administration ------------------------------ */
+
+/* Which page r->web.view shows: Administration, or a chair's Adjungera. */
+enum { ADMIN_MAIN = 0, ADMIN_COOPT = 1 };
+/* GET /administration (an admin's); the paths under /administration/
+ * (Adjungera and the forms): false for any other path. */
+void web_admin(struct req *r);
+bool web_admin_route(struct req *r);
+/* Reads the page of r->web.view and shows it with r->web.form,
+ * r->web.errors, r->web.error and r->web.status. */
+void admin_load(struct req *r);
+/* A post of one of the forms; the password to show once, or NULL. */
+void web_admin_post(struct req *r);
+const char *admin_shown_password(struct req *r);
 
 /* ---- session.c ------------------------------------------------------------- */
 
