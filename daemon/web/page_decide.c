@@ -72,11 +72,13 @@ void page_pending(struct req *r, json_t *items)
 
 	page_begin(&h, r, "Att besluta", "/att-besluta");
 	if (!decides) {
-		html_raw(&h,
-			 "<p>Förslag beslutas av styrgruppens beslutsfattare, en för varje "
-			 "berörd organisation. Du är inte beslutsfattare, så inga förslag väntar "
-			 "på ditt beslut. Alla förslag finns under <a href=\"/forslag\">Förslag"
-			 "</a>.</p>");
+		html_raw(&h, "<p>Förslag beslutas av styrgruppens beslutsfattare, en för varje "
+			     "berörd organisation. Du är inte beslutsfattare, så inga förslag "
+			     "väntar på ditt beslut.");
+		/* Förslag only for who may open it (not an admin in no group). */
+		if (policy_check(&r->auth.actor.p, ACT_READ_SHARED, NULL, NULL))
+			html_raw(&h, " Alla förslag finns under <a href=\"/forslag\">Förslag</a>.");
+		html_raw(&h, "</p>");
 	} else if (json_array_size(list) == 0) {
 		html_raw(&h, "<p>Inga förslag väntar på er organisations beslut.</p>");
 	} else {

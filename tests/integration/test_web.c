@@ -69,6 +69,11 @@ Test(web, the_navigation_offers_what_the_role_may_open, .init = start)
 	cr_expect(web_has(r, "<a href=\"/\"") && web_has(r, "<a href=\"/att-besluta\"") &&
 		      web_has(r, "<a href=\"/administration\""),
 		  "%s", r->body);
+	r = web_get(&e, admin, "/att-besluta");
+	cr_assert_eq(r->status, 200, "%s", resp_why(r));
+	cr_expect(!web_has(r, "href=\"/forslag\""), "Att besluta leads the admin to Förslag: %s",
+		  r->body);
+	r = web_get(&e, admin, "/");
 	for (size_t i = 0; i < sizeof work / sizeof work[0]; i++) {
 		cr_expect(!web_has(r, strf(&e, "<a href=\"%s\"", work[i])),
 			  "the admin is offered %s: %s", work[i], r->body);
