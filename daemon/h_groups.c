@@ -17,7 +17,7 @@
 #include "routes.h"
 #include "sql_names.h"
 
-static const struct jf_field group_fields[] = {
+const struct jf_field group_fields[] = {
 	{ .name = "slug", .type = JF_SLUG, .required = true },
 	{ .name = "name", .type = JF_STRING, .required = true, .max = 200 },
 	{ .name = "tier",
@@ -26,6 +26,7 @@ static const struct jf_field group_fields[] = {
 	  .choices = "styrgrupp|beredningsgrupp|arbetsgrupp" },
 	{ .name = "municipality", .type = JF_SLUG, .nullable = true },
 };
+const size_t group_fields_count = sizeof group_fields / sizeof group_fields[0];
 
 static void created(struct req *r, const struct db_result *res)
 {

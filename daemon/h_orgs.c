@@ -9,12 +9,13 @@
 #include "sql_names.h"
 #include "vocab.h"
 
-static const struct jf_field org_fields[] = {
+const struct jf_field org_fields[] = {
 	{ .name = "slug", .type = JF_SLUG, .required = true },
 	{ .name = "name", .type = JF_STRING, .required = true, .max = 200 },
 	{ .name = "kind", .type = JF_ENUM, .required = true, .choices = VOCAB_ORG_KINDS },
 	{ .name = "party", .type = JF_BOOL },
 };
+const size_t org_fields_count = sizeof org_fields / sizeof org_fields[0];
 
 static void created(struct req *r, const struct db_result *res)
 {

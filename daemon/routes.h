@@ -77,6 +77,12 @@ extern const size_t password_fields_count;
 extern const struct jf_field member_fields[];
 extern const size_t member_fields_count;
 #define GENERATED_PASSWORD_LEN 20
+/* h_orgs.c, h_groups.c: a new organisation's and group's fields (the
+ * web's Skapa organisation and Skapa grupp check the same). */
+extern const struct jf_field org_fields[];
+extern const size_t org_fields_count;
+extern const struct jf_field group_fields[];
+extern const size_t group_fields_count;
 /* h_est.c */
 void h_incident_create(struct req *r);
 void h_situation(struct req *r);

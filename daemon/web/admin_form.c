@@ -13,6 +13,7 @@
  *   POST /administration/medlemskap         PUT /v1/groups/{g}/members/{u}
  *   POST /administration/adjungera          the same, from a chair's page
  *   POST /administration/.../ta-bort        DELETE /v1/groups/{g}/members/{u}
+ *   POST /administration/organisation, /grupp   see admin_orgs.c
  *
  * A form without the session's form token, or from another origin, is
  * refused with 403 before anything is read or written; a refusal by the
@@ -36,11 +37,15 @@
 #include "routes.h"
 #include "sql_names.h"
 #include "validate.h"
+#include "admin_parts.h"
 #include "web_internal.h"
 
-static const char *const fields[] = { "username",   "display_name", "organisation", "password",
-				      "admin",      "r_username",   "r_password",   "m_group",
-				      "m_username", "m_role",       "m_until",      "group" };
+static const char *const fields[] = {
+	"username",   "display_name", "organisation", "password",   "admin",
+	"r_username", "r_password",   "m_group",      "m_username", "m_role",
+	"m_until",    "group",        "o_slug",       "o_name",     "o_kind",
+	"o_party",    "g_slug",       "g_name",       "g_tier",     "g_municipality"
+};
 
 /* The audit's name of each form: its path, which is fixed (the table is
  * the router's, page_admin.c). */
@@ -542,6 +547,8 @@ static void posted(struct req *r, const struct db_result *read)
 		disable_user(r);
 	else if (is(r, "/administration/losenord"))
 		reset_password(r);
+	else if (admin_orgs_post(r))
+		return;
 	else if (strstr(r->path, "/ta-bort"))
 		member_delete(r);
 	else

@@ -63,6 +63,8 @@ static const char *done_text(const char *done)
 		{ "medlem", "Medlemskapet är sparat." },
 		{ "borttagen", "Medlemskapet är borttaget." },
 		{ "adjungerad", "Medlemmen är adjungerad." },
+		{ "organisation", "Organisationen är skapad." },
+		{ "grupp", "Gruppen är skapad." },
 	};
 	for (size_t i = 0; done && i < sizeof map / sizeof map[0]; i++)
 		if (strcmp(map[i][0], done) == 0)

@@ -37,6 +37,13 @@ void admin_membership_text(struct html *h, json_t *m, const char *who);
 /* The remove button of membership m, posting to action. */
 void admin_remove_button(struct html *h, struct req *r, json_t *m, const char *action);
 
+/* admin_orgs.c: Skapa organisation, Skapa grupp (orgs: GET
+ * /v1/organisations's items, the municipalities to choose from), and their
+ * posts (false: the path is neither's). */
+void admin_org_form(struct html *h, struct req *r);
+void admin_group_form(struct html *h, struct req *r, json_t *orgs);
+bool admin_orgs_post(struct req *r);
+
 /* Adjungera, from r->web.more (web_admin_groups). */
 void page_coopt(struct req *r);
 

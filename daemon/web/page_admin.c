@@ -4,7 +4,8 @@
  * their members (web_admin.sql's web_admin_groups, each member as GET
  * /v1/groups/{slug}/members shows it), and the forms of admin_form.c:
  * create a user, disable one, reset a password, add and remove a
- * membership. /administration/adjungera is a chair's page: the co-opting
+ * membership; and those of admin_orgs.c: create an organisation, a group.
+ * /administration/adjungera is a chair's page: the co-opting
  * form for the groups a chair of the beredningsgrupp may co-opt into and
  * the co-options they made, under the API's right ACT_COOPT_MEMBER; an
  * admin may use it too.
@@ -27,7 +28,7 @@
 
 /* ---- Administration ------------------------------------------------------------------ */
 
-static void orgs_section(struct html *h, json_t *orgs)
+static void orgs_section(struct html *h, struct req *r, json_t *orgs)
 {
 	json_t *o;
 	size_t i;
@@ -47,7 +48,9 @@ static void orgs_section(struct html *h, json_t *orgs)
 		html_raw(h, json_is_true(json_object_get(o, "party")) ? "Ja" : "Nej");
 		html_raw(h, "</td></tr>");
 	}
-	html_raw(h, "</tbody></table></section>");
+	html_raw(h, "</tbody></table>");
+	admin_org_form(h, r);
+	html_raw(h, "</section>");
 }
 
 /* The memberships of username, from every group's members. */
@@ -213,7 +216,7 @@ static void role_select(struct html *h, struct req *r)
 	html_raw(h, "</select>");
 }
 
-static void groups_section(struct html *h, struct req *r)
+static void groups_section(struct html *h, struct req *r, json_t *orgs)
 {
 	json_t *groups = json_object_get(r->web.more, "groups"), *g, *m;
 	size_t i, j;
@@ -244,6 +247,7 @@ static void groups_section(struct html *h, struct req *r)
 		if (json_array_size(members))
 			html_raw(h, "</ul>");
 	}
+	admin_group_form(h, r, orgs);
 	html_raw(h, "<h3 id=\"h-medlem\">Lägg till eller ändra ett medlemskap</h3>");
 	admin_form_alert(h, r, "m_",
 			 "Medlemskapet sparades inte. Rätta det som anges vid fälten nedan.");
@@ -297,8 +301,8 @@ static void page_admin(struct req *r, json_t *orgs, json_t *users, const char *n
 	users_section(&h, r, users, next, cursor);
 	create_form(&h, r);
 	password_form(&h, r);
-	groups_section(&h, r);
-	orgs_section(&h, orgs);
+	groups_section(&h, r, orgs);
+	orgs_section(&h, r, orgs);
 	page_end(&h);
 	web_send(r, r->web.status ? r->web.status : 200, &h);
 }
@@ -406,10 +410,15 @@ static void coopt_authenticated(struct req *r, const struct db_result *read)
 bool web_admin_route(struct req *r)
 {
 	static const char *const posts[] = {
-		"/administration/anvandare",          "/administration/inaktivera",
-		"/administration/losenord",           "/administration/medlemskap",
-		"/administration/medlemskap/ta-bort", "/administration/adjungera",
+		"/administration/anvandare",
+		"/administration/inaktivera",
+		"/administration/losenord",
+		"/administration/medlemskap",
+		"/administration/medlemskap/ta-bort",
+		"/administration/adjungera",
 		"/administration/adjungera/ta-bort",
+		"/administration/organisation",
+		"/administration/grupp",
 	};
 	bool get = strcmp(r->path, "/administration/adjungera") == 0, post = false;
 

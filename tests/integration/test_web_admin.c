@@ -500,6 +500,144 @@ Test(web_admin, the_users_page_with_the_apis_cursor)
 	cr_expect_eq(web_get(&e, admin(), "/administration?fran=%3Cx%3E")->status, 400);
 }
 
+/* ---- Skapa organisation, Skapa grupp ---------------------------------------------------- */
+
+static const char *org_body(const char *csrf, const char *slug, const char *name, const char *kind)
+{
+	return strf(&e, "csrf=%s&o_slug=%s&o_name=%s&o_kind=%s", csrf, web_enc(&e, slug),
+		    web_enc(&e, name), web_enc(&e, kind));
+}
+
+static const char *group_body(const char *csrf, const char *slug, const char *name,
+			      const char *tier, const char *municipality)
+{
+	return strf(&e, "csrf=%s&g_slug=%s&g_name=%s&g_tier=%s&g_municipality=%s", csrf,
+		    web_enc(&e, slug), web_enc(&e, name), web_enc(&e, tier),
+		    web_enc(&e, municipality));
+}
+
+static long created_rows(void)
+{
+	return sql_count(&e, "SELECT (SELECT count(*) FROM svk.organisations) + (SELECT count(*) "
+			     "FROM svk.groups) + (SELECT count(*) FROM svk.audit WHERE action IN "
+			     "('organisation.create', 'group.create'))");
+}
+
+Test(web_admin, creating_an_organisation_and_a_group_is_the_apis)
+{
+	const char *csrf = web_csrf(&e, admin());
+	struct resp *r = post(
+	    admin(), "/administration/organisation",
+	    strf(&e, "%s&o_party=1",
+		 org_body(csrf, "vallentuna", "Vallentuna " WEB_XSS, "municipality")));
+
+	cr_assert_eq(r->status, 303, "%s", resp_why(r));
+	cr_expect_str_eq(resp_header(r, "Location"), "/administration?klart=organisation#h-org");
+	cr_expect_str_eq(sql_value(&e, "SELECT name || '|' || kind || '|' || party FROM "
+				       "svk.organisations WHERE slug = 'vallentuna'"),
+			 "Vallentuna " WEB_XSS "|municipality|true");
+	cr_expect_eq(audits("organisation.create", "vallentuna"), 1);
+	cr_expect_str_eq(sql_value(&e, "SELECT actor FROM svk.audit WHERE action = "
+				       "'organisation.create' AND entity_id = 'vallentuna'"),
+			 "admin");
+	r = web_get(&e, admin(), "/administration?klart=organisation");
+	cr_expect(web_has(r, "Organisationen är skapad."));
+	cr_expect(web_has(r, "<code>vallentuna</code>"), "the organisation is not listed");
+	cr_expect(web_has(r, "Vallentuna &lt;script&gt;"), "the name is not shown as text");
+	cr_expect(!web_has(r, WEB_XSS), "the name is not escaped");
+	/* The new municipality is offered for an arbetsgrupp. */
+	cr_expect(web_has(r, "<option value=\"vallentuna\">"), "%.200s", r->body);
+
+	/* Not a party unless ticked. */
+	r = post(admin(), "/administration/organisation",
+		 org_body(csrf, "bostader", "Bostäder AB", "housing"));
+	cr_assert_eq(r->status, 303, "%s", resp_why(r));
+	cr_expect_str_eq(sql_value(&e, "SELECT kind || '|' || party FROM svk.organisations "
+				       "WHERE slug = 'bostader'"),
+			 "housing|false");
+
+	r = post(admin(), "/administration/grupp",
+		 group_body(csrf, "est-vallentuna", "EST Vallentuna", "arbetsgrupp", "vallentuna"));
+	cr_assert_eq(r->status, 303, "%s", resp_why(r));
+	cr_expect_str_eq(resp_header(r, "Location"), "/administration?klart=grupp#h-grupper");
+	cr_expect_str_eq(sql_value(&e, "SELECT g.name || '|' || g.tier || '|' || o.slug FROM "
+				       "svk.groups g JOIN svk.organisations o ON o.id = "
+				       "g.municipality_id WHERE g.slug = 'est-vallentuna'"),
+			 "EST Vallentuna|arbetsgrupp|vallentuna");
+	cr_expect_eq(audits("group.create", "est-vallentuna"), 1);
+	r = web_get(&e, admin(), "/administration?klart=grupp");
+	cr_expect(web_has(r, "Gruppen är skapad."));
+	cr_expect(web_has(r, "EST Vallentuna <span class=\"tag\">Arbetsgrupp</span>"),
+		  "the group is not listed");
+	cr_expect(web_has(r, "<option value=\"est-vallentuna\">"), "not offered for members");
+	/* The API sees them both. */
+	cr_expect_eq(http(&e, "GET", "/v1/groups/est-vallentuna", admin(), NULL)->status, 200);
+}
+
+Test(web_admin, a_refused_organisation_or_group_stores_nothing)
+{
+	const char *bered = user_in_group(&e, "bo.bered", "sollentuna", "beredningsgrupp",
+					  "member");
+	const char *mine = web_csrf(&e, bered), *csrf = web_csrf(&e, admin());
+	const char *xss_kept = "value=\"Ny &lt;script&gt;";
+	long before = created_rows();
+	struct resp *r;
+
+	expect_refused(bered, "bo.bered", "/administration/organisation",
+		       org_body(mine, "ny-org", "Ny", "other"));
+	expect_refused(bered, "bo.bered", "/administration/grupp",
+		       group_body(mine, "ny-grupp", "Ny", "beredningsgrupp", ""));
+	r = post(admin(), "/administration/organisation", org_body("", "ny-org", "Ny", "other"));
+	cr_expect_eq(r->status, 403, "no token: %s", resp_why(r));
+	r = post(admin(), "/administration/grupp",
+		 group_body(mine, "ny-grupp", "Ny", "beredningsgrupp", ""));
+	cr_expect_eq(r->status, 403, "another session's token: %s", resp_why(r));
+	r = web_post(&e, admin(), "/administration/organisation", NULL,
+		     org_body(csrf, "ny-org", "Ny", "other"), "Origin: https://evil.example");
+	cr_expect_eq(r->status, 403, "cross-origin: %s", resp_why(r));
+	r = web_post(&e, admin(), "/administration/grupp", NULL,
+		     group_body(csrf, "ny-grupp", "Ny", "beredningsgrupp", ""),
+		     "Sec-Fetch-Site: cross-site");
+	cr_expect_eq(r->status, 403, "cross-site: %s", resp_why(r));
+
+	/* Bad input: the error beside its field, what was typed kept. */
+	r = post(admin(), "/administration/organisation",
+		 org_body(csrf, "Ny Org", "Ny " WEB_XSS, "housing"));
+	expect_kept(r, 422, "o_slug", "Kortnamnet ska vara", xss_kept);
+	cr_expect(web_has(r, "value=\"Ny Org\""), "the slug typed is lost");
+	cr_expect(web_has(r, "<option value=\"housing\" selected>"), "the kind is lost");
+	cr_expect(web_has(r, "Organisationen skapades inte."), "no alert above the form");
+	cr_expect(!web_has(r, "Gruppen skapades inte."), "another form's alert");
+	cr_expect(!web_has(r, WEB_XSS), "the name is not escaped");
+	expect_kept(
+	    post(admin(), "/administration/organisation", org_body(csrf, "ny-org", "Ny", "kommun")),
+	    422, "o_kind", "Välj ett slag i listan.", "value=\"ny-org\"");
+	expect_kept(post(admin(), "/administration/organisation",
+			 org_body(csrf, "sigtuna", "Ny " WEB_XSS, "municipality")),
+		    409, "o_slug", "Det finns redan en organisation med det kortnamnet.", xss_kept);
+	r = post(admin(), "/administration/grupp",
+		 group_body(csrf, "-ny", "Ny " WEB_XSS, "arbetsgrupp", "sigtuna"));
+	expect_kept(r, 422, "g_slug", "Kortnamnet ska vara", xss_kept);
+	cr_expect(web_has(r, "<option value=\"arbetsgrupp\" selected>"), "the tier is lost");
+	cr_expect(web_has(r, "<option value=\"sigtuna\" selected>"), "the municipality is lost");
+	cr_expect(web_has(r, "Gruppen skapades inte."), "no alert above the form");
+	expect_kept(post(admin(), "/administration/grupp",
+			 group_body(csrf, "ny-grupp", "Ny", "arbetsgrupp", "")),
+		    422, "g_municipality", "En arbetsgrupp arbetar för en kommun",
+		    "value=\"ny-grupp\"");
+	expect_kept(post(admin(), "/administration/grupp",
+			 group_body(csrf, "ny-grupp", "Ny", "arbetsgrupp", "polisen")),
+		    422, "g_municipality", "Kommunen finns inte", "value=\"ny-grupp\"");
+	expect_kept(post(admin(), "/administration/grupp",
+			 group_body(csrf, "ny-grupp", "Ny", "styrgrupp", "sigtuna")),
+		    422, "g_municipality", "Bara en arbetsgrupp har en kommun",
+		    "value=\"ny-grupp\"");
+	expect_kept(post(admin(), "/administration/grupp",
+			 group_body(csrf, "styrgrupp", "Ny " WEB_XSS, "arbetsgrupp", "sigtuna")),
+		    409, "g_slug", "Det finns redan en grupp med det kortnamnet.", xss_kept);
+	cr_expect_eq(created_rows(), before, "something was stored");
+}
+
 /* An admin creates a user who signs in, a chair co-opts, in the browser
  * (tests/web/admin.mjs): axe-core on each page, screenshots at desktop and
  * phone width. */

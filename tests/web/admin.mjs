@@ -1,9 +1,11 @@
 // Administration in a real browser: the admin opens it from the
 // navigation, sends Skapa användare with a bad username (refused, what was
 // typed kept, the error beside the field), then creates the user with a
-// generated password shown once, and that user signs in with it. A chair
+// generated password shown once, and that user signs in with it; the
+// admin creates an organisation and an arbetsgrupp for it. A chair
 // of the beredningsgrupp then co-opts a member on Adjungera. axe-core on
-// every page; screenshots at desktop and phone width (administration-*,
+// every page; screenshots at desktop and phone width (administration-*
+// incl. administration-organisation,
 // adjungera-*). Started by tests/integration/test_web_admin.c, which
 // passes SVK_WEB_URL, SVK_WEB_CA, SVK_WEB_SHOTS, SVK_WEB_ADMIN_PASSWORD,
 // SVK_WEB_CHAIR_PASSWORD (clara.ordf, chair of the beredningsgrupp) and
@@ -49,6 +51,27 @@ try {
 	check(password.length === 20, 'a generated password is shown');
 	check((await page.locator('main script, main img').count()) === 0 && dialogs === 0, 'no markup from the data runs');
 	await shoot(page, 'administration-skapad');
+
+	// ---- an organisation, then an arbetsgrupp working for it
+	await page.locator('#f-o_slug').fill('knivsta');
+	await page.locator('#f-o_name').fill('Knivsta kommun');
+	await page.locator('#f-o_kind').selectOption('municipality');
+	await page.locator('input[name="o_party"]').check();
+	await page.getByRole('button', { name: 'Skapa organisation' }).click();
+	await page.waitForLoadState('load');
+	check((await page.locator('.notice').textContent()).includes('Organisationen är skapad.'), 'the organisation is created');
+	check((await page.locator('#h-org + table').textContent()).includes('Knivsta kommun'), 'the organisation is listed');
+	await axe(page, 'Administration, an organisation created');
+	await shoot(page, 'administration-organisation');
+	await page.locator('#f-g_slug').fill('est-knivsta');
+	await page.locator('#f-g_name').fill('EST Knivsta');
+	await page.locator('#f-g_tier').selectOption('arbetsgrupp');
+	await page.locator('#f-g_municipality').selectOption('knivsta');
+	await page.getByRole('button', { name: 'Skapa grupp' }).click();
+	await page.waitForLoadState('load');
+	check((await page.locator('.notice').textContent()).includes('Gruppen är skapad.'), 'the group is created');
+	check(await page.getByRole('heading', { name: 'EST Knivsta Arbetsgrupp' }).isVisible(), 'the group is listed');
+	await axe(page, 'Administration, a group created');
 
 	// The new user signs in with it.
 	const ctx2 = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 900 } });
