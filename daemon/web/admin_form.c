@@ -221,10 +221,7 @@ static const char *user_error(const char *field)
 		{ "organisation", "Välj en organisation i listan." },
 		{ "password", "Lösenordet får vara högst 1024 byte långt." },
 	};
-	for (size_t i = 0; field && i < sizeof map / sizeof map[0]; i++)
-		if (strcmp(map[i][0], field) == 0)
-			return map[i][1];
-	return NULL;
+	return WEB_WORD(map, field);
 }
 
 static void create_user(struct req *r)

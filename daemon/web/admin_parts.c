@@ -48,10 +48,7 @@ const char *admin_sv_org_kind(const char *kind)
 		{ "authority", "Myndighet" },    { "housing", "Bostadsbolag" },
 		{ "rescue", "Räddningstjänst" }, { "other", "Övrig" },
 	};
-	for (size_t i = 0; kind && i < sizeof map / sizeof map[0]; i++)
-		if (strcmp(map[i][0], kind) == 0)
-			return map[i][1];
-	return kind ? kind : "";
+	return WEB_WORD_OR(map, kind, kind ? kind : "");
 }
 
 /* What a finished form's redirect (?klart=) says. */
@@ -66,10 +63,7 @@ static const char *done_text(const char *done)
 		{ "organisation", "Organisationen är skapad." },
 		{ "grupp", "Gruppen är skapad." },
 	};
-	for (size_t i = 0; done && i < sizeof map / sizeof map[0]; i++)
-		if (strcmp(map[i][0], done) == 0)
-			return map[i][1];
-	return NULL;
+	return WEB_WORD(map, done);
 }
 
 /* ---- form parts ------------------------------------------------------------------- */

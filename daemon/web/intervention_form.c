@@ -60,10 +60,7 @@ static const char *invalid_text(const char *field)
 		{ "progress_percent", "Ange framsteget som ett heltal från 0 till 100." },
 		{ "hours_spent", "Ange nedlagda timmar som ett tal från 0 till 1 000 000." },
 	};
-	for (size_t i = 0; field && i < sizeof map / sizeof map[0]; i++)
-		if (strcmp(map[i][0], field) == 0)
-			return map[i][1];
-	return NULL;
+	return WEB_WORD(map, field);
 }
 
 /* The API's ETag of a document: the first half of its SHA-256, in hex. */

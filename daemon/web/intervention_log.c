@@ -234,10 +234,7 @@ static const char *log_text(const char *field)
 		{ "hours", "Ange timmarna som ett tal från 0 till 100 000." },
 		{ "channel", "Kanalen får vara högst 200 tecken." },
 	};
-	for (size_t i = 0; field && i < sizeof map / sizeof map[0]; i++)
-		if (strcmp(map[i][0], field) == 0)
-			return map[i][1];
-	return NULL;
+	return WEB_WORD(map, field);
 }
 
 /* The intervention's page again, the form as typed and its errors. */

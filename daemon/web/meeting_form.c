@@ -42,10 +42,7 @@ static const char *invalid_text(const char *field)
 		{ "decisions", "Högst 100 beslut, vart och ett på högst 2 000 tecken." },
 		{ "focus_places", "Högst 100 fokusplatser, var och en på högst 200 tecken." },
 	};
-	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
-		if (strcmp(map[i][0], field) == 0)
-			return map[i][1];
-	return NULL;
+	return WEB_WORD(map, field);
 }
 
 /* The field of the form that an API field path ("decisions[1]") names. */

@@ -112,10 +112,7 @@ static const char *finding_sv(const char *code)
 		  "En pågående åtgärd har inte följts upp på 90 dagar" },
 		{ "follow_up_missing", "Förra årets uppföljning är inte antagen" },
 	};
-	for (size_t i = 0; code && i < sizeof map / sizeof map[0]; i++)
-		if (strcmp(map[i][0], code) == 0)
-			return map[i][1];
-	return code;
+	return WEB_WORD_OR(map, code, code);
 }
 
 static const char *severity_sv(const char *s)

@@ -34,15 +34,11 @@ const char *sv_proposal_error(const char *field, const char *message)
 	};
 	const char *dot = field && strncmp(field, "resources[", 10) == 0 ? strrchr(field, '.')
 									 : NULL;
+	const char *text = WEB_WORD(line_errors, dot);
 
 	(void)message;
-	for (size_t i = 0; dot && i < sizeof line_errors / sizeof line_errors[0]; i++)
-		if (strcmp(dot, line_errors[i][0]) == 0)
-			return line_errors[i][1];
-	for (size_t i = 0; field && i < sizeof errors / sizeof errors[0]; i++)
-		if (strcmp(field, errors[i][0]) == 0)
-			return errors[i][1];
-	return "Värdet kan inte sparas. Kontrollera fältet.";
+	return text ? text
+		    : WEB_WORD_OR(errors, field, "Värdet kan inte sparas. Kontrollera fältet.");
 }
 
 const char *sv_proposal_refusal(const char *english)

@@ -81,6 +81,14 @@ void page_login(struct req *r, int status, const char *error, const char *userna
 
 /* A JSON member's string value, or NULL. */
 const char *web_str(json_t *o, const char *key);
+/* The second of the pair in map (n pairs) whose first is key, else
+ * otherwise (key NULL: otherwise): how a code, a field or a message is
+ * put in Swedish. WEB_WORD is NULL when map has no such key. */
+const char *web_word_or(const char *const map[][2], size_t n, const char *key,
+			const char *otherwise);
+#define WEB_WORD_OR(map, key, otherwise) \
+	web_word_or((map), sizeof(map) / sizeof((map)[0]), (key), (otherwise))
+#define WEB_WORD(map, key) WEB_WORD_OR(map, key, NULL)
 /* The product's words in Swedish: a proposal's kind ("Förlängning"), its
  * status ("Inlämnat"), a verdict ("Godkänt"); anything else as it is. */
 const char *sv_kind(const char *kind);

@@ -15,15 +15,16 @@ const char *web_str(json_t *o, const char *key)
 	return json_string_value(json_object_get(o, key));
 }
 
-static const char *lookup(const char *const map[][2], size_t n, const char *code)
+const char *web_word_or(const char *const map[][2], size_t n, const char *key,
+			const char *otherwise)
 {
-	for (size_t i = 0; code && i < n; i++)
-		if (strcmp(map[i][0], code) == 0)
+	for (size_t i = 0; key && i < n; i++)
+		if (strcmp(map[i][0], key) == 0)
 			return map[i][1];
-	return code;
+	return otherwise;
 }
 
-#define LOOKUP(map, code) lookup((map), sizeof(map) / sizeof((map)[0]), (code))
+#define LOOKUP(map, code) WEB_WORD_OR(map, code, code)
 
 const char *sv_kind(const char *kind)
 {

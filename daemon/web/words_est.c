@@ -43,10 +43,7 @@ const char *sv_incident_field(const char *field)
 	};
 	const char *m = member_of(field);
 
-	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
-		if (strcmp(map[i][0], m) == 0)
-			return map[i][1];
-	return "raden";
+	return WEB_WORD_OR(map, m, "raden");
 }
 
 static const char *required(const char *m)
