@@ -19,6 +19,7 @@
 #include "followup.h"
 #include "http.h"
 #include "request.h"
+#include "swezone.h"
 
 /* What one --*-file may hold; the server takes 50,000 characters. */
 #define TEXT_LIMIT ((size_t)1 << 20)
@@ -75,14 +76,14 @@ static int target_resolve(struct app *app, const struct cmd_args *a, struct fu_t
 					       "2025, got '%s'",
 					       a->pos[0]);
 	} else {
-		time_t now = time(NULL);
-		struct tm tm;
+		/* Last year in Sweden, as the server counts years. */
+		int now = swezone_date(time(NULL)).year;
 
-		if (!localtime_r(&now, &tm)) {
+		if (now == 0) {
 			output_error(&app->out, "cannot tell what year it is");
 			return CLI_ERROR;
 		}
-		t->year = tm.tm_year + 1900 - 1;
+		t->year = now - 1L;
 	}
 	rc = cmd_active_agreement_id(app, args_get(a, "agreement"), &t->agreement);
 	if (rc != 0)

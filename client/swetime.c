@@ -6,31 +6,10 @@
  * follows the same rule for every date the system holds.
  */
 #include "swetime.h"
+#include "swezone.h"
 
 #include <stdio.h>
 #include <string.h>
-
-/* 01:00 UTC on the last Sunday of a 31-day month (0-based mon) of year. */
-static time_t last_sunday_0100(int year, int mon)
-{
-	struct tm tm = { .tm_year = year - 1900, .tm_mon = mon, .tm_mday = 31, .tm_hour = 1 };
-	time_t t = timegm(&tm);
-
-	/* timegm filled tm_wday: go back to Sunday. */
-	return t - (time_t)tm.tm_wday * 86400;
-}
-
-long swetime_offset(time_t t)
-{
-	struct tm tm;
-
-	if (!gmtime_r(&t, &tm))
-		return 3600;
-	if (t >= last_sunday_0100(tm.tm_year + 1900, 2) &&
-	    t < last_sunday_0100(tm.tm_year + 1900, 9))
-		return 7200;
-	return 3600;
-}
 
 /* n digits at s as a number, or -1. */
 static int digits(const char *s, int n)
@@ -85,7 +64,7 @@ int swetime_local(const char *s, char *out, size_t outlen)
 	if (t == (time_t)-1)
 		return -1;
 	t -= off;
-	t += swetime_offset(t);
+	t += swezone_offset(t);
 	if (!gmtime_r(&t, &local) || strftime(out, outlen, "%Y-%m-%d %H:%M", &local) == 0)
 		return -1;
 	return 0;

@@ -16,14 +16,6 @@
 #define SWETIME_LEN 17
 
 /*
- * The offset from UTC of Swedish time (Europe/Stockholm) at t, in
- * seconds: 3600 (CET), or 7200 (CEST) from 01:00 UTC on the last Sunday
- * of March to 01:00 UTC on the last Sunday of October, the EU's rule that
- * Sweden has followed since 1996 (incidents are from 2000 on).
- */
-long swetime_offset(time_t t);
-
-/*
  * When s is a whole RFC 3339 timestamp (2026-11-15T23:30:00Z, with
  * optional fraction, Z or ±HH:MM), writes its Swedish local time as
  * "2026-11-16 00:30" into out (outlen at least SWETIME_LEN) and returns

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "swezone.h"
+
 static void put(struct html *h, const char *s, size_t n)
 {
 	if (h->oom || n == 0)
@@ -89,19 +91,9 @@ static const char *const months[12] = { "januari",   "februari", "mars",     "ap
 					"maj",       "juni",     "juli",     "augusti",
 					"september", "oktober",  "november", "december" };
 
-/* 01:00 UTC on the last Sunday of a 31-day month (0-based mon) of year:
- * when Swedish summer time begins (March) and ends (October). */
-static time_t last_sunday_0100(int year, int mon)
-{
-	struct tm tm = { .tm_year = year - 1900, .tm_mon = mon, .tm_mday = 31, .tm_hour = 1 };
-	time_t t = timegm(&tm);
-
-	return t - (time_t)tm.tm_wday * 86400;
-}
-
 /* A UTC timestamp "YYYY-MM-DDTHH:MM:SSZ" (svk.ts) as the Swedish local
  * date it fell on, into y/m/d; false for anything else. The rule is
- * computed (as the CLI's swetime.c does), whatever the daemon's TZ. */
+ * computed (common/swezone.c), whatever the daemon's TZ. */
 static bool swedish_day(const char *iso, int *y, int *m, int *d)
 {
 	struct tm tm = { 0 };
@@ -118,7 +110,7 @@ static bool swedish_day(const char *iso, int *y, int *m, int *d)
 	tm.tm_min = mi;
 	tm.tm_sec = ss;
 	t = timegm(&tm);
-	t += t >= last_sunday_0100(*y, 2) && t < last_sunday_0100(*y, 9) ? 7200 : 3600;
+	t += swezone_offset(t);
 	if (!gmtime_r(&t, &tm))
 		return false;
 	*y = tm.tm_year + 1900;

@@ -24,6 +24,7 @@
 #include "report.h"
 #include "request.h"
 #include "sql_names.h"
+#include "swezone.h"
 #include "validate.h"
 #include "web_internal.h"
 
@@ -32,12 +33,10 @@ enum fu_view { FU_PAGE, FU_CSV, FU_EDIT };
 static const char *const views[] = { "GET /uppfoljning/{}", "GET /uppfoljning/{}/rapport.csv",
 				     "GET /uppfoljning/{}/redigera" };
 
+/* The Swedish year now (what svk.today() says). */
 static int this_year(void)
 {
-	time_t now = time(NULL);
-	struct tm tm;
-
-	return gmtime_r(&now, &tm) ? tm.tm_year + 1900 : 2000;
+	return swezone_date(time(NULL)).year;
 }
 
 static int year_of(const char *iso)

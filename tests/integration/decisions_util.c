@@ -222,11 +222,7 @@ long days_from_civil(long y, long m, long d)
 
 long today_days(void)
 {
-	time_t now = time(NULL);
-	struct tm tm;
-
-	cr_assert(localtime_r(&now, &tm), "localtime_r");
-	return days_from_civil(tm.tm_year + 1900L, tm.tm_mon + 1L, tm.tm_mday);
+	return strtol(sql_value(&e, "SELECT (svk.today() - date '1970-01-01')::text"), NULL, 10);
 }
 
 const char *add_intervention(const char *t, const char *plan, int ordinal, const char *title,

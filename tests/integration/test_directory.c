@@ -375,8 +375,8 @@ static bool has_action(const struct resp *r, const char *action)
 Test(directory, me_shows_the_tier_of_live_memberships_and_the_actions)
 {
 	const char *admin = admin_token(&e);
-	const char *yesterday = sql_value(&e, "SELECT (current_date - 1)::text");
-	const char *today = sql_value(&e, "SELECT current_date::text");
+	const char *yesterday = sql_value(&e, "SELECT (svk.today() - 1)::text");
+	const char *today = sql_value(&e, "SELECT svk.today()::text");
 	const char *pw = user_create(&e, "tove.tillfallig", "sigtuna");
 	const char *tok;
 	struct resp *r;

@@ -17,10 +17,10 @@ ENV_SHARED_SUITE(interventions, e, .timeout = 120);
 
 /* ---- helpers ------------------------------------------------------------ */
 
-/* A date n days from today (PostgreSQL's today: what `overdue` uses). */
+/* A date n days from today (svk.today(), Swedish time: what `overdue` uses). */
 static const char *day(int n)
 {
-	return sql_value(&e, "SELECT (current_date + $1::int)::text", strf(&e, "%d", n));
+	return sql_value(&e, "SELECT (svk.today() + $1::int)::text", strf(&e, "%d", n));
 }
 
 static const char *interventions_path(const char *plan)
