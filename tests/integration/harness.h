@@ -319,6 +319,10 @@ const char *sql_cell(const struct sqlres *r, int row, int col);
  * its focus area of an ordinal, as ids. */
 const char *seed_plan(struct env *e, const char *municipality);
 const char *seed_focus_area(struct env *e, int ordinal);
+/* Makes the latest agreement that has begun run at least `days` more days
+ * (the seed's ends on 2026-12-31: a test that needs an agreement in force
+ * stays true after that) and returns the end of the one in force. */
+const char *agreement_in_force(struct env *e, int days);
 
 /* ---- strings ------------------------------------------------------------ */
 

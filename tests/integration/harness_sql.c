@@ -132,6 +132,19 @@ const char *seed_plan(struct env *e, const char *municipality)
 			 municipality);
 }
 
+const char *agreement_in_force(struct env *e, int days)
+{
+	cr_assert(sql_query(e,
+			    "UPDATE svk.agreements SET valid_to = svk.today() + $1::int "
+			    "WHERE valid_from <= svk.today() AND valid_to < svk.today() + $1::int "
+			    "AND valid_from = (SELECT max(valid_from) FROM svk.agreements "
+			    "WHERE valid_from <= svk.today())",
+			    strf(e, "%d", days))
+		      ->ok);
+	return sql_value(e, "SELECT max(valid_to)::text FROM svk.agreements "
+			    "WHERE valid_from <= svk.today() AND valid_to >= svk.today()");
+}
+
 const char *seed_focus_area(struct env *e, int ordinal)
 {
 	return sql_value(e,

@@ -128,7 +128,7 @@ static const char *cli_user_create(const char *username, const char *org)
 
 Test(cli, a_chair_co_opts_and_an_admin_disables, .init = start)
 {
-	const char *until = sql_value(&e, "SELECT max(valid_to)::text FROM svk.agreements");
+	const char *until = agreement_in_force(&e, 30);
 	const char *pw_chair, *pw_bo;
 	struct proc *p;
 

@@ -22,11 +22,7 @@ ENV_SHARED_SUITE(coopt, e, .timeout = 120);
 /* The end of the agreement in force, at least a week from today. */
 static const char *agreement_end(void)
 {
-	cr_assert(sql_query(&e, "UPDATE svk.agreements SET valid_to = svk.today() + 7 "
-				"WHERE valid_from <= svk.today() AND valid_to < svk.today() + 7")
-		      ->ok);
-	return sql_value(&e, "SELECT max(valid_to)::text FROM svk.agreements "
-			     "WHERE valid_from <= svk.today() AND valid_to >= svk.today()");
+	return agreement_in_force(&e, 7);
 }
 
 /* A date relative to d, as text. */

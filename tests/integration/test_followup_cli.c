@@ -30,6 +30,11 @@
 
 static struct env e;
 
+/*
+ * `followup edit` without --agreement edits the agreement in force: each
+ * test first makes sure there is one (agreement_in_force), whatever day
+ * the suite runs.
+ */
 ENV_SHARED_SUITE_OPTS(followup_cli, e, &(struct env_opts){ .need_cli = true }, .timeout = 180);
 
 /* The CLI as the user whose token this is. */
@@ -128,6 +133,7 @@ Test(followup_cli, the_beredningsgrupp_edits_from_files)
 	struct proc *p;
 	json_t *doc;
 
+	agreement_in_force(&e, 30);
 	p = edit_from_files(ber);
 	cr_assert_eq(p->status, 0, "%s", show(p));
 	/* Not a terminal: the updated follow-up as JSON. */
@@ -193,6 +199,7 @@ Test(followup_cli, the_report_as_html_csv_and_markdown)
 	struct stat st;
 	struct proc *p;
 
+	agreement_in_force(&e, 30);
 	p = edit_from_files(ber);
 	cr_assert_eq(p->status, 0, "%s", show(p));
 
@@ -246,6 +253,7 @@ Test(followup_cli, an_arbetsgrupp_member_cannot_edit)
 	const char *est = user_in_group(&e, "eva.est", "sigtuna", "est-sigtuna", "member");
 	struct proc *p;
 
+	agreement_in_force(&e, 30);
 	p = edit_from_files(est);
 	cr_expect_eq(p->status, 3, "%s", show(p));
 	cr_expect(strstr(p->err, "forbidden"), "%s", show(p));
@@ -261,6 +269,7 @@ Test(followup_cli, an_adopted_follow_up_is_read_only)
 	const char *f = write_file("nytt.md", "Ändrat efter antagandet.\n");
 	struct proc *p;
 
+	agreement_in_force(&e, 30);
 	p = edit_from_files(ber);
 	cr_assert_eq(p->status, 0, "%s", show(p));
 	cr_assert(sql_query(&e, "UPDATE svk.follow_ups SET status = 'adopted', adopted_at = now() "
@@ -293,6 +302,7 @@ Test(followup_cli, a_follow_up_awaiting_its_decision_is_not_edited)
 	const char *id;
 	struct proc *p;
 
+	agreement_in_force(&e, 30);
 	p = edit_from_files(ber);
 	cr_assert_eq(p->status, 0, "%s", show(p));
 	p = cli_as(ber, "proposals", "create", "--kind", "follow_up", "--year", "2025", "--title",
@@ -326,6 +336,7 @@ Test(followup_cli, the_styrgrupp_reads_the_audit_log_and_verifies_it)
 	struct proc *p;
 	json_t *doc;
 
+	agreement_in_force(&e, 30);
 	p = edit_from_files(ber);
 	cr_assert_eq(p->status, 0, "%s", show(p));
 
@@ -424,6 +435,7 @@ Test(followup_cli, the_editor_on_a_terminal)
 	const char *edits, *none, *breaks;
 	struct proc *p;
 
+	agreement_in_force(&e, 30);
 	if (access(SCRIPT, X_OK) != 0)
 		cr_skip_test("no %s to give the CLI a terminal", SCRIPT);
 	p = edit_from_files(ber);

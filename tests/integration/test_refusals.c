@@ -58,7 +58,7 @@ Test(refusals, a_beredningsgrupp_chair_co_opts_members_below_the_styrgrupp)
 {
 	const char *chair = user_in_group(&e, "cecilia.ordf", "sollentuna", "beredningsgrupp",
 					  "chair");
-	const char *until = sql_value(&e, "SELECT max(valid_to)::text FROM svk.agreements");
+	const char *until = agreement_in_force(&e, 30);
 	const char *body = jsonf(&e, "{s:s, s:s}", "role", "member", "until", until);
 	struct resp *r;
 

@@ -377,11 +377,7 @@ Test(web_admin, a_chair_coopts_into_their_groups_only)
 	const char *csrf = web_csrf(&e, chair), *end, *past;
 	struct resp *r;
 
-	cr_assert(sql_query(&e, "UPDATE svk.agreements SET valid_to = svk.today() + 30 "
-				"WHERE valid_from <= svk.today() AND valid_to < svk.today() + 30")
-		      ->ok);
-	end = sql_value(&e, "SELECT max(valid_to)::text FROM svk.agreements "
-			    "WHERE valid_from <= svk.today() AND valid_to >= svk.today()");
+	end = agreement_in_force(&e, 30);
 	past = sql_value(&e, "SELECT (svk.today() - 1)::text");
 	user_create(&e, "hugo.hem", "sigtuna");
 
@@ -647,20 +643,14 @@ Test(web_admin, admin_in_the_browser)
 
 	member_add(&e, "beredningsgrupp", "clara.ordf", "chair", NULL);
 	user_create(&e, "hanna.hem", "sigtuna");
-	cr_assert(sql_query(&e, "UPDATE svk.agreements SET valid_to = svk.today() + 30 "
-				"WHERE valid_from <= svk.today() AND valid_to < svk.today() + 30")
-		      ->ok);
 
-	web_browser_run(
-	    &e, "admin.mjs",
-	    (const char *const[]){
-		strf(&e, "SVK_WEB_ADMIN_PASSWORD=%s", e.admin_password),
-		strf(&e, "SVK_WEB_CHAIR_PASSWORD=%s", chair_pw),
-		strf(&e, "SVK_WEB_UNTIL=%s",
-		     sql_value(&e, "SELECT max(valid_to)::text FROM svk.agreements WHERE "
-				   "valid_from <= svk.today() AND valid_to >= svk.today()")),
-		NULL,
-	    });
+	web_browser_run(&e, "admin.mjs",
+			(const char *const[]){
+			    strf(&e, "SVK_WEB_ADMIN_PASSWORD=%s", e.admin_password),
+			    strf(&e, "SVK_WEB_CHAIR_PASSWORD=%s", chair_pw),
+			    strf(&e, "SVK_WEB_UNTIL=%s", agreement_in_force(&e, 30)),
+			    NULL,
+			});
 	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.memberships m JOIN svk.users u ON "
 				   "u.id = m.user_id JOIN svk.users c ON c.id = m.coopted_by "
 				   "WHERE u.username = 'hanna.hem' AND c.username = 'clara.ordf'"),
