@@ -189,6 +189,25 @@ int cmd_oom(struct app *app);
  */
 int cmd_agreement_id(struct app *app, const char *given, char **id);
 
+/* A string member of obj, copied (free it); NULL after printing the error
+ * when it is missing or memory ran out. */
+char *cmd_member_dup(struct app *app, const json_t *obj, const char *key);
+
+/* GETs tmpl with id in its {}; *out is a copy of the answer's string member
+ * key (free it). Returns 0 or the exit code after printing the error. */
+int cmd_get_member(struct app *app, const char *tmpl, const char *id, const char *key, char **out);
+
+/*
+ * A focus area given as its id, or as its ordinal (1, 2, …) in the
+ * agreement, which is looked up: *out is its id (free it). Returns 0 or
+ * the exit code after printing the error (4: the agreement has no such
+ * focus area).
+ */
+int cmd_focus_area_id(struct app *app, const char *agreement, const char *value, char **out);
+
+/* body's focus_area, when it is set, as cmd_focus_area_id resolves it. */
+int cmd_body_focus_area(struct app *app, const char *agreement, json_t *body);
+
 /*
  * The municipality a command is about when --municipality is not given
  * (`situation`, `incidents report`): the caller's own when they have

@@ -149,31 +149,14 @@ static int iv_path(struct app *app, struct strbuf *sb, const char *tmpl, const c
 	return request_path(sb, tmpl, id, NULL) == 0 ? 0 : cmd_oom(app);
 }
 
-/* A string member of obj, copied; NULL (after an error) when missing. */
-static char *member_dup(struct app *app, const json_t *obj, const char *key)
-{
-	const char *s = json_string_value(json_object_get(obj, key));
-	char *copy = s ? strdup(s) : NULL;
-
-	if (!s)
-		output_error(&app->out, "the server's answer has no '%s'", key);
-	else if (!copy)
-		(void)cmd_oom(app);
-	return copy;
-}
-
 /*
  * --focus-area takes an id, or the ordinal of a focus area (1, 2, …) of
  * the plan's agreement, which is looked up. *out is the caller's to free.
  */
 static int focus_area_id(struct app *app, const char *plan_id, const char *value, char **out)
 {
-	struct strbuf path;
-	json_t *plan = NULL, *areas = NULL;
-	const json_t *fa;
 	char *agreement = NULL;
 	long ordinal;
-	size_t i;
 	int rc;
 
 	*out = NULL;
@@ -181,37 +164,10 @@ static int focus_area_id(struct app *app, const char *plan_id, const char *value
 		*out = strdup(value);
 		return *out ? 0 : cmd_oom(app);
 	}
-	strbuf_init(&path, 4096);
-	rc = iv_path(app, &path, "/v1/action-plans/{}", plan_id);
+	rc = cmd_get_member(app, "/v1/action-plans/{}", plan_id, "agreement", &agreement);
 	if (rc == 0)
-		rc = request_call(app, "GET", path.data, NULL, &plan);
-	if (rc != 0)
-		goto out;
-	agreement = member_dup(app, plan, "agreement");
-	rc = agreement ? 0 : CLI_ERROR;
-	path.len = 0;
-	if (rc == 0)
-		rc = iv_path(app, &path, "/v1/agreements/{}/focus-areas", agreement);
-	if (rc == 0)
-		rc = request_list(app, path.data, &areas);
-	if (rc != 0)
-		goto out;
-	json_array_foreach (areas, i, fa)
-		if (json_integer_value(json_object_get(fa, "ordinal")) == (json_int_t)ordinal) {
-			*out = member_dup(app, fa, "id");
-			rc = *out ? 0 : CLI_ERROR;
-			goto out;
-		}
-	output_error(&app->out,
-		     "the agreement has no focus area %ld (see 'samverkan "
-		     "focus-areas list')",
-		     ordinal);
-	rc = CLI_NOT_FOUND;
-out:
-	json_decref(plan);
-	json_decref(areas);
+		rc = cmd_focus_area_id(app, agreement, value, out);
 	free(agreement);
-	strbuf_cleanup(&path);
 	return rc;
 }
 
@@ -298,27 +254,6 @@ static int run_add(struct app *app, const struct cmd_args *a)
 	return rc;
 }
 
-/* The plan of an intervention, for looking up a focus area by ordinal. */
-static int plan_of(struct app *app, const char *iv_id, char **plan_id)
-{
-	struct strbuf path;
-	json_t *iv = NULL;
-	int rc;
-
-	*plan_id = NULL;
-	strbuf_init(&path, 4096);
-	rc = iv_path(app, &path, "/v1/interventions/{}", iv_id);
-	if (rc == 0)
-		rc = request_call(app, "GET", path.data, NULL, &iv);
-	if (rc == 0) {
-		*plan_id = member_dup(app, iv, "action_plan");
-		rc = *plan_id ? 0 : CLI_ERROR;
-	}
-	json_decref(iv);
-	strbuf_cleanup(&path);
-	return rc;
-}
-
 static int run_edit(struct app *app, const struct cmd_args *a)
 {
 	const char *area = args_get(a, "focus-area");
@@ -336,7 +271,8 @@ static int run_edit(struct app *app, const struct cmd_args *a)
 	if (rc == 0)
 		rc = cmd_if_match(app, a, &etag);
 	if (rc == 0 && area && cmd_parse_long(area, 1, 1000000, &ordinal) == 0)
-		rc = plan_of(app, a->pos[0], &plan_id);
+		rc = cmd_get_member(app, "/v1/interventions/{}", a->pos[0], "action_plan",
+				    &plan_id);
 	if (rc == 0 && plan_id)
 		rc = resolve_body_area(app, plan_id, body);
 	if (rc != 0)

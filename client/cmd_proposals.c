@@ -134,63 +134,6 @@ out:
 	return rc;
 }
 
-/* A string member of obj, copied; NULL (after an error) when missing. */
-static char *member_dup(struct app *app, const json_t *obj, const char *key)
-{
-	const char *s = json_string_value(json_object_get(obj, key));
-	char *copy = s ? strdup(s) : NULL;
-
-	if (!s)
-		output_error(&app->out, "the server's answer has no '%s'", key);
-	else if (!copy)
-		(void)cmd_oom(app);
-	return copy;
-}
-
-/*
- * body's focus_area, when it is an ordinal (1, 2, …), becomes the id of
- * that focus area of the agreement.
- */
-static int resolve_area(struct app *app, const char *agreement, json_t *body)
-{
-	const char *v = json_string_value(json_object_get(body, "focus_area"));
-	struct strbuf path;
-	json_t *areas = NULL;
-	const json_t *fa;
-	char *id = NULL;
-	long ordinal;
-	size_t i;
-	int rc;
-
-	if (!v || cmd_parse_long(v, 1, 1000000, &ordinal) != 0)
-		return 0;
-	strbuf_init(&path, 4096);
-	rc = prop_path(app, &path, "/v1/agreements/{}/focus-areas", agreement);
-	if (rc == 0)
-		rc = request_list(app, path.data, &areas);
-	if (rc != 0)
-		goto out;
-	json_array_foreach (areas, i, fa)
-		if (json_integer_value(json_object_get(fa, "ordinal")) == (json_int_t)ordinal) {
-			id = member_dup(app, fa, "id");
-			if (!id)
-				rc = CLI_ERROR;
-			else if (json_object_set_new(body, "focus_area", json_string(id)) != 0)
-				rc = cmd_oom(app);
-			goto out;
-		}
-	output_error(&app->out,
-		     "the agreement has no focus area %ld (see 'samverkan "
-		     "focus-areas list')",
-		     ordinal);
-	rc = CLI_NOT_FOUND;
-out:
-	free(id);
-	json_decref(areas);
-	strbuf_cleanup(&path);
-	return rc;
-}
-
 static int run_create(struct app *app, const struct cmd_args *a)
 {
 	json_t *body = NULL, *p = NULL;
@@ -207,7 +150,7 @@ static int run_create(struct app *app, const struct cmd_args *a)
 	if (rc == 0 && json_object_set_new(body, "agreement", json_string(agreement)) != 0)
 		rc = cmd_oom(app);
 	if (rc == 0)
-		rc = resolve_area(app, agreement, body);
+		rc = cmd_body_focus_area(app, agreement, body);
 	if (rc == 0)
 		rc = request_call(app, "POST", "/v1/proposals", body, &p);
 	if (rc == 0)
@@ -215,27 +158,6 @@ static int run_create(struct app *app, const struct cmd_args *a)
 	json_decref(body);
 	json_decref(p);
 	free(agreement);
-	return rc;
-}
-
-/* The agreement of a proposal, for looking up a focus area by ordinal. */
-static int agreement_of(struct app *app, const char *id, char **agreement)
-{
-	struct strbuf path;
-	json_t *p = NULL;
-	int rc;
-
-	*agreement = NULL;
-	strbuf_init(&path, 4096);
-	rc = prop_path(app, &path, "/v1/proposals/{}", id);
-	if (rc == 0)
-		rc = request_call(app, "GET", path.data, NULL, &p);
-	if (rc == 0) {
-		*agreement = member_dup(app, p, "agreement");
-		rc = *agreement ? 0 : CLI_ERROR;
-	}
-	json_decref(p);
-	strbuf_cleanup(&path);
 	return rc;
 }
 
@@ -257,9 +179,9 @@ static int run_edit(struct app *app, const struct cmd_args *a)
 		rc = cmd_if_match(app, a, &etag);
 	area = body ? json_string_value(json_object_get(body, "focus_area")) : NULL;
 	if (rc == 0 && area && cmd_parse_long(area, 1, 1000000, &ordinal) == 0)
-		rc = agreement_of(app, a->pos[0], &agreement);
+		rc = cmd_get_member(app, "/v1/proposals/{}", a->pos[0], "agreement", &agreement);
 	if (rc == 0 && agreement)
-		rc = resolve_area(app, agreement, body);
+		rc = cmd_body_focus_area(app, agreement, body);
 	if (rc != 0)
 		goto out;
 	ro.if_match = etag.len ? etag.data : NULL;

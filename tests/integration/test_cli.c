@@ -307,3 +307,49 @@ Test(cli, a_script_token_works_from_the_environment, .init = start)
 	cr_expect(p->status == 6 || p->status == 2, "a token for 367 days: %s", show(p));
 	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.tokens WHERE kind = 'script'"), 1);
 }
+
+/* The CLI as the user whose token this is. */
+#define cli_as(tok_, ...)                                                                          \
+	cli_v(                                                                                     \
+	    &e,                                                                                    \
+	    &(struct cli_opts){ .home = "as", .env = { strf(&e, "SAMVERKAN_TOKEN=%s", (tok_)) } }, \
+	    (const char *const[]){ __VA_ARGS__, NULL })
+
+Test(cli, a_focus_area_is_given_by_its_ordinal, .init = start)
+{
+	const char *ber = user_in_group(&e, "bo.ber", "polisen", "beredningsgrupp", "member");
+	const char *plan = seed_plan(&e, "sigtuna"), *iv, *prop;
+	const char *area_of_iv = "SELECT focus_area_id::text FROM svk.interventions";
+	const char *area_of_prop = "SELECT focus_area_id::text FROM svk.proposals";
+	struct proc *p;
+
+	p = cli_as(ber, "interventions", "add", plan, "--focus-area", "2", "--title",
+		   "Nattvandring", "--cause", "Oro", "--action", "Vandra", "--goal", "Tio kvällar",
+		   "--responsible", "sigtuna", "--role", "Samordnare", "--starts", "2025-01-01",
+		   "--due", "2025-12-31");
+	expect_exit(p, 0, "interventions add with focus area 2");
+	cr_expect_str_eq(sql_value(&e, area_of_iv), seed_focus_area(&e, 2));
+	iv = sql_value(&e, "SELECT id::text FROM svk.interventions");
+	p = cli_as(ber, "interventions", "edit", iv, "--focus-area", "3");
+	expect_exit(p, 0, "interventions edit to focus area 3");
+	cr_expect_str_eq(sql_value(&e, area_of_iv), seed_focus_area(&e, 3));
+	p = cli_as(ber, "interventions", "list", plan, "--focus-area", "3");
+	expect_exit(p, 0, "interventions list of focus area 3");
+	cr_expect(strstr(p->out, "Nattvandring"), "not listed: %s", show(p));
+	p = cli_as(ber, "interventions", "add", plan, "--focus-area", "99", "--title", "Ingen",
+		   "--cause", "Oro", "--action", "Vandra", "--goal", "Mål", "--responsible",
+		   "sigtuna", "--role", "Samordnare", "--starts", "2025-01-01", "--due",
+		   "2025-12-31");
+	expect_exit(p, 4, "a focus area the agreement does not have");
+	cr_expect(strstr(p->err, "no focus area 99"), "%s", show(p));
+	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.interventions"), 1);
+
+	p = cli_as(ber, "proposals", "create", "--kind", "follow_up", "--year", "2025", "--title",
+		   "Uppföljning 2025", "--focus-area", "1");
+	expect_exit(p, 0, "proposals create with focus area 1");
+	cr_expect_str_eq(sql_value(&e, area_of_prop), seed_focus_area(&e, 1));
+	prop = sql_value(&e, "SELECT id::text FROM svk.proposals");
+	p = cli_as(ber, "proposals", "edit", prop, "--focus-area", "4");
+	expect_exit(p, 0, "proposals edit to focus area 4");
+	cr_expect_str_eq(sql_value(&e, area_of_prop), seed_focus_area(&e, 4));
+}
