@@ -127,33 +127,6 @@ static void label(struct html *h, const char *field, const char *text)
 	html_raw(h, "</label>");
 }
 
-/* A labelled input (type "text" or "date"; inputmode or NULL). */
-static void input(struct html *h, json_t *form, json_t *errors, const char *field, const char *text,
-		  const char *type, const char *inputmode)
-{
-	label(h, field, text);
-	web_field_error(h, errors, field);
-	html_raw(h, "<input id=\"f-");
-	html_raw(h, field);
-	html_raw(h, "\" name=\"");
-	html_raw(h, field);
-	html_raw(h, "\" type=\"");
-	html_raw(h, type);
-	html_raw(h, "\"");
-	if (inputmode) {
-		html_raw(h, " class=\"short\" inputmode=\"");
-		html_raw(h, inputmode);
-		html_raw(h, "\"");
-	}
-	if (strcmp(field, "title") == 0)
-		html_raw(h, " required");
-	html_raw(h, " value=\"");
-	html_attr(h, web_str(form, field));
-	html_raw(h, "\"");
-	web_field_aria(h, errors, field);
-	html_raw(h, ">");
-}
-
 static void textarea(struct html *h, json_t *form, json_t *errors, const char *field,
 		     const char *text)
 {
@@ -321,15 +294,17 @@ static void form_page(struct req *r, json_t *plan, json_t *more, json_t *iv, con
 		html_attr(&h, version);
 		html_raw(&h, "\">");
 	}
-	input(&h, shown, errors, "title", "Insatsens namn", "text", NULL);
+	web_text_input(&h, shown, errors, "f-", "title", "Insatsens namn",
+		       " type=\"text\" required");
 	focus_select(&h, shown, errors, json_object_get(more, "focus_areas"));
 	textarea(&h, shown, errors, "cause", "Orsak (problem som insatsen ska åtgärda)");
 	textarea(&h, shown, errors, "description", "Beskrivning av insatsen (åtgärd)");
 	textarea(&h, shown, errors, "operational_goal", "Operativt mål");
 	org_select(&h, shown, errors, json_object_get(more, "organisations"));
-	input(&h, shown, errors, "responsible_role", "Ansvarig roll (vem)", "text", NULL);
-	input(&h, shown, errors, "starts_on", "Startdatum", "date", NULL);
-	input(&h, shown, errors, "due_on", "Slutdatum (när)", "date", NULL);
+	web_text_input(&h, shown, errors, "f-", "responsible_role", "Ansvarig roll (vem)",
+		       " type=\"text\"");
+	web_text_input(&h, shown, errors, "f-", "starts_on", "Startdatum", " type=\"date\"");
+	web_text_input(&h, shown, errors, "f-", "due_on", "Slutdatum (när)", " type=\"date\"");
 	html_raw(&h, "<label class=\"check\"><input type=\"checkbox\" name=\"recurring\" "
 		     "value=\"ja\"");
 	html_raw(&h, web_str(shown, "recurring") ? " checked" : "");
@@ -337,8 +312,9 @@ static void form_page(struct req *r, json_t *plan, json_t *more, json_t *iv, con
 	vocab_select(&h, shown, errors, "status", "Status", VOCAB_INTERVENTION_STATUSES,
 		     sv_intervention_status);
 	vocab_select(&h, shown, errors, "rag", "Läge", VOCAB_RAGS, sv_rag);
-	input(&h, shown, errors, "progress_percent", "Framsteg i procent", "text", "numeric");
-	input(&h, shown, errors, "hours_spent", "Nedlagda timmar", "text", "decimal");
+	web_text_input(&h, shown, errors, "f-", "progress_percent", "Framsteg i procent",
+		       WEB_NUMERIC);
+	web_text_input(&h, shown, errors, "f-", "hours_spent", "Nedlagda timmar", WEB_DECIMAL);
 	html_raw(&h, edit ? "<div class=\"buttons\"><button type=\"submit\">Spara ändringarna"
 			    "</button></div></form>"
 			  : "<div class=\"buttons\"><button type=\"submit\">Lägg till insatsen"

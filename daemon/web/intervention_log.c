@@ -120,33 +120,6 @@ static void choice(struct html *h, const char *value, const char *word, const ch
 	html_raw(h, "</option>");
 }
 
-/* A labelled one-line input (inputmode: "numeric", "decimal" or NULL). */
-static void line_field(struct html *h, json_t *form, json_t *errors, const char *field,
-		       const char *label, const char *inputmode)
-{
-	html_raw(h, "<label for=\"u-");
-	html_raw(h, field);
-	html_raw(h, "\">");
-	html_txt(h, label);
-	html_raw(h, "</label>");
-	web_field_error(h, errors, field);
-	html_raw(h, "<input type=\"text\" id=\"u-");
-	html_raw(h, field);
-	html_raw(h, "\" name=\"");
-	html_raw(h, field);
-	html_raw(h, "\"");
-	if (inputmode) {
-		html_raw(h, " class=\"short\" inputmode=\"");
-		html_raw(h, inputmode);
-		html_raw(h, "\"");
-	}
-	html_raw(h, " value=\"");
-	html_attr(h, web_str(form, field));
-	html_raw(h, "\"");
-	web_field_aria(h, errors, field);
-	html_raw(h, ">");
-}
-
 static void status_select(struct html *h, json_t *form, json_t *errors, const char *field,
 			  const char *label, const char *none, const char *choices)
 {
@@ -210,14 +183,16 @@ void intervention_log_form(struct html *h, struct req *r, json_t *iv)
 	status_select(h, form, errors, "status", "Ny status", "Oförändrad",
 		      VOCAB_INTERVENTION_STATUSES);
 	status_select(h, form, errors, "rag", "Nytt läge", "Oförändrat", VOCAB_RAGS);
-	line_field(h, form, errors, "progress_percent", "Framsteg i procent (tomt: oförändrat)",
-		   "numeric");
-	line_field(h, form, errors, "hours", "Timmar sedan förra uppdateringen", "decimal");
+	web_text_input(h, form, errors, "u-", "progress_percent",
+		       "Framsteg i procent (tomt: oförändrat)", WEB_NUMERIC);
+	web_text_input(h, form, errors, "u-", "hours", "Timmar sedan förra uppdateringen",
+		       WEB_DECIMAL);
 	html_raw(h, "<label class=\"check\"><input type=\"checkbox\" name=\"communicated\" "
 		    "value=\"ja\"");
 	html_raw(h, web_str(form, "communicated") ? " checked" : "");
 	html_raw(h, "> Insatsen har kommunicerats</label>");
-	line_field(h, form, errors, "channel", "Kanal (till exempel intranätet)", NULL);
+	web_text_input(h, form, errors, "u-", "channel", "Kanal (till exempel intranätet)",
+		       " type=\"text\"");
 	html_raw(h, "<div class=\"buttons\"><button type=\"submit\">Logga uppdateringen</button>"
 		    "</div></form></section>");
 }

@@ -18,7 +18,7 @@
 
 #define LIST_SIZE "20"
 
-/* ---- shared with meeting_form.c and the follow-up's form ----------------------- */
+/* ---- shared with the forms ------------------------------------------------------ */
 
 void web_field_error(struct html *h, json_t *errors, const char *field)
 {
@@ -41,6 +41,30 @@ void web_field_aria(struct html *h, json_t *errors, const char *field)
 	html_raw(h, " aria-invalid=\"true\" aria-describedby=\"fel-");
 	html_attr(h, field);
 	html_raw(h, "\"");
+}
+
+void web_text_input(struct html *h, json_t *form, json_t *errors, const char *prefix,
+		    const char *field, const char *label, const char *attrs)
+{
+	html_raw(h, "<label for=\"");
+	html_raw(h, prefix);
+	html_raw(h, field);
+	html_raw(h, "\">");
+	html_txt(h, label);
+	html_raw(h, "</label>");
+	web_field_error(h, errors, field);
+	html_raw(h, "<input id=\"");
+	html_raw(h, prefix);
+	html_raw(h, field);
+	html_raw(h, "\" name=\"");
+	html_raw(h, field);
+	html_raw(h, "\"");
+	html_raw(h, attrs);
+	html_raw(h, " value=\"");
+	html_attr(h, web_str(form, field));
+	html_raw(h, "\"");
+	web_field_aria(h, errors, field);
+	html_raw(h, ">");
 }
 
 /* "2026-W49" as "v. 49". */

@@ -208,6 +208,14 @@ bool meeting_may_record(struct req *r, const char *group);
  * attributes (aria-invalid, aria-describedby naming it). */
 void web_field_error(struct html *h, json_t *errors, const char *field);
 void web_field_aria(struct html *h, json_t *errors, const char *field);
+/* A labelled one-line input of form's field, its id prefix ("f-") before
+ * the field's name: attrs (` type="text" inputmode="decimal"`) follow
+ * its id and name, then its value, its error and their aria. */
+void web_text_input(struct html *h, json_t *form, json_t *errors, const char *prefix,
+		    const char *field, const char *label, const char *attrs);
+/* web_text_input's attrs of a short number field. */
+#define WEB_NUMERIC " type=\"text\" class=\"short\" inputmode=\"numeric\""
+#define WEB_DECIMAL " type=\"text\" class=\"short\" inputmode=\"decimal\""
 
 /* ---- page_followup.c, followup_form.c: Uppföljning ------------------------- */
 
