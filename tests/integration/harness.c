@@ -30,6 +30,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -331,8 +332,8 @@ static void write_config(struct env *e)
 	FILE *f = fopen(e->config, "w");
 
 	cr_assert(f, "cannot write %s: %s", e->config, strerror(errno));
-	fprintf(f, "[server]\nlisten = 127.0.0.1:%d\nworkers = 2\nshutdown_timeout = 10\n",
-		e->port);
+	fprintf(f, "[server]\nlisten = 127.0.0.1:%d\nworkers = %d\nshutdown_timeout = 10\n",
+		e->port, o->workers > 0 ? o->workers : 1);
 	if (o->request_timeout)
 		fprintf(f, "request_timeout = %d\n", o->request_timeout);
 	if (o->max_body)
@@ -434,12 +435,15 @@ static int wait_daemon(struct env *e, int timeout_ms)
 	return harness_status(st);
 }
 
-static void spawn_daemon(struct env *e)
+/* Starts `samverkand serve`; notify is its NOTIFY_SOCKET entry. */
+static void spawn_daemon(struct env *e, const char *notify)
 {
 	char exe[PATH_MAX];
+	char **envp = harness_child_environ((const char *const[]){ notify, NULL });
 	int logfd, devnull;
 	pid_t pid;
 
+	cr_assert(envp, "out of memory");
 	PATHF(exe, "%s/daemon/samverkand", harness_build_dir());
 	harness_log_append(e, "samverkand serve", "");
 	logfd = open(e->log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
@@ -457,10 +461,11 @@ static void spawn_daemon(struct env *e)
 			_exit(126);
 		if (dup2(devnull, 0) < 0 || dup2(logfd, 1) < 0 || dup2(logfd, 2) < 0)
 			_exit(126);
-		execl(exe, exe, "-c", e->config, "serve", (char *)NULL);
+		execve(exe, (char *const[]){ exe, "-c", e->config, "serve", NULL }, envp);
 		dprintf(2, "cannot run %s: %s\n", exe, strerror(errno));
 		_exit(127);
 	}
+	free(envp);
 	close(logfd);
 	close(devnull);
 	e->pid = pid;
@@ -468,22 +473,78 @@ static void spawn_daemon(struct env *e)
 	cr_assert(e->pidfd >= 0, "pidfd_open: %s", strerror(errno));
 }
 
+/* The socket the daemon says READY=1 on, as under systemd (sd_notify);
+ * its NOTIFY_SOCKET entry goes to entry. */
+static int notify_socket(struct env *e, char *entry, size_t len)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	int n = snprintf(a.sun_path, sizeof a.sun_path, "%s/notify", e->dir);
+	int fd;
+
+	cr_assert(n > 0 && (size_t)n < sizeof a.sun_path, "%s/notify is too long for a socket",
+		  e->dir);
+	unlink(a.sun_path);
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	cr_assert(fd >= 0, "socket: %s", strerror(errno));
+	if (bind(fd, (struct sockaddr *)&a, sizeof a) != 0) {
+		int err = errno;
+		close(fd);
+		cr_assert_fail("cannot bind %s: %s", a.sun_path, strerror(err));
+	}
+	n = snprintf(entry, len, "NOTIFY_SOCKET=%s", a.sun_path);
+	cr_assert(n > 0 && (size_t)n < len, "NOTIFY_SOCKET too long");
+	return fd;
+}
+
+/* Waits until the daemon says READY=1, exits, or the deadline passes:
+ * whichever it is, the /readyz probe that follows tells. */
+static void wait_ready_notice(struct env *e, int fd, long deadline)
+{
+	for (;;) {
+		struct pollfd p[2] = { { .fd = fd, .events = POLLIN },
+				       { .fd = e->pidfd, .events = POLLIN } };
+		long left = deadline - harness_now_ms();
+		char msg[512];
+		ssize_t n;
+		int rc;
+
+		if (left <= 0)
+			return;
+		rc = poll(p, 2, (int)left);
+		if (rc < 0 && errno == EINTR)
+			continue;
+		if (rc <= 0 || (p[1].revents & POLLIN))
+			return;
+		n = recv(fd, msg, sizeof msg - 1, 0);
+		if (n < 0)
+			continue;
+		msg[n] = '\0';
+		if (strncmp(msg, "READY=1", 7) == 0 || strstr(msg, "\nREADY=1"))
+			return;
+	}
+}
+
 void env_serve(struct env *e)
 {
 	long deadline;
 	struct resp *r = NULL;
-	int st;
-
+	int st, notify;
 	const char *crt = NULL, *key = NULL;
+	char entry[sizeof(struct sockaddr_un) + 32];
 
 	cr_assert(e->pid == 0, "the daemon is already running");
 	/* With mutual TLS the probe needs a client certificate too. */
 	if (e->opts.mutual_tls)
 		env_client_cert(e, "polisen", &crt, &key);
-	spawn_daemon(e);
+	notify = notify_socket(e, entry, sizeof entry);
+	spawn_daemon(e, entry);
 	deadline = harness_now_ms() + READY_TIMEOUT_MS;
-	/* Readiness is polled: ask /readyz, and between asks wait on the
+	/* The daemon says when it listens; /readyz then confirms the database
+	 * and its schema (its query waits for the pool's first connection).
+	 * Should it answer otherwise, ask again, and between asks wait on the
 	 * daemon's pidfd, so an early exit is seen at once. */
+	wait_ready_notice(e, notify, deadline);
+	close(notify);
 	for (;;) {
 		struct pollfd pfd = { .fd = e->pidfd, .events = POLLIN };
 
@@ -534,17 +595,6 @@ void env_stop_daemon(struct env *e)
 		    "samverkand exited with status %d after SIGTERM (see its log)", st);
 }
 
-static int rm_tree(const char *dir)
-{
-	char *out, *err;
-	int st = harness_run((const char *const[]){ "/bin/rm", "-rf", "--", dir, NULL }, NULL, NULL,
-			     30000, &out, &err);
-
-	free(out);
-	free(err);
-	return st;
-}
-
 static void close_connections(struct env *e)
 {
 	if (e->curl) {
@@ -577,7 +627,7 @@ void env_stop(struct env *e)
 		harness_print_log_tail(e, "the test failed");
 		fprintf(stderr, "(the test's files are kept in %s)\n", e->dir);
 	} else {
-		rm_tree(e->dir);
+		harness_rm_tree(e->dir);
 	}
 	harness_env_free(e);
 	e->dir[0] = '\0';

@@ -38,6 +38,9 @@
 #include <sys/types.h>
 
 struct env_opts {
+	int workers;                    /* [server]; 0: one (each worker's pool is
+					 * two more PostgreSQL backends to start); tests
+					 * of concurrency across workers want two */
 	int request_timeout;            /* [server] seconds; 0: the daemon's default */
 	int max_body;                   /* [server] bytes; 0: default */
 	int json_max_depth;             /* [server]; 0: default */

@@ -44,6 +44,12 @@ const char *harness_need_env(const char *name);
 void harness_log_append(struct env *e, const char *title, const char *text);
 long harness_now_ms(void);
 int harness_pidfd(pid_t pid);
+/* A child's environment: ours, changed by envset ("NAME=value" each,
+ * NULL-terminated); the array is malloc'd, its strings are not. NULL on no
+ * memory. */
+char **harness_child_environ(const char *const envset[]);
+/* Removes dir and all under it, as rm -rf; 0, or -1 with errno. */
+int harness_rm_tree(const char *dir);
 /* A wait status as an exit code: the code, or 128 + the signal. */
 int harness_status(int st);
 /* Records a failure that must fail the run even in .fini (harness_main.c). */

@@ -6,6 +6,7 @@
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
@@ -38,6 +39,19 @@ int harness_pidfd(pid_t pid)
 	return (int)syscall(SYS_pidfd_open, pid, 0);
 }
 
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path) == 0 ? 0 : -1;
+}
+
+int harness_rm_tree(const char *dir)
+{
+	return nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
 int harness_status(int st)
 {
 	if (WIFEXITED(st))
@@ -47,8 +61,7 @@ int harness_status(int st)
 	return -1;
 }
 
-/* The child's environment: ours, changed by envset. NULL on no memory. */
-static char **child_environ(const char *const envset[])
+char **harness_child_environ(const char *const envset[])
 {
 	size_t n = 0, m = 0, k = 0;
 	char **out;
@@ -124,7 +137,7 @@ int harness_run(const char *const argv[], const char *const envset[], const char
 {
 	int pin[2] = { -1, -1 }, pout[2] = { -1, -1 }, perr[2] = { -1, -1 };
 	struct buf bo = { 0 }, be = { 0 };
-	char **envp = child_environ(envset);
+	char **envp = harness_child_environ(envset);
 	size_t in_len = in ? strlen(in) : 0, in_off = 0;
 	long deadline = harness_now_ms() + timeout_ms;
 	int status = -2, pidfd = -1, st = 0;

@@ -28,7 +28,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <libpq-fe.h>
 #include <limits.h>
 #include <poll.h>
@@ -143,8 +142,6 @@ static const char reset_sql[] =
     "END $$";
 
 static bool log_has_report(const char *log, char *line, size_t len);
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw);
-
 static void remove_homes(struct env *e)
 {
 	DIR *d = opendir(e->dir);
@@ -157,8 +154,8 @@ static void remove_homes(struct env *e)
 		if (strncmp(de->d_name, "home-", 5) != 0)
 			continue;
 		PATHF(path, "%s/%s", e->dir, de->d_name);
-		cr_assert(nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS) == 0,
-			  "cannot remove %s: %s", path, strerror(errno));
+		cr_assert(harness_rm_tree(path) == 0, "cannot remove %s: %s", path,
+			  strerror(errno));
 	}
 	closedir(d);
 }
@@ -316,14 +313,6 @@ static void drop_database(const struct env *e)
 	PQfinish(pg);
 }
 
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path) == 0 ? 0 : -1;
-}
-
 int harness_shared_finish(void)
 {
 	const char *path = shared_file();
@@ -353,7 +342,7 @@ int harness_shared_finish(void)
 	if (failures)
 		fprintf(stderr, "(the shared env's files are kept in %s)\n", e.dir);
 	else if (e.dir[0])
-		nftw(e.dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+		harness_rm_tree(e.dir);
 	if (snprintf(lock, sizeof lock, "%s.lock", path) < (int)sizeof lock)
 		unlink(lock);
 	return failures;

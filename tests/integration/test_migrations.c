@@ -403,8 +403,8 @@ Test(migrations, a_statement_the_schema_does_not_fit_fails_its_request_and_migra
 	cr_assert(
 	    sql_query(&e, "ALTER TABLE svk.priorities RENAME COLUMN approved_at TO approved_on")
 		->ok);
-	/* More requests than connections (2 workers, 2 each): prepared or
-	 * not, each fails. */
+	/* More requests than connections (one worker, two connections):
+	 * prepared or not, each fails. */
 	for (int i = 0; i < 6; i++) {
 		r = http(&e, "GET", priorities, reader, NULL);
 		cr_expect_eq(r->status, 500, "%s", resp_why(r));

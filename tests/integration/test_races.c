@@ -40,7 +40,8 @@
 
 static struct env e;
 
-ENV_SHARED_SUITE(races, e, .timeout = 240);
+/* Two workers: the racers may also meet in two threads of one daemon. */
+ENV_SHARED_SUITE_OPTS(races, e, &(struct env_opts){ .workers = 2 }, .timeout = 240);
 
 /* ---- the people ----------------------------------------------------------- */
 
