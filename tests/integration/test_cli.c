@@ -14,7 +14,7 @@
 
 static struct env e;
 
-ENV_INIT(start, e, &(struct env_opts){ .need_cli = true })
+ENV_SHARED_INIT(start, e, &(struct env_opts){ .need_cli = true })
 ENV_INIT(start_throttled, e, &(struct env_opts){ .need_cli = true, .login_max_failures = 2 })
 ENV_FINI(stop, e)
 

@@ -17,7 +17,7 @@
 
 static struct env e;
 
-ENV_INIT(start, e, NULL)
+ENV_SHARED_INIT(start, e, NULL)
 ENV_INIT(start_small, e, &(struct env_opts){ .max_body = 2048, .json_max_depth = 4 })
 ENV_INIT(start_short_timeout, e, &(struct env_opts){ .request_timeout = 1 })
 ENV_FINI(stop, e)

@@ -13,7 +13,7 @@
 
 static struct env e;
 
-ENV_INIT(start, e, NULL)
+ENV_SHARED_INIT(start, e, NULL)
 ENV_INIT(start_throttle_user, e, &(struct env_opts){ .login_max_failures = 3 })
 ENV_INIT(start_throttle_address, e,
 	 &(struct env_opts){ .login_max_failures = 100, .login_max_failures_address = 4 })

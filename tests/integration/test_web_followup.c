@@ -19,9 +19,7 @@
 #include "decisions_util.h"
 #include "web_util.h"
 
-ENV_INIT(start, e, NULL)
-ENV_FINI(stop, e)
-TestSuite(web_followup, .init = start, .fini = stop, .timeout = 240);
+ENV_SHARED_SUITE(web_followup, e, .timeout = 240);
 
 #define XSS "<script>alert(1)</script> \"><img src=x onerror=alert(2)>"
 

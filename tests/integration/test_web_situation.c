@@ -22,9 +22,7 @@
 
 static struct env e;
 
-ENV_INIT(start, e, NULL)
-ENV_FINI(stop, e)
-TestSuite(web_situation, .init = start, .fini = stop, .timeout = 240);
+ENV_SHARED_SUITE(web_situation, e, .timeout = 240);
 
 #define XSS_PLACE "<script>alert(1)</script> Torget \"><img src=x onerror=alert(2)>"
 #define WEEK "2026-W10" /* Monday 2 March 2026 */
