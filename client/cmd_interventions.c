@@ -171,19 +171,21 @@ static int focus_area_id(struct app *app, const char *plan_id, const char *value
 	return rc;
 }
 
-/* Replaces body's focus_area (when set) by what focus_area_id finds. */
+/* Replaces body's focus_area, when it is an ordinal, by the id of that
+ * focus area of the plan's agreement (cmd_body_focus_area). */
 static int resolve_body_area(struct app *app, const char *plan_id, json_t *body)
 {
 	const char *v = json_string_value(json_object_get(body, "focus_area"));
-	char *id = NULL;
+	char *agreement = NULL;
+	long ordinal;
 	int rc;
 
-	if (!v)
+	if (!v || cmd_parse_long(v, 1, 1000000, &ordinal) != 0)
 		return 0;
-	rc = focus_area_id(app, plan_id, v, &id);
-	if (rc == 0 && json_object_set_new(body, "focus_area", json_string(id)) != 0)
-		rc = cmd_oom(app);
-	free(id);
+	rc = cmd_get_member(app, "/v1/action-plans/{}", plan_id, "agreement", &agreement);
+	if (rc == 0)
+		rc = cmd_body_focus_area(app, agreement, body);
+	free(agreement);
 	return rc;
 }
 
