@@ -209,7 +209,9 @@ Test(trust_privacy, raw_control_bytes_in_the_path_are_escaped_in_the_log, .init 
 
 /* An Idempotency-Key and a path are the client's text: a personnummer in
  * either must not end up in the idempotency table or the append-only
- * audit log. */
+ * audit log. The rows are searched for the whole number, with or without
+ * its dash: its first six digits alone turn up now and then in a
+ * timestamp's microseconds. */
 Test(trust_privacy, an_idempotency_key_and_a_refused_path_are_not_stored_raw, .init = start)
 {
 	const char *est = user_in_group(&e, "eva.est", "sigtuna", "est-sigtuna", "member");
@@ -224,7 +226,7 @@ Test(trust_privacy, an_idempotency_key_and_a_refused_path_are_not_stored_raw, .i
 	cr_assert_eq(r->status, 201, "%s", resp_why(r));
 	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.idempotency_keys"), 1);
 	cr_expect_eq(sql_count(&e, "SELECT count(*) FROM svk.idempotency_keys k "
-				   "WHERE k::text LIKE '%811218%'"),
+				   "WHERE k::text ~ '811218-?9876'"),
 		     0, "the Idempotency-Key is stored as it was sent");
 
 	r = http(&e, "PUT", "/v1/groups/811218-9876/members/eva.est", est, "{\"role\":\"member\"}");
@@ -234,6 +236,6 @@ Test(trust_privacy, an_idempotency_key_and_a_refused_path_are_not_stored_raw, .i
 			       "AND after->>'request' = 'PUT /v1/groups/{}/members/{}'"),
 		     1, "the refusal is not audited under the route's pattern");
 	cr_expect_eq(
-	    sql_count(&e, "SELECT count(*) FROM svk.audit a WHERE a::text LIKE '%811218%'"), 0,
+	    sql_count(&e, "SELECT count(*) FROM svk.audit a WHERE a::text ~ '811218-?9876'"), 0,
 	    "the refused path is in the audit log");
 }
