@@ -365,14 +365,7 @@ const size_t meeting_fields_count = sizeof meeting_fields / sizeof meeting_field
 
 static void meeting_created(struct req *r, const struct db_result *res)
 {
-	json_t *doc = req_result_json(r, res, 0, "not created");
-	char location[96];
-
-	if (!doc)
-		return;
-	snprintf(location, sizeof location, "/v1/meetings/%s",
-		 json_string_value(json_object_get(doc, "id")));
-	req_reply_json(r, 201, doc, location);
+	req_reply_created(r, res, "/v1/meetings");
 }
 
 void h_meeting_create(struct req *r)

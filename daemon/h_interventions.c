@@ -44,14 +44,7 @@ const size_t intervention_patch_fields_count = sizeof intervention_patch_fields 
 
 static void intervention_created(struct req *r, const struct db_result *res)
 {
-	json_t *doc = req_result_json(r, res, 0, "not created");
-	char location[96];
-
-	if (!doc)
-		return;
-	snprintf(location, sizeof location, "/v1/interventions/%s",
-		 json_string_value(json_object_get(doc, "id")));
-	req_reply_json(r, 201, doc, location);
+	req_reply_created(r, res, "/v1/interventions");
 }
 
 void h_intervention_create(struct req *r)

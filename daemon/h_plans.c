@@ -161,14 +161,7 @@ static const struct jf_field plan_fields[] = {
 
 static void plan_created(struct req *r, const struct db_result *res)
 {
-	json_t *doc = req_result_json(r, res, 0, "not created");
-	char location[96];
-
-	if (!doc)
-		return;
-	snprintf(location, sizeof location, "/v1/action-plans/%s",
-		 json_string_value(json_object_get(doc, "id")));
-	req_reply_json(r, 201, doc, location);
+	req_reply_created(r, res, "/v1/action-plans");
 }
 
 void h_plan_create(struct req *r)

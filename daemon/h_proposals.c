@@ -126,14 +126,7 @@ static bool proposal_body_ok(struct req *r, bool create)
 
 static void created(struct req *r, const struct db_result *res)
 {
-	json_t *doc = req_result_json(r, res, 0, "not created");
-	char location[96];
-
-	if (!doc)
-		return;
-	snprintf(location, sizeof location, "/v1/proposals/%s",
-		 json_string_value(json_object_get(doc, "id")));
-	req_reply_json(r, 201, doc, location);
+	req_reply_created(r, res, "/v1/proposals");
 }
 
 void h_proposal_create(struct req *r)

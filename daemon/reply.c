@@ -333,6 +333,20 @@ void req_reply_row(struct req *r, const struct db_result *res, int i, int status
 	req_reply_json_text(r, status, text, location);
 }
 
+void req_reply_created(struct req *r, const struct db_result *res, const char *collection)
+{
+	json_t *doc = req_result_json(r, res, 0, "not created");
+	const char *id;
+	char location[160];
+
+	if (!doc)
+		return;
+	id = json_string_value(json_object_get(doc, "id"));
+	if (id)
+		snprintf(location, sizeof location, "%s/%s", collection, id);
+	req_reply_json(r, 201, doc, id ? location : NULL);
+}
+
 json_t *req_result_json(struct req *r, const struct db_result *res, int i, const char *not_found)
 {
 	const char *text;

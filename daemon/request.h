@@ -178,6 +178,12 @@ void req_reply_row(struct req *r, const struct db_result *res, int i, int status
 		   const char *not_found, const char *location);
 
 /*
+ * Answers 201 with the object statement 0 returned, created in collection
+ * ("/v1/action-plans"): its Location is the collection and the object's id.
+ */
+void req_reply_created(struct req *r, const struct db_result *res, const char *collection);
+
+/*
  * The parsed JSON of statement i's single value (caller decrefs). On a
  * database error, or when there is no row (404 with not_found), answers
  * and returns NULL.
