@@ -12,6 +12,7 @@
 
 #include "args.h"
 #include "client.h"
+#include "home.h"
 
 #define MAX_ARGS 10
 
@@ -19,30 +20,6 @@ struct argv_case {
 	char argv[MAX_ARGS][40]; /* ends at the first empty string */
 	int exit_code;
 };
-
-static char tmpdir[64];
-
-static void setup(void)
-{
-	static const char *const vars[] = {
-		"SAMVERKAN_SERVER", "SAMVERKAN_CACERT", "SAMVERKAN_CERT",
-		"SAMVERKAN_KEY",    "SAMVERKAN_OUTPUT", "SAMVERKAN_TOKEN",
-	};
-
-	snprintf(tmpdir, sizeof tmpdir, "/tmp/svk-test-args.XXXXXX");
-	cr_assert_not_null(mkdtemp(tmpdir));
-	cr_assert_eq(setenv("XDG_CONFIG_HOME", tmpdir, 1), 0);
-	for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++)
-		cr_assert_eq(unsetenv(vars[i]), 0);
-}
-
-static void teardown(void)
-{
-	char cmd[128];
-
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-	cr_assert_eq(system(cmd), 0);
-}
 
 /* Runs the command line; *err_text (may be NULL) gets what went to stderr. */
 static int run(const struct argv_case *c, char **err_text)
@@ -155,7 +132,7 @@ ParameterizedTestParameters(args, usage_errors)
 	return cr_make_param_array(struct argv_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-TableTest(struct argv_case *c, args, usage_errors, setup, teardown)
+TableTest(struct argv_case *c, args, usage_errors, home_make, home_remove)
 {
 	char *err = NULL;
 	int rc = run(c, &err);
@@ -194,7 +171,7 @@ ParameterizedTestParameters(args, help_and_version)
 	return cr_make_param_array(struct argv_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-TableTest(struct argv_case *c, args, help_and_version, setup, teardown)
+TableTest(struct argv_case *c, args, help_and_version, home_make, home_remove)
 {
 	char *err = NULL;
 

@@ -15,6 +15,7 @@
 
 #include "client.h"
 #include "cmd.h"
+#include "home.h"
 
 struct verify_case {
 	char json[240];
@@ -69,24 +70,6 @@ TableTest(struct verify_case *c, audit, verify, table_none, table_none)
 	json_decref(doc);
 }
 
-static char dir[64];
-
-static void setup(void)
-{
-	snprintf(dir, sizeof dir, "/tmp/svk-test-audit.XXXXXX");
-	cr_assert_not_null(mkdtemp(dir));
-	cr_assert_eq(setenv("XDG_CONFIG_HOME", dir, 1), 0);
-	cr_assert_eq(unsetenv("SAMVERKAN_TOKEN"), 0);
-}
-
-static void teardown(void)
-{
-	char cmd[128];
-
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	cr_assert_eq(system(cmd), 0);
-}
-
 struct usage_case {
 	char argv[8][40]; /* ends at the first empty string */
 	char err[60];
@@ -108,7 +91,7 @@ ParameterizedTestParameters(audit, usage_errors)
 	return cr_make_param_array(struct usage_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-TableTest(struct usage_case *c, audit, usage_errors, setup, teardown)
+TableTest(struct usage_case *c, audit, usage_errors, home_make, home_remove)
 {
 	char *argv[10], *ebuf = NULL;
 	struct app app;

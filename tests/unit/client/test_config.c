@@ -13,40 +13,16 @@
 
 #include "client.h"
 #include "config.h"
-
-static char tmpdir[64];
-
-/* A fresh XDG_CONFIG_HOME and no SAMVERKAN_* from the outside. */
-static void setup(void)
-{
-	static const char *const vars[] = {
-		"SAMVERKAN_SERVER", "SAMVERKAN_CACERT", "SAMVERKAN_CERT",
-		"SAMVERKAN_KEY",    "SAMVERKAN_OUTPUT", "SAMVERKAN_TOKEN",
-	};
-
-	snprintf(tmpdir, sizeof tmpdir, "/tmp/svk-test-config.XXXXXX");
-	cr_assert_not_null(mkdtemp(tmpdir));
-	cr_assert_eq(setenv("XDG_CONFIG_HOME", tmpdir, 1), 0);
-	for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++)
-		cr_assert_eq(unsetenv(vars[i]), 0);
-}
-
-static void teardown(void)
-{
-	char cmd[128];
-
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-	cr_assert_eq(system(cmd), 0);
-}
+#include "home.h"
 
 static void write_config(const char *text)
 {
 	char path[128];
 	FILE *f;
 
-	snprintf(path, sizeof path, "%s/samverkan", tmpdir);
+	snprintf(path, sizeof path, "%s/samverkan", home_dir());
 	mkdir(path, 0700);
-	snprintf(path, sizeof path, "%s/samverkan/config", tmpdir);
+	snprintf(path, sizeof path, "%s/samverkan/config", home_dir());
 	f = fopen(path, "w");
 	cr_assert_not_null(f);
 	cr_assert(fputs(text, f) >= 0);
@@ -71,7 +47,7 @@ ParameterizedTestParameters(config, precedence)
 	return cr_make_param_array(struct prec_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-TableTest(struct prec_case *c, config, precedence, setup, teardown)
+TableTest(struct prec_case *c, config, precedence, home_make, home_remove)
 {
 	struct global_flags f = { 0 };
 	struct settings s;
@@ -94,7 +70,7 @@ TableTest(struct prec_case *c, config, precedence, setup, teardown)
 	strbuf_cleanup(&err);
 }
 
-Test(config, every_key_from_every_source, .init = setup, .fini = teardown)
+Test(config, every_key_from_every_source, .init = home_make, .fini = home_remove)
 {
 	struct global_flags f = { 0 };
 	struct settings s;
@@ -117,13 +93,13 @@ Test(config, every_key_from_every_source, .init = setup, .fini = teardown)
 	strbuf_cleanup(&err);
 }
 
-Test(config, xdg_dir_and_home_fallback, .init = setup, .fini = teardown)
+Test(config, xdg_dir_and_home_fallback, .init = home_make, .fini = home_remove)
 {
 	struct strbuf err;
 	char *dir, want[128];
 
 	strbuf_init(&err, 0);
-	snprintf(want, sizeof want, "%s/samverkan", tmpdir);
+	snprintf(want, sizeof want, "%s/samverkan", home_dir());
 	cr_assert_eq(config_dir(&dir, &err), 0);
 	cr_assert_str_eq(dir, want);
 	free(dir);
@@ -163,7 +139,7 @@ ParameterizedTestParameters(config, refusals)
 	return cr_make_param_array(struct bad_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-TableTest(struct bad_case *c, config, refusals, setup, teardown)
+TableTest(struct bad_case *c, config, refusals, home_make, home_remove)
 {
 	struct global_flags f = { 0 };
 	struct settings s;

@@ -17,6 +17,7 @@
 #include "args.h"
 #include "client.h"
 #include "cmd.h"
+#include "home.h"
 
 #define MAX_ARGS 28
 
@@ -197,30 +198,6 @@ struct argv_case {
 	int exit_code;
 };
 
-static char tmpdir[64];
-
-static void setup(void)
-{
-	static const char *const vars[] = {
-		"SAMVERKAN_SERVER", "SAMVERKAN_CACERT", "SAMVERKAN_CERT",
-		"SAMVERKAN_KEY",    "SAMVERKAN_OUTPUT", "SAMVERKAN_TOKEN",
-	};
-
-	snprintf(tmpdir, sizeof tmpdir, "/tmp/svk-test-ivbody.XXXXXX");
-	cr_assert_not_null(mkdtemp(tmpdir));
-	cr_assert_eq(setenv("XDG_CONFIG_HOME", tmpdir, 1), 0);
-	for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++)
-		cr_assert_eq(unsetenv(vars[i]), 0);
-}
-
-static void teardown(void)
-{
-	char cmd[128];
-
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-	cr_assert_eq(system(cmd), 0);
-}
-
 static int run(struct argv_case *c, char **out_text, char **err_text)
 {
 	struct app app;
@@ -299,7 +276,7 @@ ParameterizedTestParameters(ivbody, usage_errors)
 	return cr_make_param_array(struct argv_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-TableTest(struct argv_case *c, ivbody, usage_errors, setup, teardown)
+TableTest(struct argv_case *c, ivbody, usage_errors, home_make, home_remove)
 {
 	char *out = NULL, *err = NULL;
 	int rc = run(c, &out, &err);
@@ -334,7 +311,7 @@ ParameterizedTestParameters(ivbody, help_with_an_example)
 	return cr_make_param_array(struct argv_case, cases, sizeof cases / sizeof cases[0]);
 }
 
-TableTest(struct argv_case *c, ivbody, help_with_an_example, setup, teardown)
+TableTest(struct argv_case *c, ivbody, help_with_an_example, home_make, home_remove)
 {
 	char *out = NULL, *err = NULL;
 	char want[128];

@@ -14,6 +14,7 @@
 #include "creds.h"
 #include "http.h"
 #include "request.h"
+#include "home.h"
 
 struct path_case {
 	char segment[32];
@@ -59,27 +60,6 @@ Test(request, path_arguments_must_match)
 	strbuf_cleanup(&sb);
 }
 
-static char tmpdir[64];
-
-static void setup(void)
-{
-	snprintf(tmpdir, sizeof tmpdir, "/tmp/svk-test-request.XXXXXX");
-	cr_assert_not_null(mkdtemp(tmpdir));
-	cr_assert_eq(setenv("XDG_CONFIG_HOME", tmpdir, 1), 0);
-	cr_assert_eq(unsetenv("SAMVERKAN_SERVER"), 0);
-	cr_assert_eq(unsetenv("SAMVERKAN_TOKEN"), 0);
-	cr_assert_eq(unsetenv("SAMVERKAN_CACERT"), 0);
-	cr_assert_eq(unsetenv("SAMVERKAN_OUTPUT"), 0);
-}
-
-static void teardown(void)
-{
-	char cmd[128];
-
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-	cr_assert_eq(system(cmd), 0);
-}
-
 /* Stores a login for server, as `login` would. */
 static void stored_login(const char *server, const char *token)
 {
@@ -87,7 +67,7 @@ static void stored_login(const char *server, const char *token)
 	struct strbuf err;
 	char path[128];
 
-	snprintf(path, sizeof path, "%s/samverkan/credentials", tmpdir);
+	snprintf(path, sizeof path, "%s/samverkan/credentials", home_dir());
 	strbuf_init(&err, 0);
 	cr_assert_eq(creds_save(path, &c, &err), 0, "%s", err.data);
 	strbuf_cleanup(&err);
@@ -113,7 +93,7 @@ static int prepare(struct app *app, const char *flag_server, int need_token, cha
 	return rc;
 }
 
-Test(request, stored_token_for_its_server, .init = setup, .fini = teardown)
+Test(request, stored_token_for_its_server, .init = home_make, .fini = home_remove)
 {
 	struct app app;
 	char *err = NULL;
@@ -131,7 +111,7 @@ Test(request, stored_token_for_its_server, .init = setup, .fini = teardown)
 	free(err);
 }
 
-Test(request, stored_token_not_sent_elsewhere, .init = setup, .fini = teardown)
+Test(request, stored_token_not_sent_elsewhere, .init = home_make, .fini = home_remove)
 {
 	struct app app;
 	char *err = NULL;
@@ -144,7 +124,7 @@ Test(request, stored_token_not_sent_elsewhere, .init = setup, .fini = teardown)
 	free(err);
 }
 
-Test(request, env_token_overrides, .init = setup, .fini = teardown)
+Test(request, env_token_overrides, .init = home_make, .fini = home_remove)
 {
 	struct app app;
 	char *err = NULL;
@@ -157,7 +137,7 @@ Test(request, env_token_overrides, .init = setup, .fini = teardown)
 	free(err);
 }
 
-Test(request, no_token_is_exit_3, .init = setup, .fini = teardown)
+Test(request, no_token_is_exit_3, .init = home_make, .fini = home_remove)
 {
 	struct app app;
 	char *err = NULL;
@@ -169,7 +149,7 @@ Test(request, no_token_is_exit_3, .init = setup, .fini = teardown)
 	free(err);
 }
 
-Test(request, login_needs_no_token, .init = setup, .fini = teardown)
+Test(request, login_needs_no_token, .init = home_make, .fini = home_remove)
 {
 	struct app app;
 	char *err = NULL;
@@ -180,7 +160,7 @@ Test(request, login_needs_no_token, .init = setup, .fini = teardown)
 	free(err);
 }
 
-Test(request, no_server_is_a_usage_error, .init = setup, .fini = teardown)
+Test(request, no_server_is_a_usage_error, .init = home_make, .fini = home_remove)
 {
 	struct app app;
 	char *err = NULL;
