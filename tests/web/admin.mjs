@@ -10,15 +10,11 @@
 // passes SVK_WEB_URL, SVK_WEB_CA, SVK_WEB_SHOTS, SVK_WEB_ADMIN_PASSWORD,
 // SVK_WEB_CHAIR_PASSWORD (clara.ordf, chair of the beredningsgrupp) and
 // SVK_WEB_UNTIL (the agreement's last day), and has made hanna.hem.
-import { env, base, check, axe, shoot, signIn, launch, finish } from './lib.mjs';
+import { env, base, check, axe, shoot, signIn, launch, finish, newPage, dialogs } from './lib.mjs';
 
 const browser = await launch();
-let dialogs = 0;
 try {
-	const ctx = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 900 } });
-	const page = await ctx.newPage();
-	page.setDefaultTimeout(15000);
-	page.on('dialog', (d) => { dialogs++; d.dismiss(); });
+	const { ctx, page } = await newPage(browser);
 	await signIn(page, 'admin', env('SVK_WEB_ADMIN_PASSWORD'));
 
 	await page.getByRole('navigation', { name: 'Huvudmeny' }).getByRole('link', { name: 'Administration' }).click();
@@ -49,7 +45,7 @@ try {
 	check(notice.includes('Användaren vera.ny är skapad.'), `the notice: ${notice}`);
 	const password = (await page.locator('code.secret').textContent()).trim();
 	check(password.length === 20, 'a generated password is shown');
-	check((await page.locator('main script, main img').count()) === 0 && dialogs === 0, 'no markup from the data runs');
+	check((await page.locator('main script, main img').count()) === 0 && dialogs.count === 0, 'no markup from the data runs');
 	await shoot(page, 'administration-skapad');
 
 	// ---- an organisation, then an arbetsgrupp working for it
@@ -74,8 +70,7 @@ try {
 	await axe(page, 'Administration, a group created');
 
 	// The new user signs in with it.
-	const ctx2 = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 900 } });
-	const fresh = await ctx2.newPage();
+	const { ctx: ctx2, page: fresh } = await newPage(browser);
 	await signIn(fresh, 'vera.ny', password);
 	check(new URL(fresh.url()).pathname === '/', `the new user is signed in (${fresh.url()})`);
 	check((await fresh.locator('.who').textContent()) === 'vera.ny', 'signed in as vera.ny');
@@ -85,9 +80,7 @@ try {
 	await ctx2.close();
 
 	// ---- a chair co-opts
-	const ctx3 = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 900 } });
-	const chair = await ctx3.newPage();
-	chair.setDefaultTimeout(15000);
+	const { ctx: ctx3, page: chair } = await newPage(browser);
 	await signIn(chair, 'clara.ordf', env('SVK_WEB_CHAIR_PASSWORD'));
 	await chair.goto(`${base}/administration/adjungera`);
 	check(await chair.getByRole('heading', { name: 'Adjungera medlemmar' }).isVisible(), 'Adjungera for a chair');

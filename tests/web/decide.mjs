@@ -12,7 +12,7 @@
 //   SVK_WEB_PRIORITY_TITLE  its title, with markup in it
 //   SVK_WEB_API_TOKEN    a token to check through the API what was stored
 // Exits 0 when every check passed; prints each failure.
-import { env, base, check, raw, axe, shoot, signIn, launch, finish } from './lib.mjs';
+import { env, base, check, raw, axe, shoot, signIn, launch, finish, newPage, dialogs } from './lib.mjs';
 
 const users = JSON.parse(env('SVK_WEB_USERS'));
 const ext = env('SVK_WEB_EXTENSION');
@@ -27,12 +27,8 @@ async function proposal(id) {
 }
 
 const browser = await launch();
-let dialogs = 0;
 async function session(user) {
-	const ctx = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 900 } });
-	ctx.on('page', (p) => p.on('dialog', (d) => { dialogs++; d.dismiss(); }));
-	const page = await ctx.newPage();
-	page.setDefaultTimeout(15000);
+	const { ctx, page } = await newPage(browser);
 	await signIn(page, user, users[user]);
 	check(new URL(page.url()).pathname === '/', `${user} is signed in`);
 	return { ctx, page };
@@ -97,7 +93,7 @@ try {
 	m = await matrix(p1);
 	const pol = m.find((r) => r[0].startsWith('Polismyndigheten'));
 	check(pol && pol[2] === 'Godkänt' && pol[3] === xssComment, `the police's decision with its comment as text: ${JSON.stringify(pol)}`);
-	check((await p1.locator('main script, main img').count()) === 0 && dialogs === 0, 'the comment\'s markup does not run');
+	check((await p1.locator('main script, main img').count()) === 0 && dialogs.count === 0, 'the comment\'s markup does not run');
 	check((await p1.getByRole('button', { name: 'Godkänn', exact: true }).count()) === 0, 'no form once decided');
 	check((await p1.locator('.notice').textContent()).includes('Er organisation har beslutat i omgång 1: Godkänt'), 'the decision is confirmed');
 	await axe(p1, 'a decided proposal');
@@ -120,16 +116,13 @@ try {
 	await p1.goto(`${base}/forslag/${prio}`);
 	check((await p1.locator('h1').textContent()) === prioTitle, 'the priority\'s title as text');
 	check((await p1.locator('main').textContent()).includes('Utredare <b>våld i nära relation</b>'), 'a resource line as text');
-	check((await p1.locator('main script, main img, main b').count()) === 0 && dialogs === 0, 'no markup from the data runs');
+	check((await p1.locator('main script, main img, main b').count()) === 0 && dialogs.count === 0, 'no markup from the data runs');
 	await axe(p1, 'a prioritisation with resource lines');
 	await shoot(p1, 'forslag-prioritering');
 	await police.close();
 
 	// ---- Sollentuna's director decides with the keyboard alone
-	const kctx = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 900 } });
-	const kp = await kctx.newPage();
-	kp.setDefaultTimeout(15000);
-	kp.on('dialog', (d) => { dialogs++; d.dismiss(); });
+	const { ctx: kctx, page: kp } = await newPage(browser);
 	await kp.goto(`${base}/logga-in`);
 	await tabTo(kp, () => document.activeElement.id === 'username', 'Användarnamn');
 	await kp.keyboard.type('sollentuna-direktor');
@@ -206,7 +199,7 @@ try {
 	await gp.goto(`${base}/forslag`);
 	let titles = await gp.locator('table.list tbody a').allTextContents();
 	check(titles.length === 2 && titles.includes(extTitle) && titles.includes(prioTitle), `Förslag lists both: ${JSON.stringify(titles)}`);
-	check((await gp.locator('main script, main img').count()) === 0 && dialogs === 0, 'titles as text in the list');
+	check((await gp.locator('main script, main img').count()) === 0 && dialogs.count === 0, 'titles as text in the list');
 	await axe(gp, 'Förslag');
 	await shoot(gp, 'forslag-lista');
 	await gp.getByLabel('Visa förslag med status').selectOption('approved');
@@ -231,7 +224,7 @@ try {
 	check(new URL(gp.url()).pathname === `/forslag/${prio}`, 'the list links to the proposal');
 	check((await gp.locator('#beslut').textContent()).includes('Er organisation berörs inte av förslaget'), 'a director of an organisation not affected sees no form');
 	await gctx.close();
-	check(dialogs === 0, 'no dialog was opened by data');
+	check(dialogs.count === 0, 'no dialog was opened by data');
 } catch (err) {
 	check(false, err.stack || err);
 } finally {

@@ -7,15 +7,11 @@
 // passes SVK_WEB_URL, SVK_WEB_CA, SVK_WEB_SHOTS, SVK_WEB_USER and
 // SVK_WEB_PASSWORD and has written the first section (with markup in it)
 // and recorded a meeting of EST Sigtuna in 2025.
-import { env, base, check, axe, shoot, shootPrint, signIn, launch, finish } from './lib.mjs';
+import { env, base, check, axe, shoot, shootPrint, signIn, launch, finish, newPage, dialogs } from './lib.mjs';
 
 const browser = await launch();
-let dialogs = 0;
 try {
-	const ctx = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 900 } });
-	const page = await ctx.newPage();
-	page.setDefaultTimeout(15000);
-	page.on('dialog', (d) => { dialogs++; d.dismiss(); });
+	const { ctx, page } = await newPage(browser);
 	await signIn(page, env('SVK_WEB_USER'), env('SVK_WEB_PASSWORD'));
 
 	await page.getByRole('navigation', { name: 'Huvudmeny' }).getByRole('link', { name: 'Uppföljning' }).click();
@@ -27,7 +23,7 @@ try {
 	check((await page.locator('h1').textContent()) === 'Uppföljning 2025', 'its heading');
 	const first = await page.locator('.report .text').first().textContent();
 	check(first === 'Samverkan <script>alert(1)</script> "><img src=x onerror=alert(2)>', `the markup is shown as text: ${first}`);
-	check((await page.locator('main script, main img').count()) === 0 && dialogs === 0, 'no markup from the data runs');
+	check((await page.locator('main script, main img').count()) === 0 && dialogs.count === 0, 'no markup from the data runs');
 	const row = await page.locator('.report tr', { hasText: 'EST Sigtuna' }).first().textContent();
 	check(row.includes('1'), `the meeting is counted: ${row}`);
 	await axe(page, 'Uppföljning');

@@ -8,19 +8,15 @@
 // tests/integration/test_web_interventions.c, which passes SVK_WEB_URL,
 // SVK_WEB_CA, SVK_WEB_SHOTS, SVK_WEB_BERED and SVK_WEB_BERED_PASSWORD,
 // SVK_WEB_EST and SVK_WEB_EST_PASSWORD, and SVK_WEB_PLAN.
-import { env, base, check, axe, shoot, signIn, launch, finish } from './lib.mjs';
+import { env, base, check, axe, shoot, signIn, launch, finish, newPage, dialogs } from './lib.mjs';
 
 const plan = env('SVK_WEB_PLAN');
 const title = 'Grannsamverkan i Valsta';
 const note = 'Första träffen hölls med <b>tolv</b> hushåll';
 const browser = await launch();
-let dialogs = 0;
 try {
 	// ---- the beredningsgrupp adds an intervention
-	const ctx = await browser.newContext({ ignoreHTTPSErrors: true, locale: 'sv-SE', viewport: { width: 1280, height: 900 } });
-	const page = await ctx.newPage();
-	page.setDefaultTimeout(15000);
-	page.on('dialog', (d) => { dialogs++; d.dismiss(); });
+	const { ctx, page } = await newPage(browser, { locale: 'sv-SE' });
 	await signIn(page, env('SVK_WEB_BERED'), env('SVK_WEB_BERED_PASSWORD'));
 	await page.goto(`${base}/atgardsplaner/${plan}`);
 	await axe(page, 'the board with Lägg till insats');
@@ -64,10 +60,7 @@ try {
 	await ctx.close();
 
 	// ---- a member of the responsible organisation logs an update
-	const ctx2 = await browser.newContext({ ignoreHTTPSErrors: true, locale: 'sv-SE', viewport: { width: 1280, height: 900 } });
-	const page2 = await ctx2.newPage();
-	page2.setDefaultTimeout(15000);
-	page2.on('dialog', (d) => { dialogs++; d.dismiss(); });
+	const { ctx: ctx2, page: page2 } = await newPage(browser, { locale: 'sv-SE' });
 	await signIn(page2, env('SVK_WEB_EST'), env('SVK_WEB_EST_PASSWORD'));
 	await page2.goto(`${base}/atgardsplaner/${plan}`);
 	check((await page2.getByRole('link', { name: 'Lägg till insats' }).count()) === 0, 'no Lägg till insats for the arbetsgrupp');
@@ -90,7 +83,7 @@ try {
 	const log = await page2.locator('ol.log > li').allTextContents();
 	check(log.length === 1 && log[0].includes(note) && log[0].includes('Kommunicerad via Nyhetsbrevet'), `the update in the log: ${log}`);
 	check((await page2.locator('main .meta .status').first().textContent()) === 'Pågående', 'the new status shown');
-	check((await page2.locator('main script, main img').count()) === 0 && dialogs === 0, 'no markup from the data runs');
+	check((await page2.locator('main script, main img').count()) === 0 && dialogs.count === 0, 'no markup from the data runs');
 	await shoot(page2, 'insats-loggad');
 	await ctx2.close();
 } catch (err) {

@@ -1,6 +1,7 @@
 // What the browser tests share: the environment test_web*.c passes, the
 // checks and their count, plain HTTPS requests that trust the test CA,
-// axe-core, screenshots at desktop and phone width, and signing in.
+// axe-core, screenshots at desktop and phone width, a new page in a
+// context of its own, and signing in.
 import { chromium } from 'playwright-core';
 import { readFileSync, mkdirSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
@@ -75,6 +76,21 @@ export async function shoot(page, name) {
 export async function shootPrint(page, name) {
 	if (shots === '-') return;
 	await page.screenshot({ path: `${shots}/${name}.png`, fullPage: true, timeout: 30000 });
+}
+
+// Dialogs opened by any page that newPage made. No markup from the data
+// may run, so a test expects none.
+export const dialogs = { count: 0 };
+
+// A page in a new browser context (its own cookies: a new sign-in), at
+// desktop width unless options say otherwise, with a default timeout of
+// 15 s; each dialog of the context's pages is counted and dismissed.
+export async function newPage(browser, options = {}) {
+	const ctx = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 900 }, ...options });
+	ctx.on('page', (p) => p.on('dialog', (d) => { dialogs.count++; d.dismiss(); }));
+	const page = await ctx.newPage();
+	page.setDefaultTimeout(15000);
+	return { ctx, page };
 }
 
 export async function signIn(page, user, password) {

@@ -6,15 +6,11 @@
 // passes SVK_WEB_URL, SVK_WEB_CA, SVK_WEB_SHOTS, SVK_WEB_USER and
 // SVK_WEB_PASSWORD (a member of EST Sigtuna) and has recorded a styrgrupp
 // meeting whose minutes carry markup.
-import { env, check, axe, shoot, signIn, launch, finish } from './lib.mjs';
+import { env, check, axe, shoot, signIn, launch, finish, newPage, dialogs } from './lib.mjs';
 
 const browser = await launch();
-let dialogs = 0;
 try {
-	const ctx = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 900 } });
-	const page = await ctx.newPage();
-	page.setDefaultTimeout(15000);
-	page.on('dialog', (d) => { dialogs++; d.dismiss(); });
+	const { ctx, page } = await newPage(browser);
 	await signIn(page, env('SVK_WEB_USER'), env('SVK_WEB_PASSWORD'));
 
 	await page.getByRole('navigation', { name: 'Huvudmeny' }).getByRole('link', { name: 'Möten' }).click();
@@ -23,7 +19,7 @@ try {
 	const first = await page.locator('li.meeting').first().textContent();
 	check(first.includes('20 november 2025') && first.includes('v. 47'), `dated in Swedish with its week: ${first}`);
 	check(first.includes('Anteckning <script>alert(1)</script>'), 'the markup in the minutes is shown as text');
-	check((await page.locator('main script, main img').count()) === 0 && dialogs === 0, 'no markup from the data runs');
+	check((await page.locator('main script, main img').count()) === 0 && dialogs.count === 0, 'no markup from the data runs');
 	const options = await page.locator('#f-group option').allTextContents();
 	check(options.length === 1 && options[0] === 'EST Sigtuna', `the form offers the member's own group: ${options}`);
 	await axe(page, 'Möten');

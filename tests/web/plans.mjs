@@ -6,16 +6,12 @@
 // SVK_WEB_CA, SVK_WEB_SHOTS, SVK_WEB_USER, SVK_WEB_PASSWORD, SVK_WEB_PLAN,
 // SVK_WEB_LATE (an overdue intervention, SVK_WEB_LATE_TITLE its title
 // with markup) and SVK_WEB_RED (a red one with a logged update).
-import { env, base, check, axe, shoot, shootPrint, signIn, launch, finish } from './lib.mjs';
+import { env, base, check, axe, shoot, shootPrint, signIn, launch, finish, newPage, dialogs } from './lib.mjs';
 
 const plan = env('SVK_WEB_PLAN');
 const browser = await launch();
-let dialogs = 0;
 try {
-	const ctx = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 900 } });
-	const page = await ctx.newPage();
-	page.setDefaultTimeout(15000);
-	page.on('dialog', (d) => { dialogs++; d.dismiss(); });
+	const { ctx, page } = await newPage(browser);
 	await signIn(page, env('SVK_WEB_USER'), env('SVK_WEB_PASSWORD'));
 
 	// ---- the list, from the navigation
@@ -37,7 +33,7 @@ try {
 	check((await lateRow.count()) === 1, 'one overdue row');
 	check((await lateRow.locator('th a').textContent()) === lateTitle, 'the title with markup is shown as text');
 	check((await lateRow.textContent()).includes('Försenad'), 'the overdue row says Försenad');
-	check((await page.locator('main script, main img').count()) === 0 && dialogs === 0, 'no markup from the data runs');
+	check((await page.locator('main script, main img').count()) === 0 && dialogs.count === 0, 'no markup from the data runs');
 	const redRow = page.locator('tr', { has: page.locator(`a[href$="/insatser/${env('SVK_WEB_RED')}"]`) });
 	check((await redRow.locator('.rag').textContent()) === 'Röd', 'the red one says Röd beside its colour');
 	const dot = await redRow.locator('.rag .dot').evaluate((el) => getComputedStyle(el).backgroundColor);
@@ -73,7 +69,7 @@ try {
 	await page.goto(`${base}/atgardsplaner/${plan}/insatser/${env('SVK_WEB_LATE')}`);
 	check((await page.locator('h1').textContent()) === lateTitle, 'the title with markup is shown as text');
 	check((await page.locator('main .overdue').first().textContent()) === 'Försenad', 'marked Försenad');
-	check((await page.locator('main script, main img').count()) === 0 && dialogs === 0, 'no markup from the data runs');
+	check((await page.locator('main script, main img').count()) === 0 && dialogs.count === 0, 'no markup from the data runs');
 	await axe(page, 'an overdue intervention');
 	await shoot(page, 'insats-forsenad');
 

@@ -8,7 +8,7 @@
 //                      and polisen-chef (the police's decision maker)
 //   SVK_WEB_API_TOKEN  a token to check through the API what was stored
 // Exits 0 when every check passed; prints each failure.
-import { env, base, check, raw, axe, shoot, signIn, launch, finish } from './lib.mjs';
+import { env, base, check, raw, axe, shoot, signIn, launch, finish, newPage, dialogs } from './lib.mjs';
 
 const users = JSON.parse(env('SVK_WEB_USERS'));
 const title = 'Trygghet i Märsta centrum';
@@ -29,12 +29,8 @@ async function fillLine(page, i, org, what, amount, unit) {
 }
 
 const browser = await launch();
-let dialogs = 0;
 async function session(user) {
-	const ctx = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 900 } });
-	ctx.on('page', (p) => p.on('dialog', (d) => { dialogs++; d.dismiss(); }));
-	const page = await ctx.newPage();
-	page.setDefaultTimeout(15000);
+	const { ctx, page } = await newPage(browser);
 	await signIn(page, user, users[user]);
 	check(new URL(page.url()).pathname === '/', `${user} is signed in`);
 	return { ctx, page };
@@ -115,7 +111,7 @@ try {
 	const listed = await c.locator('main ul.cards a').allTextContents();
 	check(listed.includes(edited), `the director sees it under Att besluta: ${JSON.stringify(listed)}`);
 	await chief.close();
-	check(dialogs === 0, 'no dialog was opened by data');
+	check(dialogs.count === 0, 'no dialog was opened by data');
 } catch (err) {
 	check(false, err.stack || err);
 } finally {

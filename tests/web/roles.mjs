@@ -8,15 +8,13 @@
 //   SVK_WEB_ROLES  [{"who": ..., "user": ..., "password": ..., "nav": [...],
 //                    "pages": [{"path": ..., "has": [...], "hasNot": [...]}]}]
 // Exits 0 when every check passed; prints each failure.
-import { env, base, check, shoot, signIn, launch, finish } from './lib.mjs';
+import { env, base, check, shoot, signIn, launch, finish, newPage } from './lib.mjs';
 
 const roles = JSON.parse(env('SVK_WEB_ROLES'));
 const browser = await launch();
 try {
 	for (const r of roles) {
-		const ctx = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 900 } });
-		const page = await ctx.newPage();
-		page.setDefaultTimeout(15000);
+		const { ctx, page } = await newPage(browser);
 		await signIn(page, r.user, r.password);
 		check(new URL(page.url()).pathname === '/', `${r.who} (${r.user}) is signed in`);
 		const nav = await page.locator('nav[aria-label="Huvudmeny"] a').allTextContents();

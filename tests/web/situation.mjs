@@ -7,21 +7,17 @@
 // SVK_WEB_CA, SVK_WEB_SHOTS, SVK_WEB_USER, SVK_WEB_PASSWORD (an EST member
 // in Sigtuna), SVK_WEB_WEEK (a week with incidents) and SVK_WEB_XSS (the
 // name of one of its places, with markup).
-import { env, base, check, axe, shoot, signIn, launch, finish } from './lib.mjs';
+import { env, base, check, axe, shoot, signIn, launch, finish, newPage, dialogs } from './lib.mjs';
 
 const phone = { width: 390, height: 844 };
 const week = env('SVK_WEB_WEEK');
 const browser = await launch();
-let dialogs = 0;
 
 // "7 händelser" → 7
 const total = async (page) => parseInt((await page.locator('p.lead').textContent()).trim(), 10);
 
 try {
-	const ctx = await browser.newContext({ ignoreHTTPSErrors: true, viewport: phone, locale: 'sv-SE' });
-	const page = await ctx.newPage();
-	page.setDefaultTimeout(15000);
-	page.on('dialog', (d) => { dialogs++; d.dismiss(); });
+	const { ctx, page } = await newPage(browser, { viewport: phone, locale: 'sv-SE' });
 	await signIn(page, env('SVK_WEB_USER'), env('SVK_WEB_PASSWORD'));
 
 	// ---- the lägesbild of this week, from the navigation
@@ -52,7 +48,7 @@ try {
 	check(await total(page) === 7, 'seven incidents that week');
 	const places = await page.locator('table.hot tbody th').allTextContents();
 	check(places.includes(env('SVK_WEB_XSS')), 'the place with markup is shown as text');
-	check((await page.locator('main script, main img').count()) === 0 && dialogs === 0, 'no markup from the data runs');
+	check((await page.locator('main script, main img').count()) === 0 && dialogs.count === 0, 'no markup from the data runs');
 	await axe(page, 'Lägesbild (a week with incidents)');
 	await shoot(page, 'lagesbild-vecka');
 	await page.setViewportSize(phone);

@@ -5,7 +5,7 @@
 //   SVK_WEB_MEMBER_PASSWORD, SVK_WEB_SHOTS (a directory for screenshots),
 //   SVK_WEB_TITLE (the agreement's title, with markup in it).
 // Exits 0 when every check passed; prints each failure.
-import { env, base, check, raw, axe, shoot, signIn, launch, finish } from './lib.mjs';
+import { env, base, check, raw, axe, shoot, signIn, launch, finish, newPage, dialogs } from './lib.mjs';
 
 const title = env('SVK_WEB_TITLE');
 
@@ -17,12 +17,7 @@ const browser = await launch();
 const allNav = ['Översikt', 'Att besluta', 'Förslag', 'Åtgärdsplaner', 'Lägesbild', 'Möten', 'Uppföljning'];
 try {
 	// ---- the sign-in page, its headers and accessibility
-	const admin = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 900 } });
-	let dialogs = 0;
-	admin.on('page', (p) => p.on('dialog', (d) => { dialogs++; d.dismiss(); }));
-	const page = await admin.newPage();
-	page.setDefaultTimeout(15000);
-	page.on('dialog', (d) => { dialogs++; d.dismiss(); });
+	const { ctx: admin, page } = await newPage(browser);
 	const first = await page.goto(`${base}/logga-in`);
 	const h = first.headers();
 	check(h['content-security-policy'] === "default-src 'self'; frame-ancestors 'none'; form-action 'self'", `CSP: ${h['content-security-policy']}`);
@@ -85,16 +80,13 @@ try {
 	await admin.close();
 
 	// ---- a plain member sees no Administration
-	const member = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 900 } });
-	const mp = await member.newPage();
-	mp.setDefaultTimeout(15000);
-	mp.on('dialog', (d) => { dialogs++; d.dismiss(); });
+	const { ctx: member, page: mp } = await newPage(browser);
 	await signIn(mp, env('SVK_WEB_MEMBER'), env('SVK_WEB_MEMBER_PASSWORD'));
 	const memberNav = await navTexts(mp);
 	check(JSON.stringify(memberNav) === JSON.stringify(allNav), `member navigation: ${memberNav}`);
 	const lead = await mp.locator('.lead').textContent();
 	check(lead === title, `the agreement's title is shown as text: ${lead}`);
-	check((await mp.locator('main script, main img').count()) === 0 && dialogs === 0, 'no markup from the data runs');
+	check((await mp.locator('main script, main img').count()) === 0 && dialogs.count === 0, 'no markup from the data runs');
 	check(/\d{1,2} (januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december) \d{4}/.test(await mp.locator('main').textContent()), 'dates in Swedish');
 	await axe(mp, 'Översikt (member)');
 	await shoot(mp, 'oversikt-medlem');
@@ -103,9 +95,7 @@ try {
 	await member.close();
 
 	// ---- wrong passwords: a Swedish error, then the API's throttling
-	const wrong = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 900 } });
-	const wp = await wrong.newPage();
-	wp.setDefaultTimeout(15000);
+	const { ctx: wrong, page: wp } = await newPage(browser);
 	const max = Number(process.env.SVK_WEB_MAX_FAILURES || 3);
 	for (let i = 0; i < max; i++) {
 		await signIn(wp, 'ingen.alls', 'fel-losenord');
